@@ -1,0 +1,50 @@
+"""The public chat function: POST /api/chat."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from folio.answering import ask
+from folio.application import build_app
+from folio.auth import require_api_key
+from folio.http import read_json, request_id
+from folio.openapi import Operation
+from folio.runtime import Runtime, runtime
+from folio.schemas import ChatRequest, ChatResponse
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+
+    from folio.settings import Settings
+
+
+async def chat(request: Request) -> JSONResponse:
+    rt = runtime(request)
+    require_api_key(request, rt.settings)
+    body = await read_json(request, ChatRequest)
+    response = await ask(rt.answerer, body, request_id=request_id(request.scope))
+    return JSONResponse(response.model_dump(mode="json"))
+
+
+ROUTES = [Route("/api/chat", chat, methods=["POST"])]
+OPERATIONS = [
+    Operation(
+        "POST",
+        "/api/chat",
+        "Ask a question about the site owner",
+        ChatResponse,
+        description="Answers from the owner's documents only, citing them as [n]. "
+        "When nothing relevant is found the answer says so, with grounded=false and no LLM call.",
+        request=ChatRequest,
+        errors=(400, 401, 403, 413, 415, 422, 429, 503),
+        security="apiKey",
+    )
+]
+
+
+def create_app(settings: Settings | None = None, rt: Runtime | None = None) -> Starlette:
+    return build_app(ROUTES, OPERATIONS, settings, rt)

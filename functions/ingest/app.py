@@ -1,0 +1,60 @@
+"""The operator's ingest function: POST /api/ingest re-indexes the configured documents folder."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import anyio.to_thread
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from folio.application import build_app
+from folio.auth import require_admin
+from folio.http import request_id
+from folio.ingest import run_ingest
+from folio.openapi import Operation
+from folio.runtime import Runtime, runtime
+from folio.schemas import IngestResponse
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+
+    from folio.settings import Settings
+
+_one_at_a_time = threading.Lock()
+
+
+async def ingest(request: Request) -> JSONResponse:
+    rt = runtime(request)
+    require_admin(request, rt.settings)
+    s = rt.settings
+
+    def work() -> IngestResponse:
+        with _one_at_a_time:
+            summary = run_ingest(
+                s.docs_dir, rt.index, rt.embedder, chunk_chars=s.chunk_chars, overlap_chars=s.chunk_overlap_chars
+            )
+        return IngestResponse.model_validate({**summary.as_dict(), "request_id": request_id(request.scope)})
+
+    result = await anyio.to_thread.run_sync(work)
+    return JSONResponse(result.model_dump(mode="json"))
+
+
+ROUTES = [Route("/api/ingest", ingest, methods=["POST"])]
+OPERATIONS = [
+    Operation(
+        "POST",
+        "/api/ingest",
+        "Re-index the documents folder (admin)",
+        IngestResponse,
+        description="Incremental: only new or changed chunks are embedded; one new index version is committed.",
+        errors=(401, 503),
+        security="admin",
+    )
+]
+
+
+def create_app(settings: Settings | None = None, rt: Runtime | None = None) -> Starlette:
+    return build_app(ROUTES, OPERATIONS, settings, rt)

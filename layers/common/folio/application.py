@@ -1,0 +1,50 @@
+"""The wiring every function shares: middleware, error handlers, the runtime, the OpenAPI route."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from folio.http import exception_handlers, middleware
+from folio.logs import configure_logging
+from folio.openapi import Operation, openapi_endpoint
+from folio.runtime import Runtime
+from folio.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Sequence
+
+    from starlette.routing import BaseRoute
+
+log = logging.getLogger("folio")
+
+
+def build_app(
+    routes: Sequence[BaseRoute],
+    operations: Sequence[Operation],
+    settings: Settings | None = None,
+    runtime: Runtime | None = None,
+) -> Starlette:
+    """A function's app. Settings come from the environment unless given; a runtime may be shared."""
+    runtime = runtime or Runtime(settings or load_settings())
+    configure_logging(runtime.settings.log_level)
+    for warning in runtime.startup_warnings():
+        log.warning(warning)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await runtime.aclose()
+
+    app = Starlette(
+        routes=[*routes, Route("/openapi.json", openapi_endpoint(list(operations)), methods=["GET"])],
+        middleware=middleware(runtime.settings),
+        exception_handlers=exception_handlers(),
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    return app

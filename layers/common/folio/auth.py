@@ -1,0 +1,47 @@
+"""API keys for the public chat, the admin key for operator routes, and the Origin allowlist."""
+
+from __future__ import annotations
+
+import hmac
+from typing import TYPE_CHECKING
+
+from folio.errors import Forbidden, Unauthorized
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+    from starlette.requests import Request
+
+    from folio.settings import Settings
+
+
+def _matches(given: str, keys: list[SecretStr]) -> bool:
+    # Compare against every key, without stopping early, so timing reveals nothing.
+    hits = [hmac.compare_digest(given.encode(), key.get_secret_value().encode()) for key in keys]
+    return any(hits)
+
+
+def check_origin(request: Request, settings: Settings) -> None:
+    """A browser request from an origin not on the allowlist is refused (when an allowlist is set)."""
+    origin = request.headers.get("origin")
+    if origin is None or not settings.allowed_origins or "*" in settings.allowed_origins:
+        return
+    if origin.rstrip("/") not in settings.allowed_origins:
+        raise Forbidden(f"Origin {origin} is not allowed.")
+
+
+def require_api_key(request: Request, settings: Settings) -> None:
+    check_origin(request, settings)
+    if not settings.api_keys:
+        return  # open chat: the local default; production refuses to start like this
+    if not _matches(request.headers.get("x-api-key", ""), settings.api_keys):
+        raise Unauthorized("A valid X-API-Key header is required.", headers={"www-authenticate": "X-API-Key"})
+
+
+def require_admin(request: Request, settings: Settings) -> None:
+    if settings.admin_key is None and not settings.is_production:
+        return  # local development without an admin key: open, with a warning at start-up
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if settings.admin_key is None or scheme.lower() != "bearer" or not _matches(token.strip(), [settings.admin_key]):
+        raise Unauthorized(
+            "This route needs the admin key as 'Authorization: Bearer <key>'.", headers={"www-authenticate": "Bearer"}
+        )

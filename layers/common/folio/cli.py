@@ -1,0 +1,229 @@
+"""The `folio` command: ingest, ask, serve, eval, invoke."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from folio.errors import ConfigError, FolioError
+from folio.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from starlette.applications import Starlette
+
+    from folio.runtime import Runtime
+
+FUNCTIONS = ("chat", "health", "ingest")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        overrides = {k: v for k, v in (("index_uri", getattr(args, "index", None)),) if v is not None}
+        settings = load_settings(**overrides)
+        code: int = args.run(args, settings)
+        return code
+    except ConfigError as exc:
+        _err(f"folio: {exc.message}")
+        return 2
+    except FolioError as exc:
+        _err(f"folio: {exc.message}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="folio", description="Cited answers from one person's documents.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="index a folder of documents (incremental)")
+    p.add_argument("dir", nargs="?", type=Path, help="documents folder (default: FOLIO_DOCS_DIR)")
+    p.add_argument("--index", help="index location: a folder or s3:// URI (default: FOLIO_INDEX_URI)")
+    p.set_defaults(run=_ingest)
+
+    p = sub.add_parser("ask", help="answer one question from the index")
+    p.add_argument("question")
+    p.add_argument("--index")
+    p.add_argument("--doc-type")
+    p.add_argument("--json", action="store_true", help="print the same JSON as POST /api/chat")
+    p.set_defaults(run=_ask)
+
+    p = sub.add_parser("serve", help="serve chat, health and ingest under one uvicorn")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--index")
+    p.set_defaults(run=_serve)
+
+    p = sub.add_parser("eval", help="measure retrieval on a question set")
+    p.add_argument("file", nargs="?", type=Path, help="eval JSON (default: <docs dir>/eval.json)")
+    p.add_argument("--index")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--min-pass-rate", type=float, help="exit 1 when the pass rate is below this")
+    p.add_argument("--min-refusal-rate", type=float, help="exit 1 when the refusal rate is below this")
+    p.set_defaults(run=_eval)
+
+    p = sub.add_parser("invoke", help="run a function's Lambda handler on an event file, like `sam local invoke`")
+    p.add_argument("function", choices=FUNCTIONS)
+    p.add_argument("event", type=Path)
+    p.set_defaults(run=_invoke)
+    return parser
+
+
+def _runtime(settings: Settings) -> Runtime:
+    from folio.runtime import Runtime
+
+    return Runtime(settings)
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from folio.ingest import run_ingest
+
+    docs = args.dir or settings.docs_dir
+    rt = _runtime(settings)
+    summary = run_ingest(
+        docs,
+        rt.index,
+        rt.embedder,
+        chunk_chars=settings.chunk_chars,
+        overlap_chars=settings.chunk_overlap_chars,
+        progress=_progress_bar() if sys.stderr.isatty() else None,
+    )
+    _out(f"ingested {docs} into {settings.index_uri}")
+    _out(summary.describe())
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from folio.answering import ask
+    from folio.schemas import ChatRequest
+
+    rt = _runtime(settings)
+    request = ChatRequest.model_validate({"message": args.question, "doc_type": args.doc_type})
+
+    async def run() -> Any:
+        try:
+            return await ask(rt.answerer, request, request_id=uuid.uuid4().hex)
+        finally:
+            await rt.aclose()
+
+    response = asyncio.run(run())
+    if args.json:
+        _out(response.model_dump_json(indent=2))
+        return 0
+    _out(response.answer)
+    for source in response.sources:
+        where = " > ".join(part for part in (source.title, source.section) if part)
+        _out(f"  [{source.n}] {where}" + (f" <{source.url}>" if source.url else ""))
+    _out(f"({response.provider})")
+    return 0
+
+
+def combined_app(settings: Settings) -> Starlette:
+    """chat + health + ingest in one app sharing one runtime, for local use."""
+    from folio.application import build_app
+
+    modules = [importlib.import_module(f"functions.{name}.app") for name in FUNCTIONS]
+    routes = [route for module in modules for route in module.ROUTES]
+    operations = [op for module in modules for op in module.OPERATIONS]
+    return build_app(routes, operations, settings, _runtime(settings))
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    settings = settings.model_copy(update={k: v for k, v in (("host", args.host), ("port", args.port)) if v})
+    app = combined_app(settings)
+    try:
+        app.state.runtime.warm()
+    except FolioError as exc:
+        _err(f"folio: not ready yet ({exc.message}); /health/ready will say so")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from folio.evaluation import EvalSet, evaluate
+
+    path = args.file or settings.docs_dir / "eval.json"
+    report = evaluate(_runtime(settings).retriever, EvalSet.from_file(path))
+    if args.json:
+        _out(json.dumps(report, indent=2))
+    else:
+        r, u = report["retrieval"], report["unanswerable"]
+        _out(
+            f"retrieval: {r['passed']}/{r['total']} passed ({r['pass_rate']:.1%}), recall@5 {r['recall_at_5']:.3f}, "
+            f"MRR {r['mrr']:.3f}, mean context {r['mean_context_chars']:.0f} chars"
+        )
+        _out(f"unanswerable: {u['refused']}/{u['total']} refused ({u['refusal_rate']:.1%})")
+        if r["failures"]:
+            _out("failed: " + ", ".join(r["failures"]))
+    failed = []
+    if args.min_pass_rate is not None and report["retrieval"]["pass_rate"] < args.min_pass_rate:
+        failed.append(f"pass rate {report['retrieval']['pass_rate']} < {args.min_pass_rate}")
+    if args.min_refusal_rate is not None and report["unanswerable"]["refusal_rate"] < args.min_refusal_rate:
+        failed.append(f"refusal rate {report['unanswerable']['refusal_rate']} < {args.min_refusal_rate}")
+    for line in failed:
+        _err(f"folio eval: below baseline: {line}")
+    return 1 if failed else 0
+
+
+class LambdaContext:
+    """The attributes of a Lambda context object that handlers and Powertools read."""
+
+    def __init__(self, function_name: str, timeout_seconds: float = 30.0) -> None:
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:000000000000:function:{function_name}"
+        self.memory_limit_in_mb = 1024
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = "local"
+        self._deadline = time.monotonic() + timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(int((self._deadline - time.monotonic()) * 1000), 0)
+
+
+def _invoke(args: argparse.Namespace, _settings: Settings) -> int:
+    try:
+        event = json.loads(args.event.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read event {args.event}: {exc}") from exc
+    module = importlib.import_module(f"functions.{args.function}.handler")
+    result = module.handler(event, LambdaContext(f"folio-{args.function}"))
+    _out(json.dumps(result, indent=2))
+    return 0
+
+
+def _progress_bar() -> Any:
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\rembedding [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

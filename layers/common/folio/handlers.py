@@ -1,0 +1,36 @@
+"""Lambda entry: Mangum for HTTP events, a plain answer for anything else (warm-up pings)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from mangum import Mangum
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+log = logging.getLogger(__name__)
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def is_http_event(event: object) -> bool:
+    if not isinstance(event, dict):
+        return False
+    context = event.get("requestContext")
+    return ("httpMethod" in event) or (isinstance(context, dict) and "http" in context)
+
+
+def lambda_handler(app: Starlette) -> LambdaHandler:
+    # lifespan="off": Mangum would run startup and shutdown on every invocation.
+    adapter = Mangum(app, lifespan="off")
+
+    def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if not is_http_event(event):
+            log.info("ignored a non-HTTP event", extra={"keys": sorted(event)[:10] if isinstance(event, dict) else []})
+            return {"ok": True, "ignored": "not an HTTP event"}
+        return adapter(event, context)
+
+    return handle

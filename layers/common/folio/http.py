@@ -1,0 +1,245 @@
+"""The HTTP edge shared by every function: middleware, error rendering, JSON bodies.
+
+Middleware order (outermost first): request id → CORS → security headers → errors → body limit.
+Errors are rendered inside CORS and the request-id layer, so error responses carry both.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import JSONResponse
+
+from folio.errors import (
+    BadRequest,
+    FolioError,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from folio.logs import request_id_var
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+    from folio.settings import Settings
+
+log = logging.getLogger(__name__)
+Model = TypeVar("Model", bound=BaseModel)
+
+_CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_JSON_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+def request_id(scope: Scope) -> str:
+    return str(scope.get("state", {}).get("request_id") or request_id_var.get())
+
+
+def error_response(exc: FolioError, rid: str) -> JSONResponse:
+    body: dict[str, Any] = {"code": exc.code, "message": exc.message, "request_id": rid}
+    if exc.details:
+        body["details"] = exc.details
+    return JSONResponse({"error": body}, status_code=exc.status, headers=exc.headers)
+
+
+async def read_json(request: Request, model: type[Model]) -> Model:
+    """Parse and validate a JSON body: 415 for other content types, 400 for broken JSON, 422 for bad fields."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise UnsupportedMediaType()
+    raw = await request.body()
+    try:
+        data = json.loads(raw) if raw.strip() else None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest(f"The body is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object.")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        details = [
+            {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": _clean_msg(e["msg"]), "type": e["type"]}
+            for e in exc.errors()
+        ]
+        summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+        raise ValidationFailed(summary, details=details) from exc
+
+
+def _clean_msg(message: str) -> str:
+    return message.removeprefix("Value error, ")
+
+
+class RequestIdMiddleware:
+    """Give every request an id (a safe client-sent X-Request-ID, the Lambda request id, or new)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = _pick_request_id(scope)
+        scope.setdefault("state", {})["request_id"] = rid
+        token = request_id_var.set(rid)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(token)
+
+
+def _pick_request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id":
+            candidate = str(value.decode("latin-1"))
+            if _CLIENT_REQUEST_ID.match(candidate):
+                return candidate
+    event = scope.get("aws.event") or {}
+    lambda_id = event.get("requestContext", {}).get("requestId") if isinstance(event, dict) else None
+    return str(lambda_id) if lambda_id else uuid.uuid4().hex
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        https = scope.get("scheme") == "https" or _header(scope, b"x-forwarded-proto") == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"content-security-policy", _JSON_CSP.encode()),
+                    (b"cross-origin-resource-policy", b"same-site"),
+                    (b"cache-control", b"no-store"),
+                ]
+                if https:
+                    headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []), *(h for h in headers if h[0] not in names)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class ErrorMiddleware:
+    """FolioErrors become their JSON answer; anything else is logged, answered 500 and re-raised."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except FolioError as exc:
+            if started:
+                raise
+            await error_response(exc, request_id(scope))(scope, receive, send)
+        except Exception:
+            log.exception("unhandled error", extra={"path": scope.get("path")})
+            if not started:
+                await error_response(FolioError(), request_id(scope))(scope, receive, send)
+            raise
+
+
+class BodyLimitMiddleware:
+    """Refuse bodies over the limit, counting the bytes actually read (chunked bodies included)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            raise self._too_large()
+        seen = 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise self._too_large()
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+    def _too_large(self) -> PayloadTooLarge:
+        return PayloadTooLarge(f"The request body is larger than {self.max_bytes} bytes.")
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def http_exception(request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's own 404/405 in our error shape."""
+    assert isinstance(exc, HTTPException)
+    error: FolioError = {404: NotFound(), 405: MethodNotAllowed()}.get(exc.status_code) or BadRequest(exc.detail)
+    response = error_response(error, request_id(request.scope))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def middleware(settings: Settings) -> list[Middleware]:
+    return [
+        Middleware(RequestIdMiddleware),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.allowed_origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["content-type", "x-api-key", "authorization", "x-request-id"],
+            expose_headers=["x-request-id", "retry-after", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"],
+            max_age=600,
+        ),
+        Middleware(SecurityHeadersMiddleware),
+        Middleware(ErrorMiddleware),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+    ]
+
+
+def exception_handlers() -> dict[Any, Any]:
+    return {HTTPException: http_exception}

@@ -1,0 +1,259 @@
+"""The LanceDB index: chunks, their vectors and a native full-text index, versioned.
+
+Readers hold an in-memory snapshot of one table version (ids, texts, metadata and the vector
+matrix): exact cosine search over a few thousand 384-d vectors is a single matrix product, far
+cheaper than a round trip through the query engine. Full-text (BM25) search runs on LanceDB's
+native FTS index. Writers commit a whole new corpus in one `merge_insert` transaction, so a
+reader sees either the old version or the new one, never a half-written mix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from folio.errors import Unavailable
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    import pyarrow as pa
+    from lancedb.db import DBConnection
+    from lancedb.table import Table
+
+VECTOR_DIMENSIONS = 384
+_META_COLUMNS = ("id", "source", "title", "section", "part", "text", "doc_type", "url", "tags", "dates")
+
+
+def import_lancedb() -> ModuleType:
+    """Import lancedb without executing the REST namespace client's package `__init__`.
+
+    `lancedb.db` imports model classes from `lance_namespace_urllib3_client`, whose `__init__`
+    eagerly builds every REST API class (about 1.1 s of the 2.2 s import on our machines). We
+    register the package without running that `__init__`; the submodules load normally, and the
+    first attribute looked up on the package itself runs the real `__init__` after all.
+    """
+    name = "lance_namespace_urllib3_client"
+    if name not in sys.modules:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            package = importlib.util.module_from_spec(spec)
+            loader = spec.loader
+
+            def _complete(attr: str) -> Any:
+                delattr(package, "__getattr__")
+                loader.exec_module(package)
+                return getattr(package, attr)
+
+            setattr(package, "__getattr__", _complete)  # noqa: B010 - a module-level __getattr__ hook
+            sys.modules[name] = package
+    import lancedb
+
+    return lancedb
+
+
+def schema() -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            pa.field("id", pa.string(), nullable=False),
+            pa.field("source", pa.string()),
+            pa.field("title", pa.string()),
+            pa.field("section", pa.string()),
+            pa.field("part", pa.int32()),
+            pa.field("text", pa.string()),
+            pa.field("doc_type", pa.string()),
+            pa.field("url", pa.string()),
+            pa.field("tags", pa.string()),
+            pa.field("dates", pa.string()),
+            pa.field("file_sha256", pa.string()),
+            pa.field("vector", pa.list_(pa.float32(), VECTOR_DIMENSIONS)),
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Hit:
+    row: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One table version held in memory, as readers see it."""
+
+    version: int
+    corpus_version: str
+    columns: dict[str, list[Any]]
+    vectors: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.columns["id"])
+
+    def record(self, row: int) -> dict[str, Any]:
+        return {name: values[row] for name, values in self.columns.items()}
+
+    def rows_of_type(self, doc_type: str | None) -> np.ndarray | None:
+        if doc_type is None:
+            return None
+        return np.array([t == doc_type for t in self.columns["doc_type"]], dtype=bool)
+
+
+def corpus_version(ids: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
+
+
+class Index:
+    """A LanceDB table at a local folder or an object-store URI, opened once per process."""
+
+    def __init__(
+        self,
+        uri: str,
+        table_name: str = "chunks",
+        *,
+        refresh_seconds: float = 10.0,
+        storage_options: dict[str, str] | None = None,
+    ) -> None:
+        self.uri = uri
+        self.table_name = table_name
+        self.refresh_seconds = refresh_seconds
+        self.storage_options = storage_options
+        self._db: DBConnection | None = None
+        self._table: Table | None = None
+        self._snapshot: Snapshot | None = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    # --- reading -------------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """The current version, re-checked at most every `refresh_seconds`."""
+        now = time.monotonic()
+        current = self._snapshot
+        if current is not None and now - self._checked_at < self.refresh_seconds:
+            return current
+        with self._lock:
+            if self._snapshot is not None and now - self._checked_at < self.refresh_seconds:
+                return self._snapshot
+            self._snapshot = self._load_snapshot(self._snapshot)
+            self._checked_at = time.monotonic()
+            return self._snapshot
+
+    def refresh(self) -> Snapshot:
+        self._checked_at = 0.0
+        return self.snapshot()
+
+    def vector_search(self, query: np.ndarray, k: int, doc_type: str | None = None) -> list[Hit]:
+        snap = self.snapshot()
+        if snap.size == 0:
+            return []
+        scores = snap.vectors @ query.astype(np.float32)
+        allowed = snap.rows_of_type(doc_type)
+        if allowed is not None:
+            scores = np.where(allowed, scores, -np.inf)
+        k = min(k, snap.size)
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [Hit(int(row), float(scores[row])) for row in top if np.isfinite(scores[row])]
+
+    def text_search(self, query: str, k: int, doc_type: str | None = None) -> list[Hit]:
+        snap = self.snapshot()
+        if snap.size == 0 or not query.strip():
+            return []
+        table = self._open_table()
+        search = table.search(query, query_type="fts").select(["id", "_score"]).limit(k)
+        if doc_type is not None:
+            search = search.where(f"doc_type = '{_sql_quote(doc_type)}'", prefilter=True)
+        try:
+            found = search.to_arrow()
+        except (ValueError, RuntimeError) as exc:  # no FTS index yet, or an index being rebuilt
+            raise Unavailable(f"full-text search failed: {exc}") from exc
+        position = {chunk_id: row for row, chunk_id in enumerate(snap.columns["id"])}
+        hits = []
+        for chunk_id, score in zip(found["id"].to_pylist(), found["_score"].to_pylist(), strict=True):
+            row = position.get(chunk_id)
+            if row is not None:
+                hits.append(Hit(row, float(score)))
+        return hits
+
+    def stored_rows(self, columns: list[str]) -> pa.Table | None:
+        """The current rows (for the ingest diff), or None when no table exists yet."""
+        table = self._find_table()
+        if table is None:
+            return None
+        result: pa.Table = table.to_arrow().select(columns)
+        return result
+
+    # --- writing -------------------------------------------------------------------------
+
+    def replace_corpus(self, rows: pa.Table) -> int:
+        """Make `rows` the whole corpus in one commit, then rebuild the FTS index. Returns the version."""
+        from lancedb.index import FTS
+
+        db = self._connect()
+        table = self._find_table()
+        if table is None:
+            table = db.create_table(self.table_name, rows, schema=schema())
+        elif rows.num_rows == 0:
+            table.delete("true")
+        else:
+            (table.merge_insert("id").when_not_matched_insert_all().when_not_matched_by_source_delete().execute(rows))
+        if rows.num_rows:
+            table.create_index("text", config=FTS(), replace=True)
+        self._table = table
+        self.refresh()
+        version: int = table.version
+        return version
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _connect(self) -> DBConnection:
+        if self._db is None:
+            lancedb = import_lancedb()
+            try:
+                self._db = lancedb.connect(self.uri, storage_options=self.storage_options)
+            except Exception as exc:  # bad URI, unreachable bucket
+                raise Unavailable(f"index at {self.uri} cannot be opened: {exc}") from exc
+        return self._db
+
+    def _find_table(self) -> Table | None:
+        if self._table is None:
+            try:
+                self._table = self._connect().open_table(self.table_name)
+            except (ValueError, FileNotFoundError):
+                return None
+        return self._table
+
+    def _open_table(self) -> Table:
+        table = self._find_table()
+        if table is None:
+            raise Unavailable(f"no index at {self.uri} (table '{self.table_name}'): run `folio ingest` first")
+        return table
+
+    def _load_snapshot(self, previous: Snapshot | None) -> Snapshot:
+        table = self._open_table()
+        table.checkout_latest()  # type: ignore[no-untyped-call]
+        version = table.version
+        if previous is not None and previous.version == version:
+            return previous
+        data = table.to_arrow()
+        columns = {name: data[name].to_pylist() for name in _META_COLUMNS}
+        if data.num_rows:
+            flat = data["vector"].combine_chunks().values.to_numpy(zero_copy_only=False)
+            vectors = np.ascontiguousarray(flat.reshape(data.num_rows, VECTOR_DIMENSIONS), dtype=np.float32)
+        else:
+            vectors = np.zeros((0, VECTOR_DIMENSIONS), dtype=np.float32)
+        return Snapshot(version, corpus_version(columns["id"]), columns, vectors)
+
+
+def _sql_quote(value: str) -> str:
+    return value.replace("'", "''")

@@ -1,0 +1,189 @@
+"""Incremental ingest: read a folder, chunk, embed only what is new, commit one index version."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from folio import documents
+from folio.chunking import Chunk, chunk_document
+from folio.errors import IngestError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pyarrow as pa
+
+    from folio.embeddings import Embedder
+    from folio.index import Index
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+_EMBED_STEP = 64
+
+
+@dataclass
+class Skipped:
+    source: str
+    error: str
+
+
+@dataclass
+class IngestSummary:
+    files: int = 0
+    chunks: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    embedded: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    index_version: int | None = None
+    corpus_version: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def describe(self) -> str:
+        lines = [
+            f"{self.files} files, {self.chunks} chunks: {self.added} added, {self.updated} updated, "
+            f"{self.removed} removed, {self.unchanged} unchanged ({self.embedded} embedded) "
+            f"in {self.seconds:.2f} s",
+        ]
+        if not self.changed:
+            lines.append("index unchanged" + (f" (corpus {self.corpus_version})" if self.corpus_version else ""))
+        else:
+            lines.append(f"index version {self.index_version}, corpus {self.corpus_version}")
+        lines += [f"skipped {s.source}: {s.error}" for s in self.skipped]
+        return "\n".join(lines)
+
+
+def run_ingest(
+    docs_dir: Path,
+    index: Index,
+    embedder: Embedder,
+    *,
+    chunk_chars: int = 800,
+    overlap_chars: int = 120,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    started = time.perf_counter()
+    summary = IngestSummary()
+    chunks: list[Chunk] = []
+    for path in documents.discover(docs_dir):
+        try:
+            doc = documents.load(path, docs_dir)
+        except IngestError as exc:
+            log.warning("skipping document: %s", exc.message)
+            summary.skipped.append(Skipped(path.relative_to(docs_dir).as_posix(), exc.message))
+            continue
+        summary.files += 1
+        chunks += chunk_document(doc, max_chars=chunk_chars, overlap=overlap_chars)
+
+    stored = index.stored_rows(["id", "source", "section", "part", "vector", *_CARRIED])
+    old = _StoredCorpus(stored)
+    # A file that exists but failed to read keeps its previous chunks: nothing is lost to a typo.
+    broken = {s.source for s in summary.skipped}
+    kept = old.rows_for_sources(broken)
+    new_ids = {c.id for c in chunks} | set(kept)
+    fresh = [c for c in chunks if c.id not in old.vectors]
+    # A fresh chunk that takes the place (file, section, part) of a vanished one is an update.
+    gone_keys = [key for cid, key in old.key_of.items() if cid not in new_ids]
+    fresh_keys = {_key(c) for c in fresh}
+    summary.updated = sum(1 for c in fresh if _key(c) in set(gone_keys))
+    summary.added = len(fresh) - summary.updated
+    summary.removed = sum(1 for key in gone_keys if key not in fresh_keys)
+    summary.unchanged = len(new_ids) - len(fresh)
+    summary.chunks = len(new_ids)
+
+    if summary.changed or stored is None:
+        vectors = _embed([c.text for c in fresh], embedder, progress)
+        summary.embedded = len(fresh)
+        rows = _table(chunks, fresh, vectors, old, kept)
+        summary.index_version = index.replace_corpus(rows)
+    summary.corpus_version = index.refresh().corpus_version
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+_CARRIED = ("title", "text", "doc_type", "url", "tags", "dates", "file_sha256")
+
+
+def _key(chunk: Chunk) -> tuple[str, str, int]:
+    return (chunk.source, chunk.section, chunk.part)
+
+
+class _StoredCorpus:
+    def __init__(self, stored: pa.Table | None) -> None:
+        self.table = stored
+        self.vectors: dict[str, np.ndarray] = {}
+        self.key_of: dict[str, tuple[str, str, int]] = {}
+        if stored is None or stored.num_rows == 0:
+            return
+        ids = stored["id"].to_pylist()
+        flat = stored["vector"].combine_chunks().values.to_numpy(zero_copy_only=False)
+        matrix = flat.reshape(len(ids), -1)
+        sources, sections, parts = (stored[c].to_pylist() for c in ("source", "section", "part"))
+        for n, chunk_id in enumerate(ids):
+            self.vectors[chunk_id] = matrix[n]
+            self.key_of[chunk_id] = (sources[n], sections[n], parts[n])
+
+    def rows_for_sources(self, sources: set[str]) -> dict[str, dict[str, Any]]:
+        if self.table is None or not sources:
+            return {}
+        return {row["id"]: row for row in self.table.to_pylist() if row["source"] in sources}
+
+
+def _embed(texts: list[str], embedder: Embedder, progress: Progress | None) -> np.ndarray:
+    parts = []
+    for start in range(0, len(texts), _EMBED_STEP):
+        parts.append(embedder.embed_batch(texts[start : start + _EMBED_STEP]))
+        if progress is not None:
+            progress(min(start + _EMBED_STEP, len(texts)), len(texts))
+    if not parts:
+        return np.zeros((0, embedder.dimensions), dtype=np.float32)
+    return np.vstack(parts)
+
+
+def _table(
+    chunks: list[Chunk],
+    fresh: list[Chunk],
+    vectors: np.ndarray,
+    old: _StoredCorpus,
+    kept: dict[str, dict[str, Any]],
+) -> pa.Table:
+    import pyarrow as pa
+
+    from folio.index import schema
+
+    embedded = {c.id: vectors[n] for n, c in enumerate(fresh)}
+    records = [
+        {
+            "id": c.id,
+            "source": c.source,
+            "title": c.title,
+            "section": c.section,
+            "part": c.part,
+            "text": c.text,
+            "doc_type": c.doc_type,
+            "url": c.url,
+            "tags": c.tags,
+            "dates": c.dates,
+            "file_sha256": c.file_sha256,
+            "vector": (embedded[c.id] if c.id in embedded else old.vectors[c.id]).tolist(),
+        }
+        for c in chunks
+    ]
+    records += list(kept.values())
+    return pa.Table.from_pylist(records, schema=schema())

@@ -1,0 +1,92 @@
+"""An OpenAPI 3.1 document generated from the pydantic models each route declares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic.json_schema import models_json_schema
+from starlette.responses import JSONResponse
+
+from folio import __version__
+from folio.schemas import ErrorBody
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from starlette.requests import Request
+
+_ERROR_TEXT = {
+    400: "Malformed JSON",
+    401: "Missing or wrong key",
+    403: "Origin not allowed",
+    413: "Body too large",
+    415: "Body is not JSON",
+    422: "Invalid fields",
+    429: "Rate limited",
+    503: "A dependency is not ready",
+}
+_SECURITY = {
+    "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+    "admin": {"type": "http", "scheme": "bearer", "description": "The admin key (FOLIO_ADMIN_KEY)."},
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    summary: str
+    response: type[BaseModel]
+    description: str = ""
+    request: type[BaseModel] | None = None
+    errors: tuple[int, ...] = ()
+    security: str | None = None
+
+
+def build_spec(operations: list[Operation], title: str = "folio") -> dict[str, Any]:
+    models = {op.response for op in operations} | {op.request for op in operations if op.request} | {ErrorBody}
+    _, defs = models_json_schema(
+        [(m, "serialization") for m in sorted(models, key=lambda m: m.__name__)],
+        ref_template="#/components/schemas/{model}",
+    )
+    paths: dict[str, dict[str, Any]] = {}
+    for op in operations:
+        entry: dict[str, Any] = {
+            "summary": op.summary,
+            "description": op.description or op.summary,
+            "operationId": f"{op.method.lower()}_{op.path.strip('/').replace('/', '_')}",
+            "responses": {
+                "200": {"description": "OK", "content": _json(op.response)},
+                **{
+                    str(s): {"description": _ERROR_TEXT.get(s, "Error"), "content": _json(ErrorBody)} for s in op.errors
+                },
+            },
+        }
+        if op.request is not None:
+            entry["requestBody"] = {"required": True, "content": _json(op.request)}
+        if op.security:
+            entry["security"] = [{op.security: []}]
+        paths.setdefault(op.path, {})[op.method.lower()] = entry
+    used = {op.security for op in operations if op.security}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": __version__, "description": "Cited answers from one person's documents."},
+        "paths": paths,
+        "components": {
+            "schemas": defs.get("$defs", {}),
+            "securitySchemes": {name: scheme for name, scheme in _SECURITY.items() if name in used},
+        },
+    }
+
+
+def _json(model: type[BaseModel]) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}
+
+
+def openapi_endpoint(operations: list[Operation]) -> Any:
+    spec = build_spec(operations)
+
+    async def endpoint(_request: Request) -> JSONResponse:
+        return JSONResponse(spec)
+
+    return endpoint

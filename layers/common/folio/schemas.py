@@ -1,0 +1,168 @@
+"""Request and response bodies. Everything past the HTTP edge sees these typed objects only."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_MESSAGE_CHARS = 500
+SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+_WHITESPACE = re.compile(r"\s+")
+_CHAR_RUN = re.compile(r"(.)\1{15,}")
+_PATTERN_RUN = re.compile(r"(.{2,24}?)\1{5,}")
+
+
+def clean_message(raw: str) -> str:
+    """Drop control and format characters, collapse whitespace, strip."""
+    kept = "".join(" " if ch in "\t\n\r" else ch for ch in raw if unicodedata.category(ch)[0] != "C" or ch in "\t\n\r")
+    return _WHITESPACE.sub(" ", kept).strip()
+
+
+def repetition_problem(text: str) -> str | None:
+    if _CHAR_RUN.search(text):
+        return "the message repeats one character too many times"
+    if _PATTERN_RUN.search(text):
+        return "the message repeats the same text too many times"
+    words = text.lower().split()
+    if len(words) >= 8 and Counter(words).most_common(1)[0][1] > len(words) // 2:
+        return "the message repeats the same word too many times"
+    return None
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"message": "Where did she study, and what was her thesis about?"}]},
+    )
+
+    message: str = Field(
+        description=f"The visitor's question: 1-{MAX_MESSAGE_CHARS} characters after whitespace is collapsed.",
+    )
+    session_id: str | None = Field(
+        None,
+        pattern=SESSION_ID_PATTERN,
+        description="The session id returned by an earlier answer, to continue a conversation.",
+    )
+    doc_type: str | None = Field(
+        None,
+        pattern=r"^[a-z][a-z0-9_-]{0,31}$",
+        description="Only search documents of this type (resume, education, project, ...).",
+    )
+
+    @field_validator("message", mode="before")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = clean_message(value)
+        if not text:
+            raise ValueError("the message is empty")
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise ValueError(f"the message is longer than {MAX_MESSAGE_CHARS} characters")
+        problem = repetition_problem(text)
+        if problem:
+            raise ValueError(problem)
+        return text
+
+
+class Source(BaseModel):
+    n: int = Field(description="The number the answer cites as [n].")
+    id: str
+    title: str
+    section: str
+    url: str
+    snippet: str
+    score: float = Field(description="Cosine similarity between the question and the passage.")
+
+
+class ChatResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "answer": "She holds an MSc in Distributed Systems from the Vestmark Institute of Technology [1].",
+                    "sources": [
+                        {
+                            "n": 1,
+                            "id": "3f9c0a1b2c3d4e5f6a7b",
+                            "title": "Education",
+                            "section": "Master of Science in Distributed Systems",
+                            "url": "https://maya.example.dev/education",
+                            "snippet": "Master of Science in Distributed Systems, Vestmark Institute of Technology...",
+                            "score": 0.61,
+                        }
+                    ],
+                    "grounded": True,
+                    "provider": "groq",
+                    "cached": False,
+                    "session_id": "s_4kq2",
+                    "request_id": "c0ffee00c0ffee00",
+                }
+            ]
+        }
+    )
+
+    answer: str
+    sources: list[Source]
+    grounded: bool = Field(description="False when the documents do not cover the question.")
+    provider: Literal["groq", "ollama", "extractive", "none"] = Field(
+        description="Who wrote the answer: an LLM, the extractive fallback, or none (nothing relevant found)."
+    )
+    cached: bool
+    session_id: str
+    request_id: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    request_id: str
+    details: list[dict[str, Any]] | None = None
+
+
+class ErrorBody(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": {
+                        "code": "validation_error",
+                        "message": "message: the message is empty",
+                        "request_id": "ab12",
+                    }
+                }
+            ]
+        }
+    )
+
+    error: ErrorDetail
+
+
+class SkippedFile(BaseModel):
+    source: str
+    error: str
+
+
+class IngestResponse(BaseModel):
+    files: int
+    chunks: int
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    embedded: int
+    skipped: list[SkippedFile]
+    index_version: int | None
+    corpus_version: str | None
+    seconds: float
+    request_id: str
+
+
+class HealthStatus(BaseModel):
+    status: Literal["ok", "degraded", "unavailable"]
+    checks: dict[str, Any] = Field(default_factory=dict)
+    request_id: str

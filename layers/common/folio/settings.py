@@ -1,0 +1,150 @@
+"""Every setting folio reads, in one validated object built by the entrypoints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from folio.errors import ConfigError
+
+CommaList = Annotated[list[str], NoDecode]
+SecretList = Annotated[list[SecretStr], NoDecode]
+
+# Values that mean "someone copied .env.example and never filled it in".
+_PLACEHOLDERS = {"", "changeme", "change-me", "changethis", "secret", "password", "xxx", "todo", "test"}
+
+
+def _env(name: str) -> AliasChoices:
+    """Accept both FOLIO_NAME and, for the well-known ones, the bare name."""
+    return AliasChoices(f"FOLIO_{name}", name)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="FOLIO_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    env: Literal["development", "test", "production"] = "development"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # Documents and index
+    docs_dir: Path = Path("knowledge")
+    index_uri: str = ".folio/index"
+    index_table: str = "chunks"
+    index_refresh_seconds: float = Field(10.0, ge=0)
+    chunk_chars: int = Field(800, ge=200, le=8000)
+    chunk_overlap_chars: int = Field(120, ge=0, le=2000)
+
+    # Embeddings
+    model_path: Path | None = None
+    tokenizer_path: Path | None = None
+    embed_batch_size: int = Field(32, ge=1, le=512)
+    embed_max_tokens: int = Field(256, ge=16, le=512)
+
+    # Answers
+    owner_name: str = Field("the site owner", min_length=1, max_length=100)
+
+    # Retrieval
+    top_k: int = Field(5, ge=1, le=20)
+    min_similarity: float = Field(0.26, ge=-1.0, le=1.0)
+
+    # LLM chain: Groq, then Ollama, then the extractive answer
+    groq_api_key: SecretStr | None = Field(None, validation_alias=_env("GROQ_API_KEY"))
+    groq_base_url: str | None = Field(None, validation_alias=_env("GROQ_BASE_URL"))
+    groq_model: str = "llama-3.1-8b-instant"
+    ollama_url: str | None = Field(None, validation_alias=_env("OLLAMA_URL"))
+    ollama_model: str = "llama3.2"
+    llm_timeout_seconds: float = Field(20.0, gt=0, le=120)
+    llm_connect_timeout_seconds: float = Field(3.0, gt=0, le=30)
+    llm_max_retries: int = Field(1, ge=0, le=3)
+    llm_max_tokens: int = Field(400, ge=16, le=4096)
+    llm_temperature: float = Field(0.2, ge=0, le=2)
+
+    # HTTP edge
+    api_keys: SecretList = Field(default_factory=list)
+    admin_key: SecretStr | None = None
+    allowed_origins: CommaList = Field(default_factory=list)
+    max_body_bytes: int = Field(16_384, ge=256, le=10_485_760)
+
+    # Local server
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("groq_api_key", "admin_key", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("ollama_url", "groq_base_url", mode="before")
+    @classmethod
+    def _blank_url_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _production_is_locked_down(self) -> Settings:
+        if self.chunk_overlap_chars >= self.chunk_chars // 2:
+            raise ValueError("FOLIO_CHUNK_OVERLAP_CHARS must be less than half of FOLIO_CHUNK_CHARS")
+        if self.env != "production":
+            return self
+        problems = []
+        if not self.api_keys:
+            problems.append("FOLIO_API_KEYS must hold at least one key")
+        problems += [
+            f"FOLIO_API_KEYS entry {n} is a placeholder"
+            for n, key in enumerate(self.api_keys, 1)
+            if _is_placeholder(key)
+        ]
+        if self.admin_key is None or _is_placeholder(self.admin_key):
+            problems.append("FOLIO_ADMIN_KEY must be set to a real secret (16+ characters)")
+        if self.groq_api_key is not None and _is_placeholder(self.groq_api_key):
+            problems.append("GROQ_API_KEY is a placeholder")
+        if not self.allowed_origins:
+            problems.append("FOLIO_ALLOWED_ORIGINS must list the site's origins")
+        if "*" in self.allowed_origins:
+            problems.append("FOLIO_ALLOWED_ORIGINS may not contain '*' in production")
+        if problems:
+            raise ValueError("production settings refused: " + "; ".join(problems))
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+def _is_placeholder(secret: SecretStr) -> bool:
+    value = secret.get_secret_value().strip()
+    return value.lower() in _PLACEHOLDERS or len(value) < 16 or value.lower().startswith("your")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings from the environment, turning validation errors into one readable message."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "settings"
+            name = f"FOLIO_{where.upper()}" if error["loc"] else where
+            lines.append(f"  - {name}: {error['msg']}")
+        raise ConfigError("invalid configuration:\n" + "\n".join(lines)) from None

@@ -1,0 +1,523 @@
+"""Offline fake of the Groq and Ollama HTTP chat APIs for tests.
+
+``FakeLLM`` runs a small Starlette app under uvicorn in a background thread on
+``127.0.0.1`` and a free port. It speaks the real wire protocols:
+
+* Groq (OpenAI-compatible): ``POST /openai/v1/chat/completions`` -- the official
+  ``groq`` SDK posts there when created with ``base_url=fake.url``. Supports
+  ``"stream": true`` (``text/event-stream`` of ``chat.completion.chunk`` events
+  terminated by ``data: [DONE]``).
+* Ollama: ``POST /api/chat`` (streaming NDJSON by default, like Ollama, or a
+  single JSON object with ``"stream": false``) and ``GET /api/tags``.
+
+Behaviour is scripted per test through mutable attributes::
+
+    with FakeLLM() as fake:
+        fake.script = ["rate_limited", "ok"]  # one mode per chat request
+        fake.mode = "ok"                      # used once the script is empty
+        ...
+        assert fake.calls == 2
+
+Modes (see ``MODES``): ``ok``, ``rate_limited``, ``server_error``, ``hang``,
+``malformed``, ``wrong_shape``, ``auth``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import socket
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final, Literal, Self, get_args
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+    from types import TracebackType
+
+    from starlette.requests import Request
+
+Mode = Literal["ok", "rate_limited", "server_error", "hang", "malformed", "wrong_shape", "auth"]
+MODES: Final[tuple[str, ...]] = get_args(Mode)
+
+GROQ_CHAT_PATH: Final = "/openai/v1/chat/completions"
+OLLAMA_CHAT_PATH: Final = "/api/chat"
+OLLAMA_TAGS_PATH: Final = "/api/tags"
+CHAT_PATHS: Final = frozenset({GROQ_CHAT_PATH, OLLAMA_CHAT_PATH})
+
+DEFAULT_REPLY: Final = "Answer from the fake [1]."
+
+# Groq's error bodies (OpenAI style: {"error": {"message", "type", "code"}}).
+GROQ_RATE_LIMIT_BODY: Final[dict[str, Any]] = {
+    "error": {
+        "message": "Rate limit reached",
+        "type": "tokens",
+        "code": "rate_limit_exceeded",
+    }
+}
+GROQ_SERVER_ERROR_BODY: Final[dict[str, Any]] = {
+    "error": {"message": "Internal Server Error", "type": "internal_server_error"}
+}
+GROQ_AUTH_BODY: Final[dict[str, Any]] = {
+    "error": {
+        "message": "Invalid API Key",
+        "type": "invalid_request_error",
+        "code": "invalid_api_key",
+    }
+}
+# Truncated JSON: ``Content-Type: application/json`` but not parseable.
+MALFORMED_BODY: Final = '{"id": "chatcmpl-broken", "choices": [{"message": '
+# Valid JSON, wrong shape.
+WRONG_SHAPE_BODY: Final[dict[str, Any]] = {"unexpected": "shape", "choices": "nope"}
+
+_PIECE_RE: Final = re.compile(r"\S+\s*|\s+")
+_STOP_POLL_SECONDS: Final = 0.05
+
+
+def _estimate_tokens(text: str) -> int:
+    return len(text) // 4
+
+
+def _content_text(content: object) -> str:
+    """Text of a chat message ``content`` (a string or a list of parts)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts: list[str] = []
+        for part in content:
+            if isinstance(part, dict):
+                text = part.get("text")
+                if isinstance(text, str):
+                    parts.append(text)
+            elif isinstance(part, str):
+                parts.append(part)
+        return "".join(parts)
+    return ""
+
+
+def _prompt_text(body: object) -> str:
+    if not isinstance(body, dict):
+        return ""
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        return ""
+    return "".join(_content_text(m.get("content")) for m in messages if isinstance(m, dict))
+
+
+def _split_pieces(text: str) -> list[str]:
+    """Split text into token-ish pieces (words with trailing whitespace)."""
+    return _PIECE_RE.findall(text) or [text]
+
+
+def _iso_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.set_inheritable(True)
+    return sock
+
+
+class FakeLLM:
+    """Local fake Groq + Ollama server. Use as a context manager or call start()/stop().
+
+    Mutable attributes (read on every request, so tests may change them at any time):
+
+    * ``mode``: default mode for chat requests (one of ``MODES``), default ``"ok"``.
+    * ``script``: list of modes consumed one per chat request, before ``mode``.
+    * ``reply_text``: assistant answer in ``ok`` mode.
+    * ``retry_after``: value of the ``retry-after`` header in ``rate_limited`` mode.
+    * ``hang_seconds``: how long ``hang`` mode sleeps before answering normally.
+    * ``model``: model listed by ``GET /api/tags``; used when a request has none.
+
+    Recorded: ``requests`` (every request: method, path, headers with lower-cased
+    keys, parsed JSON body or None, and the mode applied), ``calls`` (number of
+    requests to the chat paths).
+    """
+
+    def __init__(
+        self,
+        *,
+        mode: Mode = "ok",
+        reply_text: str = DEFAULT_REPLY,
+        retry_after: str = "0",
+        hang_seconds: float = 30.0,
+        model: str = "llama3.2",
+        startup_timeout: float = 10.0,
+    ) -> None:
+        self.mode: Mode = mode
+        self.script: list[Mode] = []
+        self.reply_text: str = reply_text
+        self.retry_after: str = retry_after
+        self.hang_seconds: float = hang_seconds
+        self.model: str = model
+        self.requests: list[dict[str, Any]] = []
+        self._startup_timeout = startup_timeout
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._port: int | None = None
+        self.app = Starlette(
+            routes=[
+                Route(GROQ_CHAT_PATH, self._groq_chat, methods=["POST"]),
+                Route(OLLAMA_CHAT_PATH, self._ollama_chat, methods=["POST"]),
+                Route(OLLAMA_TAGS_PATH, self._ollama_tags, methods=["GET"]),
+            ]
+        )
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:54321`` (no trailing slash)."""
+        if self._port is None:
+            raise RuntimeError("FakeLLM is not started")
+        return f"http://127.0.0.1:{self._port}"
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("FakeLLM is not started")
+        return self._port
+
+    @property
+    def calls(self) -> int:
+        """Number of requests received on the chat paths (Groq and Ollama)."""
+        with self._lock:
+            return sum(1 for r in self.requests if r["path"] in CHAT_PATHS)
+
+    def chat_requests(self) -> list[dict[str, Any]]:
+        """Recorded requests to the chat paths, oldest first."""
+        with self._lock:
+            return [r for r in self.requests if r["path"] in CHAT_PATHS]
+
+    def reset(self) -> None:
+        """Forget recorded requests and the script; restore default behaviour."""
+        with self._lock:
+            self.requests.clear()
+            self.script.clear()
+        self.mode = "ok"
+        self.reply_text = DEFAULT_REPLY
+        self.retry_after = "0"
+        self.hang_seconds = 30.0
+
+    def start(self) -> Self:
+        if self._thread is not None:
+            raise RuntimeError("FakeLLM is already started")
+        self._stopping.clear()
+        sock = _free_socket()
+        self._port = int(sock.getsockname()[1])
+        config = uvicorn.Config(
+            self.app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="FakeLLM", daemon=True)
+        self._server = server
+        self._thread = thread
+        thread.start()
+        deadline = time.monotonic() + self._startup_timeout
+        while not server.started:
+            if not thread.is_alive():
+                self._server = self._thread = None
+                sock.close()
+                raise RuntimeError("FakeLLM server thread died during startup")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("FakeLLM server did not start in time")
+            time.sleep(0.01)
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the server; in-flight ``hang`` requests are cut short."""
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        self._stopping.set()
+        server.should_exit = True
+        thread.join(timeout)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(timeout)
+        self._server = self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ helpers
+
+    def _next_mode(self) -> Mode:
+        with self._lock:
+            if self.script:
+                return self.script.pop(0)
+        return self.mode
+
+    async def _record(self, request: Request) -> tuple[dict[str, Any], Any]:
+        raw = await request.body()
+        body: Any
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = None
+        entry: dict[str, Any] = {
+            "method": request.method,
+            "path": request.url.path,
+            "headers": {k.lower(): v for k, v in request.headers.items()},
+            "json": body,
+            "raw": raw,
+            "mode": None,
+            "time": time.time(),
+        }
+        with self._lock:
+            self.requests.append(entry)
+        return entry, body
+
+    async def _hang(self) -> None:
+        """Sleep ``hang_seconds`` but return early when the server is stopping."""
+        deadline = time.monotonic() + self.hang_seconds
+        while not self._stopping.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            await asyncio.sleep(min(_STOP_POLL_SECONDS, remaining))
+
+    # ------------------------------------------------------------------ Groq
+
+    async def _groq_chat(self, request: Request) -> Response:
+        entry, body = await self._record(request)
+        mode = self._next_mode()
+        entry["mode"] = mode
+        request_id = f"req_{uuid.uuid4().hex[:26]}"
+        headers = {"x-request-id": request_id}
+        if mode == "rate_limited":
+            headers["retry-after"] = self.retry_after
+            return JSONResponse(GROQ_RATE_LIMIT_BODY, status_code=429, headers=headers)
+        if mode == "server_error":
+            return JSONResponse(GROQ_SERVER_ERROR_BODY, status_code=500, headers=headers)
+        if mode == "auth":
+            return JSONResponse(GROQ_AUTH_BODY, status_code=401, headers=headers)
+        if mode == "hang":
+            await self._hang()
+            if self._stopping.is_set():
+                return JSONResponse(GROQ_SERVER_ERROR_BODY, status_code=503, headers=headers)
+        body_dict: dict[str, Any] = body if isinstance(body, dict) else {}
+        stream = body_dict.get("stream") is True
+        if mode == "malformed":
+            if stream:
+                return StreamingResponse(
+                    iter(["data: {not json\n\n", "data: [DONE]\n\n"]),
+                    media_type="text/event-stream",
+                    headers=headers,
+                )
+            return Response(MALFORMED_BODY, media_type="application/json", headers=headers)
+        if mode == "wrong_shape":
+            return JSONResponse(WRONG_SHAPE_BODY, headers=headers)
+
+        model = body_dict.get("model")
+        model_name = model if isinstance(model, str) else self.model
+        text = self.reply_text
+        prompt_tokens = _estimate_tokens(_prompt_text(body_dict))
+        completion_tokens = _estimate_tokens(text)
+        usage: dict[str, Any] = {
+            "queue_time": 0.001,
+            "prompt_tokens": prompt_tokens,
+            "prompt_time": 0.002,
+            "completion_tokens": completion_tokens,
+            "completion_time": 0.003,
+            "total_tokens": prompt_tokens + completion_tokens,
+            "total_time": 0.005,
+        }
+        completion_id = f"chatcmpl-{uuid.uuid4()}"
+        created = int(time.time())
+        if stream:
+            stream_options = body_dict.get("stream_options")
+            include_usage = isinstance(stream_options, dict) and bool(stream_options.get("include_usage"))
+            events = self._groq_sse(
+                completion_id,
+                created,
+                model_name,
+                text,
+                usage,
+                request_id,
+                include_usage,
+            )
+            return StreamingResponse(events, media_type="text/event-stream", headers=headers)
+        payload: dict[str, Any] = {
+            "id": completion_id,
+            "object": "chat.completion",
+            "created": created,
+            "model": model_name,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": text},
+                    "logprobs": None,
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": usage,
+            "usage_breakdown": None,
+            "system_fingerprint": "fp_fake",
+            "x_groq": {"id": request_id},
+            "service_tier": "on_demand",
+        }
+        return JSONResponse(payload, headers=headers)
+
+    @staticmethod
+    def _groq_sse(
+        completion_id: str,
+        created: int,
+        model: str,
+        text: str,
+        usage: dict[str, Any],
+        request_id: str,
+        include_usage: bool,
+    ) -> Iterator[str]:
+        def chunk(
+            delta: dict[str, Any],
+            finish_reason: str | None,
+            x_groq: dict[str, Any] | None,
+            top_usage: dict[str, Any] | None = None,
+        ) -> str:
+            data: dict[str, Any] = {
+                "id": completion_id,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "system_fingerprint": "fp_fake",
+                "choices": [
+                    {
+                        "index": 0,
+                        "delta": delta,
+                        "logprobs": None,
+                        "finish_reason": finish_reason,
+                    }
+                ],
+            }
+            if x_groq is not None:
+                data["x_groq"] = x_groq
+            if top_usage is not None:
+                data["usage"] = top_usage
+            return f"data: {json.dumps(data)}\n\n"
+
+        yield chunk({"role": "assistant", "content": ""}, None, {"id": request_id})
+        for piece in _split_pieces(text):
+            yield chunk({"content": piece}, None, None)
+        yield chunk(
+            {},
+            "stop",
+            {"id": request_id, "usage": usage},
+            usage if include_usage else None,
+        )
+        yield "data: [DONE]\n\n"
+
+    # ------------------------------------------------------------------ Ollama
+
+    async def _ollama_tags(self, request: Request) -> Response:
+        await self._record(request)
+        return JSONResponse(
+            {
+                "models": [
+                    {
+                        "name": self.model,
+                        "model": self.model,
+                        "modified_at": _iso_now(),
+                        "size": 0,
+                        "digest": "0" * 64,
+                        "details": {"format": "gguf", "family": "llama"},
+                    }
+                ]
+            }
+        )
+
+    async def _ollama_chat(self, request: Request) -> Response:
+        entry, body = await self._record(request)
+        mode = self._next_mode()
+        entry["mode"] = mode
+        if mode == "rate_limited":
+            return JSONResponse(
+                {"error": "rate limit reached"},
+                status_code=429,
+                headers={"retry-after": self.retry_after},
+            )
+        if mode == "server_error":
+            return JSONResponse({"error": "internal server error"}, status_code=500)
+        if mode == "auth":
+            return JSONResponse({"error": "unauthorized"}, status_code=401)
+        if mode == "hang":
+            await self._hang()
+            if self._stopping.is_set():
+                return JSONResponse({"error": "server shutting down"}, status_code=503)
+        body_dict: dict[str, Any] = body if isinstance(body, dict) else {}
+        # Ollama streams unless the request says "stream": false.
+        stream = body_dict.get("stream", True) is not False
+        if mode == "malformed":
+            if stream:
+                return Response("{not json\n", media_type="application/x-ndjson", status_code=200)
+            return Response(MALFORMED_BODY, media_type="application/json")
+        if mode == "wrong_shape":
+            return JSONResponse(WRONG_SHAPE_BODY)
+
+        model = body_dict.get("model")
+        model_name = model if isinstance(model, str) else self.model
+        text = self.reply_text
+        prompt_eval_count = _estimate_tokens(_prompt_text(body_dict))
+        eval_count = _estimate_tokens(text)
+        final: dict[str, Any] = {
+            "model": model_name,
+            "created_at": _iso_now(),
+            "message": {"role": "assistant", "content": text},
+            "done": True,
+            "done_reason": "stop",
+            "total_duration": 5_000_000,
+            "load_duration": 1_000_000,
+            "prompt_eval_count": prompt_eval_count,
+            "prompt_eval_duration": 1_000_000,
+            "eval_count": eval_count,
+            "eval_duration": 3_000_000,
+        }
+        if not stream:
+            return JSONResponse(final)
+        return StreamingResponse(
+            self._ollama_ndjson(model_name, text, final),
+            media_type="application/x-ndjson",
+        )
+
+    @staticmethod
+    async def _ollama_ndjson(model: str, text: str, final: dict[str, Any]) -> AsyncIterator[str]:
+        for piece in _split_pieces(text):
+            line = {
+                "model": model,
+                "created_at": _iso_now(),
+                "message": {"role": "assistant", "content": piece},
+                "done": False,
+            }
+            yield json.dumps(line) + "\n"
+            await asyncio.sleep(0)
+        last = dict(final)
+        last["created_at"] = _iso_now()
+        last["message"] = {"role": "assistant", "content": ""}
+        yield json.dumps(last) + "\n"
