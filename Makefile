@@ -1,23 +1,60 @@
+# Two commands set up a fresh machine: `make run` and `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# tokenizers declares huggingface-hub, which Tokenizer.from_file never uses (~25 MB with its deps).
+INDEX ?= .folio/index
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# tokenizers declares huggingface-hub, which Tokenizer.from_file never uses (~25 MB with its own deps).
 NO_HUB := --no-emit-package huggingface-hub --no-emit-package hf-xet --no-emit-package filelock \
 	--no-emit-package fsspec --no-emit-package httpx2 --no-emit-package httpcore2 --no-emit-package truststore
 
-.PHONY: install lock run test lint typecheck eval bench clean
+.PHONY: install run ingest test lint typecheck pytest eval bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: $(BIN)/python requirements-dev.lock pyproject.toml
-	$(BIN)/python -m pip install --quiet --no-deps -r requirements-dev.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+## The main job on the embedded default: index the sample knowledge base, serve it on :8000.
+run: install
+	$(BIN)/folio ingest knowledge --index $(INDEX)
+	$(BIN)/folio serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+ingest: install
+	$(BIN)/folio ingest knowledge --index $(INDEX)
+
+test: lint typecheck pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+# Unit, functional and e2e tests with coverage; the e2e suite includes the eval gate
+# (tests/e2e/test_eval_gate.py, baseline in knowledge/eval-baseline.json).
+pytest: install
+	$(BIN)/pytest --cov --cov-report=term
+
+eval: install
+	$(BIN)/folio ingest knowledge --index $(INDEX)
+	$(BIN)/folio eval knowledge/eval.json --index $(INDEX)
+
+bench: install
+	$(BIN)/python scripts/bench_coldstart.py
+	$(BIN)/python scripts/bench_latency.py
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml -o requirements.lock --python-version 3.11 $(NO_HUB) --quiet
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements-dev.lock --python-version 3.11 $(NO_HUB) --quiet
+
+clean:
+	rm -rf $(VENV) .folio .mypy_cache .ruff_cache .pytest_cache .coverage

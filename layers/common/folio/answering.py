@@ -48,8 +48,7 @@ class Answerer:
         self.owner = owner
 
     async def answer(self, question: str, *, doc_type: str | None = None) -> Answer:
-        # Embedding and search are CPU work that releases the GIL: keep them off the event loop.
-        found = await anyio.to_thread.run_sync(lambda: self.retriever.retrieve(question, doc_type=doc_type))
+        found = await self.retriever.retrieve(question, doc_type=doc_type)
         if not found.grounded:
             return Answer(NOTHING_FOUND, [], False, "none", found.corpus_version)
         completion = await self.chain.complete(build_messages(question, found.passages, owner=self.owner))

@@ -128,14 +128,14 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def combined_app(settings: Settings) -> Starlette:
+def combined_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     """chat + health + ingest in one app sharing one runtime, for local use."""
     from folio.application import build_app
 
     modules = [importlib.import_module(f"functions.{name}.app") for name in FUNCTIONS]
     routes = [route for module in modules for route in module.ROUTES]
     operations = [op for module in modules for op in module.OPERATIONS]
-    return build_app(routes, operations, settings, _runtime(settings))
+    return build_app(routes, operations, settings, runtime or _runtime(settings))
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -155,7 +155,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from folio.evaluation import EvalSet, evaluate
 
     path = args.file or settings.docs_dir / "eval.json"
-    report = evaluate(_runtime(settings).retriever, EvalSet.from_file(path))
+    report = asyncio.run(evaluate(_runtime(settings).retriever, EvalSet.from_file(path)))
     if args.json:
         _out(json.dumps(report, indent=2))
     else:

@@ -120,6 +120,8 @@ def _load_session(path: Path) -> onnxruntime.InferenceSession:
         raise Unavailable(f"embedding model not found at {path}")
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3
+    # The arena keeps ~90 MB of peak buffers for good; without it queries are as fast here.
+    options.enable_cpu_mem_arena = False
     try:
         return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own untyped errors for corrupt files

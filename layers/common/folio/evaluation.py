@@ -38,14 +38,14 @@ class EvalSet(BaseModel):
             raise BadRequest(f"eval file {path} is not usable: {exc}") from exc
 
 
-def evaluate(retriever: Retriever, tests: EvalSet, *, k: int = 5) -> dict[str, Any]:
+async def evaluate(retriever: Retriever, tests: EvalSet, *, k: int = 5) -> dict[str, Any]:
     passed = 0
     recall = 0.0
     reciprocal = 0.0
     context = 0
     failures = []
     for test in tests.retrieval_tests:
-        texts = [p.text.lower() for p in retriever.retrieve(test.query, top_k=k).passages]
+        texts = [p.text.lower() for p in (await retriever.retrieve(test.query, top_k=k)).passages]
         wanted = [s.lower() for s in test.required_content]
         found = [any(s in t for t in texts) for s in wanted]
         if all(found):
@@ -56,7 +56,9 @@ def evaluate(retriever: Retriever, tests: EvalSet, *, k: int = 5) -> dict[str, A
         rank = next((n for n, t in enumerate(texts, 1) if any(s in t for s in wanted)), None)
         reciprocal += 1.0 / rank if rank else 0.0
         context += sum(len(t) for t in texts)
-    refused = sum(1 for test in tests.unanswerable if not retriever.retrieve(test.query, top_k=k).grounded)
+    refused = 0
+    for question in tests.unanswerable:
+        refused += not (await retriever.retrieve(question.query, top_k=k)).grounded
     total = len(tests.retrieval_tests)
     return {
         "retrieval": {

@@ -67,7 +67,9 @@ class GroqLLM:
         self.base_url = base_url
         self.timeout = httpx.Timeout(timeout, connect=connect_timeout)
         self.max_retries = max_retries
+        # Built now (SDK import, TLS context: ~0.15 s) so the first question does not pay for it.
         self._client: AsyncGroq | None = None
+        self._sdk()
 
     def _sdk(self) -> AsyncGroq:
         if self._client is None:
@@ -98,6 +100,8 @@ class GroqLLM:
             except groq.APIStatusError as exc:
                 raise ProviderError(self.name, _describe(exc)) from exc
             except (ValueError, AttributeError, TypeError) as exc:  # malformed body
+                # The SDK leaves a connection whose body failed to parse checked out: drop the pool.
+                await self.aclose()
                 raise ProviderError(self.name, f"malformed response: {exc}") from exc
         raise ProviderError(self.name, "no attempt made")  # pragma: no cover - loop always returns or raises
 

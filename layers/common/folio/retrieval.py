@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+import anyio.to_thread
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from folio.embeddings import Embedder
     from folio.index import Hit, Index
 
@@ -55,36 +58,41 @@ class Retriever:
         self.min_similarity = min_similarity
         self.candidates = candidates
 
-    def retrieve(self, query: str, *, doc_type: str | None = None, top_k: int | None = None) -> Retrieval:
+    async def retrieve(self, query: str, *, doc_type: str | None = None, top_k: int | None = None) -> Retrieval:
         k = top_k or self.top_k
         snap = self.index.snapshot()
-        vector = self.embedder.embed_batch([query])[0]
+        # The query embedding (a worker thread; ONNX releases the GIL) overlaps the BM25 search.
+        embedded, by_text = await asyncio.gather(
+            anyio.to_thread.run_sync(self.embedder.embed_batch, [query]),
+            self.index.text_search(query, self.candidates, doc_type),
+        )
+        vector = embedded[0]
         by_vector = self.index.vector_search(vector, self.candidates, doc_type)
-        by_text = self.index.text_search(query, self.candidates, doc_type)
         best = by_vector[0].score if by_vector else -1.0
         if best < self.min_similarity:
             # Nothing in the documents is about this question: answer so without calling an LLM.
             return Retrieval([], best, snap.corpus_version, vector)
         fused = _rrf(by_vector, by_text)
         rows = sorted(fused, key=lambda row: fused[row], reverse=True)[:k]
-        similarity = snap.vectors[rows] @ vector if rows else np.zeros(0)
-        passages = []
-        for row, sim in zip(rows, similarity, strict=True):
-            record = snap.record(row)
-            passages.append(
-                Passage(
-                    id=record["id"],
-                    source=record["source"],
-                    title=record["title"],
-                    section=record["section"],
-                    url=record["url"],
-                    doc_type=record["doc_type"],
-                    text=record["text"],
-                    similarity=round(float(sim), 4),
-                    fused=round(fused[row], 6),
-                )
-            )
+        similarity = snap.vectors[rows] @ vector
+        passages = [
+            _passage(snap.record(row), float(sim), fused[row]) for row, sim in zip(rows, similarity, strict=True)
+        ]
         return Retrieval(passages, best, snap.corpus_version, vector)
+
+
+def _passage(record: dict[str, Any], similarity: float, fused: float) -> Passage:
+    return Passage(
+        id=record["id"],
+        source=record["source"],
+        title=record["title"],
+        section=record["section"],
+        url=record["url"],
+        doc_type=record["doc_type"],
+        text=record["text"],
+        similarity=round(similarity, 4),
+        fused=round(fused, 6),
+    )
 
 
 def _rrf(*rankings: list[Hit]) -> dict[int, float]:

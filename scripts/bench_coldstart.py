@@ -1,0 +1,97 @@
+"""Cold start: a fresh process, from interpreter start to the first /api/chat answer.
+
+The chat function's Lambda handler module is imported and invoked with events/chat.json, as the
+Lambda runtime would; Groq is the local stub (tests/fakes/llm_server.py). Prints the median over
+several fresh processes, and where the time goes inside one.
+
+    python scripts/bench_coldstart.py [--runs 7] [--index PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHILD = """
+import json, sys, time
+t0 = time.perf_counter()
+from functions.chat.handler import handler
+t1 = time.perf_counter()
+from folio.cli import LambdaContext
+event = json.load(open(sys.argv[1]))
+response = handler(event, LambdaContext("folio-chat"))
+t2 = time.perf_counter()
+body = json.loads(response["body"])
+assert response["statusCode"] == 200 and body["provider"] == "groq", response
+rss = int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
+print(json.dumps({"init": t1 - t0, "first_invoke": t2 - t1, "rss_mb": rss}))
+"""
+
+
+def _ensure_index(index: Path | None) -> Path:
+    if index is not None:
+        return index
+    path = Path(tempfile.mkdtemp(prefix="folio-bench-")) / "index"
+    subprocess.run(
+        [sys.executable, "-m", "folio.cli", "ingest", str(ROOT / "knowledge"), "--index", str(path)],
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--index", type=Path)
+    args = parser.parse_args()
+
+    from tests.fakes.llm_server import FakeLLM
+
+    index = _ensure_index(args.index)
+    with FakeLLM() as llm:
+        llm.reply_text = "She got an A- in Database Internals [1]."
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("FOLIO_", "GROQ_", "OLLAMA_"))},
+            "FOLIO_INDEX_URI": str(index),
+            "FOLIO_LOG_LEVEL": "ERROR",
+            "GROQ_API_KEY": "gsk_bench_stub",
+            "GROQ_BASE_URL": llm.url,
+        }
+        totals, parts = [], []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-c", CHILD, str(ROOT / "events" / "chat.json")],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            totals.append(time.perf_counter() - started)
+            parts.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    median = statistics.median(totals)
+    sys.stdout.write(f"cold start, fresh process -> first /api/chat answer ({args.runs} runs)\n")
+    sys.stdout.write(f"  median {median:.3f} s   min {min(totals):.3f} s   max {max(totals):.3f} s\n")
+    init = statistics.median(p["init"] for p in parts)
+    invoke = statistics.median(p["first_invoke"] for p in parts)
+    sys.stdout.write(f"  init (handler import: imports, model, index, clients) median {init:.3f} s\n")
+    sys.stdout.write(f"  first invocation                                    median {invoke:.3f} s\n")
+    sys.stdout.write(f"  interpreter start and the rest                      median {median - init - invoke:.3f} s\n")
+    rss = statistics.median(p["rss_mb"] for p in parts)
+    sys.stdout.write(f"  RSS after the answer                                median {rss:.0f} MB\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""Warm latency and throughput of the chat path, LLM time excluded.
+
+1. In-process: the chat function's Lambda handler (Mangum) with events/chat.json, questions
+   varied from knowledge/eval.json, the LLM an instant stand-in behind the LLM seam: p50/p95.
+2. Over HTTP: `folio serve` in its own process, Groq pointed at the local stub server
+   (tests/fakes/llm_server.py, another process), 1 and 10 concurrent clients: req/s, p50/p95,
+   and the server's RSS.
+
+    python scripts/bench_latency.py [--requests 300] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from folio.llm import Completion, LLMChain  # noqa: E402
+
+if TYPE_CHECKING:
+    from folio.prompt import Message
+
+QUESTIONS = [t["query"] for t in json.loads((ROOT / "knowledge" / "eval.json").read_text())["retrieval_tests"]]
+
+
+class InstantLLM:
+    """An LLM that answers at once, citing the first source: only folio's own time is measured."""
+
+    name = "groq"
+    model = "instant"
+
+    async def complete(
+        self,
+        messages: list[Message],  # noqa: ARG002
+        *,
+        max_tokens: int,  # noqa: ARG002
+        temperature: float,  # noqa: ARG002
+    ) -> Completion:
+        return Completion("From the documents [1].", self.name, self.model, 100, 5, 0.0)
+
+    async def aclose(self) -> None:
+        return None
+
+
+def _percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered) * 1000
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000
+    return f"p50 {p50:6.2f} ms   p95 {p95:6.2f} ms"
+
+
+def in_process(index: Path, requests: int) -> None:
+    from folio.cli import LambdaContext
+    from folio.handlers import lambda_handler
+    from folio.runtime import Runtime
+    from folio.settings import Settings
+    from functions.chat.app import create_app
+
+    settings = Settings(_env_file=None, index_uri=str(index), log_level="ERROR")  # type: ignore[call-arg]
+    handler = lambda_handler(create_app(settings, Runtime(settings, chain=LLMChain([InstantLLM()]))))
+    event = json.loads((ROOT / "events" / "chat.json").read_text())
+    timings = []
+    for n in range(requests + 20):
+        event["body"] = json.dumps({"message": QUESTIONS[n % len(QUESTIONS)]})
+        started = time.perf_counter()
+        response = handler(event, LambdaContext("folio-chat"))
+        if n >= 20:
+            timings.append(time.perf_counter() - started)
+        assert response["statusCode"] == 200, response
+    sys.stdout.write(f"in-process chat handler (Mangum), {requests} requests: {_percentiles(timings)}\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+async def _load(url: str, clients: int, seconds: float) -> tuple[int, list[float], int]:
+    timings: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=httpx.Limits(max_connections=clients)) as http:
+
+        async def worker(offset: int) -> None:
+            nonlocal errors
+            n = offset
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                response = await http.post("/api/chat", json={"message": QUESTIONS[n % len(QUESTIONS)]})
+                timings.append(time.perf_counter() - started)
+                errors += response.status_code != 200
+                n += clients
+
+        await asyncio.gather(*(worker(i) for i in range(clients)))
+    return len(timings), timings, errors
+
+
+def _rss_mb(pid: int) -> tuple[float, float]:
+    status = Path(f"/proc/{pid}/status").read_text()
+    field = {line.split(":")[0]: line.split()[1] for line in status.splitlines() if line.startswith("Vm")}
+    return int(field["VmRSS"]) / 1024, int(field["VmHWM"]) / 1024
+
+
+def over_http(index: Path, seconds: float) -> None:
+    stub_port, port = _free_port(), _free_port()
+    stub_code = (
+        "import sys, time; sys.path.insert(0, sys.argv[1]); from tests.fakes.llm_server import FakeLLM\n"
+        "from tests.support.servers import UvicornServer\n"
+        "f = FakeLLM(); f.reply_text = 'From the documents [1].'\n"
+        "import uvicorn; uvicorn.run(f.app, host='127.0.0.1', port=int(sys.argv[2]), log_level='error')"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FOLIO_", "GROQ_", "OLLAMA_"))}
+    stub = subprocess.Popen([sys.executable, "-c", stub_code, str(ROOT), str(stub_port)], env=env)
+    env.update(GROQ_API_KEY="gsk_bench_stub", GROQ_BASE_URL=f"http://127.0.0.1:{stub_port}", FOLIO_LOG_LEVEL="ERROR")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "folio.cli", "serve", "--index", str(index), "--port", str(port)],
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait(f"http://127.0.0.1:{stub_port}/api/tags")
+        _wait(f"http://127.0.0.1:{port}/health/ready")
+        url = f"http://127.0.0.1:{port}"
+        asyncio.run(_load(url, 4, 2))  # warm-up
+        for clients in (1, 10):
+            count, timings, errors = asyncio.run(_load(url, clients, seconds))
+            sys.stdout.write(
+                f"HTTP, {clients:2d} concurrent client(s), {seconds:.0f} s: {count / seconds:6.1f} req/s   "
+                f"{_percentiles(timings)}   errors {errors}\n"
+            )
+        rss, peak = _rss_mb(server.pid)
+        sys.stdout.write(f"folio serve RSS {rss:.0f} MB (peak {peak:.0f} MB)\n")
+    finally:
+        for process in (server, stub):
+            process.terminate()
+            process.wait(timeout=15)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--index", type=Path)
+    args = parser.parse_args()
+    index = args.index
+    if index is None:
+        index = Path(tempfile.mkdtemp(prefix="folio-bench-")) / "index"
+        subprocess.run(
+            [sys.executable, "-m", "folio.cli", "ingest", str(ROOT / "knowledge"), "--index", str(index)],
+            check=True,
+            capture_output=True,
+        )
+    threading.current_thread().name = "bench"
+    in_process(index, args.requests)
+    over_http(index, args.seconds)
+
+
+if __name__ == "__main__":
+    main()

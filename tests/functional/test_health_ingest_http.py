@@ -1,0 +1,90 @@
+"""Health and ingest over real HTTP; the OpenAPI document matches the routes that exist."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from folio.cli import combined_app
+from folio.runtime import Runtime
+from tests.conftest import ADMIN_KEY
+from tests.support.servers import UvicornServer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    import httpx
+
+    from folio.settings import Settings
+
+ADMIN = {"authorization": f"Bearer {ADMIN_KEY}"}
+
+
+def test_liveness_and_readiness(serve: Callable[..., httpx.Client]) -> None:
+    client = serve()
+    for path in ("/health", "/health/live", "/health/ready"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.json()["status"] == "ok"
+
+
+def test_readiness_names_a_missing_model(make_settings: Callable[..., Settings], tmp_path: Path) -> None:
+    import httpx
+
+    settings = make_settings(model_path=tmp_path / "missing.onnx")
+    with UvicornServer(combined_app(settings, Runtime(settings))) as server:
+        response = httpx.get(f"{server.url}/health/ready")
+        assert response.status_code == 503
+        assert "model: embedding model not found" in response.json()["error"]["message"]
+        assert httpx.get(f"{server.url}/health/live").status_code == 200, "the process is still alive"
+
+
+def test_detailed_health_reports_each_dependency(serve: Callable[..., httpx.Client], tmp_path: Path) -> None:
+    client = serve(admin_key=ADMIN_KEY)
+    assert client.get("/health/detailed").status_code == 401
+    body = client.get("/health/detailed", headers=ADMIN).json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"model", "index", "llm", "redis"}
+    empty = serve(admin_key=ADMIN_KEY, index_uri=str(tmp_path / "nothing"))
+    response = empty.get("/health/detailed", headers=ADMIN)
+    assert response.status_code == 503 and response.json()["checks"]["index"]["ok"] is False
+
+
+def test_ingest_over_http_then_chat_sees_the_new_document(
+    serve: Callable[..., httpx.Client], docs: Path, tmp_path: Path
+) -> None:
+    client = serve(admin_key=ADMIN_KEY, docs_dir=docs, index_uri=str(tmp_path / "index"))
+    assert client.post("/api/ingest").status_code == 401
+    first = client.post("/api/ingest", headers=ADMIN).json()
+    assert first["files"] == 12 and first["request_id"]
+    (docs / "beekeeping.md").write_text(
+        "---\ntitle: Beekeeping\ndoc_type: about\n---\n# Beekeeping\n\n"
+        "Maya keeps three beehives on her allotment in Majorna."
+    )
+    second = client.post("/api/ingest", headers=ADMIN).json()
+    assert second["added"] == 1 and second["embedded"] == 1
+    answer = client.post("/api/chat", json={"message": "How many beehives does Maya keep?"}).json()
+    assert "three beehives" in answer["answer"]
+
+
+def test_openapi_lists_exactly_the_public_routes(serve: Callable[..., httpx.Client]) -> None:
+    from starlette.routing import Route
+
+    from functions.chat import app as chat
+    from functions.health import app as health
+    from functions.ingest import app as ingest
+
+    spec = serve().get("/openapi.json").json()
+    routes = {
+        (method.lower(), route.path)
+        for module in (chat, health, ingest)
+        for route in module.ROUTES
+        if isinstance(route, Route)
+        for method in (route.methods or set()) - {"HEAD"}
+    }
+    documented = {(method, path) for path, ops in spec["paths"].items() for method in ops}
+    assert documented == routes
+    chat_op = spec["paths"]["/api/chat"]["post"]
+    assert chat_op["description"] and chat_op["security"] == [{"apiKey": []}]
+    schemas = spec["components"]["schemas"]
+    assert schemas["ChatRequest"]["examples"] and schemas["ChatResponse"]["examples"]
+    assert "ErrorBody" in schemas and "422" in chat_op["responses"]

@@ -1,0 +1,122 @@
+"""Every function through its Mangum handler with the committed Function URL (payload 2.0) events."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tests.conftest import ADMIN_KEY
+from tests.support.lambdas import body_of, load_event
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    import numpy as np
+
+Invoke = Any
+
+
+def test_chat_event_answers_with_citations(invoke: Invoke) -> None:
+    response = invoke("chat")(load_event("chat.json"))
+    assert response["statusCode"] == 200
+    body = body_of(response)
+    assert body["grounded"] and "DSY518" in body["answer"]
+    assert body["request_id"] == "9f1c2a4e-0b6d-4c1e-9a53-1d2e3f4a5b60", "the Function URL request id is used"
+    headers = {k.lower(): v for k, v in response["headers"].items()}
+    assert headers["x-request-id"] == body["request_id"]
+    assert "max-age" in headers["strict-transport-security"], "the event came over HTTPS"
+
+
+def test_base64_body_is_decoded(invoke: Invoke) -> None:
+    response = invoke("chat")(load_event("chat-base64.json"))
+    assert response["statusCode"] == 200
+    assert body_of(response)["sources"]
+
+
+def test_invalid_event_gets_422_json(invoke: Invoke) -> None:
+    response = invoke("chat")(load_event("chat-invalid.json"))
+    assert response["statusCode"] == 422
+    assert body_of(response)["error"]["code"] == "validation_error"
+
+
+def test_preflight_gets_cors_headers(invoke: Invoke) -> None:
+    response = invoke("chat", allowed_origins=["https://maya.example.dev"])(load_event("chat-preflight.json"))
+    assert response["statusCode"] == 200
+    headers = {k.lower(): v for k, v in response["headers"].items()}
+    assert headers["access-control-allow-origin"] == "https://maya.example.dev"
+
+
+def test_api_key_and_origin_checks_apply_on_lambda(invoke: Invoke) -> None:
+    handler = invoke("chat", api_keys=["site-key-0123456789abcdef"], allowed_origins=["https://other.example"])
+    forbidden = handler(load_event("chat.json"))
+    assert forbidden["statusCode"] == 403
+    handler = invoke("chat", api_keys=["site-key-0123456789abcdef"])
+    assert handler(load_event("chat.json"))["statusCode"] == 401
+    ok = handler(load_event("chat.json", headers={"x-api-key": "site-key-0123456789abcdef"}))
+    assert ok["statusCode"] == 200
+
+
+def test_warm_up_pings_are_answered_without_raising(invoke: Invoke) -> None:
+    for function in ("chat", "health", "ingest"):
+        assert invoke(function)(load_event("warmup.json")) == {"ok": True, "ignored": "not an HTTP event"}
+        assert invoke(function)({"source": "aws.events", "detail-type": "Scheduled Event"})["ok"] is True
+
+
+def test_health_events(invoke: Invoke, tmp_path: Path) -> None:
+    health = invoke("health", admin_key=ADMIN_KEY)
+    assert body_of(health(load_event("health.json")))["status"] == "ok"
+    assert health(load_event("health-ready.json"))["statusCode"] == 200
+    detailed = health(load_event("health-detailed.json"))
+    assert detailed["statusCode"] == 200
+    checks = body_of(detailed)["checks"]
+    assert checks["index"]["chunks"] > 40 and checks["index"]["corpus_version"]
+    assert checks["model"]["ok"] and checks["llm"]["fallback"] == "extractive"
+
+    missing = invoke("health", index_uri=str(tmp_path / "none"))(load_event("health-ready.json"))
+    assert missing["statusCode"] == 503
+    assert "folio ingest" in body_of(missing)["error"]["message"]
+
+
+def test_detailed_health_needs_the_admin_key(invoke: Invoke) -> None:
+    health = invoke("health", admin_key="a-different-admin-key-123456")
+    assert health(load_event("health-detailed.json"))["statusCode"] == 401
+
+
+def test_ingest_event_indexes_the_docs_folder(invoke: Invoke, docs: Path, tmp_path: Path) -> None:
+    ingest = invoke("ingest", admin_key=ADMIN_KEY, docs_dir=docs, index_uri=str(tmp_path / "index"))
+    response = ingest(load_event("ingest.json"))
+    assert response["statusCode"] == 200, response
+    body = body_of(response)
+    assert body["files"] == 12 and body["added"] == body["chunks"] and body["skipped"] == []
+    again = body_of(ingest(load_event("ingest.json")))
+    assert again["embedded"] == 0 and again["unchanged"] == body["chunks"]
+    assert ingest(load_event("ingest.json", headers={"authorization": "Bearer wrong"}))["statusCode"] == 401
+
+
+def test_openapi_event(invoke: Invoke) -> None:
+    spec = body_of(invoke("chat")(load_event("openapi.json")))
+    assert list(spec["paths"]) == ["/api/chat"]
+
+
+def test_unexpected_errors_are_500_without_internals(
+    make_settings: Callable[..., Any], embedder: Any, caplog: Any
+) -> None:
+
+    from folio.handlers import lambda_handler
+    from folio.runtime import Runtime
+    from functions.chat.app import create_app
+    from tests.support.lambdas import context
+
+    class ExplodingEmbedder:
+        model_id, dimensions = "broken", 384
+
+        def embed_batch(self, texts: Any) -> np.ndarray:
+            raise RuntimeError("secret internal detail")
+
+    settings = make_settings()
+    handler = lambda_handler(create_app(settings, Runtime(settings, embedder=ExplodingEmbedder())))
+    response = handler(load_event("chat.json"), context())
+    assert response["statusCode"] == 500
+    body = body_of(response)
+    assert body["error"]["code"] == "internal_error" and "secret" not in response["body"]
+    assert any("unhandled error" in r.getMessage() and r.exc_info for r in caplog.records)

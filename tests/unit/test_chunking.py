@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from folio.chunking import chunk_document
+from folio.documents import Document, Section
+
+
+def _doc(*sections: Section, title: str = "Resume") -> Document:
+    return Document(source="resume.md", title=title, doc_type="resume", sections=list(sections), sha256="x")
+
+
+def test_every_chunk_starts_with_its_heading_path() -> None:
+    doc = _doc(Section(("Work", "Acme"), "Built a feature store. " * 80))
+    chunks = chunk_document(doc, max_chars=400, overlap=60)
+    assert len(chunks) > 2
+    assert all(c.text.startswith("Resume > Work > Acme\n\n") for c in chunks)
+    assert all(len(c.text) <= 400 for c in chunks)
+
+
+def test_long_sections_overlap_on_whole_sentences() -> None:
+    sentences = [f"Sentence number {n} is here." for n in range(60)]
+    chunks = chunk_document(_doc(Section(("Bio",), " ".join(sentences))), max_chars=300, overlap=80)
+    first, second = chunks[0].text.split("\n\n", 1)[1], chunks[1].text.split("\n\n", 1)[1]
+    last_of_first = first.rsplit(". ", 1)[-1]
+    first_of_second = second.split(". ", 1)[0] + "."
+    assert last_of_first in second, "the next chunk repeats the end of the previous one"
+    assert first_of_second in first
+    assert len(second.split(last_of_first)[0]) <= 80, "no more than the overlap is repeated"
+    for chunk in chunks:
+        body = chunk.text.split("\n\n", 1)[1]
+        assert body.startswith("Sentence number") and body.endswith("is here.")
+
+
+def test_table_rows_and_list_items_are_never_cut() -> None:
+    header = "| Code | Course | Grade |\n|---|---|---|"
+    rows = [f"| C{n:03d} | Course title number {n} with words | A- |" for n in range(40)]
+    items = [f"- item {n}: a list entry that is long enough to matter" for n in range(30)]
+    doc = _doc(Section(("Courses",), header + "\n" + "\n".join(rows)), Section(("Skills",), "\n".join(items)))
+    chunks = chunk_document(doc, max_chars=500, overlap=100)
+    table_chunks = [c for c in chunks if "Courses" in c.text.split("\n\n")[0]]
+    assert len(table_chunks) > 1
+    for chunk in table_chunks:
+        body = chunk.text.split("\n\n", 1)[1]
+        assert body.startswith("| Code | Course | Grade |"), "every slice repeats the table header"
+    all_lines = [line for c in chunks for line in c.text.splitlines()]
+    for line in rows + items:
+        assert line in all_lines
+    assert {line for line in all_lines if line.startswith(("| C0", "- item"))} == set(rows + items)
+
+
+def test_short_sibling_sections_are_packed_together() -> None:
+    doc = _doc(Section(("Problem",), "Slow."), Section(("Stack",), "Go."), Section(("Role",), "Lead."), title="P")
+    [chunk] = chunk_document(doc)
+    assert chunk.section == "Problem, Stack, Role"
+    assert "## Stack\nGo." in chunk.text
+
+
+def test_ids_are_content_addressed_so_editing_one_section_keeps_the_others() -> None:
+    big = "x " * 500
+    before = chunk_document(_doc(Section(("A",), "Alpha. " + big), Section(("B",), "Beta. " + big)))
+    after = chunk_document(_doc(Section(("A",), "Alpha changed. " + big), Section(("B",), "Beta. " + big)))
+    assert [c.id for c in before] == [
+        c.id for c in chunk_document(_doc(*[Section(("A",), "Alpha. " + big), Section(("B",), "Beta. " + big)]))
+    ]
+    b_before = {c.id for c in before if c.section == "B"}
+    b_after = {c.id for c in after if c.section == "B"}
+    assert b_before and b_before == b_after
+    assert {c.id for c in before if c.section == "A"}.isdisjoint(c.id for c in after if c.section == "A")

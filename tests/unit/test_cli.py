@@ -1,0 +1,101 @@
+"""The `folio` command, in-process and (for invoke) as the installed entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from folio.cli import main
+
+if TYPE_CHECKING:
+    from tests.fakes.llm_server import FakeLLM
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _no_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("FOLIO_") or name in {"GROQ_API_KEY", "OLLAMA_URL"}:
+            monkeypatch.delenv(name)
+
+
+def test_ingest_and_eval_on_another_folder_and_eval_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    index = str(tmp_path / "alt-index")
+    assert main(["ingest", str(DATA / "kb_alt"), "--index", index]) == 0
+    out = capsys.readouterr().out
+    assert "4 files" in out and "added" in out
+    assert main(["eval", str(DATA / "eval_alt.json"), "--index", index, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) == {"retrieval", "unanswerable"}
+    assert set(report["retrieval"]) == {
+        "total",
+        "passed",
+        "pass_rate",
+        "recall_at_5",
+        "mrr",
+        "mean_context_chars",
+        "failures",
+    }
+    assert set(report["unanswerable"]) == {"total", "refused", "refusal_rate"}
+    assert report["retrieval"]["total"] == 8 and report["unanswerable"]["total"] == 4
+    assert report["retrieval"]["pass_rate"] >= 0.75
+
+
+def test_eval_gate_fails_below_the_baseline(sample_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["eval", str(ROOT / "knowledge" / "eval.json"), "--index", str(sample_index)]
+    assert main([*args, "--min-pass-rate", "1.01"]) == 1
+    assert "below baseline" in capsys.readouterr().err
+
+
+def test_ask_prints_the_api_json(sample_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "Which university awarded her master's degree?", "--index", str(sample_index), "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["grounded"] and body["provider"] == "extractive" and body["sources"]
+
+
+def test_ask_uses_groq_when_configured(
+    sample_index: Path, fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GROQ_API_KEY", "gsk_fake_for_tests")
+    monkeypatch.setenv("GROQ_BASE_URL", fake_llm.url)
+    fake_llm.reply_text = "Vestmark Institute of Technology [1]."
+    assert main(["ask", "Which university awarded her master's degree?", "--index", str(sample_index)]) == 0
+    out = capsys.readouterr().out
+    assert "Vestmark Institute of Technology [1]." in out and "[1] " in out and "(groq)" in out
+
+
+def test_ask_with_a_missing_index_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "hello there", "--index", str(tmp_path / "none")]) == 1
+    assert "folio ingest" in capsys.readouterr().err
+
+
+def test_invoke_runs_the_real_handler_module(sample_index: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "FOLIO_INDEX_URI": str(sample_index), "FOLIO_LOG_LEVEL": "WARNING"}
+    env.pop("GROQ_API_KEY", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "folio.cli", "invoke", "chat", str(ROOT / "events" / "chat.json")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    response = json.loads(done.stdout)
+    assert response["statusCode"] == 200
+    assert "DSY518" in json.loads(response["body"])["answer"]
+
+
+def test_invoke_with_a_missing_event_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["invoke", "health", "/nonexistent/event.json"]) == 2
+    assert "cannot read event" in capsys.readouterr().err

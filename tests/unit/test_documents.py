@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from folio.documents import discover, load
+from folio.errors import IngestError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+
+
+def test_markdown_front_matter_becomes_metadata() -> None:
+    doc = load(KNOWLEDGE / "certifications.md", KNOWLEDGE)
+    assert doc.source == "certifications.md"
+    assert doc.doc_type == "certification"
+    assert doc.url.startswith("https://")
+    assert doc.tags
+    assert all(section.text for section in doc.sections)
+
+
+def test_heading_paths_are_tracked_and_a_single_h1_is_the_title(tmp_path: Path) -> None:
+    (tmp_path / "cv.md").write_text(
+        "# Jane Doe\n\nIntro.\n\n## Work\n\n### Acme\n\nBuilt things.\n\n"
+        "```\n# not a heading\n```\n\n## Skills\n\nPython."
+    )
+    doc = load(tmp_path / "cv.md", tmp_path)
+    assert doc.title == "Jane Doe"
+    assert [s.headings for s in doc.sections] == [(), ("Work", "Acme"), ("Skills",)]
+    assert "# not a heading" in doc.sections[1].text
+
+
+def test_yaml_facts_are_rendered_as_readable_text() -> None:
+    doc = load(KNOWLEDGE / "skills.yaml", KNOWLEDGE)
+    text = "\n".join(s.text for s in doc.sections)
+    assert "Name: Python" in text or "Name: Rust" in text
+    assert "ClickHouse" in text
+    assert "{" not in text
+
+
+def test_pdf_text_is_extracted() -> None:
+    doc = load(KNOWLEDGE / "reference-letter.pdf", KNOWLEDGE)
+    assert "Tomas Ferreira-Sandvik" in doc.sections[0].text
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("broken.pdf", "broken.pdf"), ("bad-frontmatter.md", "front matter"), ("empty.md", "empty")],
+)
+def test_bad_files_are_reported_by_name(name: str, reason: str) -> None:
+    with pytest.raises(IngestError) as caught:
+        load(DATA / "bad" / name, DATA / "bad")
+    assert name in caught.value.message
+    assert reason in caught.value.message
+
+
+def test_discover_skips_hidden_files_and_unknown_types(tmp_path: Path) -> None:
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x.md").write_text("# x")
+    (tmp_path / "notes.docx").write_bytes(b"PK")
+    (tmp_path / "a.md").write_text("# a")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("b")
+    assert [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path)] == ["a.md", "sub/b.txt"]
+
+
+def test_missing_folder_is_an_ingest_error(tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match="not found"):
+        discover(tmp_path / "nope")

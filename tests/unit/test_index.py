@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import asyncio
+import os
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from folio.errors import Unavailable
+from folio.index import Index
+from folio.ingest import run_ingest
+
+if TYPE_CHECKING:
+    from folio.embeddings import Embedder
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text)
+
+
+def test_lancedb_imports_without_running_the_rest_client_init() -> None:
+    code = (
+        "import sys; from folio.index import import_lancedb; import_lancedb(); "
+        "api = 'lance_namespace_urllib3_client.api.table_api'; "
+        "print(api in sys.modules); "
+        "import lance_namespace_urllib3_client as c; c.ApiClient; print(api in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["False", "True"], "built only when the package is first asked for something"
+
+
+def test_missing_index_is_unavailable_with_a_hint(tmp_path: Path) -> None:
+    with pytest.raises(Unavailable, match="run `folio ingest`"):
+        Index(str(tmp_path / "nothing")).snapshot()
+
+
+def test_search_works_from_a_read_only_directory(tmp_path: Path, embedder: Embedder) -> None:
+    docs, path = tmp_path / "docs", tmp_path / "index"
+    _write(docs, "a.md", "# About\n\nShe climbs boulders in Gothenburg on weekends.")
+    run_ingest(docs, Index(str(path)), embedder)
+    modes = {}
+    for root, dirs, files in os.walk(path):
+        for name in [*dirs, *files]:
+            full = Path(root) / name
+            modes[full] = full.stat().st_mode
+            full.chmod(full.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    path.chmod(0o555)
+    try:
+        index = Index(str(path))
+        hits = asyncio.run(index.text_search("boulders", 3))
+        assert hits and index.snapshot().size == 1
+        assert index.vector_search(embedder.embed_batch(["climbing"])[0], 3)
+    finally:
+        path.chmod(0o755)
+        for full, mode in modes.items():
+            full.chmod(mode)
+
+
+def test_readers_keep_their_version_until_the_new_one_is_complete(tmp_path: Path, embedder: Embedder) -> None:
+    docs, path = tmp_path / "docs", str(tmp_path / "index")
+    _write(docs, "a.md", "# A\n\nAlpha facts about kayaking.")
+    run_ingest(docs, Index(path), embedder)
+    reader = Index(path, refresh_seconds=3600)
+    before = reader.snapshot()
+    _write(docs, "b.md", "# B\n\nBeta facts about sailing.")
+    writer = Index(path)
+    run_ingest(docs, writer, embedder)
+    assert reader.snapshot() is before, "a reader sees one consistent version between refreshes"
+    after = reader.refresh()
+    assert after.size == 2 and after.corpus_version != before.corpus_version
+    assert writer.snapshot().corpus_version == after.corpus_version
+
+
+def test_concurrent_readers_during_an_ingest_never_see_a_partial_corpus(tmp_path: Path, embedder: Embedder) -> None:
+    docs, path = tmp_path / "docs", str(tmp_path / "index")
+    for n in range(6):
+        _write(docs, f"d{n}.md", f"# Doc {n}\n\nFact number {n} about topic {n}.")
+    run_ingest(docs, Index(path), embedder)
+    for n in range(6):
+        _write(docs, f"d{n}.md", f"# Doc {n}\n\nRevised fact number {n} about topic {n}.")
+    sizes: list[int] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        reader = Index(path, refresh_seconds=0)
+        while not stop.is_set():
+            sizes.append(reader.snapshot().size)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        run_ingest(docs, Index(path), embedder)
+    finally:
+        stop.set()
+        thread.join()
+    assert sizes and set(sizes) == {6}
+
+
+def test_doc_type_filter(sample_index: Path, embedder: Embedder) -> None:
+    index = Index(str(sample_index))
+    snap = index.snapshot()
+    vector = embedder.embed_batch(["credential id"])[0]
+    by_text = asyncio.run(index.text_search("credential", 5, "certification"))
+    assert by_text
+    for hit in index.vector_search(vector, 5, "certification") + by_text:
+        assert snap.columns["doc_type"][hit.row] == "certification"
+    assert asyncio.run(index.text_search("credential", 5, "no-such-type")) == []

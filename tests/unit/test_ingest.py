@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from folio.index import Index
+from folio.ingest import run_ingest
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
+
+    from folio.embeddings import Embedder
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+class CountingEmbedder:
+    """The real model behind the Embedder seam, counting what it is asked to embed."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dimensions = inner.dimensions
+        self.texts: list[str] = []
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += texts
+        return self.inner.embed_batch(texts)
+
+
+def test_first_run_then_unchanged_rerun_embeds_nothing(docs: Path, tmp_path: Path, embedder: Embedder) -> None:
+    counting = CountingEmbedder(embedder)
+    index = Index(str(tmp_path / "index"))
+    first = run_ingest(docs, index, counting)
+    assert first.files == 12 and first.added == first.chunks > 40
+    assert len(counting.texts) == first.chunks
+    version = index.snapshot().version
+
+    counting.texts.clear()
+    second = run_ingest(docs, index, counting)
+    assert counting.texts == []
+    assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, first.chunks)
+    assert index.snapshot().version == version, "no new index version for unchanged input"
+    assert second.corpus_version == first.corpus_version
+
+
+def test_editing_one_section_re_embeds_only_that_chunk(docs: Path, tmp_path: Path, embedder: Embedder) -> None:
+    counting = CountingEmbedder(embedder)
+    index = Index(str(tmp_path / "index"))
+    first = run_ingest(docs, index, counting)
+    resume = docs / "resume.md"
+    resume.write_text(resume.read_text().replace("Gothenburg", "Göteborg", 1))
+    counting.texts.clear()
+    second = run_ingest(docs, index, counting)
+    assert second.updated >= 1 and second.added == 0 and second.removed == 0
+    assert len(counting.texts) == second.updated <= 2
+    assert all("Göteborg" in t for t in counting.texts)
+    assert second.corpus_version != first.corpus_version
+
+
+def test_deleted_files_lose_their_chunks_and_new_files_are_added(
+    docs: Path, tmp_path: Path, embedder: Embedder
+) -> None:
+    index = Index(str(tmp_path / "index"))
+    run_ingest(docs, index, embedder)
+    (docs / "talks.txt").unlink()
+    (docs / "hobby.md").write_text("---\ntitle: Hobbies\ndoc_type: about\n---\n# Hobbies\n\nShe keeps bees.")
+    summary = run_ingest(docs, index, embedder)
+    sources = set(index.snapshot().columns["source"])
+    assert "talks.txt" not in sources and "hobby.md" in sources
+    assert summary.removed >= 1 and summary.added == 1
+    assert any("bees" in text for text in index.snapshot().columns["text"])
+
+
+def test_bad_files_are_reported_and_skipped_without_aborting(tmp_path: Path, embedder: Embedder) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(DATA / "bad", docs)
+    summary = run_ingest(docs, Index(str(tmp_path / "index")), embedder)
+    assert summary.files == 1
+    assert sorted(s.source for s in summary.skipped) == ["bad-frontmatter.md", "broken.pdf", "empty.md"]
+    assert "quokka lighthouse" in " ".join(Index(str(tmp_path / "index")).snapshot().columns["text"])
+    text = summary.describe()
+    assert "skipped broken.pdf" in text and "skipped empty.md" in text
+
+
+def test_a_file_that_breaks_keeps_its_previous_chunks(docs: Path, tmp_path: Path, embedder: Embedder) -> None:
+    index = Index(str(tmp_path / "index"))
+    run_ingest(docs, index, embedder)
+    before = [
+        t for s, t in zip(*(index.snapshot().columns[c] for c in ("source", "text")), strict=True) if s == "about.md"
+    ]
+    (docs / "about.md").write_text("---\ntitle: [unclosed\n---\nbody")
+    summary = run_ingest(docs, index, embedder)
+    assert [s.source for s in summary.skipped] == ["about.md"]
+    after = [
+        t for s, t in zip(*(index.snapshot().columns[c] for c in ("source", "text")), strict=True) if s == "about.md"
+    ]
+    assert after == before and summary.removed == 0
+
+
+def test_emptying_the_folder_empties_the_index(tmp_path: Path, embedder: Embedder) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n\nSomething.")
+    index = Index(str(tmp_path / "index"))
+    run_ingest(docs, index, embedder)
+    (docs / "a.md").unlink()
+    summary = run_ingest(docs, index, embedder)
+    assert summary.removed == 1 and index.snapshot().size == 0
+    assert asyncio.run(index.text_search("Something", 5)) == []
+
+
+def test_progress_is_reported(docs: Path, tmp_path: Path, embedder: Embedder) -> None:
+    seen: list[tuple[int, int]] = []
+    run_ingest(docs, Index(str(tmp_path / "index")), embedder, progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == seen[-1][1]

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import pytest
+
+from folio.errors import ConfigError
+from folio.settings import Settings, load_settings
+
+STRONG = "k3y-0f-r3al-l3ngth-abcdef"
+
+
+def test_defaults_describe_the_local_setup() -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.env == "development"
+    assert settings.index_uri == ".folio/index"
+    assert settings.api_keys == []
+    assert settings.groq_api_key is None
+
+
+def test_lists_are_read_from_comma_separated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOLIO_API_KEYS", f"{STRONG}, {STRONG}2 ,")
+    monkeypatch.setenv("FOLIO_ALLOWED_ORIGINS", "https://a.example/, https://b.example")
+    monkeypatch.setenv("GROQ_API_KEY", "gsk_test_value_long_enough")
+    settings = load_settings(_env_file=None)
+    assert [k.get_secret_value() for k in settings.api_keys] == [STRONG, f"{STRONG}2"]
+    assert settings.allowed_origins == ["https://a.example", "https://b.example"]
+    assert settings.groq_api_key is not None
+
+
+def test_every_invalid_setting_is_reported_in_one_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOLIO_TOP_K", "zero")
+    monkeypatch.setenv("FOLIO_PORT", "70000")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None)
+    assert "FOLIO_TOP_K" in caught.value.message
+    assert "FOLIO_PORT" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("overrides", "complaint"),
+    [
+        ({"api_keys": []}, "FOLIO_API_KEYS must hold at least one key"),
+        ({"api_keys": ["changeme"]}, "placeholder"),
+        ({"admin_key": "secret"}, "FOLIO_ADMIN_KEY"),
+        ({"allowed_origins": ["*"]}, "may not contain '*'"),
+        ({"allowed_origins": []}, "FOLIO_ALLOWED_ORIGINS must list"),
+        ({"groq_api_key": "your-groq-key"}, "GROQ_API_KEY is a placeholder"),
+    ],
+)
+def test_production_refuses_placeholders_and_wildcards(overrides: dict[str, object], complaint: str) -> None:
+    values: dict[str, object] = {
+        "env": "production",
+        "api_keys": [STRONG],
+        "admin_key": STRONG + "-admin",
+        "allowed_origins": ["https://maya.example.dev"],
+        **overrides,
+    }
+    with pytest.raises(ConfigError, match=complaint.replace("*", r"\*")):
+        load_settings(_env_file=None, **values)
+
+
+def test_production_with_real_values_starts() -> None:
+    settings = load_settings(
+        _env_file=None,
+        env="production",
+        api_keys=[STRONG],
+        admin_key=STRONG + "-admin",
+        allowed_origins=["https://maya.example.dev"],
+    )
+    assert settings.is_production
+
+
+def test_overlap_must_be_smaller_than_half_a_chunk() -> None:
+    with pytest.raises(ConfigError, match="OVERLAP"):
+        load_settings(_env_file=None, chunk_chars=400, chunk_overlap_chars=300)
+
+
+def test_cli_exits_non_zero_with_the_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from folio.cli import main
+
+    monkeypatch.setenv("FOLIO_ENV", "production")
+    monkeypatch.chdir("/")
+    assert main(["eval"]) == 2
+    assert "FOLIO_API_KEYS" in capsys.readouterr().err
