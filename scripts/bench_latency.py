@@ -1,10 +1,13 @@
 """Warm latency and throughput of the chat path, LLM time excluded.
 
 1. In-process: the chat function's Lambda handler (Mangum) with events/chat.json, questions
-   varied from knowledge/eval.json, the LLM an instant stand-in behind the LLM seam: p50/p95.
+   from knowledge/eval.json, the LLM an instant stand-in behind the LLM seam: p50/p95.
 2. Over HTTP: `folio serve` in its own process, Groq pointed at the local stub server
    (tests/fakes/llm_server.py, another process), 1 and 10 concurrent clients: req/s, p50/p95,
    and the server's RSS.
+
+Each is run twice: with every question distinct (a request number appended, so each one pays
+for its embedding) and with the 46 eval questions repeating (the query-embedding cache hits).
 
     python scripts/bench_latency.py [--requests 300] [--seconds 10]
 """
@@ -64,25 +67,31 @@ def _percentiles(samples: list[float]) -> str:
     return f"p50 {p50:6.2f} ms   p95 {p95:6.2f} ms"
 
 
-def in_process(index: Path, requests: int) -> None:
+def _question(n: int, distinct: bool) -> str:
+    base = QUESTIONS[n % len(QUESTIONS)]
+    return f"{base} (request {n})" if distinct else base
+
+
+def in_process(index: Path, requests: int, distinct: bool) -> None:
     from folio.cli import LambdaContext
     from folio.handlers import lambda_handler
     from folio.runtime import Runtime
     from folio.settings import Settings
     from functions.chat.app import create_app
 
-    settings = Settings(_env_file=None, index_uri=str(index), log_level="ERROR")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, index_uri=str(index), log_level="ERROR")
     handler = lambda_handler(create_app(settings, Runtime(settings, chain=LLMChain([InstantLLM()]))))
     event = json.loads((ROOT / "events" / "chat.json").read_text())
     timings = []
     for n in range(requests + 20):
-        event["body"] = json.dumps({"message": QUESTIONS[n % len(QUESTIONS)]})
+        event["body"] = json.dumps({"message": _question(n, distinct)})
         started = time.perf_counter()
         response = handler(event, LambdaContext("folio-chat"))
         if n >= 20:
             timings.append(time.perf_counter() - started)
         assert response["statusCode"] == 200, response
-    sys.stdout.write(f"in-process chat handler (Mangum), {requests} requests: {_percentiles(timings)}\n")
+    label = "distinct" if distinct else "repeated"
+    sys.stdout.write(f"in-process chat handler (Mangum), {requests} {label} questions: {_percentiles(timings)}\n")
 
 
 def _free_port() -> int:
@@ -103,7 +112,7 @@ def _wait(url: str) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-async def _load(url: str, clients: int, seconds: float) -> tuple[int, list[float], int]:
+async def _load(url: str, clients: int, seconds: float, distinct: bool) -> tuple[int, list[float], int]:
     timings: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
@@ -114,13 +123,18 @@ async def _load(url: str, clients: int, seconds: float) -> tuple[int, list[float
             n = offset
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
-                response = await http.post("/api/chat", json={"message": QUESTIONS[n % len(QUESTIONS)]})
+                response = await http.post("/api/chat", json={"message": _question(n, distinct)})
                 timings.append(time.perf_counter() - started)
                 errors += response.status_code != 200
                 n += clients
 
         await asyncio.gather(*(worker(i) for i in range(clients)))
     return len(timings), timings, errors
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _rss_mb(pid: int) -> tuple[float, float]:
@@ -149,13 +163,17 @@ def over_http(index: Path, seconds: float) -> None:
         _wait(f"http://127.0.0.1:{stub_port}/api/tags")
         _wait(f"http://127.0.0.1:{port}/health/ready")
         url = f"http://127.0.0.1:{port}"
-        asyncio.run(_load(url, 4, 2))  # warm-up
-        for clients in (1, 10):
-            count, timings, errors = asyncio.run(_load(url, clients, seconds))
-            sys.stdout.write(
-                f"HTTP, {clients:2d} concurrent client(s), {seconds:.0f} s: {count / seconds:6.1f} req/s   "
-                f"{_percentiles(timings)}   errors {errors}\n"
-            )
+        asyncio.run(_load(url, 4, 2, distinct=True))  # warm-up
+        for distinct in (True, False):
+            for clients in (1, 10):
+                cpu = _cpu_seconds(server.pid)
+                count, timings, errors = asyncio.run(_load(url, clients, seconds, distinct))
+                cpu_ms = (_cpu_seconds(server.pid) - cpu) / max(count, 1) * 1000
+                sys.stdout.write(
+                    f"HTTP, {'distinct' if distinct else 'repeated'} questions, {clients:2d} client(s), "
+                    f"{seconds:.0f} s: {count / seconds:6.1f} req/s   {_percentiles(timings)}   "
+                    f"server CPU {cpu_ms:.1f} ms/req   errors {errors}\n"
+                )
         rss, peak = _rss_mb(server.pid)
         sys.stdout.write(f"folio serve RSS {rss:.0f} MB (peak {peak:.0f} MB)\n")
     finally:
@@ -179,7 +197,8 @@ def main() -> None:
             capture_output=True,
         )
     threading.current_thread().name = "bench"
-    in_process(index, args.requests)
+    in_process(index, args.requests, distinct=True)
+    in_process(index, args.requests, distinct=False)
     over_http(index, args.seconds)
 
 

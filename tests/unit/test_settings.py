@@ -9,7 +9,7 @@ STRONG = "k3y-0f-r3al-l3ngth-abcdef"
 
 
 def test_defaults_describe_the_local_setup() -> None:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.env == "development"
     assert settings.index_uri == ".folio/index"
     assert settings.api_keys == []

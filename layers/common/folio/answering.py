@@ -96,7 +96,7 @@ def chat_response(answer: Answer, *, session_id: str, request_id: str, cached: b
             for cited in answer.sources
         ],
         grounded=answer.grounded,
-        provider=answer.provider,  # type: ignore[arg-type]
+        provider=answer.provider,
         cached=cached,
         session_id=session_id,
         request_id=request_id,

@@ -122,6 +122,8 @@ def _load_session(path: Path) -> onnxruntime.InferenceSession:
     options.log_severity_level = 3
     # The arena keeps ~90 MB of peak buffers for good; without it queries are as fast here.
     options.enable_cpu_mem_arena = False
+    # Idle worker threads would otherwise spin: twice the CPU per query for ~1 ms less latency.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own untyped errors for corrupt files

@@ -80,8 +80,8 @@ def _clean_msg(message: str) -> str:
     return message.removeprefix("Value error, ")
 
 
-class RequestIdMiddleware:
-    """Give every request an id (a safe client-sent X-Request-ID, the Lambda request id, or new)."""
+class _HTTPMiddleware:
+    """A pure ASGI middleware that only looks at HTTP requests and passes anything else through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -90,72 +90,68 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+def _adding_headers(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
+    """Wrap send so the response start carries these headers (unless the app set them)."""
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            present = {name.lower() for name, _ in message.get("headers", [])}
+            message["headers"] = [*message.get("headers", []), *(h for h in headers if h[0] not in present)]
+        await send(message)
+
+    return wrapped
+
+
+class RequestIdMiddleware(_HTTPMiddleware):
+    """Give every request an id (a safe client-sent X-Request-ID, the Lambda request id, or new)."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         rid = _pick_request_id(scope)
         scope.setdefault("state", {})["request_id"] = rid
         token = request_id_var.set(rid)
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
-            await send(message)
-
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, _adding_headers(send, [(b"x-request-id", rid.encode())]))
         finally:
             request_id_var.reset(token)
 
 
 def _pick_request_id(scope: Scope) -> str:
-    for name, value in scope.get("headers", []):
-        if name == b"x-request-id":
-            candidate = str(value.decode("latin-1"))
-            if _CLIENT_REQUEST_ID.match(candidate):
-                return candidate
+    candidate = _header(scope, b"x-request-id")
+    if candidate is not None and _CLIENT_REQUEST_ID.match(candidate):
+        return candidate
     event = scope.get("aws.event") or {}
     lambda_id = event.get("requestContext", {}).get("requestId") if isinstance(event, dict) else None
     return str(lambda_id) if lambda_id else uuid.uuid4().hex
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+_SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"content-security-policy", _JSON_CSP.encode()),
+    (b"cross-origin-resource-policy", b"same-site"),
+    (b"cache-control", b"no-store"),
+]
+_HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+
+class SecurityHeadersMiddleware(_HTTPMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         https = scope.get("scheme") == "https" or _header(scope, b"x-forwarded-proto") == "https"
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"content-security-policy", _JSON_CSP.encode()),
-                    (b"cross-origin-resource-policy", b"same-site"),
-                    (b"cache-control", b"no-store"),
-                ]
-                if https:
-                    headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
-                names = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []), *(h for h in headers if h[0] not in names)]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        headers = [*_SECURITY_HEADERS, _HSTS] if https else _SECURITY_HEADERS
+        await self.app(scope, receive, _adding_headers(send, headers))
 
 
-class ErrorMiddleware:
+class ErrorMiddleware(_HTTPMiddleware):
     """FolioErrors become their JSON answer; anything else is logged, answered 500 and re-raised."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def tracking_send(message: Message) -> None:
@@ -176,17 +172,14 @@ class ErrorMiddleware:
             raise
 
 
-class BodyLimitMiddleware:
+class BodyLimitMiddleware(_HTTPMiddleware):
     """Refuse bodies over the limit, counting the bytes actually read (chunked bodies included)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             raise self._too_large()

@@ -223,7 +223,7 @@ class Index:
             return pinned[1]
         lancedb = import_lancedb()
         db = await lancedb.connect_async(self.uri, storage_options=self.storage_options)
-        table = await db.open_table(self.table_name)
+        table: AsyncTable = await db.open_table(self.table_name)
         await table.checkout(version)
         self._async = (version, table)
         return table

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -51,22 +53,23 @@ class Retriever:
         top_k: int = 5,
         min_similarity: float = 0.26,
         candidates: int = 20,
+        cache_size: int = 1024,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.top_k = top_k
         self.min_similarity = min_similarity
         self.candidates = candidates
+        self._vectors = _VectorCache(cache_size)
 
     async def retrieve(self, query: str, *, doc_type: str | None = None, top_k: int | None = None) -> Retrieval:
         k = top_k or self.top_k
         snap = self.index.snapshot()
         # The query embedding (a worker thread; ONNX releases the GIL) overlaps the BM25 search.
-        embedded, by_text = await asyncio.gather(
-            anyio.to_thread.run_sync(self.embedder.embed_batch, [query]),
+        vector, by_text = await asyncio.gather(
+            self._embed(query),
             self.index.text_search(query, self.candidates, doc_type),
         )
-        vector = embedded[0]
         by_vector = self.index.vector_search(vector, self.candidates, doc_type)
         best = by_vector[0].score if by_vector else -1.0
         if best < self.min_similarity:
@@ -79,6 +82,39 @@ class Retriever:
             _passage(snap.record(row), float(sim), fused[row]) for row, sim in zip(rows, similarity, strict=True)
         ]
         return Retrieval(passages, best, snap.corpus_version, vector)
+
+    async def _embed(self, query: str) -> np.ndarray:
+        key = " ".join(query.lower().split())
+        vector = self._vectors.get(key)
+        if vector is None:
+            vector = (await anyio.to_thread.run_sync(self.embedder.embed_batch, [query]))[0]
+            self._vectors.put(key, vector)
+        return vector
+
+
+class _VectorCache:
+    """Query embeddings by normalised text: visitors ask the same few questions again and again."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> np.ndarray | None:
+        with self._lock:
+            vector = self._items.get(key)
+            if vector is not None:
+                self._items.move_to_end(key)
+            return vector
+
+    def put(self, key: str, vector: np.ndarray) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = vector
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 def _passage(record: dict[str, Any], similarity: float, fused: float) -> Passage:

@@ -83,7 +83,13 @@ class Runtime:
             from folio.retrieval import Retriever
 
             s = self.settings
-            self._retriever = Retriever(self.index, self.embedder, top_k=s.top_k, min_similarity=s.min_similarity)
+            self._retriever = Retriever(
+                self.index,
+                self.embedder,
+                top_k=s.top_k,
+                min_similarity=s.min_similarity,
+                cache_size=s.query_cache_size,
+            )
         return self._retriever
 
     @property

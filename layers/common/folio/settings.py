@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     # Retrieval
     top_k: int = Field(5, ge=1, le=20)
     min_similarity: float = Field(0.26, ge=-1.0, le=1.0)
+    query_cache_size: int = Field(1024, ge=0, le=1_000_000)
 
     # LLM chain: Groq, then Ollama, then the extractive answer
     groq_api_key: SecretStr | None = Field(None, validation_alias=_env("GROQ_API_KEY"))
@@ -77,28 +78,21 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 
-    @field_validator("api_keys", mode="before")
+    @field_validator("api_keys", "allowed_origins", mode="before")
     @classmethod
-    def _split_keys(cls, value: object) -> object:
+    def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("allowed_origins", mode="before")
+    @field_validator("allowed_origins", mode="after")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
-        return value
+    def _no_trailing_slash(cls, value: list[str]) -> list[str]:
+        return [origin.rstrip("/") for origin in value]
 
-    @field_validator("groq_api_key", "admin_key", mode="before")
+    @field_validator("groq_api_key", "admin_key", "ollama_url", "groq_base_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("ollama_url", "groq_base_url", mode="before")
-    @classmethod
-    def _blank_url_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
