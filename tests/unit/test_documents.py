@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from folio.documents import discover, load
-from folio.errors import IngestError
+from folio.errors import IngestError, Unavailable
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
@@ -65,6 +65,6 @@ def test_discover_skips_hidden_files_and_unknown_types(tmp_path: Path) -> None:
     assert [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path)] == ["a.md", "sub/b.txt"]
 
 
-def test_missing_folder_is_an_ingest_error(tmp_path: Path) -> None:
-    with pytest.raises(IngestError, match="not found"):
+def test_missing_folder_is_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(Unavailable, match="not found"):
         discover(tmp_path / "nope")

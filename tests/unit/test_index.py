@@ -1,12 +1,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import stat
 import subprocess
 import sys
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -14,8 +11,11 @@ import pytest
 from folio.errors import Unavailable
 from folio.index import Index
 from folio.ingest import run_ingest
+from tests.support.readonly import read_only
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from folio.embeddings import Embedder
 
 
@@ -44,22 +44,13 @@ def test_search_works_from_a_read_only_directory(tmp_path: Path, embedder: Embed
     docs, path = tmp_path / "docs", tmp_path / "index"
     _write(docs, "a.md", "# About\n\nShe climbs boulders in Gothenburg on weekends.")
     run_ingest(docs, Index(str(path)), embedder)
-    modes = {}
-    for root, dirs, files in os.walk(path):
-        for name in [*dirs, *files]:
-            full = Path(root) / name
-            modes[full] = full.stat().st_mode
-            full.chmod(full.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-    path.chmod(0o555)
-    try:
+    with read_only(path):
+        with pytest.raises(OSError, match=r"[Rr]ead-only|[Pp]ermission"):
+            (path / "probe").write_text("x")
         index = Index(str(path))
         hits = asyncio.run(index.text_search("boulders", 3))
         assert hits and index.snapshot().size == 1
         assert index.vector_search(embedder.embed_batch(["climbing"])[0], 3)
-    finally:
-        path.chmod(0o755)
-        for full, mode in modes.items():
-            full.chmod(mode)
 
 
 def test_readers_keep_their_version_until_the_new_one_is_complete(tmp_path: Path, embedder: Embedder) -> None:
@@ -111,3 +102,13 @@ def test_doc_type_filter(sample_index: Path, embedder: Embedder) -> None:
     for hit in index.vector_search(vector, 5, "certification") + by_text:
         assert snap.columns["doc_type"][hit.row] == "certification"
     assert asyncio.run(index.text_search("credential", 5, "no-such-type")) == []
+
+
+def test_writing_to_a_read_only_index_is_unavailable_not_a_crash(tmp_path: Path, embedder: Embedder) -> None:
+    docs, path = tmp_path / "docs", tmp_path / "index"
+    _write(docs, "a.md", "# A\n\nFirst fact.")
+    run_ingest(docs, Index(str(path)), embedder)
+    _write(docs, "b.md", "# B\n\nSecond fact.")
+    with read_only(path), pytest.raises(Unavailable, match="cannot be written"):
+        run_ingest(docs, Index(str(path)), embedder)
+    assert Index(str(path)).snapshot().size == 1, "the served version is untouched"

@@ -83,3 +83,14 @@ def test_cli_exits_non_zero_with_the_message(
     monkeypatch.chdir("/")
     assert main(["eval"]) == 2
     assert "FOLIO_API_KEYS" in capsys.readouterr().err
+
+
+def test_env_example_documents_every_setting() -> None:
+    from pathlib import Path
+
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    documented = {line.split("=", 1)[0] for line in example.splitlines() if "=" in line and not line.startswith("#")}
+    for name, field in Settings.model_fields.items():
+        aliases = field.validation_alias.choices if field.validation_alias is not None else []  # type: ignore[union-attr]
+        names = {str(alias) for alias in aliases} | {f"FOLIO_{name.upper()}"}
+        assert names & documented, f"{name} is missing from .env.example"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from folio.errors import IngestError
+from folio.errors import IngestError, Unavailable
 
 SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".yaml", ".yml")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -38,7 +38,7 @@ class Document:
 def discover(root: Path) -> list[Path]:
     """Every readable document below root, in a stable order; dotfiles and eval files are skipped."""
     if not root.is_dir():
-        raise IngestError(f"documents folder not found: {root}")
+        raise Unavailable(f"documents folder not found: {root}")
     return sorted(
         path
         for path in root.rglob("*")

@@ -244,14 +244,17 @@ class Index:
 
         db = self._connect()
         table = self._find_table()
-        if table is None:
-            table = db.create_table(self.table_name, rows, schema=schema())
-        elif rows.num_rows == 0:
-            table.delete("true")
-        else:
-            (table.merge_insert("id").when_not_matched_insert_all().when_not_matched_by_source_delete().execute(rows))
-        if rows.num_rows:
-            table.create_index("text", config=FTS(), replace=True)
+        try:
+            if table is None:
+                table = db.create_table(self.table_name, rows, schema=schema())
+            elif rows.num_rows == 0:
+                table.delete("true")
+            else:
+                table.merge_insert("id").when_not_matched_insert_all().when_not_matched_by_source_delete().execute(rows)
+            if rows.num_rows:
+                table.create_index("text", config=FTS(), replace=True)
+        except (OSError, RuntimeError) as exc:  # a read-only folder (Lambda's /var/task) or bucket
+            raise Unavailable(f"the index at {self.uri} cannot be written: {exc}") from exc
         self._table = table
         self.refresh()
         version: int = table.version
