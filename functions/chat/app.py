@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from folio.answering import ask
 from folio.application import build_app
 from folio.auth import require_api_key
+from folio.clientip import client_ip
 from folio.http import read_json, request_id
 from folio.openapi import Operation
 from folio.runtime import Runtime, runtime
@@ -26,8 +26,9 @@ async def chat(request: Request) -> JSONResponse:
     rt = runtime(request)
     require_api_key(request, rt.settings)
     body = await read_json(request, ChatRequest)
-    response = await ask(rt.answerer, body, request_id=request_id(request.scope))
-    return JSONResponse(response.model_dump(mode="json"))
+    ip = client_ip(request.scope, rt.trusted_proxies)
+    response, headers = await rt.chat.turn(body, client_ip=ip, request_id=request_id(request.scope))
+    return JSONResponse(response.model_dump(mode="json"), headers=headers)
 
 
 ROUTES = [Route("/api/chat", chat, methods=["POST"])]
@@ -38,7 +39,9 @@ OPERATIONS = [
         "Ask a question about the site owner",
         ChatResponse,
         description="Answers from the owner's documents only, citing them as [n]. "
-        "When nothing relevant is found the answer says so, with grounded=false and no LLM call.",
+        "When nothing relevant is found the answer says so, with grounded=false and no LLM call. "
+        "The first answer returns a server-signed session_id: send it back to continue the conversation. "
+        "Limits per client address, per session and on new sessions answer 429 with Retry-After.",
         request=ChatRequest,
         errors=(400, 401, 403, 413, 415, 422, 429, 503),
         security="apiKey",

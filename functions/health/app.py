@@ -39,11 +39,16 @@ async def detailed(request: Request) -> JSONResponse:
         "model": await anyio.to_thread.run_sync(rt.check_model),
         "index": await anyio.to_thread.run_sync(rt.check_index),
         "llm": rt.check_llm(),
-        "redis": {"ok": True, "configured": False, "note": "not used yet"},
+        "store": await rt.check_store(),
+        "budget": await rt.budget.usage(),
     }
-    status: Literal["ok", "unavailable"] = "ok" if checks["model"]["ok"] and checks["index"]["ok"] else "unavailable"
+    status: Literal["ok", "degraded", "unavailable"] = "ok"
+    if not (checks["model"]["ok"] and checks["index"]["ok"]):
+        status = "unavailable"
+    elif not checks["store"]["ok"]:
+        status = "degraded"
     body = HealthStatus(status=status, checks=checks, request_id=request_id(request.scope))
-    return JSONResponse(body.model_dump(mode="json"), status_code=200 if status == "ok" else 503)
+    return JSONResponse(body.model_dump(mode="json"), status_code=503 if status == "unavailable" else 200)
 
 
 ROUTES = [

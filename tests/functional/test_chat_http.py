@@ -45,10 +45,12 @@ def test_answers_with_citations_without_any_llm(serve: Callable[..., httpx.Clien
 def test_answers_through_groq(serve: Callable[..., httpx.Client], fake_llm: FakeLLM) -> None:
     fake_llm.reply_text = "An A- [2]."
     client = serve(groq_api_key="gsk_fake_key_for_tests", groq_base_url=fake_llm.url)
-    body = client.post("/api/chat", json={**QUESTION, "session_id": "abc_123"}).json()
+    body = client.post("/api/chat", json=QUESTION).json()
     assert body["provider"] == "groq" and body["answer"] == "An A- [1]."
     assert [s["n"] for s in body["sources"]] == [1]
-    assert body["session_id"] == "abc_123"
+    follow_up = {"message": "And in Distributed Algorithms?", "session_id": body["session_id"]}
+    again = client.post("/api/chat", json=follow_up)
+    assert again.json()["session_id"] == body["session_id"]
 
 
 @pytest.mark.parametrize("mode", ["rate_limited", "server_error", "malformed", "hang"])

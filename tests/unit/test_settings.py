@@ -44,6 +44,7 @@ def test_every_invalid_setting_is_reported_in_one_message(monkeypatch: pytest.Mo
         ({"allowed_origins": ["*"]}, "may not contain '*'"),
         ({"allowed_origins": []}, "FOLIO_ALLOWED_ORIGINS must list"),
         ({"groq_api_key": "your-groq-key"}, "GROQ_API_KEY is a placeholder"),
+        ({"session_secret": "short"}, "FOLIO_SESSION_SECRET"),
     ],
 )
 def test_production_refuses_placeholders_and_wildcards(overrides: dict[str, object], complaint: str) -> None:
@@ -52,6 +53,7 @@ def test_production_refuses_placeholders_and_wildcards(overrides: dict[str, obje
         "api_keys": [STRONG],
         "admin_key": STRONG + "-admin",
         "allowed_origins": ["https://maya.example.dev"],
+        "session_secret": "s" * 40,
         **overrides,
     }
     with pytest.raises(ConfigError, match=complaint.replace("*", r"\*")):
@@ -65,6 +67,7 @@ def test_production_with_real_values_starts() -> None:
         api_keys=[STRONG],
         admin_key=STRONG + "-admin",
         allowed_origins=["https://maya.example.dev"],
+        session_secret="s" * 40,
     )
     assert settings.is_production
 

@@ -13,11 +13,12 @@ from folio.extractive import extractive_answer
 from folio.prompt import NOT_COVERED, build_messages
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Awaitable, Callable, Sequence
 
     from folio.llm import Completion, LLMChain
     from folio.retrieval import Passage, Retrieval, Retriever
     from folio.schemas import ChatRequest, ChatResponse
+    from folio.sessions import Turn
 
 NOTHING_FOUND = (
     f"{NOT_COVERED} I can answer questions about the background, education, work, skills and projects "
@@ -47,11 +48,30 @@ class Answerer:
         self.chain = chain
         self.owner = owner
 
-    async def answer(self, question: str, *, doc_type: str | None = None) -> Answer:
-        found = await self.retriever.retrieve(question, doc_type=doc_type)
+    async def answer(
+        self,
+        question: str,
+        *,
+        doc_type: str | None = None,
+        search: str | None = None,
+        history: Sequence[Turn] = (),
+        use_llm: Callable[[], Awaitable[bool]] | None = None,
+        history_tokens: int = 600,
+    ) -> Answer:
+        """Answer `question`, retrieving with `search` (a standalone form of a follow-up) when given.
+
+        `use_llm` is asked just before an LLM would be called (the owner's budget); when it says no,
+        or every provider fails, the answer is extractive.
+        """
+        found = await self.retriever.retrieve(search or question, doc_type=doc_type)
         if not found.grounded:
             return Answer(NOTHING_FOUND, [], False, "none", found.corpus_version)
-        completion = await self.chain.complete(build_messages(question, found.passages, owner=self.owner))
+        completion = None
+        if self.chain.providers and (use_llm is None or await use_llm()):
+            messages = build_messages(
+                question, found.passages, owner=self.owner, history=history, history_tokens=history_tokens
+            )
+            completion = await self.chain.complete(messages)
         if completion is not None:
             text, provider = completion.text, completion.provider
         else:
@@ -104,7 +124,7 @@ def chat_response(answer: Answer, *, session_id: str, request_id: str, cached: b
 
 
 async def ask(answerer: Answerer, request: ChatRequest, *, request_id: str) -> ChatResponse:
-    """One chat turn, as the API and `folio ask --json` both answer it."""
+    """One stateless question, as `folio ask` answers it (no limits, sessions or cache)."""
     answer = await answerer.answer(request.message, doc_type=request.doc_type)
     session_id = request.session_id or secrets.token_urlsafe(12)
     return chat_response(answer, session_id=session_id, request_id=request_id)

@@ -41,6 +41,19 @@ class Unauthorized(FolioError):
     message = "A valid API key is required."
 
 
+class InvalidSession(Unauthorized):
+    code = "invalid_session"
+    message = (
+        "This session id was not issued by this server or was altered. "
+        "Start a new conversation by sending no session_id."
+    )
+
+
+class SessionExpired(Unauthorized):
+    code = "session_expired"
+    message = "This conversation has expired. Start a new one by sending no session_id."
+
+
 class Forbidden(FolioError):
     status = 403
     code = "forbidden"

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import secrets
 import threading
 from typing import TYPE_CHECKING, Any
 
+from folio.clientip import parse_networks
 from folio.errors import FolioError, Unavailable
 
 if TYPE_CHECKING:
@@ -16,11 +18,14 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
     from folio.answering import Answerer
+    from folio.budget import Budget
+    from folio.chat import ChatService
     from folio.embeddings import Embedder
     from folio.index import Index
     from folio.llm import LLMChain
     from folio.retrieval import Retriever
     from folio.settings import Settings
+    from folio.store import FailoverStore
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +53,15 @@ class Runtime:
         self._chain = chain
         self._retriever: Retriever | None = None
         self._answerer: Answerer | None = None
+        self._store: FailoverStore | None = None
+        self._chat: ChatService | None = None
         self._lock = threading.Lock()
+        self._session_secret = (
+            settings.session_secret.get_secret_value().encode()
+            if settings.session_secret is not None
+            else secrets.token_bytes(32)
+        )
+        self.trusted_proxies = parse_networks(settings.trusted_proxies)
 
     @property
     def embedder(self) -> Embedder:
@@ -99,6 +112,46 @@ class Runtime:
 
             self._answerer = Answerer(self.retriever, self.chain, owner=self.settings.owner_name)
         return self._answerer
+
+    @property
+    def store(self) -> FailoverStore:
+        if self._store is None:
+            from folio.store import build_store
+
+            self._store = build_store(self.settings)
+        return self._store
+
+    @property
+    def chat(self) -> ChatService:
+        if self._chat is None:
+            from folio.cache import AnswerCache
+            from folio.chat import ChatService
+            from folio.ratelimit import Limits
+            from folio.sessions import Conversations, SessionIds
+
+            s, store = self.settings, self.store
+            self._chat = ChatService(
+                self.answerer,
+                limits=Limits(store, s),
+                session_ids=SessionIds(self._session_secret, s.session_ttl_seconds),
+                conversations=Conversations(
+                    store, s.store_prefix, turns=s.history_turns, ttl_seconds=s.session_ttl_seconds
+                ),
+                cache=AnswerCache(store, ttl_seconds=s.cache_ttl_seconds),
+                budget=self.budget,
+                prefix=s.store_prefix,
+                history_tokens=s.history_token_budget,
+            )
+        return self._chat
+
+    @property
+    def budget(self) -> Budget:
+        from folio.budget import Budget
+
+        s = self.settings
+        return Budget(
+            self.store, s.store_prefix, calls_per_day=s.budget_daily_llm_calls, tokens_per_day=s.budget_daily_llm_tokens
+        )
 
     def warm(self) -> None:
         """Load the model, the index and the LLM clients now rather than on the first question.
@@ -154,6 +207,13 @@ class Runtime:
             result["error"] = "the index is empty: run `folio ingest`"
         return result
 
+    async def check_store(self) -> dict[str, Any]:
+        try:
+            await self.store.ping()
+        except Exception as exc:  # the memory fallback itself failing is worth reporting, not raising
+            return {"ok": False, "backend": self.store.name, "error": f"{type(exc).__name__}: {exc}"}
+        return self.store.status()
+
     def check_llm(self) -> dict[str, Any]:
         providers = [f"{p.name}:{p.model}" for p in self.chain.providers]
         return {"ok": True, "providers": providers, "fallback": "extractive"}
@@ -174,11 +234,17 @@ class Runtime:
             warnings.append("no FOLIO_ADMIN_KEY: ingest and detailed health are open (development only)")
         if s.groq_api_key is None and not s.ollama_url:
             warnings.append("no GROQ_API_KEY or OLLAMA_URL: answers are extractive (no LLM)")
+        if s.session_secret is None:
+            warnings.append("no FOLIO_SESSION_SECRET: session ids are valid in this process only")
+        if not (s.redis_url or s.upstash_redis_rest_url):
+            warnings.append("no REDIS_URL or UPSTASH_REDIS_REST_URL: limits, sessions and budget live in this process")
         return warnings
 
     async def aclose(self) -> None:
         if self._chain is not None:
             await self._chain.aclose()
+        if self._store is not None:
+            await self._store.aclose()
 
 
 def runtime(request: Request) -> Runtime:

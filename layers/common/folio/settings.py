@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -68,6 +69,30 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(400, ge=16, le=4096)
     llm_temperature: float = Field(0.2, ge=0, le=2)
 
+    # Shared state: Upstash REST (Lambda), Redis over TCP (VPS), else this process's memory
+    upstash_redis_rest_url: str | None = Field(None, validation_alias=_env("UPSTASH_REDIS_REST_URL"))
+    upstash_redis_rest_token: SecretStr | None = Field(None, validation_alias=_env("UPSTASH_REDIS_REST_TOKEN"))
+    redis_url: SecretStr | None = Field(None, validation_alias=_env("REDIS_URL"))
+    store_prefix: str = Field("folio", pattern=r"^[A-Za-z0-9_.:-]{1,40}$")
+    store_timeout_seconds: float = Field(0.5, gt=0, le=10)
+    store_retry_seconds: float = Field(5.0, ge=0, le=600)
+
+    # Abuse and cost protection
+    session_secret: SecretStr | None = None
+    session_ttl_seconds: int = Field(21_600, ge=60, le=30 * 86_400)
+    session_questions_per_hour: int = Field(20, ge=1)
+    ip_sessions_per_window: int = Field(3, ge=1)
+    ip_session_window_seconds: int = Field(21_600, ge=60)
+    max_live_sessions: int = Field(1000, ge=1)
+    ip_burst_per_minute: int = Field(10, ge=1)
+    ip_questions_per_hour: int = Field(60, ge=1)
+    trusted_proxies: CommaList = Field(default_factory=list)
+    history_turns: int = Field(4, ge=0, le=20)
+    history_token_budget: int = Field(600, ge=0, le=8000)
+    cache_ttl_seconds: int = Field(86_400, ge=0)
+    budget_daily_llm_calls: int = Field(500, ge=0)
+    budget_daily_llm_tokens: int = Field(500_000, ge=0)
+
     # HTTP edge
     api_keys: SecretList = Field(default_factory=list)
     admin_key: SecretStr | None = None
@@ -78,7 +103,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 
-    @field_validator("api_keys", "allowed_origins", mode="before")
+    @field_validator("api_keys", "allowed_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
@@ -90,7 +115,24 @@ class Settings(BaseSettings):
     def _no_trailing_slash(cls, value: list[str]) -> list[str]:
         return [origin.rstrip("/") for origin in value]
 
-    @field_validator("groq_api_key", "admin_key", "ollama_url", "groq_base_url", mode="before")
+    @field_validator("trusted_proxies", mode="after")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ipaddress.ip_network(entry, strict=False)  # raises ValueError with the bad entry
+        return value
+
+    @field_validator(
+        "groq_api_key",
+        "admin_key",
+        "ollama_url",
+        "groq_base_url",
+        "redis_url",
+        "upstash_redis_rest_url",
+        "upstash_redis_rest_token",
+        "session_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -115,6 +157,8 @@ class Settings(BaseSettings):
             problems.append("GROQ_API_KEY is a placeholder")
         if not self.allowed_origins:
             problems.append("FOLIO_ALLOWED_ORIGINS must list the site's origins")
+        if self.session_secret is None or len(self.session_secret.get_secret_value()) < 32:
+            problems.append("FOLIO_SESSION_SECRET must be set (32+ characters) so sessions survive restarts")
         if "*" in self.allowed_origins:
             problems.append("FOLIO_ALLOWED_ORIGINS may not contain '*' in production")
         if problems:

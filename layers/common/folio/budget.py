@@ -1,0 +1,52 @@
+"""The owner's daily LLM budget (calls and tokens), counted in the shared store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from folio.store.base import incr_with_ttl
+
+if TYPE_CHECKING:
+    from folio.store import Store
+
+_TWO_DAYS = 2 * 86_400
+
+
+class Budget:
+    def __init__(self, store: Store, prefix: str, *, calls_per_day: int, tokens_per_day: int) -> None:
+        self.store = store
+        self.prefix = prefix
+        self.calls_per_day = calls_per_day
+        self.tokens_per_day = tokens_per_day
+
+    async def reserve_call(self) -> bool:
+        """Count one LLM call; False (and nothing counted against the owner) when today's budget is spent."""
+        if self.calls_per_day == 0 or self.tokens_per_day == 0:
+            return False
+        if int(await self.store.get(self._key("tokens")) or 0) >= self.tokens_per_day:
+            return False
+        calls = await incr_with_ttl(self.store, self._key("calls"), 1, _TWO_DAYS)
+        return calls <= self.calls_per_day
+
+    async def record_tokens(self, tokens: int) -> None:
+        if tokens > 0:
+            await incr_with_ttl(self.store, self._key("tokens"), tokens, _TWO_DAYS)
+
+    async def usage(self) -> dict[str, Any]:
+        calls = int(await self.store.get(self._key("calls")) or 0)
+        tokens = int(await self.store.get(self._key("tokens")) or 0)
+        return {
+            "day": _today(),
+            "llm_calls": min(calls, self.calls_per_day) if self.calls_per_day else calls,
+            "llm_calls_limit": self.calls_per_day,
+            "llm_tokens": tokens,
+            "llm_tokens_limit": self.tokens_per_day,
+        }
+
+    def _key(self, what: str) -> str:
+        return f"{self.prefix}:budget:{_today()}:{what}"
+
+
+def _today() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()

@@ -1,0 +1,104 @@
+"""One public chat turn: limits, the session, the cache, the owner's budget, then the answer."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from folio.answering import chat_response
+from folio.cache import answer_cache_key
+from folio.prompt import PROMPT_VERSION
+from folio.schemas import ChatResponse
+from folio.sessions import Turn, standalone_query
+
+if TYPE_CHECKING:
+    from folio.answering import Answer, Answerer
+    from folio.budget import Budget
+    from folio.cache import AnswerCache
+    from folio.ratelimit import Limits
+    from folio.schemas import ChatRequest
+    from folio.sessions import Conversations, SessionIds
+
+log = logging.getLogger(__name__)
+
+
+class ChatService:
+    def __init__(
+        self,
+        answerer: Answerer,
+        *,
+        limits: Limits,
+        session_ids: SessionIds,
+        conversations: Conversations,
+        cache: AnswerCache,
+        budget: Budget,
+        prefix: str,
+        history_tokens: int = 600,
+    ) -> None:
+        self.answerer = answerer
+        self.limits = limits
+        self.session_ids = session_ids
+        self.conversations = conversations
+        self.cache = cache
+        self.budget = budget
+        self.prefix = prefix
+        self.history_tokens = history_tokens
+
+    async def turn(
+        self, request: ChatRequest, *, client_ip: str, request_id: str
+    ) -> tuple[ChatResponse, dict[str, str]]:
+        """The answer and the rate-limit headers to send with it. Per-IP checks run first, so one
+        client cannot use up the capacity that everyone shares."""
+        await self.limits.hit("ip_burst", client_ip)
+        await self.limits.hit("ip_hourly", client_ip)
+        if request.session_id is None:
+            await self.limits.hit("ip_sessions", client_ip)
+            await self.limits.hit("live_sessions", "all")
+            session_id = self.session_ids.issue()
+        else:
+            self.session_ids.verify(request.session_id)
+            session_id = request.session_id
+        decision = await self.limits.hit("session", session_id)
+
+        history = await self.conversations.history(session_id)
+        key = self._cache_key(request.message) if not history and request.doc_type is None else None
+        cached = await self.cache.get(key) if key else None
+        if cached is not None:
+            response = ChatResponse.model_validate(
+                {**cached, "cached": True, "session_id": session_id, "request_id": request_id}
+            )
+        else:
+            answer = await self.answerer.answer(
+                request.message,
+                doc_type=request.doc_type,
+                search=standalone_query(request.message, history),
+                history=history,
+                use_llm=self.budget.reserve_call,
+                history_tokens=self.history_tokens,
+            )
+            if answer.completion is not None:
+                await self.budget.record_tokens(answer.completion.prompt_tokens + answer.completion.completion_tokens)
+            response = chat_response(answer, session_id=session_id, request_id=request_id)
+            if key and _cacheable(answer):
+                await self.cache.put(key, _cache_payload(response))
+        await self.conversations.append(session_id, Turn(request.message, response.answer))
+        return response, decision.headers()
+
+    def _cache_key(self, question: str) -> str | None:
+        providers = self.answerer.chain.providers
+        if not providers:
+            return None  # extractive answers are cheap and not worth a cache entry
+        model = f"{providers[0].name}:{providers[0].model}"
+        corpus = self.answerer.retriever.index.snapshot().corpus_version
+        return answer_cache_key(
+            self.prefix, question, corpus_version=corpus, prompt_version=PROMPT_VERSION, model=model
+        )
+
+
+def _cacheable(answer: Answer) -> bool:
+    # Only LLM answers: an extractive one (budget spent, Groq down) should not outlive the cause.
+    return answer.grounded and answer.provider in {"groq", "ollama"}
+
+
+def _cache_payload(response: ChatResponse) -> dict[str, Any]:
+    return response.model_dump(mode="json", include={"answer", "sources", "grounded", "provider"})

@@ -1,0 +1,109 @@
+"""Server-issued conversation ids and the conversation each one carries.
+
+An id is `s1` + 16 random characters + its expiry (base 36) + an HMAC of both with the server's
+secret, all in `[A-Za-z0-9_-]` and 47 characters: a client cannot mint, alter or extend one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from folio.errors import InvalidSession, SessionExpired
+from folio.store.base import push_trimmed
+
+if TYPE_CHECKING:
+    from folio.store import Store
+
+_VERSION = "s1"
+_RANDOM, _EXPIRY, _SIGNATURE = 16, 7, 22
+
+
+class SessionIds:
+    def __init__(self, secret: bytes, ttl_seconds: int) -> None:
+        self._secret = secret
+        self.ttl_seconds = ttl_seconds
+
+    def issue(self, now: float | None = None) -> str:
+        expiry = _base36(int(now if now is not None else time.time()) + self.ttl_seconds).rjust(_EXPIRY, "0")
+        body = f"{_VERSION}{secrets.token_urlsafe(12)}{expiry}"
+        return body + self._sign(body)
+
+    def verify(self, session_id: str, now: float | None = None) -> None:
+        """InvalidSession for anything this server did not issue; SessionExpired past its expiry."""
+        if len(session_id) != len(_VERSION) + _RANDOM + _EXPIRY + _SIGNATURE or not session_id.startswith(_VERSION):
+            raise InvalidSession()
+        body, signature = session_id[:-_SIGNATURE], session_id[-_SIGNATURE:]
+        if not hmac.compare_digest(signature, self._sign(body)):
+            raise InvalidSession()
+        expiry = int(body[-_EXPIRY:], 36)
+        if expiry < (now if now is not None else time.time()):
+            raise SessionExpired()
+
+    def _sign(self, body: str) -> str:
+        digest = hmac.new(self._secret, body.encode(), hashlib.sha256).digest()[:16]
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while number:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+    return out or "0"
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    answer: str
+
+
+class Conversations:
+    """The last N turns of each session, expiring with it."""
+
+    def __init__(self, store: Store, prefix: str, *, turns: int, ttl_seconds: int) -> None:
+        self.store = store
+        self.prefix = prefix
+        self.turns = turns
+        self.ttl_seconds = ttl_seconds
+
+    async def history(self, session_id: str) -> list[Turn]:
+        if self.turns == 0:
+            return []
+        raw = await self.store.lrange(self._key(session_id), -self.turns, -1)
+        return [Turn(**json.loads(item)) for item in raw]
+
+    async def append(self, session_id: str, turn: Turn) -> None:
+        if self.turns == 0:
+            return
+        value = json.dumps({"question": turn.question, "answer": turn.answer})
+        await push_trimmed(self.store, self._key(session_id), value, keep=self.turns, ttl=self.ttl_seconds)
+
+    def _key(self, session_id: str) -> str:
+        return f"{self.prefix}:history:{session_id}"
+
+
+_FOLLOW_UP_OPENERS = ("and ", "what about", "how about", "also", "then ", "but ", "so ", "ok ", "okay ")
+_REFERRING = frozenset(
+    ("there", "that", "it", "its", "this", "those", "these", "them", "they", "then", "same", "else", "other")
+)
+
+
+def standalone_query(question: str, history: list[Turn]) -> str:
+    """The retrieval query for a follow-up: on its own, "and what grade did she get there?" finds
+    nothing useful, so a question that refers back is searched together with the previous one."""
+    if not history:
+        return question
+    lowered = question.lower().strip()
+    words = {word.strip("?.,!;:'\"") for word in lowered.split()}
+    if lowered.startswith(_FOLLOW_UP_OPENERS) or words & _REFERRING or len(words) <= 4:
+        return f"{history[-1].question} {question}"
+    return question

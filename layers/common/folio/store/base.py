@@ -1,0 +1,48 @@
+"""The store interface: the few commands folio and upstash-ratelimit need."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+# Scripts shared by every backend, so multi-step updates are atomic everywhere.
+INCR_WITH_TTL = """
+local value = redis.call("INCRBY", KEYS[1], ARGV[1])
+if redis.call("TTL", KEYS[1]) < 0 then redis.call("EXPIRE", KEYS[1], ARGV[2]) end
+return value
+"""
+PUSH_TRIM_EXPIRE = """
+redis.call("RPUSH", KEYS[1], ARGV[1])
+redis.call("LTRIM", KEYS[1], -tonumber(ARGV[2]), -1)
+redis.call("EXPIRE", KEYS[1], ARGV[3])
+return 1
+"""
+
+
+class StoreUnavailable(Exception):
+    """The backend cannot be reached (network, timeout, authentication): fall back, do not fail."""
+
+
+class Store(Protocol):
+    name: str
+
+    async def eval(self, script: str, keys: list[str] | None = None, args: list[Any] | None = None) -> Any: ...
+
+    async def get(self, key: str) -> str | None: ...
+
+    async def hmget(self, key: str, *fields: str) -> list[str | None]: ...
+
+    async def set(self, key: str, value: str, *, ex: int) -> None: ...
+
+    async def lrange(self, key: str, start: int, end: int) -> list[str]: ...
+
+    async def ping(self) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+
+async def incr_with_ttl(store: Store, key: str, amount: int, ttl: int) -> int:
+    return int(await store.eval(INCR_WITH_TTL, [key], [amount, ttl]))
+
+
+async def push_trimmed(store: Store, key: str, value: str, *, keep: int, ttl: int) -> None:
+    await store.eval(PUSH_TRIM_EXPIRE, [key], [value, keep, ttl])

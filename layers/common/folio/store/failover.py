@@ -1,0 +1,124 @@
+"""The configured backend, or the memory store while that backend is unreachable."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from folio.store.base import StoreUnavailable
+from folio.store.memory import memory_store
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from folio.settings import Settings
+    from folio.store.base import Store
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class FailoverStore:
+    """Uses `primary` while it answers; on StoreUnavailable serves from `fallback` and logs once.
+
+    While degraded, the primary is tried again at most every `retry_seconds` (one real call, which
+    may cost one timeout); the first success switches back by itself.
+    """
+
+    def __init__(self, primary: Store | None, fallback: Store, *, retry_seconds: float = 5.0) -> None:
+        self.primary = primary
+        self.fallback = fallback
+        self.retry_seconds = retry_seconds
+        self.name = primary.name if primary is not None else fallback.name
+        self.outages = 0
+        self.fallback_calls = 0
+        self.last_error: str | None = None
+        self._down_since: float | None = None
+        self._next_try = 0.0
+
+    @property
+    def degraded(self) -> bool:
+        return self._down_since is not None
+
+    def status(self) -> dict[str, Any]:
+        state = "degraded" if self.degraded else "ok"
+        result: dict[str, Any] = {
+            "ok": not self.degraded,
+            "backend": self.name,
+            "status": state if self.primary is not None else "memory only (one process)",
+            "outages": self.outages,
+            "fallback_calls": self.fallback_calls,
+        }
+        if self.degraded:
+            result["serving_from"] = self.fallback.name
+            result["error"] = self.last_error
+        return result
+
+    async def _run(self, call: Callable[[Store], Awaitable[T]]) -> T:
+        if self.primary is not None and (self._down_since is None or time.monotonic() >= self._next_try):
+            try:
+                result = await call(self.primary)
+            except StoreUnavailable as exc:
+                self._went_down(str(exc))
+            else:
+                if self._down_since is not None:
+                    log.warning(
+                        "store back: using %s again",
+                        self.primary.name,
+                        extra={"down_seconds": round(time.monotonic() - self._down_since, 1)},
+                    )
+                    self._down_since = None
+                return result
+        self.fallback_calls += self.primary is not None
+        return await call(self.fallback)
+
+    def _went_down(self, error: str) -> None:
+        self.last_error = error
+        self._next_try = time.monotonic() + self.retry_seconds
+        if self._down_since is None:
+            self._down_since = time.monotonic()
+            self.outages += 1
+            log.warning("store unreachable, serving from memory until it answers", extra={"error": error})
+
+    async def eval(self, script: str, keys: list[str] | None = None, args: list[Any] | None = None) -> Any:
+        return await self._run(lambda s: s.eval(script, keys, args))
+
+    async def get(self, key: str) -> str | None:
+        return await self._run(lambda s: s.get(key))
+
+    async def hmget(self, key: str, *fields: str) -> list[str | None]:
+        return await self._run(lambda s: s.hmget(key, *fields))
+
+    async def set(self, key: str, value: str, *, ex: int) -> None:
+        await self._run(lambda s: s.set(key, value, ex=ex))
+
+    async def lrange(self, key: str, start: int, end: int) -> list[str]:
+        return await self._run(lambda s: s.lrange(key, start, end))
+
+    async def ping(self) -> None:
+        await self._run(lambda s: s.ping())
+
+    async def aclose(self) -> None:
+        for store in (self.primary, self.fallback):
+            if store is not None:
+                await store.aclose()
+
+
+def primary_store(settings: Settings) -> Store | None:
+    """The configured remote backend, if any: Upstash first, then Redis over TCP."""
+    timeout = settings.store_timeout_seconds
+    if settings.upstash_redis_rest_url and settings.upstash_redis_rest_token:
+        from folio.store.upstash import UpstashStore
+
+        token = settings.upstash_redis_rest_token.get_secret_value()
+        return UpstashStore.from_credentials(settings.upstash_redis_rest_url, token, timeout=timeout)
+    if settings.redis_url:
+        from folio.store.redis import RedisStore
+
+        return RedisStore.from_url(settings.redis_url.get_secret_value(), timeout=timeout)
+    return None
+
+
+def build_store(settings: Settings) -> FailoverStore:
+    return FailoverStore(primary_store(settings), memory_store(), retry_seconds=settings.store_retry_seconds)

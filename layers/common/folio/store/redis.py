@@ -1,0 +1,74 @@
+"""Redis over TCP with redis-py's asyncio client (also the engine of the memory store)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from folio.store.base import StoreUnavailable
+
+if TYPE_CHECKING:
+    import redis.asyncio
+
+_SHEBANG = "#!lua"
+
+
+class RedisStore:
+    """Any redis-py asyncio client: a real server, or fakeredis for the memory store."""
+
+    def __init__(self, client: redis.asyncio.Redis, name: str = "redis") -> None:
+        self.client = client
+        self.name = name
+
+    @classmethod
+    def from_url(cls, url: str, *, timeout: float) -> RedisStore:
+        import redis.asyncio
+
+        client = redis.asyncio.Redis.from_url(
+            url,
+            decode_responses=True,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry_on_timeout=False,
+            health_check_interval=30,
+            max_connections=50,
+        )
+        return cls(client)
+
+    async def eval(self, script: str, keys: list[str] | None = None, args: list[Any] | None = None) -> Any:
+        # upstash-ratelimit's scripts start with `#!lua flags=allow-key-locking`, a flag only
+        # Upstash accepts; plain Redis refuses the whole script ("Unexpected flag in script shebang").
+        if script.startswith(_SHEBANG):
+            script = script.split("\n", 1)[1]
+        keys = keys or []
+        return await self._call(self.client.eval(script, len(keys), *keys, *(args or [])))
+
+    async def get(self, key: str) -> str | None:
+        value: str | None = await self._call(self.client.get(key))
+        return value
+
+    async def hmget(self, key: str, *fields: str) -> list[str | None]:
+        values: list[str | None] = await self._call(self.client.hmget(key, list(fields)))
+        return values
+
+    async def set(self, key: str, value: str, *, ex: int) -> None:
+        await self._call(self.client.set(key, value, ex=ex))
+
+    async def lrange(self, key: str, start: int, end: int) -> list[str]:
+        values: list[str] = await self._call(self.client.lrange(key, start, end))
+        return values
+
+    async def ping(self) -> None:
+        await self._call(self.client.ping())
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def _call(self, awaitable: Any) -> Any:
+        import redis.exceptions
+
+        try:
+            return await awaitable
+        except (redis.exceptions.RedisError, OSError) as exc:
+            # Connection and timeout errors, a wrong password, but also an OOM refusal from a full
+            # server: each means "cannot use it now", and the memory store takes over meanwhile.
+            raise StoreUnavailable(f"{self.name}: {type(exc).__name__}: {exc}") from exc
