@@ -21,7 +21,10 @@ class UvicornServer:
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))
         self.port = int(self._sock.getsockname()[1])
-        config = uvicorn.Config(app, lifespan="on", log_level="warning", timeout_graceful_shutdown=1)
+        # As `folio serve` runs it: X-Forwarded-For is folio's to judge (FOLIO_TRUSTED_PROXIES), not uvicorn's.
+        config = uvicorn.Config(
+            app, lifespan="on", log_level="warning", timeout_graceful_shutdown=1, proxy_headers=False
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
 

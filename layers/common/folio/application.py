@@ -37,6 +37,9 @@ def build_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # Under uvicorn: an unreachable store or a wrong password is reported now, not at the first
+        # question. (Mangum runs no lifespan: on Lambda the first request finds out.)
+        await runtime.check_store()
         yield
         await runtime.aclose()
 

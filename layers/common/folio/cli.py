@@ -147,7 +147,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         app.state.runtime.warm()
     except FolioError as exc:
         _err(f"folio: not ready yet ({exc.message}); /health/ready will say so")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1, so any
+    # local client could pick its own address; FOLIO_TRUSTED_PROXIES decides that instead.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(), proxy_headers=False)
     return 0
 
 

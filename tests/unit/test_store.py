@@ -1,0 +1,151 @@
+"""The store contract on every backend: memory, Redis over TCP, Upstash's REST API (local fake)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import TYPE_CHECKING
+
+import pytest
+import redis
+
+from folio.store.base import StoreUnavailable, incr_with_ttl, push_trimmed
+from folio.store.failover import FailoverStore
+from folio.store.memory import memory_store
+from folio.store.redis import RedisStore
+from folio.store.upstash import UpstashStore
+from tests.fakes.upstash_server import FakeUpstash
+from tests.support.redis import RedisServer
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from folio.store.base import Store
+
+LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(scope="module")
+def upstash() -> Iterator[FakeUpstash]:
+    with FakeUpstash(redis_url=LOCAL_REDIS) as server:
+        yield server
+
+
+@pytest.fixture
+def prefix() -> Iterator[str]:
+    value = f"test-{uuid.uuid4().hex[:12]}"
+    yield value
+    client = redis.Redis.from_url(LOCAL_REDIS)
+    keys = list(client.scan_iter(f"{value}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def _store(kind: str, upstash: FakeUpstash) -> Store:
+    if kind == "memory":
+        return memory_store()
+    if kind == "redis":
+        return RedisStore.from_url(LOCAL_REDIS, timeout=1)
+    return UpstashStore.from_credentials(upstash.url, "test-token", timeout=1)
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis", "upstash"])
+def test_store_contract(kind: str, upstash: FakeUpstash, prefix: str) -> None:
+    async def scenario() -> None:
+        store = _store(kind, upstash)
+        try:
+            await store.ping()
+            assert await store.get(f"{prefix}:none") is None
+            await store.set(f"{prefix}:k", "v", ex=60)
+            assert await store.get(f"{prefix}:k") == "v"
+            assert await incr_with_ttl(store, f"{prefix}:n", 5, 60) == 5
+            assert await incr_with_ttl(store, f"{prefix}:n", 2, 60) == 7
+            for n in range(6):
+                await push_trimmed(store, f"{prefix}:list", f"item{n}", keep=4, ttl=60)
+            assert await store.lrange(f"{prefix}:list", 0, -1) == ["item2", "item3", "item4", "item5"]
+            assert await store.hmget(f"{prefix}:hash", "a", "b") == [None, None]
+            # upstash-ratelimit's scripts carry a shebang flag that plain Redis refuses.
+            script = "#!lua flags=allow-key-locking\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])"
+            assert int(await store.eval(script, [f"{prefix}:e"], [3])) == 3
+        finally:
+            await store.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_unreachable_redis_is_store_unavailable_within_the_deadline() -> None:
+    async def scenario() -> None:
+        store = RedisStore.from_url("redis://127.0.0.1:9/0", timeout=0.3)
+        with pytest.raises(StoreUnavailable):
+            await store.get("x")
+        await store.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_hanging_upstash_is_cut_at_the_deadline(upstash: FakeUpstash) -> None:
+    async def scenario() -> float:
+        store = UpstashStore.from_credentials(upstash.url, "test-token", timeout=0.3)
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(StoreUnavailable, match="no answer"):
+            await store.get("x")
+        await store.aclose()
+        return asyncio.get_running_loop().time() - started
+
+    upstash.mode = "hang"
+    try:
+        assert asyncio.run(scenario()) < 1.5
+    finally:
+        upstash.mode = "ok"
+
+
+@pytest.mark.parametrize("problem", ["token", "server_error"])
+def test_upstash_refusals_are_store_unavailable(upstash: FakeUpstash, problem: str) -> None:
+    async def scenario() -> None:
+        token = "wrong" if problem == "token" else "test-token"
+        store = UpstashStore.from_credentials(upstash.url, token, timeout=1)
+        with pytest.raises(StoreUnavailable):
+            await store.get("x")
+        await store.aclose()
+
+    upstash.mode = "error" if problem == "server_error" else "ok"
+    try:
+        asyncio.run(scenario())
+    finally:
+        upstash.mode = "ok"
+
+
+def test_failover_serves_from_memory_and_comes_back_by_itself() -> None:
+    with RedisServer() as server:
+
+        async def scenario() -> None:
+            store = FailoverStore(RedisStore.from_url(server.url, timeout=0.3), memory_store(), retry_seconds=0)
+            await store.set("k", "from-redis", ex=60)
+            assert store.status()["status"] == "ok"
+            server.kill()
+            await store.set("k", "from-memory", ex=60)
+            assert await store.get("k") == "from-memory"
+            status = store.status()
+            assert status["status"] == "degraded" and status["outages"] == 1 and status["serving_from"] == "memory"
+            server.start()
+            assert await store.get("k") is None, "back on the (fresh) Redis server"
+            assert store.status()["status"] == "ok"
+            await store.aclose()
+
+        asyncio.run(scenario())
+
+
+def test_wrong_password_degrades_instead_of_crashing() -> None:
+    with RedisServer(password="right-password") as server:
+
+        async def scenario() -> None:
+            url = server.url.replace("right-password", "wrong-password")
+            store = FailoverStore(RedisStore.from_url(url, timeout=0.5), memory_store(), retry_seconds=60)
+            await store.set("k", "v", ex=60)
+            assert await store.get("k") == "v"
+            status = store.status()
+            assert status["status"] == "degraded" and "Auth" in status["error"]
+            await store.aclose()
+
+        asyncio.run(scenario())
