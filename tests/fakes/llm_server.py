@@ -27,21 +27,19 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import socket
-import threading
 import time
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final, Literal, Self, get_args
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from tests.fakes.base import ScriptedServer
+
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
-    from types import TracebackType
 
     from starlette.requests import Request
 
@@ -121,15 +119,7 @@ def _iso_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.set_inheritable(True)
-    return sock
-
-
-class FakeLLM:
+class FakeLLM(ScriptedServer[Mode]):
     """Local fake Groq + Ollama server. Use as a context manager or call start()/stop().
 
     Mutable attributes (read on every request, so tests may change them at any time):
@@ -156,41 +146,19 @@ class FakeLLM:
         model: str = "llama3.2",
         startup_timeout: float = 10.0,
     ) -> None:
-        self.mode: Mode = mode
-        self.script: list[Mode] = []
         self.reply_text: str = reply_text
         self.retry_after: str = retry_after
-        self.hang_seconds: float = hang_seconds
         self.model: str = model
-        self.requests: list[dict[str, Any]] = []
-        self._startup_timeout = startup_timeout
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._port: int | None = None
-        self.app = Starlette(
+        app = Starlette(
             routes=[
                 Route(GROQ_CHAT_PATH, self._groq_chat, methods=["POST"]),
                 Route(OLLAMA_CHAT_PATH, self._ollama_chat, methods=["POST"]),
                 Route(OLLAMA_TAGS_PATH, self._ollama_tags, methods=["GET"]),
             ]
         )
-
-    # ------------------------------------------------------------------ lifecycle
-
-    @property
-    def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:54321`` (no trailing slash)."""
-        if self._port is None:
-            raise RuntimeError("FakeLLM is not started")
-        return f"http://127.0.0.1:{self._port}"
-
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("FakeLLM is not started")
-        return self._port
+        super().__init__(
+            app, mode=mode, hang_seconds=hang_seconds, lifespan="off", name="FakeLLM", startup_timeout=startup_timeout
+        )
 
     @property
     def calls(self) -> int:
@@ -213,96 +181,7 @@ class FakeLLM:
         self.retry_after = "0"
         self.hang_seconds = 30.0
 
-    def start(self) -> Self:
-        if self._thread is not None:
-            raise RuntimeError("FakeLLM is already started")
-        self._stopping.clear()
-        sock = _free_socket()
-        self._port = int(sock.getsockname()[1])
-        config = uvicorn.Config(
-            self.app,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=1,
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="FakeLLM", daemon=True)
-        self._server = server
-        self._thread = thread
-        thread.start()
-        deadline = time.monotonic() + self._startup_timeout
-        while not server.started:
-            if not thread.is_alive():
-                self._server = self._thread = None
-                sock.close()
-                raise RuntimeError("FakeLLM server thread died during startup")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("FakeLLM server did not start in time")
-            time.sleep(0.01)
-        return self
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop the server; in-flight ``hang`` requests are cut short."""
-        server, thread = self._server, self._thread
-        if server is None or thread is None:
-            return
-        self._stopping.set()
-        server.should_exit = True
-        thread.join(timeout)
-        if thread.is_alive():
-            server.force_exit = True
-            thread.join(timeout)
-        self._server = self._thread = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     # ------------------------------------------------------------------ helpers
-
-    def _next_mode(self) -> Mode:
-        with self._lock:
-            if self.script:
-                return self.script.pop(0)
-        return self.mode
-
-    async def _record(self, request: Request) -> tuple[dict[str, Any], Any]:
-        raw = await request.body()
-        body: Any
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = None
-        entry: dict[str, Any] = {
-            "method": request.method,
-            "path": request.url.path,
-            "headers": {k.lower(): v for k, v in request.headers.items()},
-            "json": body,
-            "raw": raw,
-            "mode": None,
-            "time": time.time(),
-        }
-        with self._lock:
-            self.requests.append(entry)
-        return entry, body
-
-    async def _hang(self) -> None:
-        """Sleep ``hang_seconds`` but return early when the server is stopping."""
-        deadline = time.monotonic() + self.hang_seconds
-        while not self._stopping.is_set():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return
-            await asyncio.sleep(min(_STOP_POLL_SECONDS, remaining))
 
     # ------------------------------------------------------------------ Groq
 
@@ -321,7 +200,7 @@ class FakeLLM:
             return JSONResponse(GROQ_AUTH_BODY, status_code=401, headers=headers)
         if mode == "hang":
             await self._hang()
-            if self._stopping.is_set():
+            if self.stopping.is_set():
                 return JSONResponse(GROQ_SERVER_ERROR_BODY, status_code=503, headers=headers)
         body_dict: dict[str, Any] = body if isinstance(body, dict) else {}
         stream = body_dict.get("stream") is True
@@ -469,7 +348,7 @@ class FakeLLM:
             return JSONResponse({"error": "unauthorized"}, status_code=401)
         if mode == "hang":
             await self._hang()
-            if self._stopping.is_set():
+            if self.stopping.is_set():
                 return JSONResponse({"error": "server shutting down"}, status_code=503)
         body_dict: dict[str, Any] = body if isinstance(body, dict) else {}
         # Ollama streams unless the request says "stream": false.

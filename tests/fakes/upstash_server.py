@@ -34,28 +34,24 @@ Modes (see ``MODES``): ``ok``, ``hang``, ``error``.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import hmac
 import json
-import socket
-import threading
-import time
 from base64 import b64encode
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Literal, Self, TypeAlias, cast, get_args
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, cast, get_args
 
-import uvicorn
 from redis.asyncio import ConnectionPool
 from redis.exceptions import RedisError, ResponseError
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.fakes.base import ScriptedServer
+
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
-    from types import TracebackType
 
     from redis.asyncio.connection import AbstractConnection
     from starlette.requests import Request
@@ -100,14 +96,6 @@ class _Command:
 
 class _BadRequestError(Exception):
     """The request body is not a valid command (array) or list of commands."""
-
-
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.set_inheritable(True)
-    return sock
 
 
 def _sha1(text: str) -> str:
@@ -179,7 +167,7 @@ def _entry(reply: RespValue, *, base64: bool) -> dict[str, JsonValue]:
     return {"result": encode_reply(reply, base64=base64)}
 
 
-class FakeUpstash:
+class FakeUpstash(ScriptedServer[Mode]):
     """Local fake Upstash Redis REST server in front of a real Redis. Context manager or start()/stop().
 
     Mutable attributes (read on every request, so tests may change them at any time):
@@ -206,23 +194,13 @@ class FakeUpstash:
     ) -> None:
         self.redis_url: str = redis_url
         self.token: str = token
-        self.mode: Mode = mode
-        self.script: list[Mode] = []
-        self.hang_seconds: float = hang_seconds
         self.error_status: int = 500
         self.error_message: str = SERVER_ERROR_MESSAGE
-        self.requests: list[dict[str, Any]] = []
-        self._startup_timeout = startup_timeout
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
         self._sync_counter = 0
         # SHA1 of a script as sent by the client -> SHA1 of the script Redis actually cached.
         self._sha_aliases: dict[str, str] = {}
         self._pool: ConnectionPool | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._port: int | None = None
-        self.app = Starlette(
+        app = Starlette(
             routes=[
                 Route(COMMAND_PATH, self._command, methods=["POST"]),
                 Route(PIPELINE_PATH, self._pipeline, methods=["POST"]),
@@ -230,21 +208,14 @@ class FakeUpstash:
             ],
             lifespan=self._lifespan,
         )
-
-    # ------------------------------------------------------------------ lifecycle
-
-    @property
-    def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:54321`` (no trailing slash): the client's ``url``."""
-        if self._port is None:
-            raise RuntimeError("FakeUpstash is not started")
-        return f"http://127.0.0.1:{self._port}"
-
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("FakeUpstash is not started")
-        return self._port
+        super().__init__(
+            app,
+            mode=mode,
+            hang_seconds=hang_seconds,
+            lifespan="on",
+            name="FakeUpstash",
+            startup_timeout=startup_timeout,
+        )
 
     @property
     def calls(self) -> int:
@@ -275,60 +246,6 @@ class FakeUpstash:
         self.error_status = 500
         self.error_message = SERVER_ERROR_MESSAGE
 
-    def start(self) -> Self:
-        if self._thread is not None:
-            raise RuntimeError("FakeUpstash is already started")
-        self._stopping.clear()
-        sock = _free_socket()
-        self._port = int(sock.getsockname()[1])
-        config = uvicorn.Config(
-            self.app,
-            log_level="warning",
-            access_log=False,
-            lifespan="on",
-            timeout_graceful_shutdown=1,
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="FakeUpstash", daemon=True)
-        self._server = server
-        self._thread = thread
-        thread.start()
-        deadline = time.monotonic() + self._startup_timeout
-        while not server.started:
-            if not thread.is_alive():
-                self._server = self._thread = None
-                sock.close()
-                raise RuntimeError("FakeUpstash server thread died during startup")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("FakeUpstash server did not start in time")
-            time.sleep(0.01)
-        return self
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop the server; in-flight ``hang`` requests are cut short (answered 503)."""
-        server, thread = self._server, self._thread
-        if server is None or thread is None:
-            return
-        self._stopping.set()
-        server.should_exit = True
-        thread.join(timeout)
-        if thread.is_alive():
-            server.force_exit = True
-            thread.join(timeout)
-        self._server = self._thread = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
         # Created inside the server's event loop; protocol=2 -> RESP2 shapes (flat arrays, no maps).
@@ -341,42 +258,6 @@ class FakeUpstash:
             await pool.aclose()
 
     # ------------------------------------------------------------------ helpers
-
-    def _next_mode(self) -> Mode:
-        with self._lock:
-            if self.script:
-                return self.script.pop(0)
-        return self.mode
-
-    async def _record(self, request: Request) -> tuple[dict[str, Any], Any]:
-        raw = await request.body()
-        body: Any
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = None
-        entry: dict[str, Any] = {
-            "method": request.method,
-            "path": request.url.path,
-            "headers": {k.lower(): v for k, v in request.headers.items()},
-            "json": body,
-            "mode": None,
-            "sync_token": request.headers.get(SYNC_TOKEN_HEADER),
-            "status": None,
-            "time": time.time(),
-        }
-        with self._lock:
-            self.requests.append(entry)
-        return entry, body
-
-    async def _hang(self) -> None:
-        """Sleep ``hang_seconds`` but return early when the server is stopping."""
-        deadline = time.monotonic() + self.hang_seconds
-        while not self._stopping.is_set():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return
-            await asyncio.sleep(min(_STOP_POLL_SECONDS, remaining))
 
     def _authorized(self, request: Request) -> bool:
         expected = f"Bearer {self.token}".encode()
@@ -391,12 +272,12 @@ class FakeUpstash:
 
     async def _gate(self, request: Request) -> tuple[dict[str, Any], Any, Response | None]:
         """Record the request and apply the failure mode and auth; a Response means: answer with it."""
-        entry, body = await self._record(request)
+        entry, body = await self._record(request, sync_token=request.headers.get(SYNC_TOKEN_HEADER), status=None)
         mode = self._next_mode()
         entry["mode"] = mode
         if mode == "hang":
             await self._hang()
-            if self._stopping.is_set():
+            if self.stopping.is_set():
                 return entry, body, self._respond(entry, {"error": "ERR server shutting down"}, 503)
         if mode == "error":
             return entry, body, self._respond(entry, {"error": self.error_message}, self.error_status)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 import uvicorn
 
@@ -16,32 +16,80 @@ if TYPE_CHECKING:
 
 
 class UvicornServer:
-    def __init__(self, app: ASGIApp) -> None:
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        self.port = int(self._sock.getsockname()[1])
-        # As `folio serve` runs it: X-Forwarded-For is folio's to judge (FOLIO_TRUSTED_PROXIES), not uvicorn's.
-        config = uvicorn.Config(
-            app, lifespan="on", log_level="warning", timeout_graceful_shutdown=1, proxy_headers=False
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+    """Also the base of the protocol fakes in tests/fakes. `stopping` is set when stop() begins,
+    so a handler that is deliberately hanging can end at once."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        lifespan: Literal["on", "off"] = "on",
+        name: str = "uvicorn",
+        startup_timeout: float = 10.0,
+    ) -> None:
+        self.app = app
+        self.stopping = threading.Event()
+        self._lifespan_mode = lifespan
+        self._name = name
+        self._startup_timeout = startup_timeout
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._port: int | None = None
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError(f"{self._name} is not started")
+        return self._port
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> Self:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
+    def start(self) -> Self:
+        if self._thread is not None:
+            raise RuntimeError(f"{self._name} is already started")
+        self.stopping.clear()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        self._port = int(sock.getsockname()[1])
+        # As `folio serve` runs it: X-Forwarded-For is folio's to judge (FOLIO_TRUSTED_PROXIES), not uvicorn's.
+        config = uvicorn.Config(
+            self.app,
+            lifespan=self._lifespan_mode,
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=1,
+            proxy_headers=False,
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=self._name, daemon=True)
+        self._server, self._thread = server, thread
+        thread.start()
+        deadline = time.monotonic() + self._startup_timeout
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                sock.close()
+                raise RuntimeError(f"{self._name} did not start")
             time.sleep(0.01)
         return self
 
+    def stop(self, timeout: float = 5.0) -> None:
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        self.stopping.set()
+        server.should_exit = True
+        thread.join(timeout)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(timeout)
+        self._server = self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
-        self._sock.close()
+        self.stop()

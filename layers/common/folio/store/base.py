@@ -46,3 +46,31 @@ async def incr_with_ttl(store: Store, key: str, amount: int, ttl: int) -> int:
 
 async def push_trimmed(store: Store, key: str, value: str, *, keep: int, ttl: int) -> None:
     await store.eval(PUSH_TRIM_EXPIRE, [key], [value, keep, ttl])
+
+
+class ClientStore:
+    """A store over a Redis-like client whose get/set/lrange/ping have the same shape everywhere.
+
+    Subclasses say how a call is guarded (`_call`) and supply `eval` and `hmget`, whose signatures
+    differ between redis-py and upstash-redis.
+    """
+
+    name: str
+    client: Any
+
+    async def get(self, key: str) -> str | None:
+        value: str | None = await self._call(self.client.get(key))
+        return value
+
+    async def set(self, key: str, value: str, *, ex: int) -> None:
+        await self._call(self.client.set(key, value, ex=ex))
+
+    async def lrange(self, key: str, start: int, end: int) -> list[str]:
+        values: list[str] = await self._call(self.client.lrange(key, start, end))
+        return values
+
+    async def ping(self) -> None:
+        await self._call(self.client.ping())
+
+    async def _call(self, awaitable: Any) -> Any:
+        raise NotImplementedError

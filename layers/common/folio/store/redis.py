@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from folio.store.base import StoreUnavailable
+from folio.store.base import ClientStore, StoreUnavailable
 
 if TYPE_CHECKING:
     import redis.asyncio
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 _SHEBANG = "#!lua"
 
 
-class RedisStore:
+class RedisStore(ClientStore):
     """Any redis-py asyncio client: a real server, or fakeredis for the memory store."""
 
     def __init__(self, client: redis.asyncio.Redis, name: str = "redis") -> None:
@@ -42,23 +42,9 @@ class RedisStore:
         keys = keys or []
         return await self._call(self.client.eval(script, len(keys), *keys, *(args or [])))
 
-    async def get(self, key: str) -> str | None:
-        value: str | None = await self._call(self.client.get(key))
-        return value
-
     async def hmget(self, key: str, *fields: str) -> list[str | None]:
         values: list[str | None] = await self._call(self.client.hmget(key, list(fields)))
         return values
-
-    async def set(self, key: str, value: str, *, ex: int) -> None:
-        await self._call(self.client.set(key, value, ex=ex))
-
-    async def lrange(self, key: str, start: int, end: int) -> list[str]:
-        values: list[str] = await self._call(self.client.lrange(key, start, end))
-        return values
-
-    async def ping(self) -> None:
-        await self._call(self.client.ping())
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from folio.store.base import StoreUnavailable
+from folio.store.base import ClientStore, StoreUnavailable
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from upstash_redis.asyncio import Redis
 
 
-class UpstashStore:
+class UpstashStore(ClientStore):
     name = "upstash"
 
     def __init__(self, client: Redis, *, timeout: float) -> None:
@@ -33,23 +33,9 @@ class UpstashStore:
     async def eval(self, script: str, keys: list[str] | None = None, args: list[Any] | None = None) -> Any:
         return await self._call(self.client.eval(script, keys or [], [str(a) for a in args or []]))
 
-    async def get(self, key: str) -> str | None:
-        value: str | None = await self._call(self.client.get(key))
-        return value
-
     async def hmget(self, key: str, *fields: str) -> list[str | None]:
         values: list[str | None] = await self._call(self.client.hmget(key, *fields))
         return values
-
-    async def set(self, key: str, value: str, *, ex: int) -> None:
-        await self._call(self.client.set(key, value, ex=ex))
-
-    async def lrange(self, key: str, start: int, end: int) -> list[str]:
-        values: list[str] = await self._call(self.client.lrange(key, start, end))
-        return values
-
-    async def ping(self) -> None:
-        await self._call(self.client.ping())
 
     async def aclose(self) -> None:
         await self.client.close()
