@@ -50,6 +50,7 @@ eval: install
 bench: install
 	$(BIN)/python scripts/bench_coldstart.py
 	$(BIN)/python scripts/bench_latency.py
+	$(BIN)/python scripts/bench_protection.py
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv

@@ -50,7 +50,9 @@ class UvicornServer:
         if self._thread is not None:
             raise RuntimeError(f"{self._name} is already started")
         self.stopping.clear()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted connections only when the listening
+        # socket says so; with proto 0 every keep-alive response waits ~40 ms for a delayed ACK.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         self._port = int(sock.getsockname()[1])

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+from folio.budget import Budget
+from folio.cache import answer_cache_key
+from folio.clientip import client_ip, parse_networks
+from folio.errors import InvalidSession, SessionExpired
+from folio.prompt import build_messages
+from folio.sessions import Conversations, SessionIds, Turn, standalone_query
+from folio.store.memory import memory_store
+
+IDS = SessionIds(b"a-secret-of-thirty-two-bytes-xxx", 3600)
+
+
+def test_session_ids_fit_the_public_pattern_and_verify() -> None:
+    sid = IDS.issue()
+    assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", sid) and len(sid) == 47
+    IDS.verify(sid)
+    assert IDS.issue() != sid
+
+
+def test_tampering_with_any_part_is_detected() -> None:
+    sid = IDS.issue(now=1_000_000)
+    for position in range(2, len(sid)):
+        flipped = sid[:position] + ("a" if sid[position] != "a" else "b") + sid[position + 1 :]
+        with pytest.raises(InvalidSession):
+            IDS.verify(flipped, now=1_000_000)
+
+
+def test_expiry_and_other_secrets() -> None:
+    sid = IDS.issue(now=1_000_000)
+    IDS.verify(sid, now=1_000_000 + 3599)
+    with pytest.raises(SessionExpired):
+        IDS.verify(sid, now=1_000_000 + 3601)
+    with pytest.raises(InvalidSession):
+        SessionIds(b"another-secret-of-32-bytes-xxxxx", 3600).verify(sid, now=1_000_000)
+
+
+def test_conversations_keep_the_last_turns() -> None:
+    async def scenario() -> list[Turn]:
+        conversations = Conversations(memory_store(), "t", turns=2, ttl_seconds=60)
+        for n in range(3):
+            await conversations.append("s", Turn(f"q{n}", f"a{n}"))
+        return await conversations.history("s")
+
+    assert asyncio.run(scenario()) == [Turn("q1", "a1"), Turn("q2", "a2")]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("and what grade did she get there?", "Where did she study? and what grade did she get there?"),
+        ("What about certifications?", "Where did she study? What about certifications?"),
+        ("Which languages does she speak fluently?", "Which languages does she speak fluently?"),
+    ],
+)
+def test_follow_ups_are_searched_with_the_previous_question(question: str, expected: str) -> None:
+    assert standalone_query(question, [Turn("Where did she study?", "At Vestmark [1].")]) == expected
+    assert standalone_query(question, []) == question
+
+
+def test_history_in_the_prompt_stays_within_its_budget() -> None:
+    history = [Turn(f"question {n} " + "x" * 200, "answer " + "y" * 200) for n in range(10)]
+    user = build_messages("now?", [], owner="Maya", history=history, history_tokens=300)[1]["content"]
+    conversation = user.split("<conversation>")[1].split("</conversation>")[0]
+    assert len(conversation) // 4 <= 300
+    assert "question 9" in conversation and "question 0" not in conversation
+
+
+def test_one_cache_key_function_normalises_the_question() -> None:
+    key = answer_cache_key("p", "Where did she study?", corpus_version="c1", prompt_version="2", model="groq:m")
+    assert key == answer_cache_key(
+        "p", "  where DID she study ", corpus_version="c1", prompt_version="2", model="groq:m"
+    )
+    assert key != answer_cache_key("p", "Where did she study?", corpus_version="c2", prompt_version="2", model="groq:m")
+    assert key != answer_cache_key("p", "Where did she study?", corpus_version="c1", prompt_version="3", model="groq:m")
+    assert key != answer_cache_key(
+        "p", "Where did she study?", corpus_version="c1", prompt_version="2", model="ollama:m"
+    )
+
+
+def test_budget_counts_calls_and_tokens() -> None:
+    async def scenario() -> tuple[list[bool], dict[str, object]]:
+        budget = Budget(memory_store(), "t", calls_per_day=2, tokens_per_day=1000)
+        allowed = [await budget.reserve_call() for _ in range(3)]
+        await budget.record_tokens(1200)
+        return allowed, await budget.usage()
+
+    allowed, usage = asyncio.run(scenario())
+    assert allowed == [True, True, False]
+    assert usage["llm_calls"] == 2 and usage["llm_tokens"] == 1200
+
+
+def _scope(peer: str, forwarded: str | None = None, event: dict[str, object] | None = None) -> dict[str, object]:
+    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+    scope: dict[str, object] = {"type": "http", "client": (peer, 5000), "headers": headers}
+    if event is not None:
+        scope["aws.event"] = event
+    return scope
+
+
+def test_client_address_rules() -> None:
+    proxies = parse_networks(["10.0.0.0/8"])
+    assert client_ip(_scope("203.0.113.9", "1.2.3.4"), []) == "203.0.113.9", "untrusted peer: header ignored"
+    assert client_ip(_scope("203.0.113.9", "1.2.3.4"), proxies) == "203.0.113.9"
+    assert client_ip(_scope("10.0.0.2", "6.6.6.6, 198.51.100.7, 10.0.0.3"), proxies) == "198.51.100.7"
+    assert client_ip(_scope("10.0.0.2", "garbage"), proxies) == "10.0.0.2"
+    assert client_ip(_scope("10.0.0.2"), proxies) == "10.0.0.2"
+    lambda_event: dict[str, object] = {"requestContext": {"http": {"sourceIp": "192.0.2.44"}}}
+    assert client_ip(_scope("169.254.0.1", "6.6.6.6", lambda_event), proxies) == "192.0.2.44"
+
+
+def test_invalid_trusted_proxy_setting_is_refused() -> None:
+    from folio.errors import ConfigError
+    from folio.settings import load_settings
+
+    with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
+        load_settings(_env_file=None, trusted_proxies="10.0.0.0/8, not-a-network")
