@@ -3,9 +3,11 @@ sessions, the answer cache, the owner's budget, and Redis going away and coming 
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import redis as redis_client
 
 from tests.conftest import ADMIN_KEY
 from tests.support.lambdas import body_of, load_event
@@ -237,3 +239,30 @@ def test_limits_on_lambda_use_the_function_url_source_ip(invoke: Any) -> None:
     assert refused["statusCode"] == 429
     headers = {k.lower(): v for k, v in refused["headers"].items()}
     assert int(headers["retry-after"]) >= 1 and body_of(refused)["error"]["code"] == "rate_limited"
+
+
+def test_limits_and_sessions_on_upstash(serve: Serve) -> None:
+    from tests.fakes.upstash_server import FakeUpstash
+
+    with FakeUpstash(redis_url="redis://127.0.0.1:6379/0") as upstash:
+        prefix = f"test-upstash-{uuid.uuid4().hex[:12]}"
+        client = serve(
+            **LOOSE,
+            session_questions_per_hour=3,
+            upstash_redis_rest_url=upstash.url,
+            upstash_redis_rest_token="test-token",
+            store_prefix=prefix,
+            admin_key=ADMIN_KEY,
+        )
+        session = _ask(client).json()["session_id"]
+        assert [_ask(client, session_id=session).status_code for _ in range(3)] == [200, 200, 429]
+        store = client.get("/health/detailed", headers={"authorization": f"Bearer {ADMIN_KEY}"}).json()["checks"][
+            "store"
+        ]
+        assert store["backend"] == "upstash" and store["status"] == "ok"
+        assert any(command[0].upper() == "EVAL" for command in upstash.commands()), "limits ran on Upstash"
+        local = redis_client.Redis.from_url("redis://127.0.0.1:6379/0")
+        keys = list(local.scan_iter(f"{prefix}*"))
+        assert keys, "the state is in Redis, behind the REST API"
+        local.delete(*keys)
+        local.close()
