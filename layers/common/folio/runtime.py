@@ -171,6 +171,7 @@ class Runtime:
         loader.start()
         try:
             _ = self.chain
+            _ = self.chat  # limits, sessions, cache and the store client: built, nothing sent yet
             # A private loop: asyncio.run would replace the thread's loop, which Mangum reuses.
             loop = asyncio.new_event_loop()
             try:

@@ -18,6 +18,12 @@ return 1
 """
 
 
+def for_redis(script: str) -> str:
+    """upstash-ratelimit's scripts start with `#!lua flags=allow-key-locking`, a flag only Upstash
+    accepts: Redis refuses the whole script ("Unexpected flag in script shebang"), so drop the line."""
+    return script.split("\n", 1)[1] if script.startswith("#!lua") else script
+
+
 class StoreUnavailable(Exception):
     """The backend cannot be reached (network, timeout, authentication): fall back, do not fail."""
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from folio.store.base import ClientStore, StoreUnavailable
+from folio.store.base import ClientStore, StoreUnavailable, for_redis
 
 if TYPE_CHECKING:
     import redis.asyncio
-
-_SHEBANG = "#!lua"
 
 
 class RedisStore(ClientStore):
@@ -35,12 +33,8 @@ class RedisStore(ClientStore):
         return cls(client)
 
     async def eval(self, script: str, keys: list[str] | None = None, args: list[Any] | None = None) -> Any:
-        # upstash-ratelimit's scripts start with `#!lua flags=allow-key-locking`, a flag only
-        # Upstash accepts; plain Redis refuses the whole script ("Unexpected flag in script shebang").
-        if script.startswith(_SHEBANG):
-            script = script.split("\n", 1)[1]
         keys = keys or []
-        return await self._call(self.client.eval(script, len(keys), *keys, *(args or [])))
+        return await self._call(self.client.eval(for_redis(script), len(keys), *keys, *(args or [])))
 
     async def hmget(self, key: str, *fields: str) -> list[str | None]:
         values: list[str | None] = await self._call(self.client.hmget(key, list(fields)))
