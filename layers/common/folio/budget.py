@@ -11,6 +11,13 @@ if TYPE_CHECKING:
     from folio.store import Store
 
 _TWO_DAYS = 2 * 86_400
+# One round trip: refuse when today's tokens are spent, else count the call.
+_RESERVE = """
+if tonumber(redis.call("GET", KEYS[2]) or "0") >= tonumber(ARGV[1]) then return -1 end
+local calls = redis.call("INCR", KEYS[1])
+if calls == 1 then redis.call("EXPIRE", KEYS[1], ARGV[2]) end
+return calls
+"""
 
 
 class Budget:
@@ -24,10 +31,9 @@ class Budget:
         """Count one LLM call; False (and nothing counted against the owner) when today's budget is spent."""
         if self.calls_per_day == 0 or self.tokens_per_day == 0:
             return False
-        if int(await self.store.get(self._key("tokens")) or 0) >= self.tokens_per_day:
-            return False
-        calls = await incr_with_ttl(self.store, self._key("calls"), 1, _TWO_DAYS)
-        return calls <= self.calls_per_day
+        keys = [self._key("calls"), self._key("tokens")]
+        calls = int(await self.store.eval(_RESERVE, keys, [self.tokens_per_day, _TWO_DAYS]))
+        return 0 < calls <= self.calls_per_day
 
     async def record_tokens(self, tokens: int) -> None:
         if tokens > 0:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from folio.answering import chat_response
 from folio.cache import answer_cache_key
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from folio.sessions import Conversations, SessionIds
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ChatService:
@@ -48,9 +50,9 @@ class ChatService:
         self, request: ChatRequest, *, client_ip: str, request_id: str
     ) -> tuple[ChatResponse, dict[str, str]]:
         """The answer and the rate-limit headers to send with it. Per-IP checks run first, so one
-        client cannot use up the capacity that everyone shares."""
-        await self.limits.hit("ip_burst", client_ip)
-        await self.limits.hit("ip_hourly", client_ip)
+        client cannot use up the capacity that everyone shares. Independent store calls run
+        together: on Upstash each one is an HTTP round trip."""
+        await asyncio.gather(self.limits.hit("ip_burst", client_ip), self.limits.hit("ip_hourly", client_ip))
         if request.session_id is None:
             await self.limits.hit("ip_sessions", client_ip)
             await self.limits.hit("live_sessions", "all")
@@ -58,11 +60,14 @@ class ChatService:
         else:
             self.session_ids.verify(request.session_id)
             session_id = request.session_id
-        decision = await self.limits.hit("session", session_id)
 
-        history = await self.conversations.history(session_id)
-        key = self._cache_key(request.message) if not history and request.doc_type is None else None
-        cached = await self.cache.get(key) if key else None
+        key = self._cache_key(request.message) if request.session_id is None and request.doc_type is None else None
+        decision, history, cached = await asyncio.gather(
+            self.limits.hit("session", session_id),
+            self.conversations.history(session_id) if request.session_id else _nothing(list[Turn]()),
+            self.cache.get(key) if key else _nothing(None),
+        )
+        writes = []
         if cached is not None:
             response = ChatResponse.model_validate(
                 {**cached, "cached": True, "session_id": session_id, "request_id": request_id}
@@ -76,12 +81,14 @@ class ChatService:
                 use_llm=self.budget.reserve_call,
                 history_tokens=self.history_tokens,
             )
-            if answer.completion is not None:
-                await self.budget.record_tokens(answer.completion.prompt_tokens + answer.completion.completion_tokens)
             response = chat_response(answer, session_id=session_id, request_id=request_id)
+            if answer.completion is not None:
+                used = answer.completion.prompt_tokens + answer.completion.completion_tokens
+                writes.append(self.budget.record_tokens(used))
             if key and _cacheable(answer):
-                await self.cache.put(key, _cache_payload(response))
-        await self.conversations.append(session_id, Turn(request.message, response.answer))
+                writes.append(self.cache.put(key, _cache_payload(response)))
+        writes.append(self.conversations.append(session_id, Turn(request.message, response.answer)))
+        await asyncio.gather(*writes)
         return response, decision.headers()
 
     def _cache_key(self, question: str) -> str | None:
@@ -93,6 +100,10 @@ class ChatService:
         return answer_cache_key(
             self.prefix, question, corpus_version=corpus, prompt_version=PROMPT_VERSION, model=model
         )
+
+
+async def _nothing(value: T) -> T:
+    return value
 
 
 def _cacheable(answer: Answer) -> bool:
