@@ -120,7 +120,7 @@ def test_failover_serves_from_memory_and_comes_back_by_itself() -> None:
     with RedisServer() as server:
 
         async def scenario() -> None:
-            store = FailoverStore(RedisStore.from_url(server.url, timeout=0.3), memory_store(), retry_seconds=0)
+            store = FailoverStore(RedisStore.from_url(server.url, timeout=0.3), retry_seconds=0)
             await store.set("k", "from-redis", ex=60)
             assert store.status()["status"] == "ok"
             server.kill()
@@ -141,7 +141,7 @@ def test_wrong_password_degrades_instead_of_crashing() -> None:
 
         async def scenario() -> None:
             url = server.url.replace("right-password", "wrong-password")
-            store = FailoverStore(RedisStore.from_url(url, timeout=0.5), memory_store(), retry_seconds=60)
+            store = FailoverStore(RedisStore.from_url(url, timeout=0.5), retry_seconds=60)
             await store.set("k", "v", ex=60)
             assert await store.get("k") == "v"
             status = store.status()

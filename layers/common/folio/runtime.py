@@ -172,6 +172,8 @@ class Runtime:
         try:
             _ = self.chain
             _ = self.chat  # limits, sessions, cache and the store client: built, nothing sent yet
+            if self.store.primary is None:
+                _ = self.store.fallback
             # A private loop: asyncio.run would replace the thread's loop, which Mangum reuses.
             loop = asyncio.new_event_loop()
             try:

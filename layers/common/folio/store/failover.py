@@ -26,16 +26,26 @@ class FailoverStore:
     may cost one timeout); the first success switches back by itself.
     """
 
-    def __init__(self, primary: Store | None, fallback: Store, *, retry_seconds: float = 5.0) -> None:
+    def __init__(
+        self, primary: Store | None, fallback: Callable[[], Store] = memory_store, *, retry_seconds: float = 5.0
+    ) -> None:
         self.primary = primary
-        self.fallback = fallback
+        self._make_fallback = fallback
+        self._fallback: Store | None = None
         self.retry_seconds = retry_seconds
-        self.name = primary.name if primary is not None else fallback.name
+        self.name = primary.name if primary is not None else "memory"
         self.outages = 0
         self.fallback_calls = 0
         self.last_error: str | None = None
         self._down_since: float | None = None
         self._next_try = 0.0
+
+    @property
+    def fallback(self) -> Store:
+        """Built when first needed: with a remote backend that is only after it fails."""
+        if self._fallback is None:
+            self._fallback = self._make_fallback()
+        return self._fallback
 
     @property
     def degraded(self) -> bool:
@@ -51,7 +61,7 @@ class FailoverStore:
             "fallback_calls": self.fallback_calls,
         }
         if self.degraded:
-            result["serving_from"] = self.fallback.name
+            result["serving_from"] = "memory"
             result["error"] = self.last_error
         return result
 
@@ -100,7 +110,7 @@ class FailoverStore:
         await self._run(lambda s: s.ping())
 
     async def aclose(self) -> None:
-        for store in (self.primary, self.fallback):
+        for store in (self.primary, self._fallback):
             if store is not None:
                 await store.aclose()
 
@@ -121,4 +131,4 @@ def primary_store(settings: Settings) -> Store | None:
 
 
 def build_store(settings: Settings) -> FailoverStore:
-    return FailoverStore(primary_store(settings), memory_store(), retry_seconds=settings.store_retry_seconds)
+    return FailoverStore(primary_store(settings), retry_seconds=settings.store_retry_seconds)
