@@ -54,7 +54,7 @@ bench: install
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml -o requirements.lock --python-version 3.11 $(NO_HUB) --quiet
+	$(BIN)/uv pip compile pyproject.toml --extra lambda -o requirements.lock --python-version 3.11 $(NO_HUB) --quiet
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements-dev.lock --python-version 3.11 $(NO_HUB) --quiet
 
 clean:
