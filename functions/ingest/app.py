@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
 import anyio.to_thread
@@ -12,7 +11,6 @@ from starlette.routing import Route
 from folio.application import build_app
 from folio.auth import require_admin
 from folio.http import request_id
-from folio.ingest import run_ingest
 from folio.openapi import Operation
 from folio.runtime import Runtime, runtime
 from folio.schemas import IngestResponse
@@ -23,23 +21,13 @@ if TYPE_CHECKING:
 
     from folio.settings import Settings
 
-_one_at_a_time = threading.Lock()
-
 
 async def ingest(request: Request) -> JSONResponse:
     rt = runtime(request)
     require_admin(request, rt.settings)
-    s = rt.settings
-
-    def work() -> IngestResponse:
-        with _one_at_a_time:
-            summary = run_ingest(
-                s.docs_dir, rt.index, rt.embedder, chunk_chars=s.chunk_chars, overlap_chars=s.chunk_overlap_chars
-            )
-        return IngestResponse.model_validate({**summary.as_dict(), "request_id": request_id(request.scope)})
-
-    result = await anyio.to_thread.run_sync(work)
-    return JSONResponse(result.model_dump(mode="json"))
+    summary = await anyio.to_thread.run_sync(rt.ingest)
+    body = IngestResponse.model_validate({**summary.as_dict(), "request_id": request_id(request.scope)})
+    return JSONResponse(body.model_dump(mode="json"))
 
 
 ROUTES = [Route("/api/ingest", ingest, methods=["POST"])]

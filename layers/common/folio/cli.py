@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="index a folder of documents (incremental)")
-    p.add_argument("dir", nargs="?", type=Path, help="documents folder (default: FOLIO_DOCS_DIR)")
+    p.add_argument("dir", nargs="?", help="documents folder or s3://bucket/prefix (default: FOLIO_DOCS_DIR)")
     p.add_argument("--index", help="index location: a folder or s3:// URI (default: FOLIO_INDEX_URI)")
     p.set_defaults(run=_ingest)
 
@@ -86,19 +86,9 @@ def _runtime(settings: Settings) -> Runtime:
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from folio.ingest import run_ingest
-
-    docs = args.dir or settings.docs_dir
-    rt = _runtime(settings)
-    summary = run_ingest(
-        docs,
-        rt.index,
-        rt.embedder,
-        chunk_chars=settings.chunk_chars,
-        overlap_chars=settings.chunk_overlap_chars,
-        progress=_progress_bar() if sys.stderr.isatty() else None,
-    )
-    _out(f"ingested {docs} into {settings.index_uri}")
+    location = str(args.dir) if args.dir else settings.docs_dir
+    summary = _runtime(settings).ingest(location, progress=_progress_bar() if sys.stderr.isatty() else None)
+    _out(f"ingested {location} into {settings.index_uri}")
     _out(summary.describe())
     return 0
 
@@ -156,7 +146,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from folio.evaluation import EvalSet, evaluate
 
-    path = args.file or settings.docs_dir / "eval.json"
+    path = args.file or Path(settings.docs_dir) / "eval.json"
     report = asyncio.run(evaluate(_runtime(settings).retriever, EvalSet.from_file(path)))
     if args.json:
         _out(json.dumps(report, indent=2))

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from folio.chat import ChatService
     from folio.embeddings import Embedder
     from folio.index import Index
+    from folio.ingest import IngestSummary, Progress
     from folio.llm import LLMChain
     from folio.retrieval import Retriever
     from folio.settings import Settings
@@ -56,6 +57,7 @@ class Runtime:
         self._store: FailoverStore | None = None
         self._chat: ChatService | None = None
         self._lock = threading.Lock()
+        self._ingest_lock = threading.Lock()
         self._session_secret = (
             settings.session_secret.get_secret_value().encode()
             if settings.session_secret is not None
@@ -79,7 +81,12 @@ class Runtime:
             from folio.index import Index
 
             s = self.settings
-            self._index = Index(s.index_uri, s.index_table, refresh_seconds=s.index_refresh_seconds)
+            self._index = Index(
+                s.index_uri,
+                s.index_table,
+                refresh_seconds=s.index_refresh_seconds,
+                storage_options=s.storage_options(),
+            )
         return self._index
 
     @property
@@ -242,6 +249,22 @@ class Runtime:
         if not (s.redis_url or s.upstash_redis_rest_url):
             warnings.append("no REDIS_URL or UPSTASH_REDIS_REST_URL: limits, sessions and budget live in this process")
         return warnings
+
+    def ingest(self, location: str | None = None, progress: Progress | None = None) -> IngestSummary:
+        """Index the configured documents (a folder or an S3 prefix) into this runtime's index."""
+        from folio.ingest import run_ingest
+        from folio.sources import local_folder
+
+        s = self.settings
+        with self._ingest_lock, local_folder(location or s.docs_dir, s) as folder:
+            return run_ingest(
+                folder,
+                self.index,
+                self.embedder,
+                chunk_chars=s.chunk_chars,
+                overlap_chars=s.chunk_overlap_chars,
+                progress=progress,
+            )
 
     async def aclose(self) -> None:
         if self._chain is not None:

@@ -36,12 +36,16 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     # Documents and index
-    docs_dir: Path = Path("knowledge")
+    docs_dir: str = "knowledge"  # a folder, or s3://bucket/prefix
     index_uri: str = ".folio/index"
     index_table: str = "chunks"
     index_refresh_seconds: float = Field(10.0, ge=0)
     chunk_chars: int = Field(800, ge=200, le=8000)
     chunk_overlap_chars: int = Field(120, ge=0, le=2000)
+
+    # S3 (documents and index in a bucket); credentials come from the usual AWS variables or role
+    aws_region: str | None = Field(None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
+    s3_endpoint_url: str | None = None  # an S3-compatible endpoint (MinIO, tests); unset for AWS
 
     # Embeddings
     model_path: Path | None = None
@@ -115,6 +119,11 @@ class Settings(BaseSettings):
     def _no_trailing_slash(cls, value: list[str]) -> list[str]:
         return [origin.rstrip("/") for origin in value]
 
+    @field_validator("docs_dir", mode="before")
+    @classmethod
+    def _path_to_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, Path) else value
+
     @field_validator("trusted_proxies", mode="after")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
@@ -131,6 +140,7 @@ class Settings(BaseSettings):
         "upstash_redis_rest_url",
         "upstash_redis_rest_token",
         "session_secret",
+        "s3_endpoint_url",
         mode="before",
     )
     @classmethod
@@ -168,6 +178,17 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    def storage_options(self) -> dict[str, str] | None:
+        """Options for LanceDB's own S3 client (it does not read boto3's configuration)."""
+        options = {}
+        if self.aws_region:
+            options["aws_region"] = self.aws_region
+        if self.s3_endpoint_url:
+            options["aws_endpoint"] = self.s3_endpoint_url
+            if self.s3_endpoint_url.startswith("http://"):
+                options["allow_http"] = "true"
+        return options or None
 
 
 def _is_placeholder(secret: SecretStr) -> bool:
