@@ -13,9 +13,13 @@ from folio.errors import FolioError
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
+    from folio.runtime import Runtime
+
 log = logging.getLogger(__name__)
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+# What a function does with an event that is not an HTTP request (an S3 notification, say).
+EventHandler = Callable[[dict[str, Any], "Runtime"], dict[str, Any]]
 
 
 def is_http_event(event: object) -> bool:
@@ -25,7 +29,7 @@ def is_http_event(event: object) -> bool:
     return ("httpMethod" in event) or (isinstance(context, dict) and "http" in context)
 
 
-def lambda_handler(app: Starlette) -> LambdaHandler:
+def lambda_handler(app: Starlette, on_event: EventHandler | None = None) -> LambdaHandler:
     """Mangum around the app, after loading everything heavy during the Lambda init phase."""
     try:
         app.state.runtime.warm()
@@ -38,9 +42,11 @@ def lambda_handler(app: Starlette) -> LambdaHandler:
     adapter = Mangum(app, lifespan="off")
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        if not is_http_event(event):
-            log.info("ignored a non-HTTP event", extra={"keys": sorted(event)[:10] if isinstance(event, dict) else []})
-            return {"ok": True, "ignored": "not an HTTP event"}
-        return adapter(event, context)
+        if is_http_event(event):
+            return adapter(event, context)
+        if on_event is not None and isinstance(event, dict):
+            return on_event(event, app.state.runtime)
+        log.info("ignored a non-HTTP event", extra={"keys": sorted(event)[:10] if isinstance(event, dict) else []})
+        return {"ok": True, "ignored": "not an HTTP event"}
 
     return handle

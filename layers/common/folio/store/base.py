@@ -17,6 +17,12 @@ redis.call("EXPIRE", KEYS[1], ARGV[3])
 return 1
 """
 
+CLAIM = """
+if redis.call("SET", KEYS[1], ARGV[1], "NX", "EX", ARGV[2]) then return 1 end
+return 0
+"""
+RELEASE = 'return redis.call("DEL", KEYS[1])'
+
 
 def for_redis(script: str) -> str:
     """upstash-ratelimit's scripts start with `#!lua flags=allow-key-locking`, a flag only Upstash
@@ -48,6 +54,15 @@ class Store(Protocol):
 
 async def incr_with_ttl(store: Store, key: str, amount: int, ttl: int) -> int:
     return int(await store.eval(INCR_WITH_TTL, [key], [amount, ttl]))
+
+
+async def claim(store: Store, key: str, ttl: int) -> bool:
+    """True for the first caller only, until the key expires or is released (idempotency)."""
+    return int(await store.eval(CLAIM, [key], ["1", ttl])) == 1
+
+
+async def release(store: Store, key: str) -> None:
+    await store.eval(RELEASE, [key], [])
 
 
 async def push_trimmed(store: Store, key: str, value: str, *, keep: int, ttl: int) -> None:
