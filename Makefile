@@ -9,7 +9,7 @@ PORT ?= 8000
 NO_HUB := --no-emit-package huggingface-hub --no-emit-package hf-xet --no-emit-package filelock \
 	--no-emit-package fsspec --no-emit-package httpx2 --no-emit-package httpcore2 --no-emit-package truststore
 
-.PHONY: install run ingest test lint typecheck pytest eval bench lock clean
+.PHONY: install run ingest test lint typecheck validate pytest eval bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ run: install
 ingest: install
 	$(BIN)/folio ingest knowledge --index $(INDEX)
 
-test: lint typecheck pytest
+test: lint typecheck validate pytest
 
 lint: install
 	$(BIN)/ruff check .
@@ -37,6 +37,10 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy
+
+# The SAM template, transformed offline and linted (plain cfn-lint misses bad SAM values).
+validate: install
+	$(BIN)/python scripts/validate_infra.py
 
 # Unit, functional and e2e tests with coverage; the e2e suite includes the eval gate
 # (tests/e2e/test_eval_gate.py, baseline in knowledge/eval-baseline.json).
