@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 async def chat(request: Request) -> JSONResponse:
     rt = runtime(request)
-    require_api_key(request, rt.settings)
+    require_api_key(request, rt.settings, rt.secrets.api_keys())
     body = await read_json(request, ChatRequest)
     ip = client_ip(request.scope, rt.trusted_proxies)
     response, headers = await rt.chat.turn(body, client_ip=ip, request_id=request_id(request.scope))

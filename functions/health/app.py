@@ -34,7 +34,7 @@ async def ready(request: Request) -> JSONResponse:
 
 async def detailed(request: Request) -> JSONResponse:
     rt = runtime(request)
-    require_admin(request, rt.settings)
+    require_admin(request, rt.settings, rt.secrets.value("admin_key"))
     checks = {
         "model": await anyio.to_thread.run_sync(rt.check_model),
         "index": await anyio.to_thread.run_sync(rt.check_index),

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 async def ingest(request: Request) -> JSONResponse:
     rt = runtime(request)
-    require_admin(request, rt.settings)
+    require_admin(request, rt.settings, rt.secrets.value("admin_key"))
     summary = await anyio.to_thread.run_sync(rt.ingest)
     body = IngestResponse.model_validate({**summary.as_dict(), "request_id": request_id(request.scope)})
     return JSONResponse(body.model_dump(mode="json"))

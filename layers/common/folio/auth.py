@@ -8,15 +8,14 @@ from typing import TYPE_CHECKING
 from folio.errors import Forbidden, Unauthorized
 
 if TYPE_CHECKING:
-    from pydantic import SecretStr
     from starlette.requests import Request
 
     from folio.settings import Settings
 
 
-def _matches(given: str, keys: list[SecretStr]) -> bool:
+def _matches(given: str, keys: list[str]) -> bool:
     # Compare against every key, without stopping early, so timing reveals nothing.
-    hits = [hmac.compare_digest(given.encode(), key.get_secret_value().encode()) for key in keys]
+    hits = [hmac.compare_digest(given.encode(), key.encode()) for key in keys]
     return any(hits)
 
 
@@ -29,19 +28,20 @@ def check_origin(request: Request, settings: Settings) -> None:
         raise Forbidden(f"Origin {origin} is not allowed.")
 
 
-def require_api_key(request: Request, settings: Settings) -> None:
+def require_api_key(request: Request, settings: Settings, keys: list[str]) -> None:
+    """`keys` are the current API keys (settings or SSM, see folio.secrets)."""
     check_origin(request, settings)
-    if not settings.api_keys:
+    if not keys:
         return  # open chat: the local default; production refuses to start like this
-    if not _matches(request.headers.get("x-api-key", ""), settings.api_keys):
+    if not _matches(request.headers.get("x-api-key", ""), keys):
         raise Unauthorized("A valid X-API-Key header is required.", headers={"www-authenticate": "X-API-Key"})
 
 
-def require_admin(request: Request, settings: Settings) -> None:
-    if settings.admin_key is None and not settings.is_production:
+def require_admin(request: Request, settings: Settings, admin_key: str | None) -> None:
+    if admin_key is None and not settings.is_production:
         return  # local development without an admin key: open, with a warning at start-up
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if settings.admin_key is None or scheme.lower() != "bearer" or not _matches(token.strip(), [settings.admin_key]):
+    if admin_key is None or scheme.lower() != "bearer" or not _matches(token.strip(), [admin_key]):
         raise Unauthorized(
             "This route needs the admin key as 'Authorization: Bearer <key>'.", headers={"www-authenticate": "Bearer"}
         )

@@ -167,12 +167,13 @@ class LLMChain:
         self.temperature = temperature
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> LLMChain:
+    def from_settings(cls, settings: Settings, *, groq_api_key: str | None) -> LLMChain:
+        """`groq_api_key` is the current key (settings or SSM, see folio.secrets)."""
         providers: list[LLM] = []
-        if settings.groq_api_key is not None:
+        if groq_api_key:
             providers.append(
                 GroqLLM(
-                    settings.groq_api_key.get_secret_value(),
+                    groq_api_key,
                     settings.groq_model,
                     base_url=settings.groq_base_url,
                     timeout=settings.llm_timeout_seconds,

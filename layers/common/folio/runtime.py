@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import secrets
 import threading
+from secrets import token_bytes as random_bytes
 from typing import TYPE_CHECKING, Any
 
 from folio.clientip import parse_networks
 from folio.errors import FolioError, Unavailable
+from folio.secrets import Secrets
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,11 +59,7 @@ class Runtime:
         self._chat: ChatService | None = None
         self._lock = threading.Lock()
         self._ingest_lock = threading.Lock()
-        self._session_secret = (
-            settings.session_secret.get_secret_value().encode()
-            if settings.session_secret is not None
-            else secrets.token_bytes(32)
-        )
+        self.secrets = Secrets(settings)
         self.trusted_proxies = parse_networks(settings.trusted_proxies)
 
     @property
@@ -94,7 +91,7 @@ class Runtime:
         if self._chain is None:
             from folio.llm import LLMChain
 
-            self._chain = LLMChain.from_settings(self.settings)
+            self._chain = LLMChain.from_settings(self.settings, groq_api_key=self.secrets.value("groq_api_key"))
         return self._chain
 
     @property
@@ -123,9 +120,9 @@ class Runtime:
     @property
     def store(self) -> FailoverStore:
         if self._store is None:
-            from folio.store import build_store
+            from folio.store.failover import build_store
 
-            self._store = build_store(self.settings)
+            self._store = build_store(self.settings, self.secrets)
         return self._store
 
     @property
@@ -140,7 +137,7 @@ class Runtime:
             self._chat = ChatService(
                 self.answerer,
                 limits=Limits(store, s),
-                session_ids=SessionIds(self._session_secret, s.session_ttl_seconds),
+                session_ids=SessionIds(self._session_secret(), s.session_ttl_seconds),
                 conversations=Conversations(
                     store, s.store_prefix, turns=s.history_turns, ttl_seconds=s.session_ttl_seconds
                 ),
@@ -150,6 +147,10 @@ class Runtime:
                 history_tokens=s.history_token_budget,
             )
         return self._chat
+
+    def _session_secret(self) -> bytes:
+        configured = self.secrets.value("session_secret")
+        return configured.encode() if configured else random_bytes(32)
 
     @property
     def budget(self) -> Budget:
@@ -238,15 +239,15 @@ class Runtime:
     def startup_warnings(self) -> list[str]:
         s = self.settings
         warnings = []
-        if not s.api_keys:
+        if not (s.api_keys or s.api_keys_parameter):
             warnings.append("no FOLIO_API_KEYS: the chat endpoint is open to anyone who can reach it")
-        if s.admin_key is None:
+        if not (s.admin_key or s.admin_key_parameter):
             warnings.append("no FOLIO_ADMIN_KEY: ingest and detailed health are open (development only)")
-        if s.groq_api_key is None and not s.ollama_url:
+        if not (s.groq_api_key or s.groq_api_key_parameter or s.ollama_url):
             warnings.append("no GROQ_API_KEY or OLLAMA_URL: answers are extractive (no LLM)")
-        if s.session_secret is None:
+        if not (s.session_secret or s.session_secret_parameter):
             warnings.append("no FOLIO_SESSION_SECRET: session ids are valid in this process only")
-        if not (s.redis_url or s.upstash_redis_rest_url):
+        if not (s.redis_url or s.upstash_redis_rest_url or s.upstash_redis_rest_url_parameter):
             warnings.append("no REDIS_URL or UPSTASH_REDIS_REST_URL: limits, sessions and budget live in this process")
         return warnings
 

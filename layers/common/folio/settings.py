@@ -23,6 +23,10 @@ def _env(name: str) -> AliasChoices:
     return AliasChoices(f"FOLIO_{name}", name)
 
 
+def _secret(name: str) -> AliasChoices:
+    return AliasChoices(f"FOLIO_SECRETS_{name}_PARAMETER")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="FOLIO_",
@@ -97,6 +101,15 @@ class Settings(BaseSettings):
     budget_daily_llm_calls: int = Field(500, ge=0)
     budget_daily_llm_tokens: int = Field(500_000, ge=0)
 
+    # Secrets in SSM Parameter Store (names, not values): read at run time, cached this long
+    api_keys_parameter: str | None = Field(None, validation_alias=_secret("API_KEYS"))
+    admin_key_parameter: str | None = Field(None, validation_alias=_secret("ADMIN_KEY"))
+    groq_api_key_parameter: str | None = Field(None, validation_alias=_secret("GROQ_API_KEY"))
+    session_secret_parameter: str | None = Field(None, validation_alias=_secret("SESSION_SECRET"))
+    upstash_redis_rest_url_parameter: str | None = Field(None, validation_alias=_secret("UPSTASH_REDIS_REST_URL"))
+    upstash_redis_rest_token_parameter: str | None = Field(None, validation_alias=_secret("UPSTASH_REDIS_REST_TOKEN"))
+    secrets_max_age_seconds: int = Field(300, ge=0, le=86_400)
+
     # HTTP edge
     api_keys: SecretList = Field(default_factory=list)
     admin_key: SecretStr | None = None
@@ -154,20 +167,21 @@ class Settings(BaseSettings):
         if self.env != "production":
             return self
         problems = []
-        if not self.api_keys:
-            problems.append("FOLIO_API_KEYS must hold at least one key")
+        if not self.api_keys and not self.api_keys_parameter:
+            problems.append("FOLIO_API_KEYS (or FOLIO_SECRETS_API_KEYS_PARAMETER) must hold at least one key")
         problems += [
             f"FOLIO_API_KEYS entry {n} is a placeholder"
             for n, key in enumerate(self.api_keys, 1)
             if _is_placeholder(key)
         ]
-        if self.admin_key is None or _is_placeholder(self.admin_key):
+        if self.admin_key_parameter is None and (self.admin_key is None or _is_placeholder(self.admin_key)):
             problems.append("FOLIO_ADMIN_KEY must be set to a real secret (16+ characters)")
         if self.groq_api_key is not None and _is_placeholder(self.groq_api_key):
             problems.append("GROQ_API_KEY is a placeholder")
         if not self.allowed_origins:
             problems.append("FOLIO_ALLOWED_ORIGINS must list the site's origins")
-        if self.session_secret is None or len(self.session_secret.get_secret_value()) < 32:
+        secret = self.session_secret
+        if self.session_secret_parameter is None and (secret is None or len(secret.get_secret_value()) < 32):
             problems.append("FOLIO_SESSION_SECRET must be set (32+ characters) so sessions survive restarts")
         if "*" in self.allowed_origins:
             problems.append("FOLIO_ALLOWED_ORIGINS may not contain '*' in production")

@@ -12,6 +12,7 @@ from folio.store.memory import memory_store
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    from folio.secrets import Secrets
     from folio.settings import Settings
     from folio.store.base import Store
 
@@ -115,14 +116,14 @@ class FailoverStore:
                 await store.aclose()
 
 
-def primary_store(settings: Settings) -> Store | None:
+def primary_store(settings: Settings, secrets: Secrets) -> Store | None:
     """The configured remote backend, if any: Upstash first, then Redis over TCP."""
     timeout = settings.store_timeout_seconds
-    if settings.upstash_redis_rest_url and settings.upstash_redis_rest_token:
+    url, token = secrets.value("upstash_redis_rest_url"), secrets.value("upstash_redis_rest_token")
+    if url and token:
         from folio.store.upstash import UpstashStore
 
-        token = settings.upstash_redis_rest_token.get_secret_value()
-        return UpstashStore.from_credentials(settings.upstash_redis_rest_url, token, timeout=timeout)
+        return UpstashStore.from_credentials(url, token, timeout=timeout)
     if settings.redis_url:
         from folio.store.redis import RedisStore
 
@@ -130,5 +131,5 @@ def primary_store(settings: Settings) -> Store | None:
     return None
 
 
-def build_store(settings: Settings) -> FailoverStore:
-    return FailoverStore(primary_store(settings), retry_seconds=settings.store_retry_seconds)
+def build_store(settings: Settings, secrets: Secrets) -> FailoverStore:
+    return FailoverStore(primary_store(settings, secrets), retry_seconds=settings.store_retry_seconds)
