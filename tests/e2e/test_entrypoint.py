@@ -1,0 +1,218 @@
+"""The container's entrypoint as a real process: uvicorn without a Runtime API, awslambdaric with one.
+
+What `docker run IMAGE` and Lambda do with the image, without Docker: the Lambda side runs against
+tests/fakes/lambda_runtime.py, which speaks the Runtime API as the Lambda service does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+
+from folio.cli import FUNCTIONS
+from folio.entrypoint import main
+from tests.conftest import ROOT
+from tests.fakes.lambda_runtime import FakeLambdaRuntime
+from tests.support.lambdas import load_event
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from folio.settings import Settings
+
+pytestmark = pytest.mark.e2e
+
+_FOREIGN = ("FOLIO_", "GROQ_", "OLLAMA_", "AWS_", "REDIS_", "UPSTASH_", "_LAMBDA_")
+DOCKERFILE = ROOT / "Dockerfile"
+HEALTHCHECK_PATH = "/openapi.json"
+DEV_ONLY = {"pytest", "pytest-cov", "mypy", "ruff", "moto", "cfn-lint", "aws-sam-translator", "types-pyyaml"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(cwd: Path, *args: str, **env: str) -> subprocess.Popen[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "folio.entrypoint", *args],
+        cwd=cwd,  # no .env from the work tree
+        env={**base, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _healthcheck_command() -> list[str]:
+    """The Dockerfile's HEALTHCHECK command, run by this interpreter (the image's is on its PATH)."""
+    lines = DOCKERFILE.read_text().splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("HEALTHCHECK "))
+    command: list[str] = json.loads(lines[start + 1].strip().removeprefix("CMD "))
+    assert command[0] == "python"
+    return [sys.executable, *command[1:]]
+
+
+def _wait_live(process: subprocess.Popen[str], port: int) -> str:
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/health/live", timeout=2).status_code == 200:
+                return url
+        except httpx.TransportError:
+            pass
+        assert process.poll() is None, process.communicate()[1]
+        assert time.monotonic() < deadline, "the entrypoint did not start serving"
+        time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
+    if process.poll() is None:
+        process.terminate()
+    try:
+        return process.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.communicate()
+
+
+def test_without_a_runtime_api_uvicorn_serves_the_function(sample_index: Path, tmp_path: Path) -> None:
+    port = _free_port()
+    process = _start(tmp_path, "health", FOLIO_PORT=str(port), FOLIO_INDEX_URI=str(sample_index))
+    try:
+        url = _wait_live(process, port)
+        ready = httpx.get(f"{url}/health/ready", timeout=5)
+        assert ready.status_code == 200, ready.text
+        assert httpx.get(f"{url}/api/chat", timeout=5).status_code == 404, "only the health function is served"
+        healthcheck = subprocess.run(
+            _healthcheck_command(), env={**os.environ, "FOLIO_PORT": str(port)}, capture_output=True, timeout=10
+        )
+        assert healthcheck.returncode == 0, healthcheck.stderr
+    finally:
+        _, stderr = _stop(process)
+    # uvicorn shuts down gracefully (lifespan on), then re-raises the SIGTERM it caught (hence -15).
+    assert process.returncode in (0, -15), stderr
+    assert "Application shutdown complete" in stderr and "Traceback" not in stderr
+
+
+def test_a_failed_warm_up_is_logged_and_ready_says_why(tmp_path: Path) -> None:
+    port = _free_port()
+    process = _start(tmp_path, "health", FOLIO_PORT=str(port), FOLIO_INDEX_URI=str(tmp_path / "no-index"))
+    try:
+        url = _wait_live(process, port)
+        ready = httpx.get(f"{url}/health/ready", timeout=5)
+    finally:
+        _, stderr = _stop(process)
+    assert ready.status_code == 503 and "index" in ready.json()["error"]["message"]
+    assert "not ready at start-up" in stderr and "Traceback" not in stderr
+
+
+def test_with_a_runtime_api_awslambdaric_runs_the_handler(sample_index: Path, tmp_path: Path) -> None:
+    with FakeLambdaRuntime(function_name="folio-chat") as api:
+        process = _start(tmp_path, "chat", AWS_LAMBDA_RUNTIME_API=api.address, FOLIO_INDEX_URI=str(sample_index))
+        try:
+            chat_id = api.invoke(load_event("chat.json"))
+            warmup_id = api.invoke(load_event("warmup.json"))
+            chat = api.outcome(chat_id, timeout=60)
+            warmup = api.outcome(warmup_id, timeout=10)
+        finally:
+            _, stderr = _stop(process)
+    assert chat.kind == "response", (chat, stderr)
+    assert chat.body["statusCode"] == 200
+    answer = json.loads(chat.body["body"])
+    assert answer["grounded"] and answer["sources"] and "[1]" in answer["answer"]
+    assert answer["request_id"] == "9f1c2a4e-0b6d-4c1e-9a53-1d2e3f4a5b60", "the Function URL request id is used"
+    assert warmup.kind == "response", (warmup, stderr)
+    assert warmup.body["ok"] is True
+    assert not api.init_errors
+
+
+def test_the_function_comes_from_the_environment_when_not_given(sample_index: Path, tmp_path: Path) -> None:
+    with FakeLambdaRuntime(function_name="folio-health") as api:
+        process = _start(
+            tmp_path, AWS_LAMBDA_RUNTIME_API=api.address, FOLIO_FUNCTION="health", FOLIO_INDEX_URI=str(sample_index)
+        )
+        try:
+            outcome = api.outcome(api.invoke(load_event("health-ready.json")), timeout=60)
+        finally:
+            _, stderr = _stop(process)
+    assert outcome.kind == "response", (outcome, stderr)
+    assert outcome.body["statusCode"] == 200
+    assert json.loads(outcome.body["body"])["status"] == "ok"
+
+
+def test_invalid_settings_exit_2_with_one_readable_message(tmp_path: Path) -> None:
+    process = _start(tmp_path, "chat", FOLIO_ENV="production")
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert "production settings refused" in stderr and "FOLIO_API_KEYS" in stderr
+    assert "Traceback" not in stderr and not stdout
+
+
+def test_invalid_settings_on_lambda_are_posted_as_the_init_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FOLIO_ENV", "production")
+    with FakeLambdaRuntime() as api:
+        monkeypatch.setenv("AWS_LAMBDA_RUNTIME_API", api.address)
+        assert main(["entrypoint", "chat"]) == 2
+        error = api.wait_init_error(timeout=5)
+    assert error.error_type == "Runtime.ConfigInvalid"
+    assert error.body["errorType"] == "ConfigError"
+    assert "FOLIO_ADMIN_KEY" in error.body["errorMessage"]
+    assert "production settings refused" in capsys.readouterr().err
+
+
+def test_an_unknown_function_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AWS_LAMBDA_RUNTIME_API", raising=False)
+    monkeypatch.delenv("FOLIO_FUNCTION", raising=False)
+    assert main(["entrypoint", "admin"]) == 2
+    assert "unknown function 'admin'" in capsys.readouterr().err
+    assert main(["entrypoint"]) == 2
+    assert "no function given: pass one of chat, health, ingest" in capsys.readouterr().err
+
+
+def test_an_unreachable_runtime_api_does_not_hide_the_settings_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AWS_LAMBDA_RUNTIME_API", f"127.0.0.1:{_free_port()}")
+    assert main(["entrypoint", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown function 'nope'" in err and "could not report the init error" in err
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_function_serves_the_image_healthcheck_path(
+    function: str, make_settings: Callable[..., Settings]
+) -> None:
+    assert HEALTHCHECK_PATH in " ".join(_healthcheck_command())
+    app = importlib.import_module(f"functions.{function}.app").create_app(make_settings())
+    assert HEALTHCHECK_PATH in {getattr(route, "path", None) for route in app.routes}
+
+
+def test_the_image_installs_the_runtime_lock_and_runs_the_entrypoint() -> None:
+    dockerfile = DOCKERFILE.read_text()
+    lock = (ROOT / "requirements.lock").read_text().splitlines()
+    pins = {line.split("==")[0].lower() for line in lock if "==" in line and not line.startswith("#")}
+    assert "pip install --no-deps -r requirements.lock" in dockerfile and "requirements-dev.lock" not in dockerfile
+    assert "awslambdaric" in pins and not pins & DEV_ONLY
+    assert 'ENTRYPOINT ["python", "-m", "folio.entrypoint"]' in dockerfile
+    assert "USER 10001:10001" in dockerfile
