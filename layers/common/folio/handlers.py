@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from mangum import Mangum
 
-from folio.errors import FolioError
-
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
@@ -31,13 +29,7 @@ def is_http_event(event: object) -> bool:
 
 def lambda_handler(app: Starlette, on_event: EventHandler | None = None) -> LambdaHandler:
     """Mangum around the app, after loading everything heavy during the Lambda init phase."""
-    try:
-        app.state.runtime.warm()
-    except FolioError as exc:
-        log.warning("not ready at start-up; /health/ready explains", extra={"reason": exc.message})
-    except Exception:
-        # Requests will fail on their own with a 500 and the request id; init must not crash-loop.
-        log.exception("warm-up failed")
+    app.state.runtime.try_warm()
     # lifespan="off": Mangum would run startup and shutdown on every invocation.
     adapter = Mangum(app, lifespan="off")
 

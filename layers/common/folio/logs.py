@@ -29,9 +29,18 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: str = "INFO") -> None:
-    """Route folio's logs (and uvicorn's) through one JSON handler on stderr. Idempotent."""
+    """JSON logs through the root logger. Idempotent.
+
+    When something already handles the root logger (the Lambda runtime client installs its own
+    handler, which feeds CloudWatch), that handler gets the JSON format instead of a second handler
+    being added: otherwise every line would be logged twice.
+    """
     root = logging.getLogger()
-    if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
+    if root.handlers:
+        for handler in root.handlers:
+            if not isinstance(handler.formatter, JsonFormatter):
+                handler.setFormatter(JsonFormatter())
+    else:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)

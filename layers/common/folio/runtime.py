@@ -194,6 +194,16 @@ class Runtime:
             raise failures[0]
         self.retriever.embedder.embed_batch(["warm up"])  # the first run of a session is slow
 
+    def try_warm(self) -> None:
+        """warm(), logging a failure instead of raising it: /health/ready reports it meanwhile."""
+        try:
+            self.warm()
+        except FolioError as exc:
+            log.warning("not ready at start-up; /health/ready explains", extra={"reason": exc.message})
+        except Exception:
+            # Requests fail on their own with a 500 and the request id; start-up must not crash-loop.
+            log.exception("warm-up failed; serving anyway, /health/ready explains")
+
     def check_model(self) -> dict[str, Any]:
         try:
             embedder = self.embedder
