@@ -38,9 +38,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# The SAM template, transformed offline and linted (plain cfn-lint misses bad SAM values).
+# The SAM template, transformed offline and linted (plain cfn-lint misses bad SAM values),
+# and the compose stack through a real compose binary (when one is installed: .ci/run installs it).
 validate: install
 	$(BIN)/python scripts/validate_infra.py
+	$(BIN)/python scripts/validate_compose.py
 
 # Unit, functional and e2e tests with coverage; the e2e suite includes the eval gate
 # (tests/e2e/test_eval_gate.py, baseline in knowledge/eval-baseline.json).

@@ -1,39 +1,80 @@
-"""The compose stack's Redis: what the protection work relies on, checked on the file itself."""
+"""The compose stack, checked on the file itself (scripts/validate_compose.py runs a compose binary)."""
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-COMPOSE = Path(__file__).resolve().parents[2] / "infra" / "compose-local.yml"
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = ROOT / "infra" / "compose-local.yml"
+APPS = ("chat", "health", "ingest")
 
 
-def _redis() -> dict[str, Any]:
-    service: dict[str, Any] = yaml.safe_load(COMPOSE.read_text())["services"]["redis"]
-    return service
+def _stack() -> dict[str, Any]:
+    stack: dict[str, Any] = yaml.safe_load(COMPOSE.read_text())
+    return stack
 
 
 def _flag(command: list[str], name: str) -> str:
     return command[command.index(name) + 1]
 
 
-def test_redis_requires_a_password_from_the_environment() -> None:
-    command = _redis()["command"]
+def test_redis_requires_a_password_persists_and_never_evicts() -> None:
+    command = _stack()["services"]["redis"]["command"]
     assert _flag(command, "--requirepass").startswith("${REDIS_PASSWORD:?")
-
-
-def test_redis_persists_and_never_evicts_sessions_or_counters() -> None:
-    command = _redis()["command"]
     assert _flag(command, "--appendonly") == "yes"
     assert _flag(command, "--maxmemory-policy") == "noeviction"
-    assert _flag(command, "--maxmemory").endswith("mb")
 
 
-def test_redis_is_internal_only_with_a_healthcheck() -> None:
-    redis = _redis()
-    assert "ports" not in redis
-    assert redis["healthcheck"]["test"]
-    networks = yaml.safe_load(COMPOSE.read_text())["networks"]
-    assert all(networks[name].get("internal") for name in redis["networks"])
+def test_only_the_proxy_publishes_ports() -> None:
+    services = _stack()["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"caddy"}
+    assert {port.split(":")[0] for port in services["caddy"]["ports"]} == {"80", "443"}
+    networks = _stack()["networks"]
+    assert networks["backend"]["internal"] is True
+    assert services["redis"]["networks"] == ["backend"]
+
+
+def test_apps_run_the_image_with_healthchecks_limits_and_required_secrets() -> None:
+    services = _stack()["services"]
+    for name in APPS:
+        service = services[name]
+        assert service["command"] == [name]
+        assert service["image"].startswith("${FOLIO_IMAGE")
+        assert service["healthcheck"]["test"] and service["restart"] == "unless-stopped"
+        assert service["deploy"]["resources"]["limits"]["memory"]
+        assert service["depends_on"]["redis"]["condition"] == "service_healthy"
+        env = service["environment"]
+        for secret in ("FOLIO_API_KEYS", "FOLIO_ADMIN_KEY", "FOLIO_SESSION_SECRET", "FOLIO_ALLOWED_ORIGINS"):
+            assert env[secret].startswith("${" + secret + ":?"), secret
+        assert env["FOLIO_ENV"] == "production"
+    assert all(services["caddy"]["depends_on"][name]["condition"] == "service_healthy" for name in APPS)
+
+
+def test_the_trusted_proxy_is_exactly_the_edge_network_caddy_lives_on() -> None:
+    stack = _stack()
+    subnet = ipaddress.ip_network(stack["networks"]["edge"]["ipam"]["config"][0]["subnet"])
+    trusted = ipaddress.ip_network(stack["services"]["chat"]["environment"]["FOLIO_TRUSTED_PROXIES"])
+    assert trusted == subnet
+    assert ipaddress.ip_address(stack["services"]["caddy"]["networks"]["edge"]["ipv4_address"]) in subnet
+
+
+def test_caddy_routes_only_the_public_routes() -> None:
+    caddyfile = (ROOT / "infra" / "Caddyfile").read_text()
+    for route, upstream in (("/api/chat", "chat"), ("/health*", "health"), ("/api/ingest", "ingest")):
+        assert f"handle {route} {{\n\t\treverse_proxy {upstream}:8080" in caddyfile
+    assert "respond" in caddyfile and "404" in caddyfile
+
+
+def test_production_env_template_lists_every_required_variable() -> None:
+    template = (ROOT / ".env.production.template").read_text()
+    declared = {line.split("=", 1)[0] for line in template.splitlines() if "=" in line and not line.startswith("#")}
+    required = set()
+    for service in _stack()["services"].values():
+        values = list((service.get("environment") or {}).values()) + [str(v) for v in service.get("command", [])]
+        required |= {v.split("${", 1)[1].split(":?", 1)[0] for v in map(str, values) if ":?" in v}
+    assert required and required <= declared
