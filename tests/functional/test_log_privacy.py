@@ -1,0 +1,42 @@
+"""Logs never carry secrets, session ids or visitors' questions (checked on everything logged)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from folio.logs import JsonFormatter
+
+if TYPE_CHECKING:
+    from tests.fakes.llm_server import FakeLLM
+
+SECRETS = {
+    "api": "site-key-abcdef0123456789",
+    "admin": "admin-key-abcdef0123456789",
+    "groq": "gsk_secret_abcdef0123456789",
+    "session": "session-secret-" + "z" * 32,
+}
+QUESTION = "What grade did she get in Database Internals? my phone is 555-0199"
+
+
+def test_a_full_conversation_logs_no_secret_or_question(serve: Any, fake_llm: FakeLLM, caplog: Any) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake_llm.script = ["server_error"]  # one provider failure gets logged too
+    client = serve(
+        api_keys=[SECRETS["api"]],
+        admin_key=SECRETS["admin"],
+        groq_api_key=SECRETS["groq"],
+        groq_base_url=fake_llm.url,
+        session_secret=SECRETS["session"],
+        llm_max_retries=0,
+    )
+    first = client.post("/api/chat", json={"message": QUESTION}, headers={"x-api-key": SECRETS["api"]}).json()
+    session = first["session_id"]
+    client.post("/api/chat", json={"message": QUESTION, "session_id": session}, headers={"x-api-key": SECRETS["api"]})
+    client.post("/api/chat", json={"message": QUESTION}, headers={"x-api-key": "wrong-key-0123456789"})
+    client.get("/health/detailed", headers={"authorization": f"Bearer {SECRETS['admin']}"})
+    formatter = JsonFormatter()
+    logged = "\n".join(formatter.format(record) for record in caplog.records)
+    assert "llm provider failed" in logged, "the test saw the logs it means to check"
+    for value in [*SECRETS.values(), session, "wrong-key-0123456789", "555-0199", "Database Internals"]:
+        assert value not in logged, f"{value!r} leaked into the logs"
