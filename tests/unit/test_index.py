@@ -4,6 +4,7 @@ import asyncio
 import subprocess
 import sys
 import threading
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -112,3 +113,16 @@ def test_writing_to_a_read_only_index_is_unavailable_not_a_crash(tmp_path: Path,
     with read_only(path), pytest.raises(Unavailable, match="cannot be written"):
         run_ingest(docs, Index(str(path)), embedder)
     assert Index(str(path)).snapshot().size == 1, "the served version is untouched"
+
+
+def test_ingest_cleans_up_versions_older_than_the_retention(tmp_path: Path, embedder: Embedder) -> None:
+    docs, path = tmp_path / "docs", str(tmp_path / "index")
+    writer = Index(path, keep_versions_seconds=1)
+    for n in range(3):
+        _write(docs, f"d{n}.md", f"# Doc {n}\n\nFact {n}.")
+        run_ingest(docs, writer, embedder)
+        if n < 2:
+            time.sleep(1.1)
+    versions = [v["version"] for v in writer._open_table().list_versions()]
+    assert len(versions) <= 4, versions  # the last ingest's commits and compaction, not all nine
+    assert Index(path).snapshot().size == 3

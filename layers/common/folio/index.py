@@ -18,6 +18,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -149,8 +150,10 @@ class Index:
         *,
         refresh_seconds: float = 10.0,
         storage_options: dict[str, str] | None = None,
+        keep_versions_seconds: float = 3600.0,
     ) -> None:
         self.uri = uri
+        self.keep_versions_seconds = keep_versions_seconds
         self.table_name = table_name
         self.refresh_seconds = refresh_seconds
         self.storage_options = storage_options
@@ -253,6 +256,9 @@ class Index:
                 table.merge_insert("id").when_not_matched_insert_all().when_not_matched_by_source_delete().execute(rows)
             if rows.num_rows:
                 table.create_index("text", config=FTS(), replace=True)
+            # Compact, and drop versions no reader can still hold: a reader re-checks every
+            # refresh interval, far below the retention.
+            table.optimize(cleanup_older_than=timedelta(seconds=max(self.keep_versions_seconds, 1)))
         except (OSError, RuntimeError) as exc:  # a read-only folder (Lambda's /var/task) or bucket
             raise Unavailable(f"the index at {self.uri} cannot be written: {exc}") from exc
         self._table = table

@@ -83,6 +83,7 @@ class Runtime:
                 s.index_table,
                 refresh_seconds=s.index_refresh_seconds,
                 storage_options=s.storage_options(),
+                keep_versions_seconds=s.index_keep_versions_seconds,
             )
         return self._index
 

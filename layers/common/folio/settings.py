@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     index_uri: str = ".folio/index"
     index_table: str = "chunks"
     index_refresh_seconds: float = Field(10.0, ge=0)
+    index_keep_versions_seconds: float = Field(3600.0, ge=60)
     chunk_chars: int = Field(800, ge=200, le=8000)
     chunk_overlap_chars: int = Field(120, ge=0, le=2000)
 
