@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
+from starlette.responses import Response
 from starlette.routing import Route
 
 from folio.http import exception_handlers, middleware
 from folio.logs import configure_logging
+from folio.metrics import PrometheusMetrics
 from folio.openapi import Operation, openapi_endpoint
 from folio.runtime import Runtime
 from folio.settings import Settings, load_settings
@@ -18,6 +20,7 @@ from folio.settings import Settings, load_settings
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Sequence
 
+    from starlette.requests import Request
     from starlette.routing import BaseRoute
 
 log = logging.getLogger("folio")
@@ -43,11 +46,23 @@ def build_app(
         yield
         await runtime.aclose()
 
+    extra = [Route("/openapi.json", openapi_endpoint(list(operations)), methods=["GET"])]
+    if isinstance(runtime.metrics, PrometheusMetrics):
+        # Internal only: the reverse proxy routes the public paths and nothing else.
+        extra.append(Route("/metrics", _prometheus(runtime.metrics), methods=["GET"]))
+    paths = frozenset(route.path for route in [*routes, *extra] if isinstance(route, Route))
     app = Starlette(
-        routes=[*routes, Route("/openapi.json", openapi_endpoint(list(operations)), methods=["GET"])],
-        middleware=middleware(runtime.settings),
+        routes=[*routes, *extra],
+        middleware=middleware(runtime.settings, runtime.metrics, paths),
         exception_handlers=exception_handlers(),
         lifespan=lifespan,
     )
     app.state.runtime = runtime
     return app
+
+
+def _prometheus(metrics: PrometheusMetrics) -> Any:
+    async def endpoint(_request: Request) -> Response:
+        return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    return endpoint

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from folio.answering import Answer, Answerer
     from folio.budget import Budget
     from folio.cache import AnswerCache
+    from folio.metrics import Metrics
     from folio.ratelimit import Limits
     from folio.schemas import ChatRequest
     from folio.sessions import Conversations, SessionIds
@@ -36,6 +37,7 @@ class ChatService:
         budget: Budget,
         prefix: str,
         history_tokens: int = 600,
+        metrics: Metrics | None = None,
     ) -> None:
         self.answerer = answerer
         self.limits = limits
@@ -45,6 +47,7 @@ class ChatService:
         self.budget = budget
         self.prefix = prefix
         self.history_tokens = history_tokens
+        self.metrics = metrics
 
     async def turn(
         self, request: ChatRequest, *, client_ip: str, request_id: str
@@ -89,6 +92,13 @@ class ChatService:
                 writes.append(self.cache.put(key, _cache_payload(response)))
         writes.append(self.conversations.append(session_id, Turn(request.message, response.answer)))
         await asyncio.gather(*writes)
+        if self.metrics is not None:
+            self.metrics.count(
+                "answers",
+                provider=response.provider,
+                grounded=str(response.grounded).lower(),
+                cached=str(response.cached).lower(),
+            )
         return response, decision.headers()
 
     def _cache_key(self, question: str) -> str | None:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from mangum import Mangum
 
+from folio.metrics import EmfMetrics
+
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
@@ -34,10 +36,15 @@ def lambda_handler(app: Starlette, on_event: EventHandler | None = None) -> Lamb
     adapter = Mangum(app, lifespan="off")
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        if is_http_event(event):
-            return adapter(event, context)
-        if on_event is not None and isinstance(event, dict):
-            return on_event(event, app.state.runtime)
+        try:
+            if is_http_event(event):
+                return adapter(event, context)
+            if on_event is not None and isinstance(event, dict):
+                return on_event(event, app.state.runtime)
+        finally:
+            metrics = app.state.runtime.metrics
+            if isinstance(metrics, EmfMetrics):
+                metrics.flush()
         log.info("ignored a non-HTTP event", extra={"keys": sorted(event)[:10] if isinstance(event, dict) else []})
         return {"ok": True, "ignored": "not an HTTP event"}
 

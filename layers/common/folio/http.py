@@ -1,6 +1,6 @@
 """The HTTP edge shared by every function: middleware, error rendering, JSON bodies.
 
-Middleware order (outermost first): request id → CORS → security headers → errors → body limit.
+Middleware order (outermost first): request id → metrics → CORS → security headers → errors → body limit.
 Errors are rendered inside CORS and the request-id layer, so error responses carry both.
 """
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+    from folio.metrics import Metrics
     from folio.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -172,6 +173,30 @@ class ErrorMiddleware(_HTTPMiddleware):
             raise
 
 
+class MetricsMiddleware(_HTTPMiddleware):
+    """Counts requests by route and status class; unknown paths count as "other" (bounded labels)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, paths: frozenset[str]) -> None:
+        super().__init__(app)
+        self.metrics = metrics
+        self.paths = paths
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        status = 500
+
+        async def recording_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording_send)
+        finally:
+            route = scope["path"] if scope["path"] in self.paths else "other"
+            self.metrics.count("requests", route=route, status=f"{status // 100}xx")
+
+
 class BodyLimitMiddleware(_HTTPMiddleware):
     """Refuse bodies over the limit, counting the bytes actually read (chunked bodies included)."""
 
@@ -217,9 +242,10 @@ async def http_exception(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-def middleware(settings: Settings) -> list[Middleware]:
+def middleware(settings: Settings, metrics: Metrics, paths: frozenset[str]) -> list[Middleware]:
     return [
         Middleware(RequestIdMiddleware),
+        Middleware(MetricsMiddleware, metrics=metrics, paths=paths),
         Middleware(
             CORSMiddleware,
             allow_origins=settings.allowed_origins,

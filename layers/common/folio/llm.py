@@ -19,6 +19,7 @@ from folio.errors import ProviderError
 if TYPE_CHECKING:
     from groq import AsyncGroq
 
+    from folio.metrics import Metrics
     from folio.prompt import Message
     from folio.settings import Settings
 
@@ -161,13 +162,21 @@ class OllamaLLM:
 
 
 class LLMChain:
-    def __init__(self, providers: list[LLM], *, max_tokens: int = 400, temperature: float = 0.2) -> None:
+    def __init__(
+        self,
+        providers: list[LLM],
+        *,
+        max_tokens: int = 400,
+        temperature: float = 0.2,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.providers = providers
         self.max_tokens = max_tokens
         self.temperature = temperature
+        self.metrics = metrics
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, groq_api_key: str | None) -> LLMChain:
+    def from_settings(cls, settings: Settings, *, groq_api_key: str | None, metrics: Metrics | None = None) -> LLMChain:
         """`groq_api_key` is the current key (settings or SSM, see folio.secrets)."""
         providers: list[LLM] = []
         if groq_api_key:
@@ -190,17 +199,25 @@ class LLMChain:
                     connect_timeout=settings.llm_connect_timeout_seconds,
                 )
             )
-        return cls(providers, max_tokens=settings.llm_max_tokens, temperature=settings.llm_temperature)
+        return cls(providers, max_tokens=settings.llm_max_tokens, temperature=settings.llm_temperature, metrics=metrics)
 
     async def complete(self, messages: list[Message]) -> Completion | None:
         """The first provider's answer, or None when every provider failed."""
         for provider in self.providers:
             try:
-                return await provider.complete(messages, max_tokens=self.max_tokens, temperature=self.temperature)
+                completion = await provider.complete(messages, max_tokens=self.max_tokens, temperature=self.temperature)
             except ProviderError as exc:
+                if self.metrics is not None:
+                    self.metrics.count("llm_failures", provider=exc.provider)
                 log.warning(
                     "llm provider failed, trying the next", extra={"provider": exc.provider, "reason": exc.reason}
                 )
+            else:
+                if self.metrics is not None:
+                    self.metrics.observe("llm_seconds", completion.seconds, provider=completion.provider)
+                    used = completion.prompt_tokens + completion.completion_tokens
+                    self.metrics.count("llm_tokens", used, provider=completion.provider)
+                return completion
         return None
 
     async def aclose(self) -> None:

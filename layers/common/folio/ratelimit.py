@@ -16,6 +16,7 @@ from folio.errors import RateLimited
 if TYPE_CHECKING:
     from upstash_ratelimit.asyncio import Ratelimit
 
+    from folio.metrics import Metrics
     from folio.settings import Settings
     from folio.store import Store
 
@@ -77,11 +78,12 @@ def rules(settings: Settings) -> dict[str, Rule]:
 
 
 class Limits:
-    def __init__(self, store: Store, settings: Settings) -> None:
+    def __init__(self, store: Store, settings: Settings, metrics: Metrics | None = None) -> None:
         from upstash_ratelimit.asyncio import Ratelimit
         from upstash_ratelimit.limiter import SlidingWindow
 
         self.rules = rules(settings)
+        self.metrics = metrics
         self._limiters: dict[str, Ratelimit] = {
             name: Ratelimit(
                 redis=store,  # type: ignore[arg-type]  # duck-typed: the library only calls eval, get and hmget
@@ -98,6 +100,8 @@ class Limits:
         reset = max(1, math.ceil(response.reset - time.time()))
         decision = Decision(rule, max(0, response.remaining), reset)
         if not response.allowed:
+            if self.metrics is not None:
+                self.metrics.count("rate_limited", rule=name)
             raise RateLimited(
                 rule.message.format(wait=_human(reset)),
                 headers={"Retry-After": str(reset), **decision.headers()},

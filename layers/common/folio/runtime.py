@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from folio.clientip import parse_networks
 from folio.errors import FolioError, Unavailable
+from folio.metrics import build_metrics
 from folio.secrets import Secrets
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ class Runtime:
         self._lock = threading.Lock()
         self._ingest_lock = threading.Lock()
         self.secrets = Secrets(settings)
+        self.metrics = build_metrics(settings)
         self.trusted_proxies = parse_networks(settings.trusted_proxies)
 
     @property
@@ -92,7 +94,9 @@ class Runtime:
         if self._chain is None:
             from folio.llm import LLMChain
 
-            self._chain = LLMChain.from_settings(self.settings, groq_api_key=self.secrets.value("groq_api_key"))
+            self._chain = LLMChain.from_settings(
+                self.settings, groq_api_key=self.secrets.value("groq_api_key"), metrics=self.metrics
+            )
         return self._chain
 
     @property
@@ -137,7 +141,7 @@ class Runtime:
             s, store = self.settings, self.store
             self._chat = ChatService(
                 self.answerer,
-                limits=Limits(store, s),
+                limits=Limits(store, s, self.metrics),
                 session_ids=SessionIds(self._session_secret(), s.session_ttl_seconds),
                 conversations=Conversations(
                     store, s.store_prefix, turns=s.history_turns, ttl_seconds=s.session_ttl_seconds
@@ -146,6 +150,7 @@ class Runtime:
                 budget=self.budget,
                 prefix=s.store_prefix,
                 history_tokens=s.history_token_budget,
+                metrics=self.metrics,
             )
         return self._chat
 

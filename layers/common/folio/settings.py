@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     aws_region: str | None = Field(None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
     s3_endpoint_url: str | None = None  # an S3-compatible endpoint (MinIO, tests); unset for AWS
 
+    # Observability: on Lambda (AWS_LAMBDA_FUNCTION_NAME is set there) metrics go out as EMF
+    lambda_function_name: str | None = Field(None, validation_alias=AliasChoices("AWS_LAMBDA_FUNCTION_NAME"))
+    metrics_namespace: str = Field("Folio", validation_alias=AliasChoices("POWERTOOLS_METRICS_NAMESPACE"))
+
     # Embeddings
     model_path: Path | None = None
     tokenizer_path: Path | None = None

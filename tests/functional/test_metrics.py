@@ -1,0 +1,39 @@
+"""Metrics: Prometheus at /metrics under uvicorn, CloudWatch EMF lines on Lambda."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from tests.support.lambdas import load_event
+
+if TYPE_CHECKING:
+    import pytest
+
+Serve = Any
+
+
+def test_prometheus_metrics_count_requests_answers_and_refusals(serve: Serve) -> None:
+    client = serve(ip_burst_per_minute=2)
+    for _ in range(3):
+        client.post("/api/chat", json={"message": "What grade did she get in Database Internals?"})
+    client.get("/nope")
+    text = client.get("/metrics").text
+    assert 'folio_requests_total{route="/api/chat",status="2xx"} 2.0' in text
+    assert 'folio_requests_total{route="/api/chat",status="4xx"} 1.0' in text
+    assert 'folio_requests_total{route="other",status="4xx"} 1.0' in text
+    assert 'folio_answers_total{cached="false",grounded="true",provider="extractive"} 2.0' in text
+    assert 'folio_rate_limited_total{rule="ip_burst"} 1.0' in text
+    assert "/metrics" not in client.get("/openapi.json").json()["paths"], "internal, not part of the public API"
+
+
+def test_lambda_emits_emf_with_a_cold_start(invoke: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    handler = invoke("chat", lambda_function_name="folio-chat")
+    capsys.readouterr()
+    assert handler(load_event("chat.json"))["statusCode"] == 200
+    assert handler(load_event("warmup.json"))["ok"] is True
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    assert len(lines) == 1, "one flush for the chat invocation; nothing for the empty warm-up"
+    names = {m["Name"] for m in lines[0]["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
+    assert {"cold_starts", "answers_extractive", "requests_2xx"} <= names
+    assert lines[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Folio"
