@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from folio.errors import ConfigError
@@ -97,3 +99,11 @@ def test_env_example_documents_every_setting() -> None:
         aliases = field.validation_alias.choices if field.validation_alias is not None else []  # type: ignore[union-attr]
         names = {str(alias) for alias in aliases} | {f"FOLIO_{name.upper()}"}
         assert names & documented, f"{name} is missing from .env.example"
+
+
+def test_a_copy_of_env_example_is_a_working_development_configuration(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text((Path(__file__).resolve().parents[2] / ".env.example").read_text())
+    from_example = Settings(_env_file=env)
+    defaults = Settings(_env_file=None)
+    assert from_example.model_dump() == defaults.model_dump()

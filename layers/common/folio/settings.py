@@ -159,6 +159,16 @@ class Settings(BaseSettings):
         "upstash_redis_rest_token",
         "session_secret",
         "s3_endpoint_url",
+        "model_path",
+        "tokenizer_path",
+        "aws_region",
+        "lambda_function_name",
+        "api_keys_parameter",
+        "admin_key_parameter",
+        "groq_api_key_parameter",
+        "session_secret_parameter",
+        "upstash_redis_rest_url_parameter",
+        "upstash_redis_rest_token_parameter",
         mode="before",
     )
     @classmethod
