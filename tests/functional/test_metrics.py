@@ -24,6 +24,7 @@ def test_prometheus_metrics_count_requests_answers_and_refusals(serve: Serve) ->
     assert 'folio_requests_total{route="other",status="4xx"} 1.0' in text
     assert 'folio_answers_total{cached="false",grounded="true",provider="extractive"} 2.0' in text
     assert 'folio_rate_limited_total{rule="ip_burst"} 1.0' in text
+    assert "folio_store_fallbacks_total 0.0" in text and "folio_budget_used_ratio" in text
     assert "/metrics" not in client.get("/openapi.json").json()["paths"], "internal, not part of the public API"
 
 

@@ -160,6 +160,7 @@ def test_spent_budget_switches_to_extractive_answers(serve: Serve, fake_llm: Fak
     assert fake_llm.calls == 2
     usage = client.get("/health/detailed", headers={"authorization": f"Bearer {ADMIN_KEY}"}).json()["checks"]["budget"]
     assert usage["llm_calls"] == 2 and usage["llm_calls_limit"] == 2 and usage["llm_tokens"] > 0
+    assert "folio_budget_used_ratio 1.0" in client.get("/metrics").text
 
 
 def test_token_budget_counts_groq_usage(serve: Serve, fake_llm: FakeLLM) -> None:
@@ -208,6 +209,10 @@ def test_redis_killed_mid_run_gives_no_5xx_and_comes_back(serve: Serve) -> None:
         assert _ask(client, session_id=session).status_code == 200
         store = client.get("/health/detailed", headers=admin).json()["checks"]["store"]
         assert store["status"] == "ok" and store["outages"] == 1
+        fallbacks = [
+            line for line in client.get("/metrics").text.splitlines() if line.startswith("folio_store_fallbacks")
+        ]
+        assert fallbacks and float(fallbacks[0].split()[-1]) > 0
 
 
 def test_wrong_redis_password_degrades_with_a_warning(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from folio.store.base import incr_with_ttl
 
 if TYPE_CHECKING:
+    from folio.metrics import Metrics
     from folio.store import Store
 
 _TWO_DAYS = 2 * 86_400
@@ -21,8 +22,11 @@ return calls
 
 
 class Budget:
-    def __init__(self, store: Store, prefix: str, *, calls_per_day: int, tokens_per_day: int) -> None:
+    def __init__(
+        self, store: Store, prefix: str, *, calls_per_day: int, tokens_per_day: int, metrics: Metrics | None = None
+    ) -> None:
         self.store = store
+        self.metrics = metrics
         self.prefix = prefix
         self.calls_per_day = calls_per_day
         self.tokens_per_day = tokens_per_day
@@ -33,6 +37,8 @@ class Budget:
             return False
         keys = [self._key("calls"), self._key("tokens")]
         calls = int(await self.store.eval(_RESERVE, keys, [self.tokens_per_day, _TWO_DAYS]))
+        if self.metrics is not None:
+            self.metrics.gauge("budget_used_ratio", 1.0 if calls < 0 else min(calls / self.calls_per_day, 1.0))
         return 0 < calls <= self.calls_per_day
 
     async def record_tokens(self, tokens: int) -> None:

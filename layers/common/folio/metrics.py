@@ -21,6 +21,7 @@ DEFINITIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "llm_tokens": ("counter", "LLM tokens used (prompt + completion)", ("provider",)),
     "llm_failures": ("counter", "LLM calls that failed over to the next provider", ("provider",)),
     "store_fallbacks": ("counter", "Store calls served from memory while the store was unreachable", ()),
+    "budget_used_ratio": ("gauge", "Share of today's LLM call budget used, as last seen", ()),
 }
 
 
@@ -29,16 +30,18 @@ class Metrics(Protocol):
 
     def observe(self, name: str, value: float, **labels: str) -> None: ...
 
+    def gauge(self, name: str, value: float) -> None: ...
+
 
 class PrometheusMetrics:
     def __init__(self) -> None:
-        from prometheus_client import CollectorRegistry, Counter, Histogram
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+        kinds = {"counter": Counter, "histogram": Histogram, "gauge": Gauge}
         self.registry = CollectorRegistry()
         self._metrics: dict[str, Any] = {}
         for name, (kind, doc, labels) in DEFINITIONS.items():
-            cls = Counter if kind == "counter" else Histogram
-            self._metrics[name] = cls(f"folio_{name}", doc, labels, registry=self.registry)
+            self._metrics[name] = kinds[kind](f"folio_{name}", doc, labels, registry=self.registry)
 
     def count(self, name: str, value: float = 1.0, **labels: str) -> None:
         metric = self._metrics[name]
@@ -47,6 +50,9 @@ class PrometheusMetrics:
     def observe(self, name: str, value: float, **labels: str) -> None:
         metric = self._metrics[name]
         (metric.labels(**labels) if labels else metric).observe(value)
+
+    def gauge(self, name: str, value: float) -> None:
+        self._metrics[name].set(value)
 
     def render(self) -> bytes:
         from prometheus_client import generate_latest
@@ -73,6 +79,11 @@ class EmfMetrics:
         from aws_lambda_powertools.metrics import MetricUnit
 
         self._metrics.add_metric(name=_emf_name(name, labels), unit=MetricUnit.Seconds, value=value)
+
+    def gauge(self, name: str, value: float) -> None:
+        from aws_lambda_powertools.metrics import MetricUnit
+
+        self._metrics.add_metric(name=name, unit=MetricUnit.NoUnit, value=value)
 
     def flush(self) -> None:
         """After each invocation; the first one also records the cold start."""

@@ -127,7 +127,7 @@ class Runtime:
         if self._store is None:
             from folio.store.failover import build_store
 
-            self._store = build_store(self.settings, self.secrets)
+            self._store = build_store(self.settings, self.secrets, self.metrics)
         return self._store
 
     @property
@@ -164,7 +164,11 @@ class Runtime:
 
         s = self.settings
         return Budget(
-            self.store, s.store_prefix, calls_per_day=s.budget_daily_llm_calls, tokens_per_day=s.budget_daily_llm_tokens
+            self.store,
+            s.store_prefix,
+            calls_per_day=s.budget_daily_llm_calls,
+            tokens_per_day=s.budget_daily_llm_tokens,
+            metrics=self.metrics,
         )
 
     def warm(self) -> None:

@@ -12,6 +12,7 @@ from folio.store.memory import memory_store
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    from folio.metrics import Metrics
     from folio.secrets import Secrets
     from folio.settings import Settings
     from folio.store.base import Store
@@ -28,9 +29,15 @@ class FailoverStore:
     """
 
     def __init__(
-        self, primary: Store | None, fallback: Callable[[], Store] = memory_store, *, retry_seconds: float = 5.0
+        self,
+        primary: Store | None,
+        fallback: Callable[[], Store] = memory_store,
+        *,
+        retry_seconds: float = 5.0,
+        metrics: Metrics | None = None,
     ) -> None:
         self.primary = primary
+        self.metrics = metrics
         self._make_fallback = fallback
         self._fallback: Store | None = None
         self.retry_seconds = retry_seconds
@@ -81,7 +88,10 @@ class FailoverStore:
                     )
                     self._down_since = None
                 return result
-        self.fallback_calls += self.primary is not None
+        if self.primary is not None:
+            self.fallback_calls += 1
+            if self.metrics is not None:
+                self.metrics.count("store_fallbacks")
         return await call(self.fallback)
 
     def _went_down(self, error: str) -> None:
@@ -131,5 +141,5 @@ def primary_store(settings: Settings, secrets: Secrets) -> Store | None:
     return None
 
 
-def build_store(settings: Settings, secrets: Secrets) -> FailoverStore:
-    return FailoverStore(primary_store(settings, secrets), retry_seconds=settings.store_retry_seconds)
+def build_store(settings: Settings, secrets: Secrets, metrics: Metrics | None = None) -> FailoverStore:
+    return FailoverStore(primary_store(settings, secrets), retry_seconds=settings.store_retry_seconds, metrics=metrics)
