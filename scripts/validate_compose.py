@@ -1,8 +1,10 @@
-"""Validate infra/compose-local.yml with a real compose binary, offline.
+"""Validate infra/compose-local.yml with a real compose binary, and its alert rules with promtool, offline.
 
 `docker compose config` (or the standalone `docker-compose`) checks the schema and interpolation
 without a Docker engine. Run once with every required variable set (must pass) and once with none
 (must fail, naming a missing variable: the `${VAR:?…}` guards work).
+
+The alert rules are checked and unit-tested (infra/monitoring/alerts_test.yml) with promtool.
 
     python scripts/validate_compose.py
 """
@@ -17,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "infra" / "compose-local.yml"
+MONITORING = ROOT / "infra" / "monitoring"
 REQUIRED = {
     "SITE_DOMAIN": "api.example.dev",
     "REDIS_PASSWORD": "a-redis-password",
@@ -51,7 +54,22 @@ def _config(compose: list[str], env: dict[str, str]) -> subprocess.CompletedProc
         )
 
 
+def _promtool() -> int:
+    if shutil.which("promtool") is None:
+        sys.stdout.write("SKIPPED alert rules: no promtool on this machine\n")
+        return 0
+    for args in (["check", "rules", "alerts.yml"], ["test", "rules", "alerts_test.yml"]):
+        done = subprocess.run(["promtool", *args], cwd=MONITORING, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            sys.stderr.write(f"FAIL promtool {' '.join(args)}:\n{done.stdout}{done.stderr}")
+            return 1
+    sys.stdout.write("OK alert rules: promtool check and unit tests pass\n")
+    return 0
+
+
 def main() -> int:
+    if _promtool() != 0:
+        return 1
     compose = _compose()
     if compose is None:
         sys.stdout.write("SKIPPED compose validation: no docker compose / docker-compose binary on this machine\n")

@@ -29,10 +29,15 @@ def test_redis_requires_a_password_persists_and_never_evicts() -> None:
     assert _flag(command, "--maxmemory-policy") == "noeviction"
 
 
-def test_only_the_proxy_publishes_ports() -> None:
+def test_only_the_proxy_publishes_public_ports() -> None:
     services = _stack()["services"]
-    published = {name for name, service in services.items() if service.get("ports")}
-    assert published == {"caddy"}
+    public = {
+        name
+        for name, service in services.items()
+        for port in service.get("ports", [])
+        if not str(port).startswith("127.0.0.1:")
+    }
+    assert public == {"caddy"}
     assert {port.split(":")[0] for port in services["caddy"]["ports"]} == {"80", "443"}
     networks = _stack()["networks"]
     assert networks["backend"]["internal"] is True
