@@ -73,6 +73,7 @@ def test_caddy_routes_only_the_public_routes() -> None:
     for route, upstream in (("/api/chat", "chat"), ("/health*", "health"), ("/api/ingest", "ingest")):
         assert f"handle {route} {{\n\t\treverse_proxy {upstream}:8080" in caddyfile
     assert "respond" in caddyfile and "404" in caddyfile
+    assert "/metrics" not in caddyfile, "metrics stay on the internal network"
 
 
 def test_production_env_template_lists_every_required_variable() -> None:
