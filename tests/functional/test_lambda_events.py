@@ -120,3 +120,18 @@ def test_unexpected_errors_are_500_without_internals(
     body = body_of(response)
     assert body["error"]["code"] == "internal_error" and "secret" not in response["body"]
     assert any("unhandled error" in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+def test_lambda_logs_carry_cold_start_and_the_invocation(invoke: Invoke, caplog: Any) -> None:
+    import json as json_module
+    import logging
+
+    from folio.logs import JsonFormatter
+
+    handler = invoke("chat")
+    caplog.set_level(logging.INFO)
+    handler(load_event("warmup.json"))
+    handler(load_event("warmup.json"))
+    entries = [json_module.loads(JsonFormatter().format(r)) for r in caplog.records if "non-HTTP" in r.getMessage()]
+    assert [e["cold_start"] for e in entries] == [True, False]
+    assert entries[0]["function_name"] == "folio-chat" and entries[0]["function_request_id"]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from mangum import Mangum
 
+from folio.logs import lambda_fields_var
 from folio.metrics import EmfMetrics
 
 if TYPE_CHECKING:
@@ -34,18 +35,28 @@ def lambda_handler(app: Starlette, on_event: EventHandler | None = None) -> Lamb
     app.state.runtime.try_warm()
     # lifespan="off": Mangum would run startup and shutdown on every invocation.
     adapter = Mangum(app, lifespan="off")
+    cold = [True]
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        token = lambda_fields_var.set(
+            {
+                "function_name": getattr(context, "function_name", None),
+                "function_request_id": getattr(context, "aws_request_id", None),
+                "cold_start": cold[0],
+            }
+        )
+        cold[0] = False
         try:
             if is_http_event(event):
                 return adapter(event, context)
             if on_event is not None and isinstance(event, dict):
                 return on_event(event, app.state.runtime)
+            log.info("ignored a non-HTTP event", extra={"keys": sorted(event)[:10] if isinstance(event, dict) else []})
+            return {"ok": True, "ignored": "not an HTTP event"}
         finally:
             metrics = app.state.runtime.metrics
             if isinstance(metrics, EmfMetrics):
                 metrics.flush()
-        log.info("ignored a non-HTTP event", extra={"keys": sorted(event)[:10] if isinstance(event, dict) else []})
-        return {"ok": True, "ignored": "not an HTTP event"}
+            lambda_fields_var.reset(token)
 
     return handle

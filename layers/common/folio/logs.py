@@ -7,8 +7,16 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+# On Lambda, per invocation: function name, cold start, the invocation's request id.
+lambda_fields_var: contextvars.ContextVar[dict[str, object] | None] = contextvars.ContextVar(
+    "lambda_fields", default=None
+)
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
@@ -20,12 +28,26 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": request_id_var.get(),
+            "request_id": getattr(record, "request_id", "-"),
         }
         entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+def _stamping(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    """Stamp each record, when it is made, with the request id and Lambda invocation fields."""
+
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        record.request_id = request_id_var.get()
+        for key, value in (lambda_fields_var.get() or {}).items():
+            setattr(record, key, value)
+        return record
+
+    make.folio_stamping = True  # type: ignore[attr-defined]
+    return make
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -35,6 +57,8 @@ def configure_logging(level: str = "INFO") -> None:
     handler, which feeds CloudWatch), that handler gets the JSON format instead of a second handler
     being added: otherwise every line would be logged twice.
     """
+    if not getattr(logging.getLogRecordFactory(), "folio_stamping", False):
+        logging.setLogRecordFactory(_stamping(logging.getLogRecordFactory()))
     root = logging.getLogger()
     if root.handlers:
         for handler in root.handlers:
