@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -158,7 +157,6 @@ def over_http(index: Path, seconds: float) -> None:
     stub_port, port = _free_port(), _free_port()
     stub_code = (
         "import sys, time; sys.path.insert(0, sys.argv[1]); from tests.fakes.llm_server import FakeLLM\n"
-        "from tests.support.servers import UvicornServer\n"
         "f = FakeLLM(); f.reply_text = 'From the documents [1].'\n"
         "import uvicorn; uvicorn.run(f.app, host='127.0.0.1', port=int(sys.argv[2]), log_level='error')"
     )
@@ -208,7 +206,6 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-    threading.current_thread().name = "bench"
     in_process(index, args.requests, distinct=True)
     in_process(index, args.requests, distinct=False)
     over_http(index, args.seconds)

@@ -80,10 +80,6 @@ class OnnxEmbedder:
             out[picked] = self._run([texts[i] for i in picked])
         return out
 
-    def embed_query(self, text: str) -> np.ndarray:
-        vector: np.ndarray = self._run([text])[0]
-        return vector
-
     def _run(self, texts: list[str]) -> np.ndarray:
         # The tokenizer's padding state is shared; encode_batch is guarded so threads do not race.
         with self._lock:

@@ -35,17 +35,19 @@ def lambda_handler(app: Starlette, on_event: EventHandler | None = None) -> Lamb
     app.state.runtime.try_warm()
     # lifespan="off": Mangum would run startup and shutdown on every invocation.
     adapter = Mangum(app, lifespan="off")
-    cold = [True]
+    invocations = 0
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        nonlocal invocations
+        cold_start = invocations == 0
+        invocations += 1
         token = lambda_fields_var.set(
             {
                 "function_name": getattr(context, "function_name", None),
                 "function_request_id": getattr(context, "aws_request_id", None),
-                "cold_start": cold[0],
+                "cold_start": cold_start,
             }
         )
-        cold[0] = False
         try:
             if is_http_event(event):
                 return adapter(event, context)
@@ -56,7 +58,7 @@ def lambda_handler(app: Starlette, on_event: EventHandler | None = None) -> Lamb
         finally:
             metrics = app.state.runtime.metrics
             if isinstance(metrics, EmfMetrics):
-                metrics.flush()
+                metrics.flush(cold_start=cold_start)
             lambda_fields_var.reset(token)
 
     return handle

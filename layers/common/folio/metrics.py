@@ -68,7 +68,6 @@ class EmfMetrics:
         from aws_lambda_powertools import Metrics as PowertoolsMetrics
 
         self._metrics = PowertoolsMetrics(namespace=namespace, service=service)
-        self._cold = True
 
     def count(self, name: str, value: float = 1.0, **labels: str) -> None:
         from aws_lambda_powertools.metrics import MetricUnit
@@ -85,11 +84,10 @@ class EmfMetrics:
 
         self._metrics.add_metric(name=name, unit=MetricUnit.NoUnit, value=value)
 
-    def flush(self) -> None:
-        """After each invocation; the first one also records the cold start."""
-        if self._cold:
+    def flush(self, *, cold_start: bool) -> None:
+        """After each invocation; the first of the process also records the cold start."""
+        if cold_start:
             self.count("cold_starts")
-            self._cold = False
         if self._metrics.provider.metric_set:  # Powertools warns on an empty flush (a warm-up ping)
             self._metrics.flush_metrics()
 

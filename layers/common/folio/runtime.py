@@ -58,6 +58,7 @@ class Runtime:
         self._answerer: Answerer | None = None
         self._store: FailoverStore | None = None
         self._chat: ChatService | None = None
+        self._budget: Budget | None = None
         self._lock = threading.Lock()
         self._ingest_lock = threading.Lock()
         self.secrets = Secrets(settings)
@@ -160,16 +161,18 @@ class Runtime:
 
     @property
     def budget(self) -> Budget:
-        from folio.budget import Budget
+        if self._budget is None:
+            from folio.budget import Budget
 
-        s = self.settings
-        return Budget(
-            self.store,
-            s.store_prefix,
-            calls_per_day=s.budget_daily_llm_calls,
-            tokens_per_day=s.budget_daily_llm_tokens,
-            metrics=self.metrics,
-        )
+            s = self.settings
+            self._budget = Budget(
+                self.store,
+                s.store_prefix,
+                calls_per_day=s.budget_daily_llm_calls,
+                tokens_per_day=s.budget_daily_llm_tokens,
+                metrics=self.metrics,
+            )
+        return self._budget
 
     def warm(self) -> None:
         """Load the model, the index and the LLM clients now rather than on the first question.
