@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -105,7 +105,11 @@ def test_without_a_runtime_api_uvicorn_serves_the_function(sample_index: Path, t
         _, stderr = _stop(process)
     # uvicorn shuts down gracefully (lifespan on), then re-raises the SIGTERM it caught (hence -15).
     assert process.returncode in (0, -15), stderr
-    assert "Application shutdown complete" in stderr and "Traceback" not in stderr
+    logged = _json_lines(stderr)  # uvicorn's own lines are folio's JSON too
+    messages = [line["message"] for line in logged]
+    assert "Application shutdown complete." in messages and "Traceback" not in stderr
+    ready_line = next(line for line in logged if line["message"] == "request" and line["path"] == "/health/ready")
+    assert ready_line["status"] == 200 and ready_line["request_id"] == ready.headers["x-request-id"]
 
 
 def test_a_failed_warm_up_is_logged_and_ready_says_why(tmp_path: Path) -> None:
@@ -122,14 +126,20 @@ def test_a_failed_warm_up_is_logged_and_ready_says_why(tmp_path: Path) -> None:
 
 def test_with_a_runtime_api_awslambdaric_runs_the_handler(sample_index: Path, tmp_path: Path) -> None:
     with FakeLambdaRuntime(function_name="folio-chat") as api:
-        process = _start(tmp_path, "chat", AWS_LAMBDA_RUNTIME_API=api.address, FOLIO_INDEX_URI=str(sample_index))
+        process = _start(
+            tmp_path,
+            "chat",
+            AWS_LAMBDA_RUNTIME_API=api.address,
+            AWS_LAMBDA_FUNCTION_NAME="folio-chat",  # set by Lambda, read into the context object
+            FOLIO_INDEX_URI=str(sample_index),
+        )
         try:
             chat_id = api.invoke(load_event("chat.json"))
             warmup_id = api.invoke(load_event("warmup.json"))
             chat = api.outcome(chat_id, timeout=60)
             warmup = api.outcome(warmup_id, timeout=10)
         finally:
-            _, stderr = _stop(process)
+            stdout, stderr = _stop(process)
     assert chat.kind == "response", (chat, stderr)
     assert chat.body["statusCode"] == 200
     answer = json.loads(chat.body["body"])
@@ -138,6 +148,21 @@ def test_with_a_runtime_api_awslambdaric_runs_the_handler(sample_index: Path, tm
     assert warmup.kind == "response", (warmup, stderr)
     assert warmup.body["ok"] is True
     assert not api.init_errors
+    logged = _json_lines(stderr)
+    request = next(line for line in logged if line["message"] == "request")
+    assert request["cold_start"] is True and request["function_name"] == "folio-chat"
+    assert request["correlation_id"] == answer["request_id"] and request["function_request_id"] == chat_id
+    ignored = next(line for line in logged if line["message"] == "ignored a non-HTTP event")
+    assert ignored["cold_start"] is False and ignored["function_request_id"] == warmup_id
+    emf = [json.loads(line) for line in stdout.splitlines() if line.startswith('{"_aws"')]
+    assert [line.get("cold_starts") for line in emf] == [[1.0]], "one EMF flush, for the chat invocation"
+
+
+def _json_lines(text: str) -> list[dict[str, Any]]:
+    """Every line of a log stream, each of which must be one JSON object."""
+    lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+    assert lines and all(isinstance(line, dict) for line in lines)
+    return lines
 
 
 def test_the_function_comes_from_the_environment_when_not_given(sample_index: Path, tmp_path: Path) -> None:

@@ -42,37 +42,54 @@ def serve(
         server.__exit__(None, None, None)
 
 
-@pytest.fixture(autouse=True)
-def _close_lambda_event_loop() -> Iterator[None]:
-    """Mangum runs every invocation on the thread's event loop, creating one when there is none.
-
-    A Lambda process keeps that loop for its lifetime; a test closes it so the next test starts clean.
-    """
-    yield
+def _lambda_event_loop() -> asyncio.AbstractEventLoop | None:
+    """The thread's event loop, on which Mangum runs every invocation (it makes one when there is none)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         try:
-            loop = asyncio.get_event_loop()
+            return asyncio.get_event_loop()
         except RuntimeError:
-            return
-    if not loop.is_running():
+            return None
+
+
+@pytest.fixture(autouse=True)
+def _close_lambda_event_loop() -> Iterator[None]:
+    """A Lambda process keeps Mangum's loop for its lifetime; a test closes it so the next starts clean."""
+    yield
+    loop = _lambda_event_loop()
+    if loop is not None and not loop.is_running():
         loop.close()
     asyncio.set_event_loop(None)
 
 
 @pytest.fixture
 def invoke(
-    make_settings: Callable[..., Settings], make_runtime: Callable[[Settings], Runtime]
-) -> Callable[..., Callable[[dict[str, Any]], dict[str, Any]]]:
-    """invoke(function, **settings) -> that function's Lambda handler (Mangum, lifespan off)."""
+    make_settings: Callable[..., Settings], make_runtime: Callable[[Settings], Runtime], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., Callable[[dict[str, Any]], dict[str, Any]]]]:
+    """invoke(function, **settings) -> that function's Lambda handler (Mangum, lifespan off).
+
+    The test stands for a new execution environment: its first invocation is a cold start (Powertools
+    keeps that flag per process).
+    """
     import importlib
+
+    from aws_lambda_powertools.logging import logger
+
+    monkeypatch.setattr(logger, "is_cold_start", True)
+    runtimes: list[Runtime] = []
 
     def build(function: str, **overrides: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
         settings = make_settings(**overrides)
         module = importlib.import_module(f"functions.{function}.app")
-        handler = lambda_handler(module.create_app(settings, make_runtime(settings)))
+        runtimes.append(make_runtime(settings))
+        handler = lambda_handler(module.create_app(settings, runtimes[-1]))
         from tests.support.lambdas import context
 
         return lambda event: handler(event, context(f"folio-{function}"))
 
-    return build
+    yield build
+    # Connections (LLM, store) were opened on Mangum's loop: closed there, before the loop is.
+    loop = _lambda_event_loop()
+    if loop is not None and not loop.is_closed():
+        for runtime in runtimes:
+            loop.run_until_complete(runtime.aclose())

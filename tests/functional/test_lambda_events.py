@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from tests.conftest import ADMIN_KEY
@@ -122,16 +123,19 @@ def test_unexpected_errors_are_500_without_internals(
     assert any("unhandled error" in r.getMessage() and r.exc_info for r in caplog.records)
 
 
-def test_lambda_logs_carry_cold_start_and_the_invocation(invoke: Invoke, caplog: Any) -> None:
-    import json as json_module
-    import logging
-
-    from folio.logs import JsonFormatter
-
+def test_lambda_logs_are_powertools_json_with_the_invocation(invoke: Invoke, capsys: Any) -> None:
     handler = invoke("chat")
-    caplog.set_level(logging.INFO)
+    capsys.readouterr()
+    handler(load_event("chat.json"))
     handler(load_event("warmup.json"))
-    handler(load_event("warmup.json"))
-    entries = [json_module.loads(JsonFormatter().format(r)) for r in caplog.records if "non-HTTP" in r.getMessage()]
-    assert [e["cold_start"] for e in entries] == [True, False]
-    assert entries[0]["function_name"] == "folio-chat" and entries[0]["function_request_id"]
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert not any(line["message"].startswith("POST /api/chat") for line in lines), "folio's line, not Mangum's"
+    request = next(line for line in lines if line["message"] == "request")
+    assert request["correlation_id"] == request["request_id"] == "9f1c2a4e-0b6d-4c1e-9a53-1d2e3f4a5b60"
+    assert request["service"] == "folio" and request["function_name"] == "folio-chat"
+    assert request["cold_start"] is True and request["function_request_id"]
+    assert {"path": "/api/chat", "method": "POST", "status": 200}.items() <= request.items()
+    assert request["level"] == "INFO" and request["duration_ms"] > 0
+    ignored = next(line for line in lines if line["message"] == "ignored a non-HTTP event")
+    assert ignored["cold_start"] is False and "correlation_id" not in ignored, "no Function URL request id"
+    assert ignored["function_request_id"] != request["function_request_id"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 from folio.logs import JsonFormatter
+from tests.support.lambdas import body_of, load_event
 
 if TYPE_CHECKING:
     from tests.fakes.llm_server import FakeLLM
@@ -39,4 +41,26 @@ def test_a_full_conversation_logs_no_secret_or_question(serve: Any, fake_llm: Fa
     logged = "\n".join(formatter.format(record) for record in caplog.records)
     assert "llm provider failed" in logged, "the test saw the logs it means to check"
     for value in [*SECRETS.values(), session, "wrong-key-0123456789", "555-0199", "Database Internals"]:
+        assert value not in logged, f"{value!r} leaked into the logs"
+
+
+def test_lambda_logs_carry_no_secret_or_question(invoke: Any, fake_llm: FakeLLM, capsys: Any) -> None:
+    fake_llm.script = ["server_error"]
+    handler = invoke(
+        "chat",
+        api_keys=[SECRETS["api"]],
+        groq_api_key=SECRETS["groq"],
+        groq_base_url=fake_llm.url,
+        session_secret=SECRETS["session"],
+        llm_max_retries=0,
+    )
+    capsys.readouterr()
+    body = json.dumps({"message": QUESTION})
+    first = handler(load_event("chat.json", body=body, headers={"x-api-key": SECRETS["api"]}))
+    session = body_of(first)["session_id"]
+    follow_up = json.dumps({"message": QUESTION, "session_id": session})
+    handler(load_event("chat.json", body=follow_up, headers={"x-api-key": SECRETS["api"]}))
+    logged = capsys.readouterr().err
+    assert "llm provider failed" in logged and '"correlation_id"' in logged, "Powertools lines seen"
+    for value in [*SECRETS.values(), session, "555-0199", "Database Internals"]:
         assert value not in logged, f"{value!r} leaked into the logs"

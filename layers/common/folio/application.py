@@ -34,7 +34,7 @@ def build_app(
 ) -> Starlette:
     """A function's app. Settings come from the environment unless given; a runtime may be shared."""
     runtime = runtime or Runtime(settings or load_settings())
-    configure_logging(runtime.settings.log_level)
+    configure_logging(runtime.settings.log_level, on_lambda=runtime.settings.on_lambda)
     for warning in runtime.startup_warnings():
         log.warning(warning)
 
@@ -59,6 +59,28 @@ def build_app(
     )
     app.state.runtime = runtime
     return app
+
+
+def serve(app: Starlette, settings: Settings) -> None:
+    """Serve an app with uvicorn on the configured host and port until it is stopped.
+
+    uvicorn's own records (start-up, shutdown, errors) go through folio's JSON handler, and its
+    access log is off: the app logs one line per request itself, with the request id.
+    proxy_headers=False: folio judges X-Forwarded-For itself (FOLIO_TRUSTED_PROXIES); uvicorn would
+    believe it from any peer in its own allowlist, 127.0.0.1 included.
+    """
+    import uvicorn
+
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        lifespan="on",
+        proxy_headers=False,
+        log_config=None,
+        access_log=False,
+        log_level=settings.log_level.lower(),
+    )
 
 
 def _prometheus(metrics: PrometheusMetrics) -> Any:

@@ -129,7 +129,7 @@ def combined_app(settings: Settings, runtime: Runtime | None = None) -> Starlett
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
+    from folio.application import serve
 
     settings = settings.model_copy(update={k: v for k, v in (("host", args.host), ("port", args.port)) if v})
     app = combined_app(settings)
@@ -137,9 +137,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         app.state.runtime.warm()
     except FolioError as exc:
         _err(f"folio: not ready yet ({exc.message}); /health/ready will say so")
-    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1, so any
-    # local client could pick its own address; FOLIO_TRUSTED_PROXIES decides that instead.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(), proxy_headers=False)
+    serve(app, settings)
     return 0
 
 

@@ -75,23 +75,14 @@ def _run_lambda(function: str) -> int:
 
 
 def _serve(function: str, settings: Settings) -> int:
-    import uvicorn
+    from folio.application import serve
 
     # The app factory (`functions.<name>.app:create_app`) called here rather than by uvicorn, so
     # it gets the settings validated above and the runtime is warm before the port opens.
     module = importlib.import_module(f"functions.{function}.app")
     app: Starlette = module.create_app(settings)
     app.state.runtime.try_warm()
-    # proxy_headers=False: folio judges X-Forwarded-For itself (FOLIO_TRUSTED_PROXIES); uvicorn
-    # would believe it from any peer in its own allowlist.
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        lifespan="on",
-        proxy_headers=False,
-        log_level=settings.log_level.lower(),
-    )
+    serve(app, settings)
     return 0
 
 

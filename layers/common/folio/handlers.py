@@ -6,9 +6,10 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools.logging import correlation_paths
 from mangum import Mangum
 
-from folio.logs import lambda_fields_var
+from folio.logs import powertools_logger
 from folio.metrics import EmfMetrics
 
 if TYPE_CHECKING:
@@ -31,34 +32,31 @@ def is_http_event(event: object) -> bool:
 
 
 def lambda_handler(app: Starlette, on_event: EventHandler | None = None) -> LambdaHandler:
-    """Mangum around the app, after loading everything heavy during the Lambda init phase."""
-    app.state.runtime.try_warm()
-    # lifespan="off": Mangum would run startup and shutdown on every invocation.
-    adapter = Mangum(app, lifespan="off")
-    invocations = 0
+    """Mangum around the app, after loading everything heavy during the Lambda init phase.
 
+    Logs go through a Powertools Logger: each invocation's lines carry cold_start, the function's
+    name and request id, and the Function URL request id as correlation_id. Its cold-start flag
+    (first invocation of the process, never under provisioned concurrency) also counts EMF cold starts.
+    """
+    runtime = app.state.runtime
+    logger = powertools_logger(runtime.settings.log_level)
+    runtime.try_warm()
+    # lifespan="off": Mangum would run startup and shutdown on every invocation. Its own access
+    # line is quietened: the app logs each request, with the request id.
+    adapter = Mangum(app, lifespan="off")
+    logging.getLogger("mangum.http").setLevel(logging.WARNING)
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.LAMBDA_FUNCTION_URL, clear_state=True)
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        nonlocal invocations
-        cold_start = invocations == 0
-        invocations += 1
-        token = lambda_fields_var.set(
-            {
-                "function_name": getattr(context, "function_name", None),
-                "function_request_id": getattr(context, "aws_request_id", None),
-                "cold_start": cold_start,
-            }
-        )
         try:
             if is_http_event(event):
                 return adapter(event, context)
             if on_event is not None and isinstance(event, dict):
-                return on_event(event, app.state.runtime)
+                return on_event(event, runtime)
             log.info("ignored a non-HTTP event", extra={"keys": sorted(event)[:10] if isinstance(event, dict) else []})
             return {"ok": True, "ignored": "not an HTTP event"}
         finally:
-            metrics = app.state.runtime.metrics
-            if isinstance(metrics, EmfMetrics):
-                metrics.flush(cold_start=cold_start)
-            lambda_fields_var.reset(token)
+            if isinstance(runtime.metrics, EmfMetrics):
+                runtime.metrics.flush(cold_start=logger.get_current_keys().get("cold_start") is True)
 
     return handle

@@ -1,6 +1,7 @@
 """The HTTP edge shared by every function: middleware, error rendering, JSON bodies.
 
-Middleware order (outermost first): request id → metrics → CORS → security headers → errors → body limit.
+Middleware order (outermost first): request id → access (count + log line) → CORS → security headers →
+errors → body limit.
 Errors are rendered inside CORS and the request-id layer, so error responses carry both.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import uuid
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -173,8 +175,12 @@ class ErrorMiddleware(_HTTPMiddleware):
             raise
 
 
-class MetricsMiddleware(_HTTPMiddleware):
-    """Counts requests by route and status class; unknown paths count as "other" (bounded labels)."""
+class AccessMiddleware(_HTTPMiddleware):
+    """One log line per request, and a count by route and status class.
+
+    Unknown paths count as "other" (bounded labels). The line has the path without its query string,
+    the status and the duration: never headers or bodies.
+    """
 
     def __init__(self, app: ASGIApp, metrics: Metrics, paths: frozenset[str]) -> None:
         super().__init__(app)
@@ -183,6 +189,7 @@ class MetricsMiddleware(_HTTPMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         status = 500
+        started = time.perf_counter()
 
         async def recording_send(message: Message) -> None:
             nonlocal status
@@ -195,6 +202,15 @@ class MetricsMiddleware(_HTTPMiddleware):
         finally:
             route = scope["path"] if scope["path"] in self.paths else "other"
             self.metrics.count("requests", route=route, status=f"{status // 100}xx")
+            log.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
 
 
 class BodyLimitMiddleware(_HTTPMiddleware):
@@ -245,7 +261,7 @@ async def http_exception(request: Request, exc: Exception) -> JSONResponse:
 def middleware(settings: Settings, metrics: Metrics, paths: frozenset[str]) -> list[Middleware]:
     return [
         Middleware(RequestIdMiddleware),
-        Middleware(MetricsMiddleware, metrics=metrics, paths=paths),
+        Middleware(AccessMiddleware, metrics=metrics, paths=paths),
         Middleware(
             CORSMiddleware,
             allow_origins=settings.allowed_origins,

@@ -1,4 +1,9 @@
-"""JSON logs carrying the request id of the request being served."""
+"""JSON logs carrying the request id of the request being served.
+
+Under uvicorn every record goes through `JsonFormatter` on one stderr handler. On Lambda the `folio`
+logger is a Powertools Logger instead (`powertools_logger`): the same records, in its JSON, with the
+invocation's keys (cold_start, function_*, correlation_id) added by `inject_lambda_context`.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,17 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from aws_lambda_powertools import Logger
+
+# The Powertools service name, in logs and metrics alike; also the package logger's name.
+SERVICE = "folio"
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-# On Lambda, per invocation: function name, cold start, the invocation's request id.
-lambda_fields_var: contextvars.ContextVar[dict[str, object] | None] = contextvars.ContextVar(
-    "lambda_fields", default=None
-)
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
@@ -36,36 +42,55 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class StderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to whatever sys.stderr is at the time of the record, not at the time it was made."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self) -> TextIO:  # type: ignore[override]
+        return sys.stderr
+
+
 def _stamping(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
-    """Stamp each record, when it is made, with the request id and Lambda invocation fields."""
+    """Stamp each record, when it is made, with the id of the request being served."""
 
     def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = factory(*args, **kwargs)
         record.request_id = request_id_var.get()
-        for key, value in (lambda_fields_var.get() or {}).items():
-            setattr(record, key, value)
         return record
 
     make.folio_stamping = True  # type: ignore[attr-defined]
     return make
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """JSON logs through the root logger. Idempotent.
-
-    When something already handles the root logger (the Lambda runtime client installs its own
-    handler, which feeds CloudWatch), that handler gets the JSON format instead of a second handler
-    being added: otherwise every line would be logged twice.
-    """
+def configure_logging(level: str, *, on_lambda: bool) -> None:
+    """Send every record out as one JSON line: Powertools' on Lambda, folio's elsewhere. Idempotent."""
     if not getattr(logging.getLogRecordFactory(), "folio_stamping", False):
         logging.setLogRecordFactory(_stamping(logging.getLogRecordFactory()))
+    if on_lambda:
+        powertools_logger(level)
+        return
+    # The root logger, so that uvicorn's records (it is run without a logging config) come out alike.
     root = logging.getLogger()
-    if root.handlers:
-        for handler in root.handlers:
-            if not isinstance(handler.formatter, JsonFormatter):
-                handler.setFormatter(JsonFormatter())
-    else:
-        handler = logging.StreamHandler(sys.stderr)
+    if not any(isinstance(handler, StderrHandler) for handler in root.handlers):
+        handler = StderrHandler()
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
     root.setLevel(level)
+
+
+def powertools_logger(level: str) -> Logger:
+    """The `folio` logger as a Powertools Logger; made once per process, then shared.
+
+    Every `folio.*` record leaves through its handler (stderr, which Lambda sends to CloudWatch as
+    it does stdout) and Powertools filters them out of the root handlers. Those stay as the Lambda
+    runtime client set them up: its handler frames each record for CloudWatch and expects its own
+    formatter's output, so records of other libraries keep the runtime's format.
+    """
+    from aws_lambda_powertools import Logger
+
+    configured = getattr(logging.getLogger(SERVICE), "powertools_handler", None)
+    # A handler for the first Logger only: later ones find and share it.
+    return Logger(service=SERVICE, level=level, logger_handler=None if configured else StderrHandler())

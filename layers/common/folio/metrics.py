@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from folio.logs import SERVICE
+
 if TYPE_CHECKING:
     from folio.settings import Settings
 
@@ -99,6 +101,6 @@ def _emf_name(name: str, labels: dict[str, str]) -> str:
 
 
 def build_metrics(settings: Settings) -> PrometheusMetrics | EmfMetrics:
-    if settings.lambda_function_name:
-        return EmfMetrics(settings.metrics_namespace, "folio")
+    if settings.on_lambda:
+        return EmfMetrics(settings.metrics_namespace, SERVICE)
     return PrometheusMetrics()

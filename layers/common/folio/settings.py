@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     aws_region: str | None = Field(None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
     s3_endpoint_url: str | None = None  # an S3-compatible endpoint (MinIO, tests); unset for AWS
 
-    # Observability: on Lambda (AWS_LAMBDA_FUNCTION_NAME is set there) metrics go out as EMF
+    # Observability: on Lambda (AWS_LAMBDA_FUNCTION_NAME is set there) metrics go out as EMF and
+    # logs through Powertools Logger
     lambda_function_name: str | None = Field(None, validation_alias=AliasChoices("AWS_LAMBDA_FUNCTION_NAME"))
     metrics_namespace: str = Field("Folio", validation_alias=AliasChoices("POWERTOOLS_METRICS_NAMESPACE"))
 
@@ -207,6 +208,10 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def on_lambda(self) -> bool:
+        return self.lambda_function_name is not None
 
     def storage_options(self) -> dict[str, str] | None:
         """Options for LanceDB's own S3 client (it does not read boto3's configuration)."""
