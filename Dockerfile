@@ -35,14 +35,14 @@ COPY layers ./layers
 COPY functions ./functions
 RUN pip install --no-deps .
 
-# Trim what nothing imports at run time (scripts/image_size.py applies the same rules, and measures
-# the result), then compile all bytecode once: unchecked-hash .pyc files are used without a stat of
-# their source, and nothing is compiled at a cold start.
+# Trim what folio never loads (scripts/trim_site.py says what and why: test suites, headers, Arrow
+# Flight, pyarrow's S3 client, onnxruntime's C library and tools; `make install` trims the dev venv
+# alike, so the test suite runs on what ships), then compile all bytecode once: unchecked-hash .pyc
+# files are used without a stat of their source, and nothing is compiled at a cold start.
+COPY scripts/trim_site.py ./
 RUN set -eux; \
     site="$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"; \
-    find "$site" -depth -type d -name tests -exec rm -rf '{}' +; \
-    rm -rf "$site/pyarrow/include" "$site/numpy/_core/include"; \
-    find "$site" -type f \( -name '*.pyx' -o -name '*.pxd' -o -name '*.pxi' \) -delete; \
+    python trim_site.py "$site"; \
     pip uninstall --yes pip setuptools; \
     find /opt/venv -depth -type d -name __pycache__ -exec rm -rf '{}' +; \
     python -m compileall -q -j 0 --invalidation-mode unchecked-hash "$site"

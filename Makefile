@@ -14,9 +14,12 @@ NO_HUB := --no-emit-package huggingface-hub --no-emit-package hf-xet --no-emit-p
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python requirements-dev.lock pyproject.toml
+# The image's trim (scripts/trim_site.py) applies here too: the test suite runs on the packages the
+# image ships, so a rule removing something folio loads fails it.
+$(VENV)/.installed: $(BIN)/python requirements-dev.lock pyproject.toml scripts/trim_site.py
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python scripts/trim_site.py "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
 	touch $@
 
 install: $(VENV)/.installed

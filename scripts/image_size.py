@@ -2,9 +2,11 @@
 
 Builds a fresh venv in a temporary folder and installs exactly what the Dockerfile's builder stage
 installs (`pip install --no-deps -r requirements.lock`, then `pip install --no-deps .`), measures
-site-packages and its biggest distributions, then applies the Dockerfile's trim (tests folders, C
-headers and Cython sources, pip and setuptools; bytecode compiled once, unchecked-hash) and measures the
-venv the image ships. Pass the image's Python (`--python python3.12`) to get the image's wheels.
+site-packages and its biggest distributions, then applies the Dockerfile's trim (scripts/trim_site.py,
+then pip and setuptools uninstalled and bytecode compiled once, unchecked-hash) and measures the
+venv the image ships. Then it runs in that venv what the image runs: the index is baked and a
+Function URL event answered through the chat handler. Pass the image's Python
+(`--python python3.12`) to get the image's wheels.
 
     python scripts/image_size.py [--python PYTHON] [--top 10] [--keep] [--json]
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -25,9 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 MB = 1024 * 1024
 # What the Dockerfile copies to build the folio package.
 _PROJECT_FILES = ("pyproject.toml", "README.md", "layers", "functions")
-# The Dockerfile's trim, rule for rule: keep the two in step.
-_TRIM_DIRS = ("pyarrow/include", "numpy/_core/include")
-_TRIM_SUFFIXES = (".pyx", ".pxd", ".pxi")
+# Settings of this shell that the smoke test must not inherit.
+_FOREIGN = ("FOLIO_", "GROQ_", "OLLAMA_", "AWS_", "REDIS_", "UPSTASH_")
 
 
 def _tree_bytes(path: Path, *, skip_bytecode: bool = False) -> int:
@@ -66,12 +68,16 @@ def _project_copy(target: Path) -> Path:
     return target
 
 
-def _run(*command: str | Path) -> str:
+def _run(*command: str | Path, **env: str) -> str:
+    """Run a command (with these variables added to a clean environment when given); its stdout."""
     argv = [str(part) for part in command]
-    done = subprocess.run(argv, check=False, capture_output=True, text=True)
+    environ = None
+    if env:
+        environ = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN)} | env
+    done = subprocess.run(argv, check=False, capture_output=True, text=True, env=environ)
     if done.returncode != 0:
         raise SystemExit(f"image_size: {' '.join(argv)} failed ({done.returncode}):\n{done.stderr.strip()}")
-    return done.stdout.strip()
+    return done.stdout.rstrip()
 
 
 def _install(python: str, workdir: Path) -> tuple[Path, Path]:
@@ -85,18 +91,27 @@ def _install(python: str, workdir: Path) -> tuple[Path, Path]:
     return vpython, site
 
 
-def _trim(vpython: Path, site: Path) -> None:
-    for tests in sorted(site.rglob("tests"), reverse=True):
-        if tests.is_dir():
-            shutil.rmtree(tests)
-    for folder in _TRIM_DIRS:
-        shutil.rmtree(site / folder, ignore_errors=True)
-    for source in [p for p in site.rglob("*") if p.suffix in _TRIM_SUFFIXES and p.is_file()]:
-        source.unlink()
+def _trim(vpython: Path, site: Path) -> str:
+    """The Dockerfile's trim, step for step; returns what trim_site.py reported."""
+    report = _run(vpython, ROOT / "scripts" / "trim_site.py", site)
     _run(vpython, "-m", "pip", "uninstall", "--quiet", "--yes", "pip", "setuptools")
     for cache in sorted(site.rglob("__pycache__"), reverse=True):
         shutil.rmtree(cache)
     _run(vpython, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", site)
+    return report
+
+
+def _smoke(vpython: Path, workdir: Path) -> str:
+    """What the image does with the venv: bake the index (the builder's last step), then answer
+    events/chat.json through the chat function's Lambda handler, as `folio invoke` runs it."""
+    folio, index = vpython.parent / "folio", workdir / "index"
+    baked = _run(folio, "ingest", ROOT / "knowledge", "--index", index, FOLIO_ENV="development")
+    response = json.loads(_run(folio, "invoke", "chat", ROOT / "events" / "chat.json", FOLIO_INDEX_URI=str(index)))
+    body = json.loads(response["body"])
+    if response["statusCode"] != 200 or not body["sources"]:
+        raise SystemExit(f"image_size: the trimmed venv did not answer: {response}")
+    summary = next(line for line in baked.splitlines() if "chunks" in line)
+    return f"baked {summary}; chat answered {response['statusCode']}, sources cited: {len(body['sources'])}"
 
 
 def measure(python: str, top: int, keep: bool) -> dict[str, object]:
@@ -110,7 +125,8 @@ def measure(python: str, top: int, keep: bool) -> dict[str, object]:
             "without_bytecode_mb": round(_tree_bytes(site, skip_bytecode=True) / MB, 1),
             "installers_mb": round(sum(_distribution_bytes(site).get(n, 0) for n in ("pip", "setuptools")) / MB, 1),
         }
-        _trim(vpython, site)
+        trimmed = _trim(vpython, site)
+        smoke = _smoke(vpython, workdir)
         sizes = _distribution_bytes(site)
         biggest = sorted(sizes.items(), key=lambda item: -item[1])[:top]
         return {
@@ -119,9 +135,11 @@ def measure(python: str, top: int, keep: bool) -> dict[str, object]:
             "total_seconds": round(time.monotonic() - started, 1),
             "distributions": len(sizes),
             "installed": installed,
+            "trim": trimmed.splitlines(),
             "image_venv_mb": round(_tree_bytes(vpython.parents[1]) / MB, 1),
             "image_bytecode_mb": round((_tree_bytes(site) - _tree_bytes(site, skip_bytecode=True)) / MB, 1),
             "biggest": [{"name": name, "mb": round(size / MB, 1)} for name, size in biggest],
+            "smoke": smoke,
             "kept": str(vpython.parents[1]) if keep else None,
         }
     finally:
@@ -132,17 +150,21 @@ def measure(python: str, top: int, keep: bool) -> dict[str, object]:
 def _describe(report: dict[str, object]) -> str:
     installed = report["installed"]
     biggest = report["biggest"]
-    assert isinstance(installed, dict) and isinstance(biggest, list)
+    trim = report["trim"]
+    assert isinstance(installed, dict) and isinstance(biggest, list) and isinstance(trim, list)
     lines = [
         f"python {report['python']}: {report['distributions']} distributions, installed in "
         f"{report['install_seconds']} s ({report['total_seconds']} s with the trim)",
         f"as installed: site-packages {installed['site_packages_mb']} MB "
         f"({installed['without_bytecode_mb']} MB without bytecode, pip and setuptools {installed['installers_mb']} MB)",
+        "trimmed by scripts/trim_site.py:",
+        *(f"  {line}" for line in trim),
         f"as the image ships it (trimmed, compiled): venv {report['image_venv_mb']} MB "
         f"(bytecode {report['image_bytecode_mb']} MB)",
         f"biggest {len(biggest)}:",
     ]
     lines += [f"  {entry['mb']:7.1f} MB  {entry['name']}" for entry in biggest]
+    lines.append(f"smoke test on the trimmed venv: {report['smoke']}")
     if report["kept"]:
         lines.append(f"venv kept at {report['kept']}")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ tests/fakes/lambda_runtime.py, which speaks the Runtime API as the Lambda servic
 
 from __future__ import annotations
 
+import fnmatch
 import importlib
 import json
 import os
@@ -241,3 +242,35 @@ def test_the_image_installs_the_runtime_lock_and_runs_the_entrypoint() -> None:
     assert "awslambdaric" in pins and not pins & DEV_ONLY
     assert 'ENTRYPOINT ["python", "-m", "folio.entrypoint"]' in dockerfile
     assert "USER 10001:10001" in dockerfile
+
+
+def _ignored(path: str, rules: list[str]) -> bool:
+    """.dockerignore semantics, enough for this repository: the last rule matching the path or a
+    folder above it decides, and a rule starting with "!" takes the path back."""
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+    ignored = False
+    for rule in rules:
+        pattern = rule.removeprefix("!")
+        if any(fnmatch.fnmatch(prefix, pattern) for prefix in prefixes):
+            ignored = not rule.startswith("!")
+    return ignored
+
+
+def test_everything_the_dockerfile_copies_is_in_the_build_context() -> None:
+    lines = DOCKERFILE.read_text().splitlines()
+    args = [line.removeprefix("ARG ") for line in lines if line.startswith("ARG ")]
+    defaults = dict(arg.split("=", 1) for arg in args if "=" in arg)
+    sources = [
+        source.replace("${DOCS_DIR}", defaults["DOCS_DIR"])
+        for line in lines
+        if line.startswith("COPY ") and "--from=" not in line
+        for source in line.split()[1:-1]
+    ]
+    assert "scripts/trim_site.py" in sources and "knowledge" in sources
+    ignore = (ROOT / ".dockerignore").read_text().splitlines()
+    rules = [line.strip() for line in ignore if line.strip() and not line.startswith("#")]
+    for source in sources:
+        assert (ROOT / source).exists(), source
+        assert not _ignored(source, rules), f"{source} is copied but .dockerignore leaves it out"
+    assert _ignored("scripts/bench_latency.py", rules) and _ignored("tests", rules), "the rules are read"

@@ -1,0 +1,62 @@
+"""The image's trim (scripts/trim_site.py) on a made-up site-packages folder.
+
+That it removes nothing folio loads is shown by the whole suite, which runs on a trimmed venv
+(`make install` applies it); here: what goes, what stays, and the dry run.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scripts.trim_site import AWS_SERVICES, trim
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+KEPT = [
+    "pyarrow/libarrow.so.2600",
+    "pyarrow/libarrow_python.so.2600",
+    "pyarrow/fs.py",
+    "onnxruntime/capi/onnxruntime_pybind11_state.cpython-312-x86_64-linux-gnu.so",
+    "botocore/data/endpoints.json",
+    *(f"botocore/data/{service}/2014-11-06/service-2.json.gz" for service in AWS_SERVICES),
+    "numpy/testing/__init__.py",
+]
+REMOVED = [
+    "numpy/_core/tests/test_api.py",
+    "pyarrow/tests/data/x.parquet",
+    "pyarrow/include/arrow/api.h",
+    "pyarrow/lib.pxd",
+    "pyarrow/libarrow_flight.so.2600",
+    "pyarrow/_flight.cpython-312-x86_64-linux-gnu.so",
+    "pyarrow/libarrow_s3.so.2600",
+    "pyarrow/libarrow_python.so",
+    "pyarrow/libarrow_python.so.2600.1.0",
+    "onnxruntime/capi/libonnxruntime.so.1.32.0",
+    "onnxruntime/transformers/models/bert.py",
+    "botocore/data/dynamodb/2012-08-10/service-2.json.gz",
+]
+
+
+def _site(tmp_path: Path) -> Path:
+    for name in KEPT + REMOVED:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x" * 100)
+    return tmp_path
+
+
+def test_trim_removes_the_rules_paths_and_keeps_the_rest(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    report = trim(site)
+    assert [name for name in REMOVED if (site / name).exists()] == []
+    assert [name for name in KEPT if not (site / name).exists()] == []
+    assert not (site / "numpy/_core/tests").exists() and not (site / "botocore/data/dynamodb").exists()
+    assert sum(freed for _, _, freed in report) == 100 * len(REMOVED)
+
+
+def test_a_dry_run_reports_and_removes_nothing(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    report = trim(site, dry_run=True)
+    assert all((site / name).exists() for name in KEPT + REMOVED)
+    assert sum(count for _, count, _ in report) == len(REMOVED), "a folder counts once, not per file"
+    assert sum(freed for _, _, freed in report) == 100 * len(REMOVED)
