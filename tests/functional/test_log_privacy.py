@@ -64,3 +64,18 @@ def test_lambda_logs_carry_no_secret_or_question(invoke: Any, fake_llm: FakeLLM,
     assert "llm provider failed" in logged and '"correlation_id"' in logged, "Powertools lines seen"
     for value in [*SECRETS.values(), session, "555-0199", "Database Internals"]:
         assert value not in logged, f"{value!r} leaked into the logs"
+
+
+def test_questions_are_logged_when_the_owner_asks_for_them(serve: Any, caplog: Any) -> None:
+    caplog.set_level(logging.INFO)
+    client = serve(log_questions=True)
+    long_question = "Where did she study? " + " ".join(f"and then {n} more" for n in range(25))
+    client.post("/api/chat", json={"message": "What is her favourite colour?"})
+    assert len(long_question) > 300
+    client.post("/api/chat", json={"message": long_question})
+    logged = [r for r in caplog.records if r.getMessage() == "question"]
+    assert [(r.question, r.grounded, r.provider) for r in logged] == [
+        ("What is her favourite colour?", False, "none"),
+        (long_question[:300], True, "extractive"),
+    ]
+    assert any("FOLIO_LOG_QUESTIONS is on" in r.getMessage() for r in caplog.records), "a start-up warning says so"

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from folio.sessions import Conversations, SessionIds
 
 log = logging.getLogger(__name__)
+_LOGGED_QUESTION_CHARS = 300
 T = TypeVar("T")
 
 
@@ -38,6 +39,7 @@ class ChatService:
         prefix: str,
         history_tokens: int = 600,
         metrics: Metrics | None = None,
+        log_questions: bool = False,
     ) -> None:
         self.answerer = answerer
         self.limits = limits
@@ -48,6 +50,7 @@ class ChatService:
         self.prefix = prefix
         self.history_tokens = history_tokens
         self.metrics = metrics
+        self.log_questions = log_questions
 
     async def turn(
         self, request: ChatRequest, *, client_ip: str, request_id: str
@@ -99,6 +102,10 @@ class ChatService:
                 grounded=str(response.grounded).lower(),
                 cached=str(response.cached).lower(),
             )
+        if self.log_questions:
+            question = request.message[:_LOGGED_QUESTION_CHARS]
+            outcome = {"provider": response.provider, "grounded": response.grounded, "cached": response.cached}
+            log.info("question", extra={"question": question, **outcome})
         return response, decision.headers()
 
     def _cache_key(self, question: str) -> str | None:

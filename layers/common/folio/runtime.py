@@ -152,6 +152,7 @@ class Runtime:
                 prefix=s.store_prefix,
                 history_tokens=s.history_token_budget,
                 metrics=self.metrics,
+                log_questions=s.log_questions,
             )
         return self._chat
 
@@ -272,6 +273,8 @@ class Runtime:
             warnings.append("no FOLIO_SESSION_SECRET: session ids are valid in this process only")
         if not (s.redis_url or s.upstash_redis_rest_url or s.upstash_redis_rest_url_parameter):
             warnings.append("no REDIS_URL or UPSTASH_REDIS_REST_URL: limits, sessions and budget live in this process")
+        if s.log_questions:
+            warnings.append("FOLIO_LOG_QUESTIONS is on: visitors' questions go to the logs")
         return warnings
 
     def ingest(self, location: str | None = None, progress: Progress | None = None) -> IngestSummary:

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
 
     env: Literal["development", "test", "production"] = "development"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Visitors' questions are personal data: logged (truncated) only when this says so.
+    log_questions: bool = False
 
     # Documents and index
     docs_dir: str = "knowledge"  # a folder, or s3://bucket/prefix
