@@ -23,7 +23,12 @@ ENV PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH
 WORKDIR /build
-RUN python -m venv /opt/venv
+# binutils for `strip` (scripts/trim_site.py); the builder stage is not shipped.
+RUN set -eux; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends binutils; \
+    rm -rf /var/lib/apt/lists/*; \
+    python -m venv /opt/venv
 
 # The runtime set and the lambda extra (awslambdaric), pinned, nothing from the dev lock. A layer
 # of its own: rebuilt only when the lock changes.
@@ -36,13 +41,14 @@ COPY functions ./functions
 RUN pip install --no-deps .
 
 # Trim what folio never loads (scripts/trim_site.py says what and why: test suites, headers, Arrow
-# Flight, pyarrow's S3 client, onnxruntime's C library and tools; `make install` trims the dev venv
-# alike, so the test suite runs on what ships), then compile all bytecode once: unchecked-hash .pyc
-# files are used without a stat of their source, and nothing is compiled at a cold start.
+# Flight, pyarrow's S3 client, onnxruntime's C library and tools, unused botocore models, symbol
+# tables; `make install` trims the dev venv alike, so the test suite runs on what ships), then
+# compile all bytecode once: unchecked-hash .pyc files are used without a stat of their source, and
+# nothing is compiled at a cold start.
 COPY scripts/trim_site.py ./
 RUN set -eux; \
     site="$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"; \
-    python trim_site.py "$site"; \
+    python trim_site.py --require-strip "$site"; \
     pip uninstall --yes pip setuptools; \
     find /opt/venv -depth -type d -name __pycache__ -exec rm -rf '{}' +; \
     python -m compileall -q -j 0 --invalidation-mode unchecked-hash "$site"

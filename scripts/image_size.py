@@ -93,7 +93,7 @@ def _install(python: str, workdir: Path) -> tuple[Path, Path]:
 
 def _trim(vpython: Path, site: Path) -> str:
     """The Dockerfile's trim, step for step; returns what trim_site.py reported."""
-    report = _run(vpython, ROOT / "scripts" / "trim_site.py", site)
+    report = _run(vpython, ROOT / "scripts" / "trim_site.py", "--require-strip", site)
     _run(vpython, "-m", "pip", "uninstall", "--quiet", "--yes", "pip", "setuptools")
     for cache in sorted(site.rglob("__pycache__"), reverse=True):
         shutil.rmtree(cache)

@@ -1,17 +1,18 @@
-"""Remove from a site-packages folder what folio never loads: the image's trim, in one place.
+"""Trim a site-packages folder to what folio loads: the image's trim, in one place.
 
-    python scripts/trim_site.py SITE_PACKAGES [--dry-run]
+    python scripts/trim_site.py SITE_PACKAGES [--dry-run] [--require-strip]
 
 The Dockerfile runs it on the image's venv, `scripts/image_size.py` on the venv it measures, and
 `make install` on the development venv, so the whole test suite runs on the same trimmed packages
-the image ships: a rule that removed something folio needs would fail it. Standard library only (the
-Dockerfile's builder runs it before anything else is installed in its Python).
+the image ships: a rule that removed something folio needs would fail it. Standard library only;
+stripping the libraries needs binutils' `strip` (the Dockerfile's builder installs it).
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -75,7 +76,16 @@ RULES: tuple[Rule, ...] = (
         ("botocore/data/*/",),
         keep=AWS_SERVICES,
     ),
+    Rule(
+        "Lua runtimes fakeredis does not load (it runs Redis's Lua 5.1)",
+        ("lupa/lua5[2-9]*.so", "lupa/luajit*.so"),
+    ),
 )
+
+# Shared libraries these wheels ship with their symbol tables, stripped with `strip --strip-unneeded`.
+# Only these: numpy's libraries are rewritten by auditwheel (patchelf), and stripping them makes
+# them unloadable ("ELF load command address/offset not page-aligned", seen here).
+STRIPPED = ("pyarrow/*.so*", "tokenizers/*.so", "yaml/*.so", "simplejson/*.so")
 
 
 def _size(path: Path) -> int:
@@ -102,14 +112,37 @@ def trim(site: Path, *, dry_run: bool = False) -> list[tuple[str, int, int]]:
     return report
 
 
+def strip(site: Path, *, dry_run: bool = False) -> tuple[int, int]:
+    """Strip the STRIPPED libraries; returns (files, bytes freed). Needs binutils' `strip`."""
+    command = shutil.which("strip")
+    if command is None:
+        raise FileNotFoundError("strip (binutils) is not installed")
+    files = sorted(path for pattern in STRIPPED for path in site.glob(pattern) if path.is_file())
+    if dry_run:
+        return len(files), 0
+    before = sum(path.stat().st_size for path in files)
+    subprocess.run([command, "--strip-unneeded", *map(str, files)], check=True)
+    return len(files), before - sum(path.stat().st_size for path in files)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("site", type=Path, help="a site-packages folder")
     parser.add_argument("--dry-run", action="store_true", help="say what would go, remove nothing")
+    parser.add_argument(
+        "--require-strip", action="store_true", help="fail without binutils' strip instead of skipping that step"
+    )
     args = parser.parse_args()
     if not (args.site / "pyarrow").is_dir():
         raise SystemExit(f"trim_site: {args.site} has no pyarrow: not folio's site-packages")
     report = trim(args.site, dry_run=args.dry_run)
+    try:
+        files, freed = strip(args.site, dry_run=args.dry_run)
+        report.append(("symbol tables of pyarrow, tokenizers, PyYAML and simplejson (strip)", files, freed))
+    except FileNotFoundError as exc:
+        if args.require_strip:
+            raise SystemExit(f"trim_site: {exc}") from exc
+        sys.stderr.write(f"trim_site: {exc}: shared libraries left unstripped\n")
     total = sum(freed for _, _, freed in report)
     for why, count, freed in report:
         sys.stdout.write(f"{freed / 1048576:7.1f} MB  {count:4d} paths  {why}\n")

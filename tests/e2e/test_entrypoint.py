@@ -106,7 +106,8 @@ def test_without_a_runtime_api_uvicorn_serves_the_function(sample_index: Path, t
         _, stderr = _stop(process)
     # uvicorn shuts down gracefully (lifespan on), then re-raises the SIGTERM it caught (hence -15).
     assert process.returncode in (0, -15), stderr
-    logged = _json_lines(stderr)  # uvicorn's own lines are folio's JSON too
+    logged = _json_lines(stderr)  # uvicorn's own lines are folio's JSON too, without colour codes
+    assert "\\u001b" not in stderr and not any("color_message" in line for line in logged)
     messages = [line["message"] for line in logged]
     assert "Application shutdown complete." in messages and "Traceback" not in stderr
     ready_line = next(line for line in logged if line["message"] == "request" and line["path"] == "/health/ready")

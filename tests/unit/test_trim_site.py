@@ -6,9 +6,12 @@ That it removes nothing folio loads is shown by the whole suite, which runs on a
 
 from __future__ import annotations
 
+import ctypes
+import shutil
+import subprocess
 from typing import TYPE_CHECKING
 
-from scripts.trim_site import AWS_SERVICES, trim
+from scripts.trim_site import AWS_SERVICES, strip, trim
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -21,6 +24,7 @@ KEPT = [
     "botocore/data/endpoints.json",
     *(f"botocore/data/{service}/2014-11-06/service-2.json.gz" for service in AWS_SERVICES),
     "numpy/testing/__init__.py",
+    "lupa/lua51.cpython-312-x86_64-linux-gnu.so",
 ]
 REMOVED = [
     "numpy/_core/tests/test_api.py",
@@ -35,6 +39,8 @@ REMOVED = [
     "onnxruntime/capi/libonnxruntime.so.1.32.0",
     "onnxruntime/transformers/models/bert.py",
     "botocore/data/dynamodb/2012-08-10/service-2.json.gz",
+    "lupa/lua54.cpython-312-x86_64-linux-gnu.so",
+    "lupa/luajit21.cpython-312-x86_64-linux-gnu.so",
 ]
 
 
@@ -60,3 +66,19 @@ def test_a_dry_run_reports_and_removes_nothing(tmp_path: Path) -> None:
     assert all((site / name).exists() for name in KEPT + REMOVED)
     assert sum(count for _, count, _ in report) == len(REMOVED), "a folder counts once, not per file"
     assert sum(freed for _, _, freed in report) == 100 * len(REMOVED)
+
+
+def test_strip_shrinks_the_listed_libraries_which_still_load(tmp_path: Path) -> None:
+    source = tmp_path / "answer.c"
+    source.write_text("int answer(void) { return 42; }\n")
+    site = tmp_path / "site"
+    library = site / "tokenizers" / "answer.so"
+    library.parent.mkdir(parents=True)
+    subprocess.run(["gcc", "-g", "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
+    untouched = site / "numpy" / "answer.so"  # auditwheel-edited in real wheels: never stripped
+    untouched.parent.mkdir()
+    shutil.copy2(library, untouched)
+    size = library.stat().st_size
+    assert strip(site) == (1, size - library.stat().st_size)
+    assert library.stat().st_size < size and untouched.stat().st_size == size
+    assert ctypes.CDLL(str(library)).answer() == 42
