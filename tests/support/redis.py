@@ -15,6 +15,8 @@ import pytest
 if TYPE_CHECKING:
     from types import TracebackType
 
+    from tests.support.tls import ServerCertificate
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -23,20 +25,29 @@ def _free_port() -> int:
 
 
 class RedisServer:
-    def __init__(self, *, password: str | None = None) -> None:
+    """With `tls`, the port speaks TLS only (rediss://) with that certificate."""
+
+    def __init__(self, *, password: str | None = None, tls: ServerCertificate | None = None) -> None:
         if shutil.which("redis-server") is None:
             pytest.skip("redis-server is not installed")
         self.port = _free_port()
         self.password = password
+        self.tls = tls
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         auth = f":{self.password}@" if self.password else ""
-        return f"redis://{auth}127.0.0.1:{self.port}/0"
+        return f"{'rediss' if self.tls else 'redis'}://{auth}127.0.0.1:{self.port}/0"
 
     def start(self) -> Self:
-        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        args = ["redis-server", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        if self.tls:
+            args += ["--port", "0", "--tls-port", str(self.port), "--tls-auth-clients", "no"]
+            args += ["--tls-cert-file", str(self.tls.cert), "--tls-key-file", str(self.tls.key)]
+            args += ["--tls-ca-cert-file", str(self.tls.ca)]
+        else:
+            args += ["--port", str(self.port)]
         if self.password:
             args += ["--requirepass", self.password]
         self._process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -16,9 +16,11 @@ from folio.store.redis import RedisStore
 from folio.store.upstash import UpstashStore
 from tests.fakes.upstash_server import FakeUpstash
 from tests.support.redis import RedisServer
+from tests.support.tls import make_server_certificate
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from folio.store.base import Store
 
@@ -149,3 +151,26 @@ def test_wrong_password_degrades_instead_of_crashing() -> None:
             await store.aclose()
 
         asyncio.run(scenario())
+
+
+def test_redis_over_tls_with_the_servers_ca(tmp_path: Path) -> None:
+    """rediss:// URLs (a managed Redis with in-transit encryption); redis-py reads the CA file and
+    other TLS options from the URL's query string."""
+    trusted = make_server_certificate(tmp_path / "server")
+    stranger = make_server_certificate(tmp_path / "other", ca_name="someone else's CA")
+
+    async def scenario(server: RedisServer) -> None:
+        store = RedisStore.from_url(f"{server.url}?ssl_ca_certs={trusted.ca}", timeout=2)
+        try:
+            await store.ping()
+            assert await incr_with_ttl(store, "tls:counter", 5, 60) == 5
+        finally:
+            await store.aclose()
+        for url in (f"{server.url}?ssl_ca_certs={stranger.ca}", server.url.replace("rediss://", "redis://")):
+            refused = RedisStore.from_url(url, timeout=2)
+            with pytest.raises(StoreUnavailable):
+                await refused.ping()
+            await refused.aclose()
+
+    with RedisServer(password="tls-pass-0123456789", tls=trusted) as server:
+        asyncio.run(scenario(server))
