@@ -69,6 +69,23 @@ def test_readers_keep_their_version_until_the_new_one_is_complete(tmp_path: Path
     assert writer.snapshot().corpus_version == after.corpus_version
 
 
+def test_rows_committed_before_the_fts_rebuild_are_found_by_text_search(tmp_path: Path, embedder: Embedder) -> None:
+    """An ingest commits its rows, then rebuilds the FTS index: a reader refreshing in between holds
+    rows the index does not cover yet. LanceDB searches unindexed rows too, so BM25 finds them."""
+    from folio.index import import_lancedb
+
+    docs, path = tmp_path / "docs", str(tmp_path / "index")
+    _write(docs, "a.md", "# A\n\nAlpha facts about kayaking.")
+    run_ingest(docs, Index(path), embedder)
+    table = import_lancedb().connect(path).open_table("chunks")
+    row = table.to_arrow().slice(0, 1).to_pylist()[0]
+    table.add([{**row, "id": "uncovered", "text": "Beta facts about sailing."}])  # no FTS rebuild
+    assert table.index_stats("text_idx").num_unindexed_rows == 1
+    reader = Index(path)
+    hits = asyncio.run(reader.text_search("sailing", 5))
+    assert [reader.snapshot().record(hit.row)["id"] for hit in hits] == ["uncovered"]
+
+
 def test_concurrent_readers_during_an_ingest_never_see_a_partial_corpus(tmp_path: Path, embedder: Embedder) -> None:
     docs, path = tmp_path / "docs", str(tmp_path / "index")
     for n in range(6):
