@@ -22,6 +22,8 @@ def test_prometheus_metrics_count_requests_answers_and_refusals(serve: Serve) ->
     assert 'folio_requests_total{route="/api/chat",status="2xx"} 2.0' in text
     assert 'folio_requests_total{route="/api/chat",status="4xx"} 1.0' in text
     assert 'folio_requests_total{route="other",status="4xx"} 1.0' in text
+    assert 'folio_request_seconds_count{route="/api/chat"} 3.0' in text
+    assert 'folio_request_seconds_bucket{le="10.0",route="/api/chat"} 3.0' in text, "each took under 10 s"
     assert 'folio_answers_total{cached="false",grounded="true",provider="extractive"} 2.0' in text
     assert 'folio_rate_limited_total{rule="ip_burst"} 1.0' in text
     assert "folio_store_fallbacks_total 0.0" in text and "folio_budget_used_ratio" in text
@@ -36,5 +38,5 @@ def test_lambda_emits_emf_with_a_cold_start(invoke: Any, capsys: pytest.CaptureF
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
     assert len(lines) == 1, "one flush for the chat invocation; nothing for the empty warm-up"
     names = {m["Name"] for m in lines[0]["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
-    assert {"cold_starts", "answers_extractive", "requests_2xx"} <= names
+    assert {"cold_starts", "answers_extractive", "requests_2xx", "request_seconds"} <= names
     assert lines[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Folio"

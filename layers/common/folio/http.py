@@ -176,7 +176,7 @@ class ErrorMiddleware(_HTTPMiddleware):
 
 
 class AccessMiddleware(_HTTPMiddleware):
-    """One log line per request, and a count by route and status class.
+    """One log line per request, a count by route and status class, and its duration by route.
 
     Unknown paths count as "other" (bounded labels). The line has the path without its query string,
     the status and the duration: never headers or bodies.
@@ -200,15 +200,17 @@ class AccessMiddleware(_HTTPMiddleware):
         try:
             await self.app(scope, receive, recording_send)
         finally:
+            seconds = time.perf_counter() - started
             route = scope["path"] if scope["path"] in self.paths else "other"
             self.metrics.count("requests", route=route, status=f"{status // 100}xx")
+            self.metrics.observe("request_seconds", seconds, route=route)
             log.info(
                 "request",
                 extra={
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "duration_ms": round(seconds * 1000, 1),
                 },
             )
 

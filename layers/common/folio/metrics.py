@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 # name: (kind, help, label names)
 DEFINITIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "requests": ("counter", "HTTP requests by route and status class", ("route", "status")),
+    "request_seconds": ("histogram", "Time from a request's arrival to its response", ("route",)),
     "answers": ("counter", "Chat answers by provider", ("provider", "grounded", "cached")),
     "rate_limited": ("counter", "Requests refused by a rate limit", ("rule",)),
     "llm_seconds": ("histogram", "Latency of successful LLM calls", ("provider",)),
