@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Literal
 
-import anyio.to_thread
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
@@ -28,7 +28,7 @@ async def live(request: Request) -> JSONResponse:
 
 async def ready(request: Request) -> JSONResponse:
     rt = runtime(request)
-    await anyio.to_thread.run_sync(rt.ready)
+    await asyncio.to_thread(rt.ready)
     return JSONResponse({"status": "ok", "request_id": request_id(request.scope)})
 
 
@@ -36,8 +36,8 @@ async def detailed(request: Request) -> JSONResponse:
     rt = runtime(request)
     require_admin(request, rt.settings, rt.secrets.value("admin_key"))
     checks = {
-        "model": await anyio.to_thread.run_sync(rt.check_model),
-        "index": await anyio.to_thread.run_sync(rt.check_index),
+        "model": await asyncio.to_thread(rt.check_model),
+        "index": await asyncio.to_thread(rt.check_index),
         "llm": rt.check_llm(),
         "store": await rt.check_store(),
         "budget": await rt.budget.usage(),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
-import anyio.to_thread
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 async def ingest(request: Request) -> JSONResponse:
     rt = runtime(request)
     require_admin(request, rt.settings, rt.secrets.value("admin_key"))
-    summary = await anyio.to_thread.run_sync(rt.ingest)
+    summary = await asyncio.to_thread(rt.ingest)
     body = IngestResponse.model_validate({**summary.as_dict(), "request_id": request_id(request.scope)})
     return JSONResponse(body.model_dump(mode="json"))
 

@@ -123,6 +123,34 @@ def test_unexpected_errors_are_500_without_internals(
     assert any("unhandled error" in r.getMessage() and r.exc_info for r in caplog.records)
 
 
+def test_invocations_reuse_the_worker_thread(make_settings: Callable[..., Any], embedder: Any) -> None:
+    """The query embedding runs in a worker thread that outlives each Lambda invocation."""
+    import threading
+
+    from folio.handlers import lambda_handler
+    from folio.runtime import Runtime
+    from functions.chat.app import create_app
+    from tests.support.lambdas import context
+
+    threads: list[int] = []
+
+    class RecordingEmbedder:
+        model_id, dimensions = embedder.model_id, embedder.dimensions
+
+        def embed_batch(self, texts: Any) -> np.ndarray:
+            threads.append(threading.get_native_id())  # not get_ident: pthread ids are reused
+            result: np.ndarray = embedder.embed_batch(texts)
+            return result
+
+    settings = make_settings(ip_sessions_per_window=10)
+    handler = lambda_handler(create_app(settings, Runtime(settings, embedder=RecordingEmbedder())))
+    for n in range(4):
+        body = json.dumps({"message": f"What grade did she get in Database Internals? ({n})"})
+        assert handler(load_event("chat.json", body=body), context())["statusCode"] == 200
+    workers = set(threads) - {threading.get_native_id()}  # the init phase warms the model here
+    assert len(threads) > 4 and len(workers) == 1, "one worker thread for all four invocations"
+
+
 def test_lambda_logs_are_powertools_json_with_the_invocation(invoke: Invoke, capsys: Any) -> None:
     handler = invoke("chat")
     capsys.readouterr()

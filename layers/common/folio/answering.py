@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-import anyio.to_thread
 
 from folio.citations import renumber
 from folio.extractive import extractive_answer
@@ -75,7 +74,7 @@ class Answerer:
         if completion is not None:
             text, provider = completion.text, completion.provider
         else:
-            text = await anyio.to_thread.run_sync(lambda: self._extract(question, found))
+            text = await asyncio.to_thread(lambda: self._extract(question, found))
             provider = "extractive"
         text, cited = renumber(text, len(found.passages))
         sources = [CitedSource(n, found.passages[original - 1]) for n, original in enumerate(cited, 1)]

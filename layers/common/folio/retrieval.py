@@ -8,8 +8,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import anyio.to_thread
-
 if TYPE_CHECKING:
     import numpy as np
 
@@ -87,7 +85,9 @@ class Retriever:
         key = " ".join(query.lower().split())
         vector = self._vectors.get(key)
         if vector is None:
-            vector = (await anyio.to_thread.run_sync(self.embedder.embed_batch, [query]))[0]
+            # asyncio's executor, not anyio's: anyio stops its worker threads when the root task
+            # ends, which under Mangum is every invocation (a new thread each time, ~1 ms).
+            vector = (await asyncio.to_thread(self.embedder.embed_batch, [query]))[0]
             self._vectors.put(key, vector)
         return vector
 
