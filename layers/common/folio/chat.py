@@ -102,6 +102,8 @@ class ChatService:
                 grounded=str(response.grounded).lower(),
                 cached=str(response.cached).lower(),
             )
+            if not response.grounded:
+                self.metrics.count("refusals")
         if self.log_questions:
             question = request.message[:_LOGGED_QUESTION_CHARS]
             outcome = {"provider": response.provider, "grounded": response.grounded, "cached": response.cached}

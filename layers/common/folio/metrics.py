@@ -19,6 +19,7 @@ DEFINITIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "requests": ("counter", "HTTP requests by route and status class", ("route", "status")),
     "request_seconds": ("histogram", "Time from a request's arrival to its response", ("route",)),
     "answers": ("counter", "Chat answers by provider", ("provider", "grounded", "cached")),
+    "refusals": ("counter", "Questions answered as not covered by the documents", ()),
     "rate_limited": ("counter", "Requests refused by a rate limit", ("rule",)),
     "llm_seconds": ("histogram", "Latency of successful LLM calls", ("provider",)),
     "llm_tokens": ("counter", "LLM tokens used (prompt + completion)", ("provider",)),
