@@ -5,7 +5,7 @@
 #   docker build --build-arg FUNCTION=health -t folio-health .
 #   docker build --build-arg DOCS_DIR=my-docs -t folio .      # bake another folder of the build context
 #   docker build --build-arg BAKE_INDEX=0 -t folio .          # no index: set FOLIO_INDEX_URI=s3://... at run time
-#   docker run -p 8080:8080 folio [chat|health|ingest]
+#   docker run --user 10001:10001 -p 8080:8080 folio [chat|health|ingest]
 #
 # folio.entrypoint runs the Lambda runtime interface client (awslambdaric) when AWS_LAMBDA_RUNTIME_API
 # is set, and uvicorn on FOLIO_HOST:FOLIO_PORT otherwise; an argument (Lambda: ImageConfig.Command,
@@ -73,9 +73,12 @@ RUN set -eux; \
     python -m compileall -q -j 0 --invalidation-mode unchecked-hash \
         -x '/(site-packages|ensurepip|idlelib|tkinter|turtledemo|lib2to3|pydoc_data)/' \
         "$(python -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')"; \
-    useradd --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin folio
+    useradd --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin folio; \
+    install -d -o 10001 -g 10001 /data/index
 
 # Owned by root, read-only for the service user: the code and the index cannot be changed at run time.
+# /data/index (above) is where compose mounts the index volume that ingest writes: a new volume takes
+# the mount point's owner, so the service user can write it.
 COPY --from=builder /opt/venv /opt/venv
 COPY --from=builder /var/task /var/task
 
@@ -88,7 +91,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     FOLIO_HOST=0.0.0.0 \
     FOLIO_PORT=8080
 WORKDIR /var/task
-USER 10001:10001
+# No USER: `sam local invoke` builds its emulator image on top of this one with
+# `RUN mv /var/rapid/aws-lambda-rie-… && chmod +x …`, which fails as any user but root. The functions
+# never run as root for all that: Lambda runs them as its own unprivileged user, compose as 10001
+# (`user:` in infra/compose-local.yml), and by hand: `docker run --user 10001:10001 …`.
 EXPOSE 8080
 
 # For docker and compose (Lambda ignores it). /openapi.json because every function serves it, while

@@ -242,7 +242,14 @@ def test_the_image_installs_the_runtime_lock_and_runs_the_entrypoint() -> None:
     assert "pip install --no-deps -r requirements.lock" in dockerfile and "requirements-dev.lock" not in dockerfile
     assert "awslambdaric" in pins and not pins & DEV_ONLY
     assert 'ENTRYPOINT ["python", "-m", "folio.entrypoint"]' in dockerfile
-    assert "USER 10001:10001" in dockerfile
+    assert "useradd --uid 10001" in dockerfile
+
+
+def test_the_image_stays_buildable_by_sam_local_invoke() -> None:
+    """SAM CLI builds its emulator image on top of ours with a RUN that moves a file into
+    /var/rapid: only root can, so the image sets no USER (compose and Lambda pick the user)."""
+    final_stage = DOCKERFILE.read_text().rsplit("\nFROM ", 1)[1]
+    assert not [line for line in final_stage.splitlines() if line.startswith("USER")]
 
 
 def _ignored(path: str, rules: list[str]) -> bool:

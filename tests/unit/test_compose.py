@@ -57,7 +57,22 @@ def test_apps_run_the_image_with_healthchecks_limits_and_required_secrets() -> N
         for secret in ("FOLIO_API_KEYS", "FOLIO_ADMIN_KEY", "FOLIO_SESSION_SECRET", "FOLIO_ALLOWED_ORIGINS"):
             assert env[secret].startswith("${" + secret + ":?"), secret
         assert env["FOLIO_ENV"] == "production"
+        assert service["user"] == "10001:10001" and service["read_only"] is True
     assert all(services["caddy"]["depends_on"][name]["condition"] == "service_healthy" for name in APPS)
+
+
+def test_the_index_volume_is_mounted_where_the_image_gives_it_to_the_service_user() -> None:
+    """A new named volume takes the owner of its mount point in the image: ingest (user 10001)
+    can write the index only if the Dockerfile made that directory its own."""
+    services = _stack()["services"]
+    mounts = {name: [v for v in services[name]["volumes"] if v.startswith("index:")] for name in APPS}
+    assert mounts == {
+        "chat": ["index:/data/index:ro"],
+        "health": ["index:/data/index:ro"],
+        "ingest": ["index:/data/index"],
+    }
+    assert {services[name]["environment"]["FOLIO_INDEX_URI"] for name in APPS} == {"/data/index"}
+    assert "install -d -o 10001 -g 10001 /data/index" in (ROOT / "Dockerfile").read_text()
 
 
 def test_the_trusted_proxy_is_exactly_the_edge_network_caddy_lives_on() -> None:
