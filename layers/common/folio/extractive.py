@@ -18,6 +18,9 @@ Similarity = Callable[[Sequence[str]], Sequence[float]]
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.%-]*")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+# Markdown emphasis and inline code markers, and a link's target: answers quote plain text.
+_MARKUP = re.compile(r"\*\*|__|`|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _STOP = frozenset(
     [
         "a",
@@ -152,7 +155,7 @@ def _candidates(text: str) -> list[str]:
             out.append("; ".join(f"{h}: {c}" for h, c in zip(header, cells, strict=False) if c))
             continue
         header = []
-        line = line.lstrip("#-*+ ").strip()
+        line = _LINK.sub(r"\1", _MARKUP.sub("", line.lstrip("#-+ ").removeprefix("* "))).strip()
         out += [s.strip() for s in _SENTENCE.split(line) if len(s.strip()) > 2]
     return out
 
