@@ -10,10 +10,8 @@ import fnmatch
 import importlib
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -24,6 +22,7 @@ from folio.entrypoint import main
 from tests.conftest import ROOT
 from tests.fakes.lambda_runtime import FakeLambdaRuntime
 from tests.support.lambdas import load_event
+from tests.support.processes import clean_environ, free_port, stop, wait_until_answering
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,24 +32,16 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.e2e
 
-_FOREIGN = ("FOLIO_", "GROQ_", "OLLAMA_", "AWS_", "REDIS_", "UPSTASH_", "_LAMBDA_")
 DOCKERFILE = ROOT / "Dockerfile"
 HEALTHCHECK_PATH = "/openapi.json"
 DEV_ONLY = {"pytest", "pytest-cov", "mypy", "ruff", "moto", "cfn-lint", "aws-sam-translator", "types-pyyaml"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _start(cwd: Path, *args: str, **env: str) -> subprocess.Popen[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN)}
     return subprocess.Popen(
         [sys.executable, "-m", "folio.entrypoint", *args],
         cwd=cwd,  # no .env from the work tree
-        env={**base, **env},
+        env=clean_environ(**env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -68,30 +59,12 @@ def _healthcheck_command() -> list[str]:
 
 def _wait_live(process: subprocess.Popen[str], port: int) -> str:
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/health/live", timeout=2).status_code == 200:
-                return url
-        except httpx.TransportError:
-            pass
-        assert process.poll() is None, process.communicate()[1]
-        assert time.monotonic() < deadline, "the entrypoint did not start serving"
-        time.sleep(0.2)
-
-
-def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
-    if process.poll() is None:
-        process.terminate()
-    try:
-        return process.communicate(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        return process.communicate()
+    wait_until_answering(process, f"{url}/health/live")
+    return url
 
 
 def test_without_a_runtime_api_uvicorn_serves_the_function(sample_index: Path, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     process = _start(tmp_path, "health", FOLIO_PORT=str(port), FOLIO_INDEX_URI=str(sample_index))
     try:
         url = _wait_live(process, port)
@@ -103,7 +76,7 @@ def test_without_a_runtime_api_uvicorn_serves_the_function(sample_index: Path, t
         )
         assert healthcheck.returncode == 0, healthcheck.stderr
     finally:
-        _, stderr = _stop(process)
+        _, stderr = stop(process)
     # uvicorn shuts down gracefully (lifespan on), then re-raises the SIGTERM it caught (hence -15).
     assert process.returncode in (0, -15), stderr
     logged = _json_lines(stderr)  # uvicorn's own lines are folio's JSON too, without colour codes
@@ -115,13 +88,13 @@ def test_without_a_runtime_api_uvicorn_serves_the_function(sample_index: Path, t
 
 
 def test_a_failed_warm_up_is_logged_and_ready_says_why(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     process = _start(tmp_path, "health", FOLIO_PORT=str(port), FOLIO_INDEX_URI=str(tmp_path / "no-index"))
     try:
         url = _wait_live(process, port)
         ready = httpx.get(f"{url}/health/ready", timeout=5)
     finally:
-        _, stderr = _stop(process)
+        _, stderr = stop(process)
     assert ready.status_code == 503 and "index" in ready.json()["error"]["message"]
     assert "not ready at start-up" in stderr and "Traceback" not in stderr
 
@@ -141,7 +114,7 @@ def test_with_a_runtime_api_awslambdaric_runs_the_handler(sample_index: Path, tm
             chat = api.outcome(chat_id, timeout=60)
             warmup = api.outcome(warmup_id, timeout=10)
         finally:
-            stdout, stderr = _stop(process)
+            stdout, stderr = stop(process)
     assert chat.kind == "response", (chat, stderr)
     assert chat.body["statusCode"] == 200
     answer = json.loads(chat.body["body"])
@@ -175,7 +148,7 @@ def test_the_function_comes_from_the_environment_when_not_given(sample_index: Pa
         try:
             outcome = api.outcome(api.invoke(load_event("health-ready.json")), timeout=60)
         finally:
-            _, stderr = _stop(process)
+            _, stderr = stop(process)
     assert outcome.kind == "response", (outcome, stderr)
     assert outcome.body["statusCode"] == 200
     assert json.loads(outcome.body["body"])["status"] == "ok"
@@ -220,7 +193,7 @@ def test_an_unreachable_runtime_api_does_not_hide_the_settings_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("AWS_LAMBDA_RUNTIME_API", f"127.0.0.1:{_free_port()}")
+    monkeypatch.setenv("AWS_LAMBDA_RUNTIME_API", f"127.0.0.1:{free_port()}")
     assert main(["entrypoint", "nope"]) == 2
     err = capsys.readouterr().err
     assert "unknown function 'nope'" in err and "could not report the init error" in err

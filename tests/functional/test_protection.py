@@ -24,6 +24,11 @@ Q = "What grade did she get in Database Internals?"
 LOOSE = {"ip_burst_per_minute": 1000, "ip_questions_per_hour": 1000}
 
 
+def _with_groq(fake_llm: FakeLLM, **settings: Any) -> dict[str, Any]:
+    """Loose per-address limits and Groq pointed at the local fake, plus `settings`."""
+    return {**LOOSE, "groq_api_key": "gsk_fake_key_for_tests", "groq_base_url": fake_llm.url, **settings}
+
+
 def _ask(client: httpx.Client, message: str = Q, session_id: str | None = None, **headers: str) -> httpx.Response:
     body: dict[str, Any] = {"message": message}
     if session_id:
@@ -109,7 +114,7 @@ def test_one_address_cannot_use_up_the_global_session_capacity(serve: Serve) -> 
 
 
 def test_repeated_first_question_is_served_from_the_cache(serve: Serve, fake_llm: FakeLLM) -> None:
-    client = serve(**LOOSE, groq_api_key="gsk_fake_key_for_tests", groq_base_url=fake_llm.url)
+    client = serve(**_with_groq(fake_llm))
     fake_llm.reply_text = "An A- [1]."
     first = _ask(client).json()
     assert first["cached"] is False and first["provider"] == "groq"
@@ -123,14 +128,7 @@ def test_repeated_first_question_is_served_from_the_cache(serve: Serve, fake_llm
 
 
 def test_a_new_ingest_invalidates_cached_answers(serve: Serve, fake_llm: FakeLLM, docs: Path, tmp_path: Path) -> None:
-    client = serve(
-        **LOOSE,
-        groq_api_key="gsk_fake_key_for_tests",
-        groq_base_url=fake_llm.url,
-        admin_key=ADMIN_KEY,
-        docs_dir=docs,
-        index_uri=str(tmp_path / "index"),
-    )
+    client = serve(**_with_groq(fake_llm, admin_key=ADMIN_KEY, docs_dir=docs, index_uri=str(tmp_path / "index")))
     admin = {"authorization": f"Bearer {ADMIN_KEY}"}
     assert client.post("/api/ingest", headers=admin).status_code == 200
     assert _ask(client).json()["cached"] is False
@@ -144,14 +142,7 @@ def test_a_new_ingest_invalidates_cached_answers(serve: Serve, fake_llm: FakeLLM
 
 
 def test_spent_budget_switches_to_extractive_answers(serve: Serve, fake_llm: FakeLLM) -> None:
-    client = serve(
-        **LOOSE,
-        groq_api_key="gsk_fake_key_for_tests",
-        groq_base_url=fake_llm.url,
-        budget_daily_llm_calls=2,
-        cache_ttl_seconds=0,
-        admin_key=ADMIN_KEY,
-    )
+    client = serve(**_with_groq(fake_llm, budget_daily_llm_calls=2, cache_ttl_seconds=0, admin_key=ADMIN_KEY))
     first = _ask(client).json()
     providers = [first["provider"]] + [
         _ask(client, session_id=first["session_id"]).json()["provider"] for _ in range(3)
@@ -164,20 +155,14 @@ def test_spent_budget_switches_to_extractive_answers(serve: Serve, fake_llm: Fak
 
 
 def test_token_budget_counts_groq_usage(serve: Serve, fake_llm: FakeLLM) -> None:
-    client = serve(
-        **LOOSE,
-        groq_api_key="gsk_fake_key_for_tests",
-        groq_base_url=fake_llm.url,
-        budget_daily_llm_tokens=50,
-        cache_ttl_seconds=0,
-    )
+    client = serve(**_with_groq(fake_llm, budget_daily_llm_tokens=50, cache_ttl_seconds=0))
     first = _ask(client).json()
     assert first["provider"] == "groq"  # spends far more than 50 prompt tokens
     assert _ask(client, session_id=first["session_id"]).json()["provider"] == "extractive"
 
 
 def test_follow_up_questions_use_the_conversation(serve: Serve, fake_llm: FakeLLM) -> None:
-    client = serve(**LOOSE, groq_api_key="gsk_fake_key_for_tests", groq_base_url=fake_llm.url)
+    client = serve(**_with_groq(fake_llm))
     fake_llm.reply_text = "At the Vestmark Institute of Technology [1]."
     first = _ask(client, message="Where did she do her master's degree?").json()
     fake_llm.reply_text = "An A- [1]."

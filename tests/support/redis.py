@@ -12,16 +12,12 @@ from typing import TYPE_CHECKING, Self
 
 import pytest
 
+from tests.support.processes import free_port
+
 if TYPE_CHECKING:
     from types import TracebackType
 
     from tests.support.tls import ServerCertificate
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class RedisServer:
@@ -30,7 +26,7 @@ class RedisServer:
     def __init__(self, *, password: str | None = None, tls: ServerCertificate | None = None) -> None:
         if shutil.which("redis-server") is None:
             pytest.skip("redis-server is not installed")
-        self.port = _free_port()
+        self.port = free_port()
         self.password = password
         self.tls = tls
         self._process: subprocess.Popen[bytes] | None = None

@@ -8,6 +8,7 @@ invocation's keys (cold_start, function_*, correlation_id) added by `inject_lamb
 from __future__ import annotations
 
 import contextvars
+import functools
 import json
 import logging
 import sys
@@ -91,8 +92,13 @@ def powertools_logger(level: str) -> Logger:
     runtime client set them up: its handler frames each record for CloudWatch and expects its own
     formatter's output, so records of other libraries keep the runtime's format.
     """
+    logger = _powertools_logger()
+    logger.setLevel(level)
+    return logger
+
+
+@functools.cache
+def _powertools_logger() -> Logger:
     from aws_lambda_powertools import Logger
 
-    configured = getattr(logging.getLogger(SERVICE), "powertools_handler", None)
-    # A handler for the first Logger only: later ones find and share it.
-    return Logger(service=SERVICE, level=level, logger_handler=None if configured else StderrHandler())
+    return Logger(service=SERVICE, logger_handler=StderrHandler())
