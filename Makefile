@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 INDEX ?= .folio/index
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Whom the sample knowledge base is about: answers speak of the owner by name.
+export FOLIO_OWNER_NAME ?= Maya Okonkwo-Lindqvist
 # tokenizers declares huggingface-hub, which Tokenizer.from_file never uses (~25 MB with its own deps).
 NO_HUB := --no-emit-package huggingface-hub --no-emit-package hf-xet --no-emit-package filelock \
 	--no-emit-package fsspec --no-emit-package httpx2 --no-emit-package httpcore2 --no-emit-package truststore

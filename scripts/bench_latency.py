@@ -1,7 +1,9 @@
 """Warm latency and throughput of the chat path, LLM time excluded.
 
 1. In-process: the chat function's Lambda handler (Mangum) with events/chat.json, questions
-   from knowledge/eval.json, the LLM an instant stand-in behind the LLM seam: p50/p95.
+   from knowledge/eval.json, the LLM an instant stand-in behind the LLM seam: p50/p95; then the
+   same with no LLM (extractive answers, the `make run` default), and what finding the evidence
+   and writing the extractive answer adds to a question on top of retrieval.
 2. Over HTTP: `folio serve` in its own process, Groq pointed at the local stub server
    (tests/fakes/llm_server.py, another process), 1 and 10 concurrent clients: req/s, p50/p95,
    and the server's RSS.
@@ -81,7 +83,7 @@ def _question(n: int, distinct: bool) -> str:
     return f"{base} (request {n})" if distinct else base
 
 
-def in_process(index: Path, requests: int, distinct: bool) -> None:
+def in_process(index: Path, requests: int, distinct: bool, *, llm: bool = True) -> None:
     from folio.cli import LambdaContext
     from folio.handlers import lambda_handler
     from folio.runtime import Runtime
@@ -90,7 +92,8 @@ def in_process(index: Path, requests: int, distinct: bool) -> None:
 
     limits: dict[str, Any] = {key.removeprefix("FOLIO_").lower(): int(value) for key, value in UNLIMITED.items()}
     settings = Settings(_env_file=None, index_uri=str(index), log_level="ERROR", **limits)
-    handler = lambda_handler(create_app(settings, Runtime(settings, chain=LLMChain([InstantLLM()]))))
+    chain = LLMChain([InstantLLM()] if llm else [])
+    handler = lambda_handler(create_app(settings, Runtime(settings, chain=chain)))
     event = json.loads((ROOT / "events" / "chat.json").read_text())
     timings = []
     for n in range(requests + 20):
@@ -100,8 +103,43 @@ def in_process(index: Path, requests: int, distinct: bool) -> None:
         if n >= 20:
             timings.append(time.perf_counter() - started)
         assert response["statusCode"] == 200, response
-    label = "distinct" if distinct else "repeated"
+    label = ("distinct" if distinct else "repeated") + ("" if llm else ", no LLM (extractive)")
     sys.stdout.write(f"in-process chat handler (Mangum), {requests} {label} questions: {_percentiles(timings)}\n")
+
+
+def extractive_cost(index: Path) -> None:
+    """What the answer path adds to a question once its passages are retrieved: the evidence
+    (the answerability check, run before any LLM call) and the extractive answer."""
+    from folio.answering import Answerer
+    from folio.index import Index
+    from folio.retrieval import Retriever
+    from folio.runtime import _shared_embedder
+
+    embedder = _shared_embedder(None, None, 256, 32)
+    answerer = Answerer(Retriever(Index(str(index)), embedder), LLMChain([]), owner="Maya Okonkwo-Lindqvist")
+    questions = [t["query"] for t in json.loads((ROOT / "knowledge" / "eval.json").read_text())["answer_tests"]]
+
+    async def run() -> tuple[list[float], list[float]]:
+        for question in questions:  # warm: query embeddings cached, so both timings skip the model
+            await answerer.answer(question)
+        retrieval, answer = [], []
+        for _ in range(5):
+            for question in questions:
+                started = time.perf_counter()
+                await answerer.retriever.retrieve(question)
+                retrieval.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                await answerer.answer(question)
+                answer.append(time.perf_counter() - started)
+        return retrieval, answer
+
+    retrieval, answer = asyncio.run(run())
+    added = statistics.median(answer) - statistics.median(retrieval)
+    sys.stdout.write(
+        f"answer path, {len(questions)} answer-test questions (embeddings cached):\n"
+        f"  retrieval alone                        {_percentiles(retrieval)}\n"
+        f"  retrieval + evidence + extractive text {_percentiles(answer)}   added p50 {added * 1000:.2f} ms\n"
+    )
 
 
 def _free_port() -> int:
@@ -208,6 +246,8 @@ def main() -> None:
         )
     in_process(index, args.requests, distinct=True)
     in_process(index, args.requests, distinct=False)
+    in_process(index, args.requests, distinct=True, llm=False)
+    extractive_cost(index)
     over_http(index, args.seconds)
 
 

@@ -4,11 +4,11 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from folio.answering import Answer, Answerer, snippet
-from folio.extractive import extractive_answer
 from folio.index import Index
 from folio.llm import GroqLLM, LLMChain
 from folio.prompt import build_messages
 from folio.retrieval import Passage, Retriever
+from folio.sessions import Turn
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -18,17 +18,21 @@ if TYPE_CHECKING:
 
 
 def _answerer(index: Path, embedder: Embedder, chain: LLMChain) -> Answerer:
-    return Answerer(Retriever(Index(str(index)), embedder), chain, owner="Maya")
+    return Answerer(Retriever(Index(str(index)), embedder), chain, owner="Maya Okonkwo-Lindqvist")
 
 
-def _ask(answerer: Answerer, question: str) -> Answer:
+def _ask(answerer: Answerer, question: str, history: list[Turn] | None = None) -> Answer:
     async def go() -> Answer:
         try:
-            return await answerer.answer(question)
+            return await answerer.answer(question, history=history or [])
         finally:
             await answerer.chain.aclose()
 
     return asyncio.run(go())
+
+
+def _groq(fake_llm: FakeLLM) -> LLMChain:
+    return LLMChain([GroqLLM("k", "m", base_url=fake_llm.url)])
 
 
 def _passage(text: str, n: int = 1) -> Passage:
@@ -46,10 +50,18 @@ def test_retrieval_finds_the_transcript_row(sample_index: Path, embedder: Embedd
 def test_off_topic_questions_are_refused_without_calling_the_llm(
     sample_index: Path, embedder: Embedder, fake_llm: FakeLLM
 ) -> None:
-    chain = LLMChain([GroqLLM("k", "m", base_url=fake_llm.url)])
-    answer = _ask(_answerer(sample_index, embedder, chain), "How do I bake a chocolate cake without eggs?")
+    answer = _ask(_answerer(sample_index, embedder, _groq(fake_llm)), "How do I bake a chocolate cake without eggs?")
     assert not answer.grounded and answer.sources == [] and answer.provider == "none"
-    assert "don't have that" in answer.text
+    assert answer.text.startswith("I don't have that in Maya's documents.")
+    assert fake_llm.calls == 0
+
+
+def test_near_misses_are_refused_before_any_llm_call(sample_index: Path, embedder: Embedder, fake_llm: FakeLLM) -> None:
+    """The topic is in the documents, the asked fact is not: no LLM call, no nearby lines."""
+    answerer = _answerer(sample_index, embedder, _groq(fake_llm))
+    for question in ("What salary is she expecting?", "What is her date of birth?", "Is she married?"):
+        answer = _ask(answerer, question)
+        assert not answer.grounded and answer.sources == [] and "don't have that" in answer.text, question
     assert fake_llm.calls == 0
 
 
@@ -57,8 +69,7 @@ def test_llm_citations_are_renumbered_and_uncited_sources_dropped(
     sample_index: Path, embedder: Embedder, fake_llm: FakeLLM
 ) -> None:
     fake_llm.reply_text = "She got an A- [3], per the transcript [3][5]."
-    chain = LLMChain([GroqLLM("k", "m", base_url=fake_llm.url)])
-    answer = _ask(_answerer(sample_index, embedder, chain), "What grade did she get in Database Internals?")
+    answer = _ask(_answerer(sample_index, embedder, _groq(fake_llm)), "What grade did she get in Database Internals?")
     assert answer.provider == "groq" and answer.grounded
     assert answer.text == "She got an A- [1], per the transcript [1][2]."
     assert [s.n for s in answer.sources] == [1, 2]
@@ -67,43 +78,56 @@ def test_llm_citations_are_renumbered_and_uncited_sources_dropped(
     assert '<source n="1"' in prompt[1]["content"] and "<question>" in prompt[1]["content"]
 
 
-def test_llm_saying_not_covered_is_ungrounded(sample_index: Path, embedder: Embedder, fake_llm: FakeLLM) -> None:
-    fake_llm.reply_text = "I don't have that in my documents."
-    chain = LLMChain([GroqLLM("k", "m", base_url=fake_llm.url)])
-    answer = _ask(_answerer(sample_index, embedder, chain), "What is her social security number?")
-    assert not answer.grounded and answer.sources == []
+def test_ungrounded_llm_replies_become_the_refusal(sample_index: Path, embedder: Embedder, fake_llm: FakeLLM) -> None:
+    """An uncited reply, one citing only sources that do not exist, and one saying the sources do
+    not cover the question all reach the visitor as the refusal, never as the model's words."""
+    question = "What grade did she get in Database Internals?"
+    replies = [
+        "She got an A- in that course.",
+        "She got an A- [99].",
+        "The sources do not mention that grade [1].",
+        "I don't have that in my documents.",
+    ]
+    for reply in replies:
+        fake_llm.reply_text = reply
+        answer = _ask(_answerer(sample_index, embedder, _groq(fake_llm)), question)
+        assert not answer.grounded and answer.sources == [] and answer.provider == "groq", reply
+        assert answer.text.startswith("I don't have that in Maya's documents."), reply
+    assert fake_llm.calls == len(replies)
 
 
 def test_without_any_llm_the_answer_is_extractive_and_cited(sample_index: Path, embedder: Embedder) -> None:
-    answer = asyncio.run(
-        _answerer(sample_index, embedder, LLMChain([])).answer("What grade did she get in Database Internals?")
-    )
+    answer = _ask(_answerer(sample_index, embedder, LLMChain([])), "What grade did she get in Database Internals?")
     assert answer.provider == "extractive" and answer.grounded
-    assert "DSY518" in answer.text and "A-" in answer.text
-    assert "[1]" in answer.text
-    assert all(f"[{s.n}]" in answer.text for s in answer.sources)
+    assert "DSY518" in answer.text and "Grade: A-" in answer.text
+    assert answer.text.startswith("From Maya's documents:")
+    assert [s.n for s in answer.sources] == sorted({int(n) for n in answer.text.split("[")[1:] for n in [n[0]]})
 
 
-def test_extractive_lines_come_from_the_sources() -> None:
-    passages = [
-        _passage("Title > Sec\n\nShe lives in Gothenburg. She likes tea.", 1),
-        _passage("Title > Other\n\n| Course | Grade |\n|---|---|\n| Databases | A- |", 2),
-    ]
-    text = extractive_answer("Which grade in Databases?", passages)
-    assert "- Course: Databases; Grade: A- [2]" in text
-    assert extractive_answer("anything", []) == ""
+def test_a_vague_first_turn_gets_a_clarifying_question(sample_index: Path, embedder: Embedder) -> None:
+    answer = _ask(_answerer(sample_index, embedder, LLMChain([])), "Experience?")
+    assert answer.clarifying and not answer.grounded and answer.sources == []
+    assert answer.text.startswith("What would you like to know about Maya?")
+    assert "work history" in answer.text and "projects" in answer.text
 
 
-def test_extractive_lines_are_plain_text() -> None:
-    body = (
-        "Title > Sec\n\n"
-        "- **Degree conferred:** 10 June 2016, *with distinction*\n"
-        "* Thesis: `lsm-trees` at [KTH](https://kth.se), 2 * 3 = 6"
-    )
-    text = extractive_answer("When was the degree conferred, and the thesis?", [_passage(body)], max_lines=1)
-    assert "- Degree conferred: 10 June 2016, with distinction [1]" in text
-    lines = extractive_answer("Where was the thesis on lsm-trees?", [_passage(body)])
-    assert "- Thesis: lsm-trees at KTH, 2 * 3 = 6 [1]" in lines
+def test_follow_ups_keep_the_topic_for_more_than_one_turn(sample_index: Path, embedder: Embedder) -> None:
+    answerer = _answerer(sample_index, embedder, LLMChain([]))
+    history: list[Turn] = []
+    for question in ("Tell me about the Larkspur feature store", "What was its p99 latency?"):
+        history.append(Turn(question, _ask(answerer, question, history).text))
+    assert "9 ms" in history[1].answer
+    third = _ask(answerer, "Which languages was it written in?", history)
+    assert "Go (" in third.text and "Python" in third.text and "Rust" not in third.text
+
+
+def test_more_continues_the_topic_with_new_lines(sample_index: Path, embedder: Embedder) -> None:
+    answerer = _answerer(sample_index, embedder, LLMChain([]))
+    first = _ask(answerer, "Tell me about Ledgerline")
+    more = _ask(answerer, "go on", [Turn("Tell me about Ledgerline", first.text)])
+    assert more.grounded and "What would you like" not in more.text
+    shown = set(first.text.splitlines()[1:])
+    assert not shown & set(more.text.splitlines()[1:])
 
 
 def test_sources_are_fenced_as_data() -> None:

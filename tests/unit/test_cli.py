@@ -35,7 +35,7 @@ def test_ingest_and_eval_on_another_folder_and_eval_file(tmp_path: Path, capsys:
     assert "4 files" in out and "added" in out
     assert main(["eval", str(DATA / "eval_alt.json"), "--index", index, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"retrieval", "unanswerable"}
+    assert set(report) == {"retrieval", "unanswerable", "answers"}
     assert set(report["retrieval"]) == {
         "total",
         "passed",
@@ -46,14 +46,20 @@ def test_ingest_and_eval_on_another_folder_and_eval_file(tmp_path: Path, capsys:
         "failures",
     }
     assert set(report["unanswerable"]) == {"total", "refused", "refusal_rate"}
-    assert report["retrieval"]["total"] == 8 and report["unanswerable"]["total"] == 4
+    assert report["retrieval"]["total"] == 8 and report["unanswerable"]["total"] == 13
+    assert {"total", "passed", "pass_rate", "failures"} <= set(report["answers"])
+    assert report["answers"]["total"] == 25 and set(report["answers"]["by_provider"]) <= {"extractive", "none"}
     assert report["retrieval"]["pass_rate"] >= 0.75
 
 
 def test_eval_gate_fails_below_the_baseline(sample_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["eval", str(ROOT / "knowledge" / "eval.json"), "--index", str(sample_index)]
     assert main([*args, "--min-pass-rate", "1.01"]) == 1
-    assert "below baseline" in capsys.readouterr().err
+    assert "below baseline: retrieval pass rate" in capsys.readouterr().err
+    assert main([*args, "--min-answer-rate", "1.01", "--min-answer-refusal-rate", "0.5"]) == 1
+    out, err = capsys.readouterr()
+    assert "below baseline: answer pass rate" in err and "near-miss refusal rate" not in err
+    assert "answers:" in out and "near misses:" in out
 
 
 def test_ask_prints_the_api_json(sample_index: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -32,12 +32,19 @@ class CountingEmbedder:
         return self.inner.embed_batch(texts)
 
 
+def _split(texts: list[str]) -> tuple[list[str], list[str]]:
+    """Chunk texts (a heading path, a blank line, the body) and evidence-unit texts (one line)."""
+    return [t for t in texts if "\n\n" in t], [t for t in texts if "\n\n" not in t]
+
+
 def test_first_run_then_unchanged_rerun_embeds_nothing(docs: Path, tmp_path: Path, embedder: Embedder) -> None:
     counting = CountingEmbedder(embedder)
     index = Index(str(tmp_path / "index"))
     first = run_ingest(docs, index, counting)
     assert first.files == 12 and first.added == first.chunks > 40
-    assert len(counting.texts) == first.chunks
+    chunks, units = _split(counting.texts)
+    assert len(chunks) == first.chunks
+    assert len(units) == len(set(units)) == len(index.snapshot().unit_rows), "each evidence unit embedded once"
     version = index.snapshot().version
 
     counting.texts.clear()
@@ -57,8 +64,9 @@ def test_editing_one_section_re_embeds_only_that_chunk(docs: Path, tmp_path: Pat
     counting.texts.clear()
     second = run_ingest(docs, index, counting)
     assert second.updated >= 1 and second.added == 0 and second.removed == 0
-    assert len(counting.texts) == second.updated <= 2
-    assert all("Göteborg" in t for t in counting.texts)
+    chunks, units = _split(counting.texts)
+    assert len(chunks) == second.updated <= 2 and units
+    assert all("Göteborg" in t for t in counting.texts), "only the edited chunk and its edited lines"
     assert second.corpus_version != first.corpus_version
 
 
@@ -118,3 +126,35 @@ def test_progress_is_reported(docs: Path, tmp_path: Path, embedder: Embedder) ->
     seen: list[tuple[int, int]] = []
     run_ingest(docs, Index(str(tmp_path / "index")), embedder, progress=lambda done, total: seen.append((done, total)))
     assert seen and seen[-1][0] == seen[-1][1]
+
+
+def test_an_index_written_before_evidence_units_is_upgraded(docs: Path, tmp_path: Path, embedder: Embedder) -> None:
+    """An index from an earlier folio (no unit columns) still answers, from the words alone, and
+    the next ingest writes a new version with every unit's vector, keeping the old version."""
+    import pyarrow as pa
+    from lancedb.index import FTS
+
+    from folio.answering import Answerer
+    from folio.index import import_lancedb, schema
+    from folio.llm import LLMChain
+    from folio.retrieval import Retriever
+
+    index = Index(str(tmp_path / "index"))
+    run_ingest(docs, index, embedder)
+    current = index.stored_rows([f.name for f in schema()])
+    assert current is not None
+    old_schema = pa.schema([f for f in schema() if not f.name.startswith("unit_")])
+    db = import_lancedb().connect(str(tmp_path / "old"))
+    table = db.create_table("chunks", current.select(old_schema.names).cast(old_schema), schema=old_schema)
+    table.create_index("text", config=FTS())
+    old = Index(str(tmp_path / "old"))
+    assert old.snapshot().unit_rows == {}
+    answerer = Answerer(Retriever(old, embedder), LLMChain([]))
+    answer = asyncio.run(answerer.answer("What grade did she get in Database Internals?"))
+    assert answer.grounded and "DSY518" in answer.text
+
+    summary = run_ingest(docs, old, embedder)
+    assert summary.added == 0 and summary.index_version is not None
+    upgraded = old.refresh()
+    assert len(upgraded.unit_rows) == len(index.snapshot().unit_rows) > 300
+    assert upgraded.version > 1

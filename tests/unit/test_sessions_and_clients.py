@@ -10,7 +10,7 @@ from folio.cache import answer_cache_key
 from folio.clientip import client_ip, parse_networks
 from folio.errors import InvalidSession, SessionExpired
 from folio.prompt import build_messages
-from folio.sessions import Conversations, SessionIds, Turn, standalone_query
+from folio.sessions import Conversations, SessionIds, Turn
 from folio.store.memory import memory_store
 
 IDS = SessionIds(b"a-secret-of-thirty-two-bytes-xxx", 3600)
@@ -48,19 +48,6 @@ def test_conversations_keep_the_last_turns() -> None:
         return await conversations.history("s")
 
     assert asyncio.run(scenario()) == [Turn("q1", "a1"), Turn("q2", "a2")]
-
-
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        ("and what grade did she get there?", "Where did she study? and what grade did she get there?"),
-        ("What about certifications?", "Where did she study? What about certifications?"),
-        ("Which languages does she speak fluently?", "Which languages does she speak fluently?"),
-    ],
-)
-def test_follow_ups_are_searched_with_the_previous_question(question: str, expected: str) -> None:
-    assert standalone_query(question, [Turn("Where did she study?", "At Vestmark [1].")]) == expected
-    assert standalone_query(question, []) == question
 
 
 def test_history_in_the_prompt_stays_within_its_budget() -> None:

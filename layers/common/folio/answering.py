@@ -1,4 +1,9 @@
-"""From a question to a cited answer: retrieve, prompt, ask the LLM chain, fall back to extraction."""
+"""From a question to a cited answer, or a refusal: one pipeline for chat, `folio ask`, `folio eval`
+and the Lambda handler alike.
+
+retrieve (with the relevance floor) -> find the evidence (the answerability check: no evidence,
+no LLM call) -> the LLM's reply when it is grounded, else the extractive answer.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,24 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from folio.citations import renumber
-from folio.extractive import extractive_answer
-from folio.prompt import NOT_COVERED, build_messages
+from folio.answers.conversation import follow_up
+from folio.answers.corpus import CorpusCache
+from folio.answers.extractive import Extractor
+from folio.answers.grounding import grounded_reply
+from folio.answers.question import analyse
+from folio.answers.text import stem, words
+from folio.answers.writing import Writer
+from folio.prompt import build_messages
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
 
+    from folio.answers.extractive import Draft
+    from folio.answers.question import Question
     from folio.llm import Completion, LLMChain
     from folio.retrieval import Passage, Retrieval, Retriever
     from folio.schemas import ChatRequest, ChatResponse
     from folio.sessions import Turn
-
-NOTHING_FOUND = (
-    f"{NOT_COVERED} I can answer questions about the background, education, work, skills and projects "
-    "described in them."
-)
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class Answer:
     provider: str
     corpus_version: str
     completion: Completion | None = None
+    clarifying: bool = False
 
 
 class Answerer:
@@ -46,25 +54,44 @@ class Answerer:
         self.retriever = retriever
         self.chain = chain
         self.owner = owner
+        self.writer = Writer(owner)
+        self._owner_words = frozenset(w.lower() for w in words(owner)) | frozenset(stem(w) for w in words(owner))
+        self._corpora = CorpusCache()
+
+    def analyse(self, question: str) -> Question:
+        return analyse(question, owner_words=self._owner_words)
 
     async def answer(
         self,
         question: str,
         *,
         doc_type: str | None = None,
-        search: str | None = None,
         history: Sequence[Turn] = (),
         use_llm: Callable[[], Awaitable[bool]] | None = None,
         history_tokens: int = 600,
     ) -> Answer:
-        """Answer `question`, retrieving with `search` (a standalone form of a follow-up) when given.
+        """`history`: the session's earlier turns (follow-ups lean on them). `use_llm` is asked just
+        before an LLM would be called (the owner's budget); when it says no, or every provider
+        fails, the answer is extractive."""
+        asked = self.analyse(question)
+        turn = follow_up(question, asked, history, self.analyse)
+        found = await self.retriever.retrieve(turn.search, doc_type=doc_type)
+        corpus = self._corpora.get(found.snapshot) if found.snapshot.size else None
+        if asked.vague and not history and corpus is not None:
+            text = self.writer.clarify(corpus, found.snapshot)
+            return Answer(text, [], False, "none", found.corpus_version, clarifying=True)
+        if not found.grounded or corpus is None:
+            return self._refusal(found, "none")
+        target = self.analyse(turn.question) if turn.question != question else asked
 
-        `use_llm` is asked just before an LLM would be called (the owner's budget); when it says no,
-        or every provider fails, the answer is extractive.
-        """
-        found = await self.retriever.retrieve(search or question, doc_type=doc_type)
-        if not found.grounded:
-            return Answer(NOTHING_FOUND, [], False, "none", found.corpus_version)
+        def extract() -> Draft:
+            extractor = Extractor(corpus, found.snapshot, found.query_vector, found.rows, found.pool)
+            return extractor.answer(target, topic=turn.topic, shown=turn.shown)
+
+        # The answerability check: no evidence in the documents, no LLM call.
+        draft = await asyncio.to_thread(extract)
+        if draft.kind == "refusal":
+            return self._refusal(found, "none")
         completion = None
         if self.chain.providers and (use_llm is None or await use_llm()):
             messages = build_messages(
@@ -72,22 +99,23 @@ class Answerer:
             )
             completion = await self.chain.complete(messages)
         if completion is not None:
-            text, provider = completion.text, completion.provider
-        else:
-            text = await asyncio.to_thread(lambda: self._extract(question, found))
-            provider = "extractive"
-        text, cited = renumber(text, len(found.passages))
-        sources = [CitedSource(n, found.passages[original - 1]) for n, original in enumerate(cited, 1)]
-        if not sources and NOT_COVERED.lower().rstrip(".") in text.lower():
-            return Answer(NOTHING_FOUND, [], False, provider, found.corpus_version, completion)
-        return Answer(text, sources, bool(sources), provider, found.corpus_version, completion)
+            reply = grounded_reply(completion.text, len(found.passages))
+            if reply is None:
+                return self._refusal(found, completion.provider, completion)
+            text, cited = reply
+            sources = [CitedSource(n, found.passages[original - 1]) for n, original in enumerate(cited, 1)]
+            return Answer(text, sources, True, completion.provider, found.corpus_version, completion)
+        return self._extractive(found, draft)
 
-    def _extract(self, question: str, found: Retrieval) -> str:
-        def similarity(lines: Sequence[str]) -> Sequence[float]:
-            scores: Sequence[float] = (self.retriever.embedder.embed_batch(lines) @ found.query_vector).tolist()
-            return scores
+    def _extractive(self, found: Retrieval, draft: Draft) -> Answer:
+        text, rows = self.writer.draft(draft)
+        sources = [CitedSource(n, self.retriever.passage_at(found, row)) for n, row in enumerate(rows, 1)]
+        return Answer(text, sources, True, "extractive", found.corpus_version)
 
-        return extractive_answer(question, found.passages, similarity=similarity)
+    def _refusal(self, found: Retrieval, provider: str, completion: Completion | None = None) -> Answer:
+        corpus = self._corpora.get(found.snapshot) if found.snapshot.size else None
+        text = self.writer.refusal(corpus, found.snapshot)
+        return Answer(text, [], False, provider, found.corpus_version, completion)
 
 
 def snippet(passage: Passage, limit: int = 240) -> str:

@@ -10,7 +10,7 @@ from folio.answering import chat_response
 from folio.cache import answer_cache_key
 from folio.prompt import PROMPT_VERSION
 from folio.schemas import ChatResponse
-from folio.sessions import Turn, standalone_query
+from folio.sessions import Turn
 
 if TYPE_CHECKING:
     from folio.answering import Answer, Answerer
@@ -82,7 +82,6 @@ class ChatService:
             answer = await self.answerer.answer(
                 request.message,
                 doc_type=request.doc_type,
-                search=standalone_query(request.message, history),
                 history=history,
                 use_llm=self.budget.reserve_call,
                 history_tokens=self.history_tokens,

@@ -64,12 +64,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--index")
     p.set_defaults(run=_serve)
 
-    p = sub.add_parser("eval", help="measure retrieval on a question set")
+    p = sub.add_parser("eval", help="measure retrieval and the answers on a question set")
     p.add_argument("file", nargs="?", type=Path, help="eval JSON (default: <docs dir>/eval.json)")
     p.add_argument("--index")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--min-pass-rate", type=float, help="exit 1 when the pass rate is below this")
-    p.add_argument("--min-refusal-rate", type=float, help="exit 1 when the refusal rate is below this")
+    p.add_argument("--min-pass-rate", type=float, help="exit 1 when the retrieval pass rate is below this")
+    p.add_argument("--min-refusal-rate", type=float, help="exit 1 when the relevance floor refuses fewer")
+    p.add_argument("--min-answer-rate", type=float, help="exit 1 when the answer pass rate is below this")
+    p.add_argument(
+        "--min-answer-refusal-rate", type=float, help="exit 1 when the whole answer path refuses fewer near misses"
+    )
     p.set_defaults(run=_eval)
 
     p = sub.add_parser("invoke", help="run a function's Lambda handler on an event file, like `sam local invoke`")
@@ -145,26 +149,50 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from folio.evaluation import EvalSet, evaluate
 
     path = args.file or Path(settings.docs_dir) / "eval.json"
-    report = asyncio.run(evaluate(_runtime(settings).retriever, EvalSet.from_file(path)))
+    rt = _runtime(settings)
+
+    async def run() -> dict[str, Any]:
+        try:
+            return await evaluate(rt.answerer, EvalSet.from_file(path))
+        finally:
+            await rt.aclose()
+
+    report = asyncio.run(run())
     if args.json:
         _out(json.dumps(report, indent=2))
     else:
-        r, u = report["retrieval"], report["unanswerable"]
-        _out(
-            f"retrieval: {r['passed']}/{r['total']} passed ({r['pass_rate']:.1%}), recall@5 {r['recall_at_5']:.3f}, "
-            f"MRR {r['mrr']:.3f}, mean context {r['mean_context_chars']:.0f} chars"
-        )
-        _out(f"unanswerable: {u['refused']}/{u['total']} refused ({u['refusal_rate']:.1%})")
-        if r["failures"]:
-            _out("failed: " + ", ".join(r["failures"]))
-    failed = []
-    if args.min_pass_rate is not None and report["retrieval"]["pass_rate"] < args.min_pass_rate:
-        failed.append(f"pass rate {report['retrieval']['pass_rate']} < {args.min_pass_rate}")
-    if args.min_refusal_rate is not None and report["unanswerable"]["refusal_rate"] < args.min_refusal_rate:
-        failed.append(f"refusal rate {report['unanswerable']['refusal_rate']} < {args.min_refusal_rate}")
+        _out("\n".join(_describe(report)))
+    answers = report["answers"]
+    checks = [
+        ("retrieval pass rate", report["retrieval"]["pass_rate"], args.min_pass_rate),
+        ("relevance-floor refusal rate", report["unanswerable"]["refusal_rate"], args.min_refusal_rate),
+        ("answer pass rate", answers["pass_rate"], args.min_answer_rate),
+        ("near-miss refusal rate", answers["near_miss_refusals"]["refusal_rate"], args.min_answer_refusal_rate),
+    ]
+    failed = [f"{name} {value} < {floor}" for name, value, floor in checks if floor is not None and value < floor]
     for line in failed:
         _err(f"folio eval: below baseline: {line}")
     return 1 if failed else 0
+
+
+def _describe(report: dict[str, Any]) -> list[str]:
+    r, u, a = report["retrieval"], report["unanswerable"], report["answers"]
+    lines = [
+        f"retrieval: {r['passed']}/{r['total']} passed ({r['pass_rate']:.1%}), recall@5 {r['recall_at_5']:.3f}, "
+        f"MRR {r['mrr']:.3f}, mean context {r['mean_context_chars']:.0f} chars",
+        f"unanswerable (relevance floor): {u['refused']}/{u['total']} refused ({u['refusal_rate']:.1%})",
+    ]
+    if r["failures"]:
+        lines.append("retrieval failed: " + ", ".join(r["failures"]))
+    lines.append(f"answers: {a['passed']}/{a['total']} passed ({a['pass_rate']:.1%})")
+    for provider, tally in sorted(a["by_provider"].items()):
+        failures = f"; failed: {', '.join(tally['failures'])}" if tally["failures"] else ""
+        lines.append(f"  {provider}: {tally['passed']}/{tally['total']} ({tally['pass_rate']:.1%}){failures}")
+    for label, key in (("unanswerable (whole answer path)", "refusals"), ("near misses", "near_miss_refusals")):
+        tally = a[key]
+        missed = f"; answered: {', '.join(tally['failures'])}" if tally["failures"] else ""
+        lines.append(f"{label}: {tally['refused']}/{tally['total']} refused ({tally['refusal_rate']:.1%}){missed}")
+    return lines
 
 
 class LambdaContext:

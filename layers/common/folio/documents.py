@@ -90,7 +90,7 @@ def _read_pdf(source: str, raw: bytes, sha: str) -> Document:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(raw), strict=False)
-    pages = [(page.extract_text() or "").strip() for page in reader.pages]
+    pages = [reflow((page.extract_text() or "").strip()) for page in reader.pages]
     text = "\n\n".join(page for page in pages if page)
     if not text:
         raise IngestError(f"{source}: no extractable text (scanned PDF?)")
@@ -111,6 +111,31 @@ def _read_yaml(source: str, raw: bytes, sha: str) -> Document:
     meta = {key: data.pop(key) for key in ("title", "doc_type", "url", "tags", *_DATE_KEYS) if key in data}
     sections = [Section((_humanize(str(key)),), _render(value)) for key, value in data.items()]
     return _document(source, sha, str(meta.get("title") or _title_from_name(source)), meta, sections)
+
+
+def reflow(text: str) -> str:
+    """Paragraphs from a PDF page's wrapped lines: a line joins the next unless it is short or
+    ends a sentence.
+
+    PDF text comes as one line per printed line. A wrapped line runs close to the page width;
+    a letterhead line, a date, a greeting or a paragraph's last line stops well short of it.
+    """
+    lines = [line.strip() for line in text.splitlines()]
+    width = max((len(line) for line in lines), default=0)
+    out: list[str] = []
+    current = ""
+    for line in lines:
+        if not line or current.endswith((".", "!", "?", ":")):
+            out.append(current)
+            current = ""
+        if not line:
+            continue
+        current = f"{current} {line}".strip()
+        if len(line) < 0.75 * width:
+            out.append(current)
+            current = ""
+    out.append(current)
+    return "\n\n".join(paragraph for paragraph in out if paragraph)
 
 
 _READERS = {

@@ -1,4 +1,5 @@
-"""Retrieval quality on a question set: pass rate, recall@k, MRR, and refusals of unanswerable questions."""
+"""Quality on a question set: retrieval (pass rate, recall@k, MRR), the answers themselves (facts
+they must hold, words they must not), and refusals of questions the documents cannot answer."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from folio.errors import BadRequest
+from folio.sessions import Turn
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from folio.answering import Answer, Answerer
     from folio.retrieval import Retriever
 
 
@@ -24,11 +27,26 @@ class RetrievalTest(BaseModel):
 class UnanswerableTest(BaseModel):
     id: str
     query: str = Field(min_length=1)
+    near_miss: bool = False  # the topic is in the documents, the asked fact is not
+
+
+class AnswerTest(BaseModel):
+    id: str
+    query: str = Field(min_length=1)
+    expected_facts: list[str] = Field(default_factory=list)  # each may hold alternatives: "a|b"
+    must_not_contain: list[str] = Field(default_factory=list)
+    history: list[str] = Field(default_factory=list)  # earlier questions of the same session
+
+    def judge(self, answer: str) -> bool:
+        text = answer.lower()
+        has = all(any(alt.strip().lower() in text for alt in fact.split("|")) for fact in self.expected_facts)
+        return has and not any(bad.lower() in text for bad in self.must_not_contain)
 
 
 class EvalSet(BaseModel):
     retrieval_tests: list[RetrievalTest] = Field(default_factory=list)
     unanswerable: list[UnanswerableTest] = Field(default_factory=list)
+    answer_tests: list[AnswerTest] = Field(default_factory=list)
 
     @classmethod
     def from_file(cls, path: Path) -> EvalSet:
@@ -38,7 +56,13 @@ class EvalSet(BaseModel):
             raise BadRequest(f"eval file {path} is not usable: {exc}") from exc
 
 
-async def evaluate(retriever: Retriever, tests: EvalSet, *, k: int = 5) -> dict[str, Any]:
+async def evaluate(answerer: Answerer, tests: EvalSet, *, k: int = 5) -> dict[str, Any]:
+    report = await _retrieval(answerer.retriever, tests, k)
+    report["answers"] = await _answers(answerer, tests)
+    return report
+
+
+async def _retrieval(retriever: Retriever, tests: EvalSet, k: int) -> dict[str, Any]:
     passed = 0
     recall = 0.0
     reciprocal = 0.0
@@ -76,6 +100,56 @@ async def evaluate(retriever: Retriever, tests: EvalSet, *, k: int = 5) -> dict[
             "refusal_rate": _ratio(refused, len(tests.unanswerable)),
         },
     }
+
+
+async def _answers(answerer: Answerer, tests: EvalSet) -> dict[str, Any]:
+    """Every answer through the whole answer path, as a visitor's session would get it."""
+    failures = []
+    by_provider: dict[str, dict[str, Any]] = {}
+    for test in tests.answer_tests:
+        answer = await _ask(answerer, test.query, test.history)
+        ok = test.judge(answer.text)
+        tally = by_provider.setdefault(answer.provider, {"total": 0, "passed": 0, "failures": []})
+        tally["total"] += 1
+        tally["passed"] += ok
+        if not ok:
+            failures.append(test.id)
+            tally["failures"].append(test.id)
+    refusals: dict[str, dict[str, Any]] = {}
+    for question in tests.unanswerable:
+        answer = await _ask(answerer, question.query, [])
+        refused = not answer.grounded and not answer.clarifying
+        for group in ("all", "near_miss") if question.near_miss else ("all",):
+            tally = refusals.setdefault(group, {"total": 0, "refused": 0, "failures": []})
+            tally["total"] += 1
+            tally["refused"] += refused
+            if not refused:
+                tally["failures"].append(question.id)
+    for tally in by_provider.values():
+        tally["pass_rate"] = _ratio(tally["passed"], tally["total"])
+    for tally in refusals.values():
+        tally["refusal_rate"] = _ratio(tally["refused"], tally["total"])
+    total = len(tests.answer_tests)
+    passed = total - len(failures)
+    return {
+        "total": total,
+        "passed": passed,
+        "pass_rate": _ratio(passed, total),
+        "failures": failures,
+        "by_provider": by_provider,
+        "refusals": refusals.get("all", {"total": 0, "refused": 0, "refusal_rate": 0.0, "failures": []}),
+        "near_miss_refusals": refusals.get(
+            "near_miss", {"total": 0, "refused": 0, "refusal_rate": 0.0, "failures": []}
+        ),
+    }
+
+
+async def _ask(answerer: Answerer, question: str, earlier: list[str]) -> Answer:
+    history: list[Turn] = []
+    for asked in earlier:
+        previous = await answerer.answer(asked, history=history)
+        history.append(Turn(asked, previous.text))
+    return await answerer.answer(question, history=history)
 
 
 def _ratio(part: float, whole: int) -> float:

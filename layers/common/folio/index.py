@@ -100,6 +100,9 @@ def schema() -> pa.Schema:
             pa.field("dates", pa.string()),
             pa.field("file_sha256", pa.string()),
             pa.field("vector", pa.list_(pa.float32(), VECTOR_DIMENSIONS)),
+            # The chunk's evidence units (folio.answers.units) as embedded, and their vectors.
+            pa.field("unit_texts", pa.list_(pa.string())),
+            pa.field("unit_vectors", pa.list_(pa.list_(pa.float32(), VECTOR_DIMENSIONS))),
         ]
     )
 
@@ -118,6 +121,17 @@ class Snapshot:
     corpus_version: str
     columns: dict[str, list[Any]]
     vectors: np.ndarray
+    unit_rows: dict[str, int]
+    unit_matrix: np.ndarray
+
+    def unit_vectors(self, texts: list[str]) -> np.ndarray:
+        """The stored vectors of evidence units by their embedded text; zeros for unknown ones."""
+        out = np.zeros((len(texts), self.unit_matrix.shape[1]), dtype=np.float32)
+        for n, text in enumerate(texts):
+            row = self.unit_rows.get(text)
+            if row is not None:
+                out[n] = self.unit_matrix[row]
+        return out
 
     @property
     def size(self) -> int:
@@ -236,7 +250,8 @@ class Index:
         table = self._find_table()
         if table is None:
             return None
-        result: pa.Table = table.to_arrow().select(columns)
+        data = table.to_arrow()
+        result: pa.Table = data.select([c for c in columns if c in data.column_names])
         return result
 
     # --- writing -------------------------------------------------------------------------
@@ -250,10 +265,14 @@ class Index:
         try:
             if table is None:
                 table = db.create_table(self.table_name, rows, schema=schema())
+            elif table.schema != schema():
+                # Written by an earlier folio: a new version of the table with today's columns.
+                table = db.create_table(self.table_name, rows, schema=schema(), mode="overwrite")
             elif rows.num_rows == 0:
                 table.delete("true")
             else:
-                table.merge_insert("id").when_not_matched_insert_all().when_not_matched_by_source_delete().execute(rows)
+                merge = table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all()
+                merge.when_not_matched_by_source_delete().execute(rows)
             if rows.num_rows:
                 table.create_index("text", config=FTS(), replace=True)
             # Compact, and drop versions no reader can still hold: a reader re-checks every
@@ -306,7 +325,22 @@ class Index:
             vectors = np.ascontiguousarray(flat.reshape(data.num_rows, VECTOR_DIMENSIONS), dtype=np.float32)
         else:
             vectors = np.zeros((0, VECTOR_DIMENSIONS), dtype=np.float32)
-        return Snapshot(version, corpus_version(columns["id"]), columns, vectors)
+        unit_rows, unit_matrix = _unit_vectors(data)
+        return Snapshot(version, corpus_version(columns["id"]), columns, vectors, unit_rows, unit_matrix)
+
+
+def _unit_vectors(data: pa.Table) -> tuple[dict[str, int], np.ndarray]:
+    """Every stored unit vector once, by its text (an index written before units has none)."""
+    if "unit_vectors" not in data.column_names or data.num_rows == 0:
+        return {}, np.zeros((0, VECTOR_DIMENSIONS), dtype=np.float32)
+    texts = [text for row in data["unit_texts"].to_pylist() for text in (row or [])]
+    lists = data["unit_vectors"].combine_chunks().flatten()
+    flat = lists.flatten().to_numpy(zero_copy_only=False)
+    matrix = np.ascontiguousarray(flat.reshape(len(texts), VECTOR_DIMENSIONS), dtype=np.float32)
+    rows: dict[str, int] = {}
+    for n, text in enumerate(texts):
+        rows.setdefault(text, n)
+    return rows, matrix
 
 
 def _sql_quote(value: str) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from folio import documents
+from folio.answers.units import parse_units
 from folio.chunking import Chunk, chunk_document
 from folio.errors import IngestError
 
@@ -91,7 +92,7 @@ def run_ingest(
         summary.files += 1
         chunks += chunk_document(doc, max_chars=chunk_chars, overlap=overlap_chars)
 
-    stored = index.stored_rows(["id", "source", "section", "part", "vector", *_CARRIED])
+    stored = index.stored_rows(["id", "source", "section", "part", "vector", *_CARRIED, *_UNITS])
     old = _StoredCorpus(stored)
     # A file that exists but failed to read keeps its previous chunks: nothing is lost to a typo.
     broken = {s.source for s in summary.skipped}
@@ -107,10 +108,13 @@ def run_ingest(
     summary.unchanged = len(new_ids) - len(fresh)
     summary.chunks = len(new_ids)
 
-    if summary.changed or stored is None:
+    units = {c.id: unit_texts(c.text) for c in chunks} | {cid: unit_texts(row["text"]) for cid, row in kept.items()}
+    if summary.changed or stored is None or any(units[cid] != old.unit_texts.get(cid) for cid in units):
         vectors = _embed([c.text for c in fresh], embedder, progress)
         summary.embedded = len(fresh)
-        rows = _table(chunks, fresh, vectors, old, kept)
+        missing = sorted({t for texts in units.values() for t in texts} - old.unit_vectors.keys())
+        unit_vectors = {**old.unit_vectors, **dict(zip(missing, _embed(missing, embedder, None), strict=True))}
+        rows = _table(chunks, fresh, vectors, old, kept, units, unit_vectors)
         summary.index_version = index.replace_corpus(rows)
     summary.corpus_version = index.refresh().corpus_version
     summary.seconds = round(time.perf_counter() - started, 3)
@@ -118,6 +122,12 @@ def run_ingest(
 
 
 _CARRIED = ("title", "text", "doc_type", "url", "tags", "dates", "file_sha256")
+_UNITS = ("unit_texts", "unit_vectors")
+
+
+def unit_texts(text: str) -> list[str]:
+    """The chunk's evidence units as they are embedded, each once."""
+    return list(dict.fromkeys(unit.embed_text for unit in parse_units(text)))
 
 
 def _key(chunk: Chunk) -> tuple[str, str, int]:
@@ -129,8 +139,21 @@ class _StoredCorpus:
         self.table = stored
         self.vectors: dict[str, np.ndarray] = {}
         self.key_of: dict[str, tuple[str, str, int]] = {}
+        self.unit_texts: dict[str, list[str]] = {}
+        self.unit_vectors: dict[str, np.ndarray] = {}
         if stored is None or stored.num_rows == 0:
             return
+        if "unit_vectors" in stored.column_names:
+            for chunk_id, texts, vectors in zip(
+                stored["id"].to_pylist(),
+                stored["unit_texts"].to_pylist(),
+                stored["unit_vectors"].to_pylist(),
+                strict=True,
+            ):
+                self.unit_texts[chunk_id] = texts or []
+                self.unit_vectors.update(
+                    zip(texts or [], (np.asarray(v, dtype=np.float32) for v in vectors or []), strict=True)
+                )
         ids = stored["id"].to_pylist()
         flat = stored["vector"].combine_chunks().values.to_numpy(zero_copy_only=False)
         matrix = flat.reshape(len(ids), -1)
@@ -162,6 +185,8 @@ def _table(
     vectors: np.ndarray,
     old: _StoredCorpus,
     kept: dict[str, dict[str, Any]],
+    units: dict[str, list[str]],
+    unit_vectors: dict[str, np.ndarray],
 ) -> pa.Table:
     import pyarrow as pa
 
@@ -182,8 +207,12 @@ def _table(
             "dates": c.dates,
             "file_sha256": c.file_sha256,
             "vector": (embedded[c.id] if c.id in embedded else old.vectors[c.id]).tolist(),
+            "unit_texts": units[c.id],
+            "unit_vectors": [unit_vectors[t].tolist() for t in units[c.id]],
         }
         for c in chunks
     ]
-    records += list(kept.values())
+    for cid, row in kept.items():
+        texts = units[cid]
+        records.append({**row, "unit_texts": texts, "unit_vectors": [unit_vectors[t].tolist() for t in texts]})
     return pa.Table.from_pylist(records, schema=schema())

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from folio.embeddings import Embedder
-    from folio.index import Hit, Index
+    from folio.index import Hit, Index, Snapshot
 
 _RRF_K = 60
 
@@ -36,6 +36,9 @@ class Retrieval:
     best_similarity: float
     corpus_version: str
     query_vector: np.ndarray
+    snapshot: Snapshot
+    rows: list[int]
+    pool: list[int]  # the fused ranking beyond the top k: where the extractive answer also looks
 
     @property
     def grounded(self) -> bool:
@@ -49,7 +52,7 @@ class Retriever:
         embedder: Embedder,
         *,
         top_k: int = 5,
-        min_similarity: float = 0.26,
+        min_similarity: float = 0.15,
         candidates: int = 20,
         cache_size: int = 1024,
     ) -> None:
@@ -72,14 +75,30 @@ class Retriever:
         best = by_vector[0].score if by_vector else -1.0
         if best < self.min_similarity:
             # Nothing in the documents is about this question: answer so without calling an LLM.
-            return Retrieval([], best, snap.corpus_version, vector)
+            return Retrieval([], best, snap.corpus_version, vector, snap, [], [])
         fused = _rrf(by_vector, by_text)
-        rows = sorted(fused, key=lambda row: fused[row], reverse=True)[:k]
+        ranked = sorted(fused, key=lambda row: fused[row], reverse=True)
+        rows = ranked[:k]
         similarity = snap.vectors[rows] @ vector
         passages = [
             _passage(snap.record(row), float(sim), fused[row]) for row, sim in zip(rows, similarity, strict=True)
         ]
-        return Retrieval(passages, best, snap.corpus_version, vector)
+        return Retrieval(
+            passages,
+            best,
+            snap.corpus_version,
+            vector,
+            snap,
+            [int(r) for r in rows],
+            [int(r) for r in ranked[: 2 * k + 2]],
+        )
+
+    def passage_at(self, found: Retrieval, row: int) -> Passage:
+        """A passage of the same index version by its row, retrieved or not (a listed document)."""
+        if row in found.rows:
+            return found.passages[found.rows.index(row)]
+        similarity = float(found.snapshot.vectors[row] @ found.query_vector)
+        return _passage(found.snapshot.record(row), similarity, 0.0)
 
     async def _embed(self, query: str) -> np.ndarray:
         key = " ".join(query.lower().split())

@@ -89,21 +89,3 @@ class Conversations:
 
     def _key(self, session_id: str) -> str:
         return f"{self.prefix}:history:{session_id}"
-
-
-_FOLLOW_UP_OPENERS = ("and ", "what about", "how about", "also", "then ", "but ", "so ", "ok ", "okay ")
-_REFERRING = frozenset(
-    ("there", "that", "it", "its", "this", "those", "these", "them", "they", "then", "same", "else", "other")
-)
-
-
-def standalone_query(question: str, history: list[Turn]) -> str:
-    """The retrieval query for a follow-up: on its own, "and what grade did she get there?" finds
-    nothing useful, so a question that refers back is searched together with the previous one."""
-    if not history:
-        return question
-    lowered = question.lower().strip()
-    words = {word.strip("?.,!;:'\"") for word in lowered.split()}
-    if lowered.startswith(_FOLLOW_UP_OPENERS) or words & _REFERRING or len(words) <= 4:
-        return f"{history[-1].question} {question}"
-    return question

@@ -70,7 +70,7 @@ class Settings(BaseSettings):
 
     # Retrieval
     top_k: int = Field(5, ge=1, le=20)
-    min_similarity: float = Field(0.26, ge=-1.0, le=1.0)
+    min_similarity: float = Field(0.15, ge=-1.0, le=1.0)
     query_cache_size: int = Field(1024, ge=0, le=1_000_000)
 
     # LLM chain: Groq, then Ollama, then the extractive answer

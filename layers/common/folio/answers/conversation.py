@@ -1,0 +1,88 @@
+"""Follow-ups: which earlier question a turn leans on, deterministically and without an LLM.
+
+"Tell me about the Larkspur feature store" -> "What was its p99 latency?" -> "Which languages was
+it written in?": the last two refer back, so both are searched and answered with the first one's
+topic. "more?" or "go on" repeats the topic question and skips the lines already shown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from folio.answers.question import Question
+    from folio.sessions import Turn
+
+_OPENERS = ("and ", "what about", "how about", "also", "then ", "but ", "so ", "ok ", "okay ")
+_REFERRING = frozenset(
+    [
+        "there",
+        "that",
+        "it",
+        "its",
+        "this",
+        "those",
+        "these",
+        "them",
+        "they",
+        "then",
+        "same",
+        "else",
+        "other",
+    ]
+)
+_CITATION = re.compile(r"\s*\[\d+\]")
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    search: str  # what retrieval searches for
+    question: str  # what the answer answers
+    topic: tuple[str, ...] = ()  # the names the conversation is about
+    shown: frozenset[str] = frozenset()  # lines already given, for "more"
+
+
+def follow_up(question: str, asked: Question, history: Sequence[Turn], analyse: Callable[[str], Question]) -> FollowUp:
+    if not history:
+        return FollowUp(question, question)
+    anchor = _anchor(history, analyse)
+    if asked.vague:
+        shown = frozenset(line for turn in history[anchor:] for line in answer_lines(turn.answer))
+        return FollowUp(
+            history[anchor].question, history[anchor].question, analyse(history[anchor].question).entities, shown
+        )
+    if not _refers(question, asked):
+        return FollowUp(question, question)
+    earlier = history[anchor].question
+    return FollowUp(f"{earlier} {question}", question, analyse(earlier).entities)
+
+
+def answer_lines(answer: str) -> list[str]:
+    """The quoted lines of an earlier answer, without citation marks or the lead-in."""
+    lines = []
+    for raw in answer.splitlines():
+        line = _CITATION.sub("", raw).strip().removeprefix("- ")
+        if ": " in line and line.split(": ", 1)[0].endswith("documents"):
+            line = line.split(": ", 1)[1]
+        if line and not line.endswith(":"):
+            lines.append(line)
+    return lines
+
+
+def _anchor(history: Sequence[Turn], analyse: Callable[[str], Question]) -> int:
+    """The latest turn that stands on its own: the conversation's topic."""
+    for n in range(len(history) - 1, -1, -1):
+        asked = analyse(history[n].question)
+        if not asked.vague and not _refers(history[n].question, asked):
+            return n
+    return 0
+
+
+def _refers(question: str, asked: Question) -> bool:
+    lowered = question.lower().strip()
+    tokens = {w.strip("?.,!;:'\"") for w in lowered.split()}
+    return lowered.startswith(_OPENERS) or bool(tokens & _REFERRING) or not asked.terms

@@ -1,0 +1,93 @@
+"""What the answer path knows of the whole corpus: word rarity, the outline of headings, the
+documents by type. Built once per index version, shared by every question."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from folio.answers.text import acronyms, stems
+from folio.answers.units import Unit, parse_units
+
+if TYPE_CHECKING:
+    from folio.index import Snapshot
+
+
+@dataclass(frozen=True)
+class Located:
+    unit: Unit
+    row: int  # the snapshot row of its chunk
+
+
+class Corpus:
+    def __init__(self, snapshot: Snapshot) -> None:
+        columns = snapshot.columns
+        self.size = snapshot.size
+        self.df: Counter[str] = Counter()
+        by_source: dict[str, set[str]] = {}
+        self.outline: list[Located] = []
+        self.by_row: dict[int, list[Located]] = {}
+        self.first_row: dict[str, int] = {}
+        for row, text in enumerate(columns["text"]):
+            found = stems(text) | acronyms(text)
+            self.df.update(found)
+            source = columns["source"][row]
+            by_source.setdefault(source, set()).update(found)
+            self.first_row.setdefault(source, row)
+            self.by_row[row] = [Located(unit, row) for unit in parse_units(text)]
+            self.outline += self.by_row[row]
+        # Words in a good share of the documents are what the corpus is about (its owner's name,
+        # the documents' shared vocabulary): they tell no passage from another.
+        sources = max(len(by_source), 1)
+        per_source = Counter(word for words in by_source.values() for word in words)
+        self.common = frozenset(w for w, n in per_source.items() if sources >= 4 and n / sources >= 0.75)
+        self.children: dict[tuple[str, ...], set[str]] = {}
+        self.paths: dict[tuple[str, ...], None] = {}  # every heading path, in document order
+        for located in self.outline:
+            unit = located.unit
+            path = (*unit.path, unit.text) if unit.kind == "heading" else unit.path
+            for depth in range(1, len(path) + 1):
+                self.paths.setdefault(path[:depth])
+                if depth < len(path):
+                    self.children.setdefault(path[:depth], set()).add(path[depth])
+        self.unit_matrix = snapshot.unit_vectors([located.unit.embed_text for located in self.outline])
+        self.doc_types: dict[str, list[int]] = {}
+        for row in sorted(self.first_row.values()):
+            self.doc_types.setdefault(columns["doc_type"][row], []).append(row)
+
+    def closest_rows(self, vector: np.ndarray, units: int) -> list[int]:
+        """The chunks holding the units closest in meaning to a query, anywhere in the corpus."""
+        if not self.outline:
+            return []
+        scores = self.unit_matrix @ vector.astype(np.float32)
+        top = np.argsort(-scores)[:units]
+        return list(dict.fromkeys(self.outline[n].row for n in top.tolist()))
+
+    def weight(self, term: str) -> float:
+        n = self.df.get(term, 0)
+        return math.log(1 + self.size / n) if n else 0.0
+
+    def known(self, term: str) -> bool:
+        return term in self.df
+
+
+class CorpusCache:
+    """The Corpus of the current index version, rebuilt when the version changes."""
+
+    def __init__(self) -> None:
+        self._current: tuple[str, Corpus] | None = None
+        self._lock = threading.Lock()
+
+    def get(self, snapshot: Snapshot) -> Corpus:
+        current = self._current
+        if current is not None and current[0] == snapshot.corpus_version:
+            return current[1]
+        with self._lock:
+            if self._current is None or self._current[0] != snapshot.corpus_version:
+                self._current = (snapshot.corpus_version, Corpus(snapshot))
+            return self._current[1]

@@ -1,0 +1,237 @@
+"""Evidence for a question: the units of the retrieved passages that carry what is asked.
+
+A unit is evidence when (1) every name the question is about appears in its context (the unit,
+its paragraph, its headings, its document's title), (2) it carries the kind of value asked for (a
+date for "when", a number next to the counted noun for "how many") and (3) it holds the asked
+words, or something close in meaning. Units are ranked by meaning (their stored vectors against
+the query's) and by how much of the question they hold.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from folio.answers.question import Kind
+from folio.answers.text import NUMBER, acronyms, siblings, stem, stems, words
+
+if TYPE_CHECKING:
+    from folio.answers.corpus import Corpus
+    from folio.answers.question import Question
+    from folio.answers.units import Unit
+    from folio.index import Snapshot
+
+_DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|"
+    r"jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:spring|summer|autumn|fall|winter)\s+\d{4}\b|\b(?:19|20)\d{2}\b|"
+    r"\bpresent\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_PERSON = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)+")
+_NEGATIVE = re.compile(r"\b(?:not|no|never|none|without|n't)\b|:\s*0\b", re.IGNORECASE)
+_ANAPHORA = ("That ", "This ", "These ", "Those ", "It ", "They ", "Both ", "The two ")
+# Words that name the kind of answer rather than what it is about.
+_TYPE_WORDS = {
+    Kind.DATE: frozenset(("dat", "year", "month", "day", "long", "tim", "start")),
+    Kind.NUMBER: frozenset(("number", "mani", "much", "total", "count")),
+    Kind.PERSON: frozenset(("peopl", "someon", "nam")),
+    Kind.PLACE: frozenset(("plac", "base", "locat")),
+}
+# Semantic closeness at which a unit is evidence though it shares none of the asked words.
+CLOSE = 0.55
+# The share of the asked words (weighted by rarity) a unit and its headings must hold.
+_HELD = 0.3
+_RELATED = 0.3
+# Qualities a visitor asks "how ..." about that any line on the named thing answers.
+_GENERIC_DEGREES = frozenset(("good", "skil", "experienc", "strong", "profici", "fluent", "familiar", "comfort"))
+_SHARES = frozenset(("shar", "percentag", "percent", "rate"))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    unit: Unit
+    row: int
+    meaning: float
+    context: frozenset[str]  # the unit, its paragraph and headings: where names are looked for
+    held: frozenset[str]  # the unit and its headings: where the asked words are looked for
+    own: frozenset[str]  # the unit alone
+
+
+@dataclass(frozen=True)
+class Scored:
+    candidate: Candidate
+    score: float
+    passes: bool
+
+
+def candidates(units: list[tuple[Unit, int]], snapshot: Snapshot, vector: np.ndarray) -> list[Candidate]:
+    """Every unit once (the first time it is seen), with its context and meaning."""
+    seen: set[str] = set()
+    kept = []
+    for unit, row in units:
+        if unit.text not in seen:
+            seen.add(unit.text)
+            kept.append((unit, row))
+    if not kept:
+        return []
+    meaning = snapshot.unit_vectors([u.embed_text for u, _ in kept]) @ vector.astype(np.float32)
+    blocks: dict[tuple[int, int], list[str]] = {}
+    for unit, row in units:
+        blocks.setdefault((row, unit.block), []).append(unit.text)
+    out = []
+    for (unit, row), sim in zip(kept, meaning.tolist(), strict=True):
+        block = " ".join(dict.fromkeys(blocks[(row, unit.block)])) if unit.kind == "sentence" else unit.text
+        around = " ".join((block, *unit.path))
+        own = stems(unit.text)
+        held = own | stems(" ".join(unit.path)) | acronyms(unit.text)
+        context = frozenset(held | stems(around) | acronyms(around))
+        out.append(Candidate(unit, row, float(sim), context, frozenset(held), frozenset(own)))
+    return out
+
+
+class Judge:
+    """Scores candidates for one question against one corpus."""
+
+    def __init__(self, question: Question, corpus: Corpus, *, entities: tuple[str, ...] | None = None) -> None:
+        self.question = question
+        self.corpus = corpus
+        asked = question.entities if entities is None else entities
+        self.entities = tuple(e for e in asked if e != question.quantity)
+        type_words = _TYPE_WORDS.get(question.kind, frozenset())
+        self.attribute = tuple(
+            t for t in question.terms if t not in question.entities and t not in type_words and corpus.known(t)
+        )
+        self.weights = {t: corpus.weight(t) for t in self.attribute}
+        # Asked words the documents never use still count against every line ("a poem about
+        # cats" is not answered by a line about writing), except how much of a named thing; an
+        # unknown number counts half (a phone number typed into a question is not what it asks).
+        unknown = [
+            0.5 if t.replace("-", "").isdigit() else 1.0
+            for t in question.terms
+            if t not in question.entities and t not in type_words and not corpus.known(t)
+        ]
+        degree = question.text.lower().startswith("how ") and bool(self.entities)
+        average = sum(self.weights.values()) / len(self.weights) if self.weights else 1.0
+        self.total = sum(self.weights.values()) + (0.0 if degree else average * sum(unknown))
+
+    def absent(self) -> list[str]:
+        """What the question names or asks that the corpus never mentions.
+
+        Asked words count when none of them is known: "date of birth", "the CEO of ...". A date or
+        a number names its attribute by its kind, so "When did she leave Corvid?" stands on the
+        name alone (the documents give date ranges, not the word "left").
+        """
+        q = self.question
+        type_words = _TYPE_WORDS.get(q.kind, frozenset())
+        names = [e for e in self.entities if not self.corpus.known(e)]
+        asked = [t for t in q.terms if t not in q.entities and t not in type_words]
+        unknown = [t for t in asked if not self.corpus.known(t)]
+        typed_by_name = q.kind in (Kind.DATE, Kind.NUMBER) and len(names) < len(self.entities)
+        # "How good is her TypeScript?": the name is the topic, the adjective asks how much of it.
+        degree = q.text.lower().startswith("how ") and len(names) < len(self.entities)
+        everything_unknown = asked and len(unknown) == len(asked)
+        return names + (unknown if everything_unknown and not typed_by_name and not degree else [])
+
+    def score(self, c: Candidate) -> Scored:
+        q = self.question
+        own = sum(w for t, w in self.weights.items() if t in c.own) / self.total if self.total else 0.0
+        held = sum(w for t, w in self.weights.items() if t in c.held) / self.total if self.total else 1.0
+        named = all(e in c.context for e in self.entities)
+        score = c.meaning + 0.5 * own + 0.25 * held
+        if _under_negation(c.unit):
+            score += 0.15 if q.negated else -0.25
+        informative = c.unit.kind != "heading" or informative_heading(c.unit.text)
+        typed = self._typed(c)
+        # "Does she have any experience with Azure?": a line naming Azure itself settles it.
+        # So does a date or a number on a line naming what was asked about ("PyData Delta 2023 ...
+        # (8 June 2023)"): the kind of value is checked on its own.
+        names_itself = (
+            q.kind in (Kind.YESNO, Kind.DATE, Kind.NUMBER)
+            and bool(self.entities)
+            and all(e in c.own for e in self.entities)
+        )
+        close = c.meaning >= CLOSE and (held > 0 or not self.total)
+        # A line holding only part of the asked words must also be about the question in meaning
+        # ("Write me a poem about cats" is not answered by "Writing design docs").
+        partly = held >= _HELD and (held >= 0.5 or c.meaning >= _RELATED)
+        passes = named and typed and informative and (partly or close or names_itself)
+        passes = passes and not self._contradicts(c) and self._has_degree(c)
+        if c.unit.kind == "heading" and q.kind in (Kind.FACT, Kind.SUMMARY, Kind.YESNO, Kind.LIST):
+            score -= 0.15  # a heading names a topic; the lines under it say something about it
+        if typed and q.kind in (Kind.DATE, Kind.NUMBER) and len(c.unit.text.split()) <= 5:
+            score += 0.2  # the value itself ("14 October 2024", "Years: 7"), not a story around it
+        return Scored(c, score, passes)
+
+    def _contradicts(self, c: Candidate) -> bool:
+        """Asked about one of a kind, the line is about another ("bachelor's GPA" on the MSc's)."""
+        return any(t not in c.held and siblings(t) & c.held for t in self.attribute)
+
+    def _has_degree(self, c: Candidate) -> bool:
+        """ "How accurate is it?" needs a line about accuracy (or one very close in meaning)."""
+        degree = self.question.degree
+        return not degree or degree in _GENERIC_DEGREES or degree in c.held or c.meaning >= CLOSE
+
+    def rank(self, found: list[Candidate]) -> list[Scored]:
+        return sorted((self.score(c) for c in found), key=lambda s: -s.score)
+
+    def _typed(self, c: Candidate) -> bool:
+        kind, text = self.question.kind, c.unit.text
+        if kind is Kind.DATE:
+            return bool(_DATE.search(text))
+        if kind is Kind.NUMBER:
+            return _number_about(text, c.unit.key, self.question.quantity)
+        if kind is Kind.PERSON:
+            known = set(self.question.entities) | self.corpus.common
+            return any(_is_new_name(name, known) for name in _PERSON.findall(text))
+        if kind is Kind.PLACE:
+            return any(w[:1].isupper() for w in words(text)[1:]) or c.unit.kind in ("pair", "heading")
+        return True
+
+
+def informative_heading(text: str) -> bool:
+    """A heading that states something ("... — Tidewell Health (January 2022 – present)"), not a label."""
+    return bool(re.search(r"\d| [—–-] |: |\(", text))
+
+
+def negative(text: str) -> bool:
+    return bool(_NEGATIVE.search(text))
+
+
+def completes(previous: Unit, unit: Unit) -> bool:
+    """A sentence that leans on the one before it ("That migration cut costs by 31%", "Maya's first
+    conference talk.")."""
+    leans = unit.text.startswith(_ANAPHORA) or (unit.kind == "sentence" and len(unit.text.split()) < 6)
+    return leans and previous.block == unit.block and previous.kind == unit.kind
+
+
+def _under_negation(unit: Unit) -> bool:
+    labels = " ".join((*unit.path[1:], unit.key)).lower()
+    return bool(re.search(r"\bnot\b", labels))
+
+
+def _number_about(text: str, key: str, noun: str) -> bool:
+    """A number, next to the noun it counts when the question names one ("7 engineers"); a
+    "<noun> number" (an identifier) must be named as such."""
+    if not NUMBER.search(text):
+        return False
+    if not noun:
+        return True
+    if noun.endswith(" number"):
+        return noun in text.lower()
+    if noun in stems(key) or (noun in _SHARES and "%" in text):
+        return True
+    tokens = words(text)
+    for n, token in enumerate(tokens):
+        if stem(token) == noun or noun in (stem(p) for p in token.split("-")):
+            near = tokens[max(n - 4, 0) : n + 5]
+            if any(NUMBER.search(t) and not _YEAR.fullmatch(t) for t in near if t is not token):
+                return True
+    return False
+
+
+def _is_new_name(name: str, known: set[str]) -> bool:
+    return not all(stem(w) in known for w in words(name))

@@ -1,0 +1,314 @@
+"""The answer without an LLM: the lines of the documents that hold what is asked, or nothing.
+
+Lists are read from the documents' structure (the items under the heading that names them, or
+the documents of that type); summaries from a document's opening or a section's sub-headings;
+everything else from the best evidence units (folio.answers.evidence).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from folio.answers.evidence import Judge, candidates, completes, informative_heading, negative
+from folio.answers.question import Kind
+from folio.answers.text import BROADER, stem, stems
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
+
+    from folio.answers.corpus import Corpus, Located
+    from folio.answers.evidence import Candidate, Scored
+    from folio.answers.question import Question
+    from folio.answers.units import Unit
+    from folio.index import Snapshot
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    row: int
+
+
+@dataclass(frozen=True)
+class Draft:
+    kind: str  # answer | refusal | clarify
+    lines: tuple[Line, ...] = ()
+    lead: str = ""  # "Yes" / "No" for a settled yes-no question
+    listing: bool = False
+    unmentioned: bool = False  # a yes-no question on something the documents never mention
+
+
+REFUSAL = Draft("refusal")
+_MAX_ITEMS = 8
+_POOL_UNITS = 12
+
+
+class Extractor:
+    def __init__(
+        self,
+        corpus: Corpus,
+        snapshot: Snapshot,
+        vector: np.ndarray,
+        rows: list[int],
+        pool: Sequence[int] = (),
+    ) -> None:
+        self.corpus = corpus
+        self.snapshot = snapshot
+        self.vector = vector
+        self.rows = rows
+        # The retrieved passages first, then the chunks holding the units closest in meaning: a
+        # one-line fact can sit in a chunk that ranks sixth as a whole.
+        looked = list(dict.fromkeys((*rows, *pool, *corpus.closest_rows(vector, _POOL_UNITS))))
+        located = [(located.unit, located.row) for row in looked for located in self._units_of(row)]
+        self.found = candidates(located, snapshot, vector)
+
+    def answer(self, q: Question, *, topic: tuple[str, ...] = (), shown: frozenset[str] = frozenset()) -> Draft:
+        """`topic`: names the conversation is about (a follow-up's "it"); `shown`: lines already given."""
+        judge = Judge(q, self.corpus, entities=tuple(dict.fromkeys((*q.entities, *topic))))
+        absent = judge.absent()
+        if absent and q.kind is not Kind.YESNO:
+            return REFUSAL
+        if q.kind is Kind.LIST or (q.kind is Kind.SUMMARY and not q.entities):
+            listed = self._listing(q, judge, shown)
+            if listed is not None:
+                return listed
+        if judge.entities and (q.kind is Kind.SUMMARY or (q.kind is Kind.FACT and set(q.terms) <= set(q.entities))):
+            opening = self._opening(judge, shown)
+            if opening is not None:
+                return opening
+        if q.sides:
+            return self._comparison(q, shown)
+        ranked = [s for s in judge.rank(self.found) if not _shown(s.candidate.unit.text, shown)]
+        passing = [s for s in ranked if s.passes]
+        if q.kind is Kind.YESNO:
+            return self._yes_no(passing, ranked, absent)
+        if not passing:
+            return REFUSAL
+        if q.kind is Kind.DATE:
+            passing = _in_time_order(q, passing)
+        typed = q.kind in (Kind.DATE, Kind.NUMBER, Kind.PERSON, Kind.PLACE)
+        return Draft("answer", self._best_lines(passing, limit=2 if typed else 3, margin=0.06 if typed else 0.1))
+
+    # --- the kinds of answer ----------------------------------------------------------------
+
+    def _yes_no(self, passing: list[Scored], ranked: list[Scored], absent: list[str]) -> Draft:
+        if absent:
+            # Never mentioned: a line about its kind may still settle it ("a PhD?" - "two degrees:
+            # a BSc and an MSc").
+            kinds = {BROADER[t] for t in absent if t in BROADER}
+            related = kinds | {t for t, k in BROADER.items() if k in kinds}
+            close = sorted(
+                (s for s in ranked if related & s.candidate.held),
+                key=lambda s: (-len(related & s.candidate.held), -s.score),
+            )
+            if not close:
+                return REFUSAL
+            return Draft("answer", self._best_lines(close, limit=1, margin=0.0), unmentioned=True)
+        if not passing:
+            return REFUSAL
+        lines = self._best_lines(passing, limit=2, margin=0.08)
+        best = passing[0].candidate.unit.text
+        return Draft("answer", lines, lead="No" if negative(best) else "Yes")
+
+    def _comparison(self, q: Question, shown: frozenset[str]) -> Draft:
+        lines: list[Line] = []
+        for side in q.sides:
+            names = tuple(t for t in side if t in q.entities) or side
+            judge = Judge(q, self.corpus, entities=names)
+            best = [s for s in judge.rank(self.found) if s.passes and not _shown(s.candidate.unit.text, shown)]
+            if not best:
+                return REFUSAL
+            line = self._line(best[0].candidate)
+            if line not in lines:
+                lines.append(line)
+        return Draft("answer", tuple(lines))
+
+    def _listing(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
+        noun = q.list_noun
+        qualifiers = {t for t in judge.attribute if t != noun}
+        rows = self.corpus.doc_types.get(_doc_type_for(noun, self.corpus), [])
+        if noun and len(rows) >= 2 and not judge.entities:
+            titles = [Line(self.snapshot.columns["title"][row], row) for row in rows]
+            return Draft("answer", tuple(titles[:_MAX_ITEMS]), listing=True)
+        best = self._container(noun, qualifiers, judge)
+        if best is None and judge.entities:
+            return self._instances_in_topic(noun, judge, shown)
+        if best is None:
+            return None
+        items = self._items(best, qualifiers, shown)
+        return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True) if len(items) >= 2 else None
+
+    def _container(self, noun: str, qualifiers: set[str], judge: Judge) -> tuple[str, ...] | None:
+        """The heading path whose last heading names what is listed (or summarised), best first."""
+        wanted = {noun} if noun else set(judge.attribute)
+        found = self._containers(wanted, qualifiers, judge)
+        if not found and noun:
+            # "Which orchestration tools ...": no heading says "tools"; one says "Orchestration".
+            found = self._containers(qualifiers, qualifiers, judge)
+        return max(found, key=lambda p: found[p]) if found else None
+
+    def _containers(
+        self, wanted: set[str], qualifiers: set[str], judge: Judge
+    ) -> dict[tuple[str, ...], tuple[float, int]]:
+        scores: dict[tuple[str, ...], tuple[float, int]] = {}
+        for order, located in enumerate(self.corpus.outline):
+            path = located.unit.path if located.unit.kind != "heading" else (*located.unit.path, located.unit.text)
+            for depth in range(1, len(path) + 1):
+                prefix = path[:depth]
+                if prefix in scores:
+                    continue
+                named = stems(prefix[-1])
+                if not wanted & named:
+                    continue
+                context = stems(" ".join(prefix))
+                if not all(e in context for e in judge.entities):
+                    continue
+                share = len(wanted & named) / max(len(named), 1)
+                branches = 0.5 if len(self.corpus.children.get(prefix, ())) >= 2 else 0.0
+                retrieved = 0.5 if located.row in self.rows else 0.0
+                scores[prefix] = (len(qualifiers & context) + share + branches + retrieved, -order)
+        return scores
+
+    def _items(self, container: tuple[str, ...], qualifiers: set[str], shown: frozenset[str]) -> list[Line]:
+        depth = len(container)
+        under = [loc for loc in self.corpus.outline if _full_path(loc.unit)[:depth] == container]
+        children: dict[str, Located] = {}
+        for loc in under:
+            path = _full_path(loc.unit)
+            if len(path) > depth:
+                children.setdefault(path[depth], loc)
+        qualifiers = qualifiers - stems(container[-1])
+        matching = [name for name in children if qualifiers & stems(name)]
+        if len(matching) == 1 and len(children) > 1:
+            return self._items((*container, matching[0]), qualifiers - stems(matching[0]), shown)
+        if len(children) >= 2:
+            return [Line(name, loc.row) for name, loc in children.items() if not _shown(name, shown)]
+        leaves = [loc for loc in under if loc.unit.kind in ("item", "pair", "row") and not _shown(loc.unit.text, shown)]
+        # Qualifiers that tell items apart ("spring 2015" among terms) pick the items asked for.
+        held = [stems(loc.unit.text) for loc in leaves]
+        telling = {t for t in qualifiers if 0 < sum(t in h for h in held) < len(held)}
+        if telling:
+            picked = [loc for loc, h in zip(leaves, held, strict=True) if telling <= h]
+            leaves = picked if len(picked) >= 2 else leaves
+        return [Line(loc.unit.text, loc.row) for loc in leaves]
+
+    def _instances_in_topic(self, noun: str, judge: Judge, shown: frozenset[str]) -> Draft | None:
+        """ "Which languages was Larkspur written in?": the documents' own list of languages, met in
+        the lines about Larkspur."""
+        names = {
+            _instance(line.text)
+            for container in self.corpus.paths
+            if noun in stems(container[-1])
+            for line in self._items(container, set(), frozenset())
+        }
+        names.discard("")
+        lines: list[Line] = []
+        for scored in judge.rank(self.found):
+            c = scored.candidate
+            if not all(e in c.context for e in judge.entities) or _shown(c.unit.text, shown):
+                continue
+            if any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", c.unit.text) for name in names):
+                line = self._line(c)
+                if line not in lines:
+                    lines.append(line)
+        return Draft("answer", tuple(lines[:3])) if lines else None
+
+    def _opening(self, judge: Judge, shown: frozenset[str]) -> Draft | None:
+        """What a named document is: its opening lines, then its sections' first lines."""
+        columns = self.snapshot.columns
+        for source, row in self.corpus.first_row.items():
+            title = stems(columns["title"][row])
+            if not all(e in title for e in judge.entities):
+                continue
+            rows = [r for r, s in enumerate(columns["source"]) if s == source]
+            units = [loc for r in rows for loc in self._units_of(r) if loc.unit.kind != "heading"]
+            lines = [Line(loc.unit.text, loc.row) for loc in units if not _shown(loc.unit.text, shown)]
+            return Draft("answer", tuple(dict.fromkeys(lines))[:3]) if lines else None
+        return None
+
+    # --- lines ------------------------------------------------------------------------------
+
+    def _best_lines(self, passing: list[Scored], *, limit: int, margin: float) -> tuple[Line, ...]:
+        top = passing[0].score
+        lines: list[Line] = []
+        for scored in passing:
+            if len(lines) == limit or scored.score < top - margin:
+                break
+            line = self._line(scored.candidate)
+            if all(line.text not in kept.text and kept.text not in line.text for kept in lines):
+                lines.append(line)
+        return tuple(lines)
+
+    def _line(self, c: Candidate) -> Line:
+        unit = c.unit
+        text = unit.text
+        previous = self._previous(c)
+        if previous is not None and completes(previous, unit):
+            text = f"{previous.text} {text}"
+        heading = unit.heading
+        if (
+            unit.kind in ("item", "pair", "row")
+            and len(unit.path) > 1
+            and (len(heading.split()) > 1 or informative_heading(heading))
+            and not stems(heading) <= stems(text)
+        ):
+            text = f"{heading}: {text}"
+        return Line(text, c.row)
+
+    def _previous(self, c: Candidate) -> Unit | None:
+        units = [loc.unit for loc in self._units_of(c.row)]
+        for n, unit in enumerate(units):
+            if unit == c.unit:
+                return units[n - 1] if n else None
+        return None
+
+    def _units_of(self, row: int) -> list[Located]:
+        return self.corpus.by_row.get(row, [])
+
+
+_EARLIEST = frozenset(("start", "first", "earliest", "earlier", "befor"))
+_LATEST = frozenset(("leav", "end", "finish", "last", "latest", "after", "most"))
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def _in_time_order(q: Question, passing: list[Scored]) -> list[Scored]:
+    """ "When did she start at Corvid?": of the close candidates (two roles there), the earliest
+    date answers; "when did she leave" the latest."""
+    terms = set(q.terms)
+    direction = -1 if terms & _EARLIEST else 1 if terms & _LATEST else 0
+    if not direction or not passing:
+        return passing
+    top = passing[0].score
+    close = [s for s in passing if s.score >= top - 0.15 and _YEAR.search(s.candidate.unit.text)]
+    if len(close) < 2:
+        return passing
+
+    def when(scored: Scored) -> int:
+        years = [int(y) for y in _YEAR.findall(scored.candidate.unit.text)]
+        return min(years) if direction < 0 else max(years)
+
+    ordered = sorted(close, key=when, reverse=direction > 0)
+    return ordered + [s for s in passing if s not in ordered]
+
+
+def _instance(item: str) -> str:
+    """The name an item stands for: "Name: Python; Years: 9" -> "Python", "English — native" -> "English"."""
+    first = item.split(";")[0]
+    first = first.split(": ", 1)[1] if ": " in first else first
+    return first.split(" — ")[0].split(" (")[0].strip()
+
+
+def _shown(text: str, shown: frozenset[str]) -> bool:
+    return any(text in line for line in shown)
+
+
+def _full_path(unit: Unit) -> tuple[str, ...]:
+    return (*unit.path, unit.text) if unit.kind == "heading" else unit.path
+
+
+def _doc_type_for(noun: str, corpus: Corpus) -> str:
+    return next((t for t in corpus.doc_types if noun and stem(t) == noun), "")

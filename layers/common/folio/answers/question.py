@@ -1,0 +1,306 @@
+"""What a question asks for: the kind of answer, the asked terms, the names it is about."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from folio.answers.text import STOP, stem, words
+
+
+class Kind(StrEnum):
+    DATE = "date"
+    NUMBER = "number"
+    PLACE = "place"
+    PERSON = "person"
+    YESNO = "yesno"
+    LIST = "list"
+    SUMMARY = "summary"
+    FACT = "fact"
+
+
+_AUXILIARIES = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "does",
+        "do",
+        "did",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "am",
+    ]
+)
+_DATE_PHRASES = re.compile(
+    r"^(when|since when)\b|\b(what|which) (year|date|month|day|term|semester)\b|\bhow long\b|\bdate of\b|"
+    r"\b(first|earlier|earliest|latest|most recent|before|after)\b.*\bor\b"
+)
+# Nouns whose value is a quantity: "what salary", "what is her GPA" want a number.
+_QUANTITIES = frozenset(
+    [
+        "salary",
+        "gpa",
+        "score",
+        "cost",
+        "price",
+        "rate",
+        "number",
+        "percentage",
+        "percent",
+        "latency",
+        "throughput",
+        "size",
+        "age",
+        "budget",
+        "height",
+        "weight",
+        "accuracy",
+        "count",
+        "total",
+        "share",
+        "amount",
+        "revenue",
+        "views",
+        "downloads",
+        "stars",
+        "version",
+        "money",
+        "euros",
+        "dollars",
+        "pounds",
+        "usd",
+        "eur",
+        "gbp",
+        "sek",
+    ]
+)
+_SUMMARY = re.compile(
+    r"^(summari[sz]e|summary|overview|describe|introduce|tell me about|tell me more|what about|who is|who's)\b|"
+    r"\b(overview|summary|summari[sz]e|background|in a nutshell)\b"
+)
+_LIST_NOUN_SKIP = frozenset(
+    ["kind", "kinds", "type", "types", "sort", "sorts", "of", "her", "his", "their", "the", "other", "all"]
+)
+_NEGATION = frozenset(["not", "no", "never", "none", "without", "lapsed", "expired"])
+_GENERIC = frozenset(
+    [
+        "tell",
+        "know",
+        "please",
+        "describe",
+        "summarise",
+        "summarize",
+        "summary",
+        "overview",
+        "give",
+        "share",
+        "talk",
+        "about",
+        "detail",
+        "details",
+        "info",
+        "information",
+        "anything",
+        "something",
+        "list",
+        "name",
+        "mention",
+        "ones",
+        "one",
+        "kind",
+        "kinds",
+        "type",
+        "types",
+        "sort",
+        "sorts",
+        "currently",
+        "still",
+        "ever",
+        "really",
+        "exactly",
+    ]
+)
+_VAGUE = frozenset(
+    [
+        "more",
+        "go",
+        "on",
+        "continue",
+        "else",
+        "further",
+        "next",
+        "yes",
+        "no",
+        "ok",
+        "okay",
+        "please",
+        "and",
+        "so",
+        "hi",
+        "hello",
+        "hey",
+        "thanks",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    kind: Kind
+    terms: tuple[str, ...]  # stems of the content words, in order
+    entities: tuple[str, ...] = ()  # stems of names, codes and quoted words: what the answer is about
+    sides: tuple[tuple[str, ...], ...] = ()  # a comparison's two sides (their entity stems)
+    list_noun: str = ""  # the stem of the listed thing ("projects" -> "project")
+    count: bool = False  # "how many"
+    negated: bool = False
+    quantity: str = ""  # the stem of the asked quantity noun ("salary")
+    vague: bool = False  # nothing to lean on: "more?", "Experience?"
+    degree: str = ""  # "how accurate" -> "accurat": the quality asked about
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question:
+    lowered = " ".join(text.lower().replace("’", "'").split())
+    tokens = words(text)
+    first = tokens[0].lower() if tokens else ""
+    skip = STOP | _GENERIC | owner_words
+    parts = [part for w in tokens for part in (w.split("-") if "-" in w and not _numeric(w) else [w])]
+    content = [w for w in parts if w.lower() not in skip and (len(w) > 1 or w.isdigit())]
+    terms = tuple(dict.fromkeys(stem(w) for w in content))
+    quantity = _measured(lowered, tokens)
+    entities = tuple(e for e in _entities(text, tokens, skip) if e != quantity)
+    negated = any(w.lower() in _NEGATION or w.lower().endswith("n't") for w in tokens)
+    count = "how many" in lowered or "number of" in lowered
+    sides = _sides(text, skip) if " or " in lowered and first not in ("is", "are") else ()
+    vague = (
+        len(terms) <= 1 and len(tokens) <= 2 and all(w.lower() in _VAGUE | _GENERIC or w[:1].isupper() for w in tokens)
+    )
+    kind = _kind(lowered, first, tokens, count, quantity, bool(sides))
+    list_noun = _list_noun(lowered) if kind in (Kind.LIST, Kind.YESNO, Kind.SUMMARY) else ""
+    if kind is Kind.YESNO and list_noun and re.search(r"\bany\b", lowered):
+        kind = Kind.LIST
+    return Question(
+        text=text,
+        kind=kind,
+        terms=terms,
+        entities=entities,
+        sides=sides,
+        list_noun=list_noun,
+        count=count,
+        negated=negated,
+        quantity=quantity if kind is Kind.NUMBER else "",
+        vague=vague,
+        degree=_degree(lowered),
+    )
+
+
+_NOT_DEGREES = frozenset(["many", "much", "long", "old", "big", "large", "far", "often", "soon", "fast", "well"])
+
+
+def _numeric(word: str) -> bool:
+    return word.replace("-", "").isdigit()
+
+
+def _degree(lowered: str) -> str:
+    match = re.match(r"how ([a-z]+)\b", lowered)
+    if match is None or match.group(1) in _NOT_DEGREES or match.group(1) in STOP:
+        return ""
+    return stem(match.group(1))
+
+
+def _measured(lowered: str, tokens: list[str]) -> str:
+    """What a number must be about: "how many [bird] species" -> "speci"; "what salary" -> "salari"."""
+    counted = re.search(r"\bhow (?:many|much) ([a-z-]+)(?: ([a-z-]+))?", lowered)
+    if counted:
+        first, second = counted.group(1), counted.group(2) or ""
+        plural = second.endswith("s") and not first.endswith("s") and second not in STOP
+        noun = second if plural else first
+        if lowered.startswith("how many") or noun in _QUANTITIES:
+            return stem(noun)
+    for n, word in enumerate(tokens):
+        if word.lower() in _QUANTITIES:
+            if word.lower() == "number" and n and tokens[n - 1].lower() not in STOP:
+                return f"{tokens[n - 1].lower()} number"  # an identifier: "phone number", "student number"
+            return stem(word)
+    return ""
+
+
+def _kind(lowered: str, first: str, tokens: list[str], count: bool, quantity: str, comparison: bool) -> Kind:
+    if _DATE_PHRASES.search(lowered):
+        return Kind.DATE
+    if count or lowered.startswith(("how much", "what percentage", "what percent", "by how much")):
+        return Kind.NUMBER
+    if comparison:
+        return Kind.FACT
+    if first in _AUXILIARIES:
+        return Kind.YESNO
+    if _SUMMARY.search(lowered) and not (first == "who" and len(tokens) > 3):
+        return Kind.SUMMARY
+    return _wh_kind(lowered, first, quantity)
+
+
+def _wh_kind(lowered: str, first: str, quantity: str) -> Kind:
+    if first == "where":
+        return Kind.PLACE
+    if first == "who" or lowered.startswith(("whose", "by whom")):
+        return Kind.PERSON
+    if first in ("what", "which") or lowered.startswith(("list", "name")):
+        if _list_noun(lowered):
+            return Kind.LIST
+        if quantity and not lowered.startswith(("what is the name", "what's the name")):
+            return Kind.NUMBER
+    return Kind.FACT
+
+
+def _list_noun(lowered: str) -> str:
+    """The plural noun a list question asks for: "what projects", "which of her certifications"."""
+    match = re.search(
+        r"\b(?:what|which|list|name|any|all)\s+(?:(?:are|were|of|her|his|their|the|other|kinds?|types?|sorts?)\s+)*"
+        r"((?:[a-z][a-z-]+\s*){1,3})",
+        lowered,
+    )
+    if match is None:
+        return ""
+    for noun in match.group(1).split():
+        if noun in _LIST_NOUN_SKIP or noun in STOP:
+            return ""
+        if noun.endswith("s") and not noun.endswith(("ss", "us", "is")):
+            return stem(noun)
+    return ""
+
+
+def _entities(text: str, tokens: list[str], skip: frozenset[str]) -> tuple[str, ...]:
+    """Names (capitalised past the first word), codes ("p95", "DSY510") and quoted words."""
+    found: list[str] = []
+    for n, word in enumerate(tokens):
+        if word.lower() in skip:
+            continue
+        coded = any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
+        named = n > 0 and word[:1].isupper() and word.lower() not in ("i",)
+        if coded or named or (word.isupper() and len(word) > 1):
+            found.append(stem(word))
+    for quoted in re.findall(r"[\"“]([^\"”]+)[\"”]", text):
+        found += [stem(w) for w in words(quoted) if w.lower() not in skip]
+    return tuple(dict.fromkeys(found))
+
+
+def _sides(text: str, skip: frozenset[str]) -> tuple[tuple[str, ...], ...]:
+    """The two things a comparison weighs: the content words on each side of its last "or"."""
+    head, _, tail = re.split(r"[:,]", text, maxsplit=1)[-1].rpartition(" or ")
+    left = head.split(" the ")[-1] if " the " in head else head
+    parts = []
+    for part in (left, tail):
+        kept = tuple(dict.fromkeys(stem(w) for w in words(part) if w.lower() not in skip and len(w) > 1))
+        if kept:
+            parts.append(kept)
+    return tuple(parts) if len(parts) == 2 else ()

@@ -1,0 +1,279 @@
+"""Words as the answer path compares them: tokens, light stemming, stop words and synonyms."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][A-Za-zÀ-ÖØ-öø-ÿ0-9+#.'’-]*")
+_NUMBER_WORDS = frozenset(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "dozen",
+    ]
+)
+NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS)) + r")\b", re.IGNORECASE)
+
+STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "did",
+        "does",
+        "do",
+        "done",
+        "doing",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "her",
+        "she",
+        "hers",
+        "herself",
+        "his",
+        "he",
+        "him",
+        "himself",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "with",
+        "by",
+        "from",
+        "as",
+        "about",
+        "any",
+        "me",
+        "my",
+        "i",
+        "you",
+        "your",
+        "has",
+        "have",
+        "had",
+        "having",
+        "there",
+        "their",
+        "they",
+        "them",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "much",
+        "many",
+        "tell",
+        "give",
+        "please",
+        "some",
+        "into",
+        "than",
+        "then",
+        "also",
+        "just",
+        "get",
+        "got",
+        "ever",
+        "s",
+        "t",
+        "want",
+        "wants",
+        "like",
+        "know",
+        "say",
+        "said",
+        "list",
+        "name",
+        "mention",
+        "mentioned",
+        "let",
+        "us",
+        "our",
+        "we",
+        "anything",
+        "something",
+        "one",
+        "thing",
+        "things",
+        "there's",
+        "what's",
+        "she's",
+        "he's",
+        "it's",
+        "i'm",
+        "via",
+        "per",
+        "each",
+        "every",
+    ]
+)
+
+# Vocabulary a visitor uses for what a resume says in other words. Each group maps to its first
+# stem. General words of the domain (work history, education, credentials), never a document's
+# own names.
+_SYNONYM_GROUPS = (
+    "start join joined began begin since commence hired",
+    "current present now moment today currently",
+    "employer company job employment organisation organization firm",
+    "role title position",
+    "salary compensation pay wage remuneration",
+    "certification certificate certified credential",
+    "expire expired lapse lapsed",
+    "award prize",
+    "hobby hobbies interest interests pastime",
+    "contact email reach touch",
+    "degree diploma",
+    "study studied education",
+    "msc master masters",
+    "bsc bachelor bachelors undergraduate",
+    "phd doctor doctorate",
+    "based location live lives reside",
+    "born birth birthday",
+    "married spouse husband wife",
+    "earn earned issued obtained",
+    "write wrote author written",
+    "supervise supervised supervisor advisor",
+    "career experience",
+    "speak spoken",
+    "leave left quit",
+    "big bigger larger large",
+    "build built create made",
+    "talk presentation speech",
+    "recommend recommendation reference",
+    "nationality citizen citizenship",
+    "visa authorisation authorization permit",
+    "people person persons member members",
+    "accurate accuracy precision error",
+)
+# A narrower word that the documents may only state through its kind: "a PhD" through "degrees".
+BROADER = {"phd": "degre", "doctorat": "degre", "mba": "degre", "msc": "degre", "bsc": "degre"}
+
+
+def siblings(term: str) -> set[str]:
+    """The other words of a term's kind: a question about a BSc is not answered by an MSc's line."""
+    kind = BROADER.get(term)
+    return {t for t, k in BROADER.items() if k == kind and t != term} if kind else set()
+
+
+def words(text: str) -> list[str]:
+    return [w.strip(".'’-").replace("’", "'") for w in _TOKEN.findall(text)]
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A crude suffix stripper, then the synonym groups: "expired", "expires", "lapsed" all meet."""
+    root = _strip(word)
+    return _CANON.get(root, root)
+
+
+def _strip(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    for suffix in ("'s", "'"):
+        w = w.removesuffix(suffix)
+    if len(w) > 6 and w.endswith("ly"):
+        w = w[:-2]
+    if len(w) > 4 and w.endswith("ies"):
+        w = w[:-3] + "i"
+    elif len(w) > 5 and w.endswith("ing") and any(ch in "aeiouy" for ch in w[:-3]):
+        w = w[:-3]
+    elif (len(w) > 4 and w.endswith("ed")) or (len(w) > 3 and w.endswith("es") and w[-3] in "sxzh"):
+        w = w[:-2]
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    if len(w) > 3 and w.endswith("y"):
+        w = w[:-1] + "i"
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiou0123456789":
+        w = w[:-1]
+    return w
+
+
+_CANON = {_strip(word): _strip(group.split()[0]) for group in _SYNONYM_GROUPS for word in group.split()}
+
+
+def stems(text: str, *, drop: frozenset[str] = STOP) -> set[str]:
+    """The stems of a text's words; a hyphenated word counts whole and by its parts."""
+    out = set()
+    for word in words(text):
+        for part in (word, *word.split("-")) if "-" in word else (word,):
+            if part and ((part.lower() not in drop and len(part) > 1) or part.isdigit()):
+                out.add(stem(part))
+    return out
+
+
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w-]*(?:\s+(?:of|and|for|the|&)?\s*[A-Z][\w-]*)+")
+
+
+def acronyms(text: str) -> set[str]:
+    """Initials of capitalised runs ("United Kingdom" -> "uk", "Vestmark Institute of Technology" -> "vit")."""
+    out = set()
+    for run in _CAPITALISED_RUN.findall(text):
+        initials = "".join(w[0] for w in run.split() if w[:1].isupper())
+        if len(initials) >= 2:
+            out.add(initials.lower())
+    return out
+
+
+def has_number(text: str) -> bool:
+    return bool(NUMBER.search(text))

@@ -1,0 +1,156 @@
+"""A chunk read as evidence: headings, sentences, list items, `Key: value` pairs and table rows.
+
+Each unit keeps the heading path above it, so a bare line ("GPA: 3.86") still says what it is
+about ("Master of Science ... > GPA: 3.86"). Ingest embeds every unit once (`embed_text`), so the
+answer path ranks lines by meaning without running the model per question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_INNER_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
+_ITEM = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
+_TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
+_PAIR = re.compile(r"^([A-Z0-9][^:]{0,48}?):\s+(\S.*)$")
+_OPEN_KEY = re.compile(r"^([A-Z0-9][^:]{0,48}):$")
+_MARKUP = re.compile(r"\*\*|__|`|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+# A sentence ends at . ! ? before a capital or digit, except after an initial or a short title.
+_SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|vs|etc|approx|e\.g|i\.e|Inc|Ltd|Co|pp|p|vol|fig|ed))\.$"
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str
+    path: tuple[str, ...]  # the document title, then each heading above the unit
+    kind: str  # heading | sentence | item | pair | row
+    block: int  # units of one paragraph, list or table share a block
+    key: str = ""
+
+    @property
+    def heading(self) -> str:
+        """The nearest heading above the unit (the document title when there is none)."""
+        return self.path[-1] if self.path else ""
+
+    @property
+    def embed_text(self) -> str:
+        return f"{self.heading}: {self.text}" if self.heading else self.text
+
+
+@lru_cache(maxsize=4096)
+def parse_units(text: str) -> tuple[Unit, ...]:
+    """The units of one chunk text (heading path paragraph, blank line, body)."""
+    head, _, body = text.partition("\n\n")
+    base = tuple(part.strip() for part in head.split(" > ") if part.strip())
+    units = _Parser(base).run(body)
+    if len(base) > 1:
+        # The section's own heading ("Staff Software Engineer — Tidewell Health (January 2022 – present)")
+        # often holds facts of its own.
+        units.insert(0, Unit(base[-1], base[:-1], "heading", -1))
+    return tuple(units)
+
+
+def plain(line: str) -> str:
+    """Markdown emphasis, inline code marks and link targets dropped: answers quote plain text."""
+    return " ".join(_LINK.sub(r"\1", _MARKUP.sub("", line)).split())
+
+
+def sentences(paragraph: str) -> list[str]:
+    pieces = _SENTENCE.split(paragraph)
+    out: list[str] = []
+    for piece in pieces:
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return [s.strip() for s in out if len(s.strip()) > 2]
+
+
+class _Parser:
+    def __init__(self, base: tuple[str, ...]) -> None:
+        self.base = base
+        self.path = base
+        self.units: list[Unit] = []
+        self.block = 0
+        self.paragraph: list[str] = []
+        self.header: list[str] = []
+        self.open_keys: list[tuple[int, str]] = []  # YAML-style "Key:" lines and their indent
+
+    def run(self, body: str) -> list[Unit]:
+        for raw in body.splitlines():
+            self._line(raw)
+        self._flush_paragraph()
+        return self.units
+
+    def _line(self, raw: str) -> None:
+        line = raw.strip()
+        if not line:
+            self._flush_paragraph()
+            self.header = []
+            self.block += 1
+            return
+        heading = _INNER_HEADING.match(line)
+        if heading:
+            self._flush_paragraph()
+            self.open_keys = []
+            title = plain(heading.group(1))
+            self._add(title, "heading", path=self.base)
+            self.path = (*self.base, title)
+            self.block += 1
+            return
+        if line.startswith("|"):
+            self._flush_paragraph()
+            self._row(line)
+            return
+        self.header = []
+        indent = len(raw) - len(raw.lstrip())
+        item = _ITEM.match(line)
+        if item is None and not self._is_structured(line):
+            self.paragraph.append(line)
+            return
+        self._flush_paragraph()
+        self.open_keys = [(i, k) for i, k in self.open_keys if i < indent]
+        text = plain(line[item.end() :] if item else line)
+        open_key = _OPEN_KEY.match(text)
+        if open_key:
+            self._add(open_key.group(1), "heading")
+            self.open_keys.append((indent, open_key.group(1)))
+            return
+        pair = _PAIR.match(text)
+        if pair and len(pair.group(1).split()) <= 6:
+            self._add(text, "pair", key=pair.group(1))
+        elif text:
+            self._add(text, "item")
+
+    @staticmethod
+    def _is_structured(line: str) -> bool:
+        pair = _OPEN_KEY.match(line) or _PAIR.match(plain(line))
+        return pair is not None and len(pair.group(1).split()) <= 6
+
+    def _row(self, line: str) -> None:
+        if _TABLE_RULE.fullmatch(line):
+            return
+        cells = [plain(c) for c in line.strip().strip("|").split("|")]
+        if not self.header:
+            self.header = cells
+            return
+        text = "; ".join(f"{h}: {c}" for h, c in zip(self.header, cells, strict=False) if c)
+        if text:
+            self._add(text, "row")
+
+    def _flush_paragraph(self) -> None:
+        if not self.paragraph:
+            return
+        for sentence in sentences(plain(" ".join(self.paragraph))):
+            self._add(sentence, "sentence")
+        self.paragraph = []
+
+    def _add(self, text: str, kind: str, *, key: str = "", path: tuple[str, ...] | None = None) -> None:
+        where = path if path is not None else (*self.path, *(k for _, k in self.open_keys))
+        self.units.append(Unit(text, where, kind, self.block, key))

@@ -1,0 +1,78 @@
+"""Drafts into the text a visitor reads, about the owner in the third person, each line cited."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from folio.answers.corpus import Corpus
+    from folio.answers.extractive import Draft
+    from folio.index import Snapshot
+
+# How a document type is named when telling a visitor what the documents cover.
+_TOPICS = {
+    "resume": "work history",
+    "cv": "work history",
+    "education": "education",
+    "certification": "certifications",
+    "project": "projects",
+    "skills": "skills",
+    "about": "background",
+    "transcript": "grades",
+    "talk": "talks",
+    "publication": "publications",
+}
+
+
+class Writer:
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+        first = owner.split()[0] if owner.split() else owner
+        self.name = owner if owner.lower().startswith("the ") or len(owner.split()) < 2 else first
+
+    @property
+    def possessive(self) -> str:
+        return f"{self.name}'" if self.name.endswith("s") else f"{self.name}'s"
+
+    def draft(self, draft: Draft) -> tuple[str, list[int]]:
+        """The answer text and the snapshot rows it cites, in citation order."""
+        rows: list[int] = []
+
+        def cite(row: int) -> str:
+            if row not in rows:
+                rows.append(row)
+            return f"[{rows.index(row) + 1}]"
+
+        lines = [f"{line.text} {cite(line.row)}" for line in draft.lines]
+        if draft.unmentioned:
+            head = f"{self.possessive} documents don't say that directly. The closest they come:"
+        elif draft.lead:
+            head = f"{draft.lead} — from {self.possessive} documents:"
+        else:
+            head = f"From {self.possessive} documents:"
+        if len(lines) == 1 and not draft.listing:
+            return f"{head} {lines[0]}", rows
+        return head + "\n" + "\n".join(f"- {line}" for line in lines), rows
+
+    def refusal(self, corpus: Corpus | None, snapshot: Snapshot | None) -> str:
+        covered = self._topics(corpus, snapshot)
+        about = f" I can answer questions about {self.possessive} {covered}." if covered else ""
+        return f"I don't have that in {self.possessive} documents.{about}"
+
+    def clarify(self, corpus: Corpus, snapshot: Snapshot) -> str:
+        covered = self._topics(corpus, snapshot) or "background"
+        return f"What would you like to know about {self.name}? I can tell you about {self.possessive} {covered}."
+
+    @staticmethod
+    def _topics(corpus: Corpus | None, snapshot: Snapshot | None) -> str:
+        if corpus is None or snapshot is None:
+            return "background, education, work, skills and projects"
+        known = [_TOPICS[t] for t in _TOPICS if t in corpus.doc_types]
+        others = [
+            snapshot.columns["title"][row].lower()
+            for doc_type, rows in corpus.doc_types.items()
+            if doc_type not in _TOPICS
+            for row in rows[:2]
+        ]
+        names = list(dict.fromkeys((*known, *others)))[:6]
+        return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else "".join(names)

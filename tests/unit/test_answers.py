@@ -1,0 +1,263 @@
+"""The answer path's parts: question analysis, evidence units, follow-ups, grounding, wording; and
+the extractive answer on a small knowledge base written here (real model, real index)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import pytest
+
+from folio.answering import Answer, Answerer
+from folio.answers.conversation import answer_lines, follow_up
+from folio.answers.grounding import grounded_reply
+from folio.answers.question import Kind, analyse
+from folio.answers.units import parse_units, sentences
+from folio.answers.writing import Writer
+from folio.documents import reflow
+from folio.index import Index
+from folio.ingest import run_ingest
+from folio.llm import LLMChain
+from folio.retrieval import Retriever
+from folio.sessions import Turn
+
+if TYPE_CHECKING:
+    from folio.embeddings import Embedder
+
+OWNER = frozenset({"ada", "quill"})
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When did she start at Corvid Analytics?", Kind.DATE),
+        ("Which did she earn first, the Kubernetes certification or the Terraform one?", Kind.DATE),
+        ("How many engineers are on her team?", Kind.NUMBER),
+        ("What salary is she expecting?", Kind.NUMBER),
+        ("Does she have a PhD?", Kind.YESNO),
+        ("Has she won any awards?", Kind.LIST),
+        ("What projects has she built?", Kind.LIST),
+        ("Which testing frameworks does she use?", Kind.LIST),
+        ("Summarise her work experience.", Kind.SUMMARY),
+        ("Who supervised her dissertation?", Kind.PERSON),
+        ("Where is she based?", Kind.PLACE),
+        ("What is her favourite colour?", Kind.FACT),
+    ],
+)
+def test_the_kind_of_answer_asked_for(question: str, kind: Kind) -> None:
+    assert analyse(question).kind is kind
+
+
+def test_names_codes_and_counted_nouns_are_found() -> None:
+    q = analyse("How many bird species can Sorrel recognise?")
+    assert q.entities == ("sorrel",) and q.quantity == "speci" and q.count
+    assert analyse("What was her student number at Vestmark?").quantity == "student number"
+    assert analyse("What is the p95 latency of Larkspur?").entities == ("p95", "larkspur")
+    assert analyse("Where does Ada Quill work?", owner_words=OWNER).entities == ()
+    sides = analyse("Which of her projects gets more downloads, Sorrel or Riptide?").sides
+    assert sides == (("sorrel",), ("riptid",))
+    assert analyse("How accurate is it?").degree == "accurat"
+
+
+@pytest.mark.parametrize("text", ["Experience?", "more?", "go on", "Projects"])
+def test_vague_input_is_recognised(text: str) -> None:
+    assert analyse(text).vague
+
+
+def test_questions_with_something_to_lean_on_are_not_vague() -> None:
+    assert not analyse("What projects has she built?").vague
+    assert not analyse("Tell me about Ledgerline").vague
+
+
+def test_units_keep_their_structure() -> None:
+    text = (
+        "Resume > Work History > Engineer — Acme (May 2020 – present)\n\n"
+        "Acme builds rockets. Dr. Imogen Farrow-Kite leads it.\n\n"
+        "- **Team size:** 7 engineers\n"
+        "- Cut costs by 31%.\n\n"
+        "| Course | Grade |\n|---|---|\n| Databases | A- |\n\n"
+        "## Languages\n"
+        "Spoken:\n"
+        "  - English\n"
+    )
+    units = parse_units(text)
+    kinds = [(u.kind, u.text) for u in units]
+    assert kinds[0] == ("heading", "Engineer — Acme (May 2020 – present)")
+    assert ("sentence", "Dr. Imogen Farrow-Kite leads it.") in kinds
+    assert ("pair", "Team size: 7 engineers") in kinds and ("item", "Cut costs by 31%.") in kinds
+    assert ("row", "Course: Databases; Grade: A-") in kinds
+    english = next(u for u in units if u.text == "English")
+    assert english.path[-2:] == ("Languages", "Spoken")
+    pair = next(u for u in units if u.kind == "pair")
+    assert pair.key == "Team size" and pair.embed_text.startswith("Engineer — Acme")
+
+
+def test_sentences_are_not_cut_at_initials_or_titles() -> None:
+    assert sentences("See M. Okonkwo and H. Aldsvärd, pp. 31. Then Prof. Lee spoke.") == [
+        "See M. Okonkwo and H. Aldsvärd, pp. 31.",
+        "Then Prof. Lee spoke.",
+    ]
+
+
+def test_pdf_lines_are_reflowed_into_paragraphs() -> None:
+    page = (
+        "Acme Ltd, Gothenburg\n14 October 2024\n"
+        "I have worked with Ada for six years and she has led every platform project we ran\n"
+        "with care, and I recommend her warmly to anyone looking for a staff engineer.\n"
+        "Sincerely,\nBo Lind"
+    )
+    assert reflow(page).split("\n\n") == [
+        "Acme Ltd, Gothenburg",
+        "14 October 2024",
+        "I have worked with Ada for six years and she has led every platform project we ran with care, "
+        "and I recommend her warmly to anyone looking for a staff engineer.",
+        "Sincerely,",
+        "Bo Lind",
+    ]
+
+
+def test_follow_ups_lean_on_the_conversation_topic() -> None:
+    history = [Turn("Tell me about the Larkspur feature store", "a"), Turn("What was its p99 latency?", "b")]
+    turn = follow_up(
+        "Which languages was it written in?", analyse("Which languages was it written in?"), history, analyse
+    )
+    assert turn.search == "Tell me about the Larkspur feature store Which languages was it written in?"
+    assert turn.topic == ("larkspur",)
+    standalone = follow_up("Where did she study?", analyse("Where did she study?"), history, analyse)
+    assert standalone.search == "Where did she study?" and standalone.topic == ()
+
+
+def test_more_repeats_the_topic_and_skips_what_was_shown() -> None:
+    history = [
+        Turn("Tell me about Ledgerline", "From Ada's documents:\n- It attributes costs. [1]\n- It runs daily. [2]")
+    ]
+    turn = follow_up("more?", analyse("more?"), history, analyse)
+    assert turn.question == "Tell me about Ledgerline" and turn.shown == {"It attributes costs.", "It runs daily."}
+    assert answer_lines("From Ada's documents: Built Riptide. [1]") == ["Built Riptide."]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "She has an A-.",
+        "She has an A- [99].",
+        "The sources do not mention her grade [1].",
+        "I don't have that in my documents.",
+        "There is no information about that in the sources [2].",
+    ],
+)
+def test_llm_replies_without_grounding_are_refused(reply: str) -> None:
+    assert grounded_reply(reply, 5) is None
+
+
+def test_a_cited_llm_reply_is_kept_with_its_sources_renumbered() -> None:
+    assert grounded_reply("She got an A- [3], per the transcript [3][5].", 5) == (
+        "She got an A- [1], per the transcript [1][2].",
+        [3, 5],
+    )
+
+
+def test_answers_speak_of_the_owner_by_name() -> None:
+    assert Writer("Ada Quill").possessive == "Ada's"
+    assert Writer("James Okafor").possessive == "James'"
+    assert Writer("the site owner").possessive == "the site owner's"
+    assert Writer("Ada Quill").refusal(None, None).startswith("I don't have that in Ada's documents.")
+
+
+KB = {
+    "resume.md": """---
+title: "Resume — Ada Quill"
+doc_type: resume
+---
+
+# Ada Quill — Resume
+
+## Experience
+
+### Principal Engineer — Nimbus Robotics (June 2021 – present)
+
+- Leads a team of 9 engineers building warehouse robots.
+- Cut the robots' energy use by 22%.
+
+### Engineer — Harbour Bank (March 2015 – May 2021)
+
+- Built the payments ledger in Java.
+
+## Education
+
+### BSc Physics — Rivermouth University (2011 – 2015)
+
+- Graduated with first-class honours; dissertation on chaotic pendulums.
+""",
+    "skills.yaml": """title: Skills
+doc_type: skills
+programming_languages:
+  - name: Rust
+    years: 6
+  - name: Java
+    years: 9
+spoken_languages:
+  - Welsh
+  - English
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def small_kb(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Answerer:
+    root = tmp_path_factory.mktemp("kb")
+    for name, text in KB.items():
+        (root / name).write_text(text, encoding="utf-8")
+    index = Index(str(root / ".index"))
+    run_ingest(root, index, embedder)
+    return Answerer(Retriever(index, embedder), LLMChain([]), owner="Ada Quill")
+
+
+def _ask(answerer: Answerer, question: str) -> Answer:
+    return asyncio.run(answerer.answer(question))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "absent"),
+    [
+        ("When did she start at Nimbus Robotics?", ["June 2021"], ["March 2015"]),
+        ("How many engineers does she lead?", ["9 engineers"], []),
+        ("Which spoken languages does she know?", ["Welsh", "English"], ["Rust"]),
+        ("How many years of Rust does she have?", ["Years: 6"], ["Years: 9"]),
+        ("Summarise her work experience.", ["Nimbus Robotics", "Harbour Bank"], []),
+        ("What was her dissertation about?", ["chaotic pendulums"], []),
+    ],
+)
+def test_extractive_answers_hold_the_asked_fact(
+    small_kb: Answerer, question: str, expected: list[str], absent: list[str]
+) -> None:
+    answer = _ask(small_kb, question)
+    assert answer.grounded and answer.provider == "extractive", answer.text
+    assert answer.text.startswith("From Ada's documents:")
+    assert all(fact in answer.text for fact in expected), answer.text
+    assert not any(fact in answer.text for fact in absent), answer.text
+    cited = {int(part.split("]")[0]) for part in answer.text.split("[")[1:]}
+    assert cited == {s.n for s in answer.sources}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is her date of birth?",
+        "What salary is she expecting?",
+        "What was her GPA?",
+        "When did she start at Harbour Bank's Oslo office?",
+        "How many engineers did she lead at Harbour Bank?",
+        "Who is the CEO of Nimbus Robotics?",
+    ],
+)
+def test_near_misses_are_refused(small_kb: Answerer, question: str) -> None:
+    answer = _ask(small_kb, question)
+    assert not answer.grounded and answer.sources == [], answer.text
+    assert answer.text.startswith("I don't have that in Ada's documents.")
+
+
+def test_a_yes_no_question_is_answered_only_when_the_line_settles_it(small_kb: Answerer) -> None:
+    assert _ask(small_kb, "Does she know Java?").text.startswith("Yes — from Ada's documents:")
+    phd = _ask(small_kb, "Does she have a PhD?")
+    assert phd.grounded and "BSc Physics" in phd.text and not phd.text.startswith(("Yes", "No"))
