@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 INDEX ?= .folio/index
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Whom the sample knowledge base is about: answers speak of the owner by name.
-export FOLIO_OWNER_NAME ?= Maya Okonkwo-Lindqvist
+# Whom the sample knowledge base is about: answers name her (`make run` and `make eval` only).
+OWNER ?= Maya Okonkwo-Lindqvist
 # tokenizers declares huggingface-hub, which Tokenizer.from_file never uses (~25 MB with its own deps).
 NO_HUB := --no-emit-package huggingface-hub --no-emit-package hf-xet --no-emit-package filelock \
 	--no-emit-package fsspec --no-emit-package httpx2 --no-emit-package httpcore2 --no-emit-package truststore
@@ -29,7 +29,7 @@ install: $(VENV)/.installed
 ## The main job on the embedded default: index the sample knowledge base, serve it on :8000.
 run: install
 	$(BIN)/folio ingest knowledge --index $(INDEX)
-	$(BIN)/folio serve --index $(INDEX) --host $(HOST) --port $(PORT)
+	FOLIO_OWNER_NAME="$${FOLIO_OWNER_NAME:-$(OWNER)}" $(BIN)/folio serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
 ingest: install
 	$(BIN)/folio ingest knowledge --index $(INDEX)
@@ -56,7 +56,7 @@ pytest: install
 
 eval: install
 	$(BIN)/folio ingest knowledge --index $(INDEX)
-	$(BIN)/folio eval knowledge/eval.json --index $(INDEX)
+	FOLIO_OWNER_NAME="$${FOLIO_OWNER_NAME:-$(OWNER)}" $(BIN)/folio eval knowledge/eval.json --index $(INDEX)
 
 bench: install
 	$(BIN)/python scripts/bench_coldstart.py
