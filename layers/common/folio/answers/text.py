@@ -252,27 +252,30 @@ def _strip(word: str) -> str:
 _CANON = {_strip(word): _strip(group.split()[0]) for group in _SYNONYM_GROUPS for word in group.split()}
 
 
-def stems(text: str, *, drop: frozenset[str] = STOP) -> set[str]:
+# Corpus texts (units, headings, paragraphs) come back with every question: compute them once.
+@lru_cache(maxsize=16384)
+def stems(text: str, *, drop: frozenset[str] = STOP) -> frozenset[str]:
     """The stems of a text's words; a hyphenated word counts whole and by its parts."""
     out = set()
     for word in words(text):
         for part in (word, *word.split("-")) if "-" in word else (word,):
             if part and ((part.lower() not in drop and len(part) > 1) or part.isdigit()):
                 out.add(stem(part))
-    return out
+    return frozenset(out)
 
 
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w-]*(?:\s+(?:of|and|for|the|&)?\s*[A-Z][\w-]*)+")
 
 
-def acronyms(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def acronyms(text: str) -> frozenset[str]:
     """Initials of capitalised runs ("United Kingdom" -> "uk", "Vestmark Institute of Technology" -> "vit")."""
     out = set()
     for run in _CAPITALISED_RUN.findall(text):
         initials = "".join(w[0] for w in run.split() if w[:1].isupper())
         if len(initials) >= 2:
             out.add(initials.lower())
-    return out
+    return frozenset(out)
 
 
 def has_number(text: str) -> bool:
