@@ -165,6 +165,14 @@ def test_answers_speak_of_the_owner_by_name() -> None:
 
 
 KB = {
+    "notes.md": """---
+title: "Notes"
+doc_type: about
+---
+
+I keep bees on an allotment in Cardiff. My hives produced 40 kg of honey in 2023, and I sell it at the
+Roath market. I have also written two short guides for beginners.
+""",
     "resume.md": """---
 title: "Resume — Ada Quill"
 doc_type: resume
@@ -255,6 +263,12 @@ def test_near_misses_are_refused(small_kb: Answerer, question: str) -> None:
     answer = _ask(small_kb, question)
     assert not answer.grounded and answer.sources == [], answer.text
     assert answer.text.startswith("I don't have that in Ada's documents.")
+
+
+def test_lines_in_the_owners_own_voice_are_quoted_as_theirs(small_kb: Answerer) -> None:
+    answer = _ask(small_kb, "How much honey did her hives produce?")
+    quoted = "“My hives produced 40 kg of honey in 2023, and I sell it at the Roath market.”"
+    assert answer.text == f"From Ada's documents: in Ada's words, {quoted} [1]"
 
 
 def test_a_yes_no_question_is_answered_only_when_the_line_settles_it(small_kb: Answerer) -> None:

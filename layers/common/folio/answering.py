@@ -105,10 +105,10 @@ class Answerer:
             text, cited = reply
             sources = [CitedSource(n, found.passages[original - 1]) for n, original in enumerate(cited, 1)]
             return Answer(text, sources, True, completion.provider, found.corpus_version, completion)
-        return self._extractive(found, draft)
+        return self._extractive(found, draft, corpus.first_person)
 
-    def _extractive(self, found: Retrieval, draft: Draft) -> Answer:
-        text, rows = self.writer.draft(draft)
+    def _extractive(self, found: Retrieval, draft: Draft, voiced: frozenset[int]) -> Answer:
+        text, rows = self.writer.draft(draft, voiced)
         sources = [CitedSource(n, self.retriever.passage_at(found, row)) for n, row in enumerate(rows, 1)]
         return Answer(text, sources, True, "extractive", found.corpus_version)
 

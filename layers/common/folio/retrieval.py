@@ -73,6 +73,9 @@ class Retriever:
         )
         by_vector = self.index.vector_search(vector, self.candidates, doc_type)
         best = by_vector[0].score if by_vector else -1.0
+        if by_vector and len(snap.unit_matrix) and doc_type is None:
+            # One line can be much closer to a short question than its whole chunk is.
+            best = max(best, float((snap.unit_matrix @ vector.astype("float32")).max()))
         if best < self.min_similarity:
             # Nothing in the documents is about this question: answer so without calling an LLM.
             return Retrieval([], best, snap.corpus_version, vector, snap, [], [])

@@ -4,10 +4,11 @@ documents by type. Built once per index version, shared by every question."""
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -55,6 +56,7 @@ class Corpus:
                 self.paths.setdefault(path[:depth])
                 if depth < len(path):
                     self.children.setdefault(path[:depth], set()).add(path[depth])
+        self.first_person = frozenset(_first_person(columns))
         self.unit_matrix = snapshot.unit_vectors([located.unit.embed_text for located in self.outline])
         self.doc_types: dict[str, list[int]] = {}
         for row in sorted(self.first_row.values()):
@@ -74,6 +76,26 @@ class Corpus:
 
     def known(self, term: str) -> bool:
         return term in self.df
+
+
+_FIRST = re.compile(r"\b(?:I|me|my|mine|myself|I'm|I've|I'd)\b")
+_THIRD = re.compile(r"\b(?:she|he|her|his|him|hers|herself|himself)\b", re.IGNORECASE)
+
+
+def _first_person(columns: dict[str, list[Any]]) -> set[int]:
+    """Rows of documents written in the first person by their subject ("I led the team"), not
+    about them ("I have been her manager"): quoted as the owner's own words, never as folio's."""
+    texts: dict[str, list[str]] = {}
+    rows: dict[str, list[int]] = {}
+    for row, (source, text) in enumerate(zip(columns["source"], columns["text"], strict=True)):
+        texts.setdefault(source, []).append(text)
+        rows.setdefault(source, []).append(row)
+    voiced = set()
+    for source, parts in texts.items():
+        body = " ".join(parts)
+        if len(_FIRST.findall(body)) > max(2, 2 * len(_THIRD.findall(body))):
+            voiced.update(rows[source])
+    return voiced
 
 
 class CorpusCache:

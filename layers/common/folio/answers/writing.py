@@ -34,8 +34,9 @@ class Writer:
     def possessive(self) -> str:
         return f"{self.name}'" if self.name.endswith("s") else f"{self.name}'s"
 
-    def draft(self, draft: Draft) -> tuple[str, list[int]]:
-        """The answer text and the snapshot rows it cites, in citation order."""
+    def draft(self, draft: Draft, voiced: frozenset[int] = frozenset()) -> tuple[str, list[int]]:
+        """The answer text and the snapshot rows it cites, in citation order. Lines from documents
+        in the owner's own voice (`voiced` rows) are quoted as theirs."""
         rows: list[int] = []
 
         def cite(row: int) -> str:
@@ -43,7 +44,10 @@ class Writer:
                 rows.append(row)
             return f"[{rows.index(row) + 1}]"
 
-        lines = [f"{line.text} {cite(line.row)}" for line in draft.lines]
+        def quote(text: str, row: int) -> str:
+            return f"in {self.possessive} words, “{text}”" if row in voiced else text
+
+        lines = [f"{quote(line.text, line.row)} {cite(line.row)}" for line in draft.lines]
         if draft.unmentioned:
             head = f"{self.possessive} documents don't say that directly. The closest they come:"
         elif draft.lead:
