@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from folio.answering import Answer, Answerer, snippet
+from folio.answering import Answer, Answerer, chat_response, snippet
 from folio.index import Index
 from folio.llm import GroqLLM, LLMChain
 from folio.prompt import build_messages
@@ -101,6 +101,8 @@ def test_without_any_llm_the_answer_is_extractive_and_cited(sample_index: Path, 
     assert answer.provider == "extractive" and answer.grounded
     assert "DSY518" in answer.text and "Grade: A-" in answer.text
     assert answer.text.startswith("From Maya's documents:")
+    response = chat_response(answer, session_id="s", request_id="r")
+    assert response.sources[0].snippet.startswith("Course code: DSY518"), "the snippet is the quoted line"
     assert [s.n for s in answer.sources] == sorted({int(n) for n in answer.text.split("[")[1:] for n in [n[0]]})
 
 

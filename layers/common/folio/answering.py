@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 class CitedSource:
     n: int
     passage: Passage
+    quote: str = ""  # the line an extractive answer quotes from it: the snippet a visitor sees
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,10 @@ class Answerer:
 
     def _extractive(self, found: Retrieval, draft: Draft, voiced: frozenset[int]) -> Answer:
         text, rows = self.writer.draft(draft, voiced)
-        sources = [CitedSource(n, self.retriever.passage_at(found, row)) for n, row in enumerate(rows, 1)]
+        quotes: dict[int, str] = {}
+        for line in draft.lines:
+            quotes.setdefault(line.row, line.text)
+        sources = [CitedSource(n, self.retriever.passage_at(found, row), quotes[row]) for n, row in enumerate(rows, 1)]
         return Answer(text, sources, True, "extractive", found.corpus_version)
 
     def _refusal(self, found: Retrieval, provider: str, completion: Completion | None = None) -> Answer:
@@ -119,10 +123,13 @@ class Answerer:
 
 
 def snippet(passage: Passage, limit: int = 240) -> str:
-    body = passage.text.split("\n\n", 1)[-1].replace("\n", " ").strip()
-    if len(body) <= limit:
-        return body
-    return body[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return _short(passage.text.split("\n\n", 1)[-1].replace("\n", " ").strip(), limit)
+
+
+def _short(text: str, limit: int = 240) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def chat_response(answer: Answer, *, session_id: str, request_id: str, cached: bool = False) -> ChatResponse:
@@ -137,7 +144,7 @@ def chat_response(answer: Answer, *, session_id: str, request_id: str, cached: b
                 title=cited.passage.title,
                 section=cited.passage.section,
                 url=cited.passage.url,
-                snippet=snippet(cited.passage),
+                snippet=_short(cited.quote) if cited.quote else snippet(cited.passage),
                 score=cited.passage.similarity,
             )
             for cited in answer.sources
