@@ -113,6 +113,19 @@ def test_a_vague_first_turn_gets_a_clarifying_question(sample_index: Path, embed
     assert "work history" in answer.text and "projects" in answer.text
 
 
+def test_the_answer_to_a_clarifying_question_is_a_topic(sample_index: Path, embedder: Embedder) -> None:
+    answerer = _answerer(sample_index, embedder, LLMChain([]))
+    clarifying = _ask(answerer, "Experience?")
+    answer = _ask(answerer, "projects", [Turn("Experience?", clarifying.text)])
+    assert answer.grounded and all(name in answer.text for name in ("Larkspur", "Ledgerline", "Riptide", "Sorrel"))
+
+
+def test_who_the_owner_is_comes_from_the_document_about_them(sample_index: Path, embedder: Embedder) -> None:
+    answer = _ask(_answerer(sample_index, embedder, LLMChain([])), "Who is Maya?")
+    assert answer.text.startswith("From Maya's documents:\n- Maya Okonkwo-Lindqvist is a Staff Software Engineer")
+    assert [s.passage.source for s in answer.sources] == ["about.md"]
+
+
 def test_follow_ups_keep_the_topic_for_more_than_one_turn(sample_index: Path, embedder: Embedder) -> None:
     answerer = _answerer(sample_index, embedder, LLMChain([]))
     history: list[Turn] = []

@@ -59,7 +59,7 @@ def test_names_codes_and_counted_nouns_are_found() -> None:
     assert analyse("How accurate is it?").degree == "accurat"
 
 
-@pytest.mark.parametrize("text", ["Experience?", "more?", "go on", "Projects"])
+@pytest.mark.parametrize("text", ["Experience?", "more?", "go on", "Projects", "What is it?", "hmm..."])
 def test_vague_input_is_recognised(text: str) -> None:
     assert analyse(text).vague
 
@@ -67,6 +67,7 @@ def test_vague_input_is_recognised(text: str) -> None:
 def test_questions_with_something_to_lean_on_are_not_vague() -> None:
     assert not analyse("What projects has she built?").vague
     assert not analyse("Tell me about Ledgerline").vague
+    assert not analyse("Tell me about her", owner_words=OWNER).vague
 
 
 def test_units_keep_their_structure() -> None:

@@ -50,6 +50,9 @@ def follow_up(question: str, asked: Question, history: Sequence[Turn], analyse: 
     if not history:
         return FollowUp(question, question)
     anchor = _anchor(history, analyse)
+    if analyse(history[anchor].question).vague:
+        # The visitor answers a clarifying question ("Experience?" ... "projects"): a topic of its own.
+        return FollowUp(question, f"Tell me about {question}" if asked.vague else question)
     if asked.vague:
         shown = frozenset(line for turn in history[anchor:] for line in answer_lines(turn.answer))
         return FollowUp(

@@ -44,6 +44,8 @@ class Draft:
 
 REFUSAL = Draft("refusal")
 _MAX_ITEMS = 8
+# The document types that describe their owner, most direct first.
+_ABOUT = ("about", "bio", "profile", "resume", "cv")
 _POOL_UNITS = 12
 
 
@@ -72,14 +74,9 @@ class Extractor:
         absent = judge.absent()
         if absent and q.kind is not Kind.YESNO:
             return REFUSAL
-        if q.kind is Kind.LIST or (q.kind is Kind.SUMMARY and not q.entities):
-            listed = self._listing(q, judge, shown)
-            if listed is not None:
-                return listed
-        if judge.entities and (q.kind is Kind.SUMMARY or (q.kind is Kind.FACT and set(q.terms) <= set(q.entities))):
-            opening = self._opening(judge, shown)
-            if opening is not None:
-                return opening
+        structured = self._structured(q, judge, shown)
+        if structured is not None:
+            return structured
         if q.sides:
             return self._comparison(q, shown)
         ranked = [s for s in judge.rank(self.found) if not _shown(s.candidate.unit.text, shown)]
@@ -94,6 +91,18 @@ class Extractor:
         return Draft("answer", self._best_lines(passing, limit=2 if typed else 3, margin=0.06 if typed else 0.1))
 
     # --- the kinds of answer ----------------------------------------------------------------
+
+    def _structured(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
+        """Answers read from the documents' structure rather than from single lines."""
+        if q.kind is Kind.LIST or (q.kind is Kind.SUMMARY and not q.entities):
+            listed = self._listing(q, judge, shown)
+            if listed is not None:
+                return listed
+        if q.kind is Kind.SUMMARY and not q.terms and not judge.entities:
+            return self._about_owner(shown)
+        if judge.entities and (q.kind is Kind.SUMMARY or (q.kind is Kind.FACT and set(q.terms) <= set(q.entities))):
+            return self._opening(judge, shown)
+        return None
 
     def _yes_no(self, passing: list[Scored], ranked: list[Scored], absent: list[str]) -> Draft:
         if absent:
@@ -217,6 +226,22 @@ class Extractor:
                     lines.append(line)
         return Draft("answer", tuple(lines[:3])) if lines else None
 
+    def _about_owner(self, shown: frozenset[str]) -> Draft:
+        """ "Who is Maya?", "Tell me about her": the opening of the document about them."""
+        for doc_type in _ABOUT:
+            for row in self.corpus.doc_types.get(doc_type, []):
+                source = self.snapshot.columns["source"][row]
+                lines = self._document_lines(source, shown)
+                if lines:
+                    return Draft("answer", lines[:2])
+        return REFUSAL
+
+    def _document_lines(self, source: str, shown: frozenset[str]) -> tuple[Line, ...]:
+        columns = self.snapshot.columns
+        rows = [r for r, s in enumerate(columns["source"]) if s == source]
+        units = [loc for r in rows for loc in self._units_of(r) if loc.unit.kind != "heading"]
+        return tuple(dict.fromkeys(Line(loc.unit.text, loc.row) for loc in units if not _shown(loc.unit.text, shown)))
+
     def _opening(self, judge: Judge, shown: frozenset[str]) -> Draft | None:
         """What a named document is: its opening lines, then its sections' first lines."""
         columns = self.snapshot.columns
@@ -224,10 +249,8 @@ class Extractor:
             title = stems(columns["title"][row])
             if not all(e in title for e in judge.entities):
                 continue
-            rows = [r for r, s in enumerate(columns["source"]) if s == source]
-            units = [loc for r in rows for loc in self._units_of(r) if loc.unit.kind != "heading"]
-            lines = [Line(loc.unit.text, loc.row) for loc in units if not _shown(loc.unit.text, shown)]
-            return Draft("answer", tuple(dict.fromkeys(lines))[:3]) if lines else None
+            lines = self._document_lines(source, shown)
+            return Draft("answer", lines[:3]) if lines else None
         return None
 
     # --- lines ------------------------------------------------------------------------------

@@ -129,28 +129,6 @@ _GENERIC = frozenset(
         "exactly",
     ]
 )
-_VAGUE = frozenset(
-    [
-        "more",
-        "go",
-        "on",
-        "continue",
-        "else",
-        "further",
-        "next",
-        "yes",
-        "no",
-        "ok",
-        "okay",
-        "please",
-        "and",
-        "so",
-        "hi",
-        "hello",
-        "hey",
-        "thanks",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -182,10 +160,10 @@ def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question
     negated = any(w.lower() in _NEGATION or w.lower().endswith("n't") for w in tokens)
     count = "how many" in lowered or "number of" in lowered
     sides = _sides(text, skip) if " or " in lowered and first not in ("is", "are") else ()
-    vague = (
-        len(terms) <= 1 and len(tokens) <= 2 and all(w.lower() in _VAGUE | _GENERIC or w[:1].isupper() for w in tokens)
-    )
+    vague = len(terms) <= 1 and len(tokens) <= 2
     kind = _kind(lowered, first, tokens, count, quantity, bool(sides))
+    # Nothing asked at all ("What is it?", "hmm"), though a summary of the owner may be.
+    vague = vague or (not terms and not entities and kind is not Kind.SUMMARY)
     list_noun = _list_noun(lowered) if kind in (Kind.LIST, Kind.YESNO, Kind.SUMMARY) else ""
     if kind is Kind.YESNO and list_noun and re.search(r"\bany\b", lowered):
         kind = Kind.LIST
@@ -265,7 +243,7 @@ def _wh_kind(lowered: str, first: str, quantity: str) -> Kind:
 def _list_noun(lowered: str) -> str:
     """The plural noun a list question asks for: "what projects", "which of her certifications"."""
     match = re.search(
-        r"\b(?:what|which|list|name|any|all)\s+(?:(?:are|were|of|her|his|their|the|other|kinds?|types?|sorts?)\s+)*"
+        r"\b(?:what|which|list|name|any|all|about)\s+(?:(?:are|were|of|her|his|their|the|other|kinds?|types?|sorts?)\s+)*"
         r"((?:[a-z][a-z-]+\s*){1,3})",
         lowered,
     )
