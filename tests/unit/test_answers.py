@@ -10,6 +10,7 @@ import pytest
 
 from folio.answering import Answer, Answerer
 from folio.answers.conversation import answer_lines, follow_up
+from folio.answers.evidence import settles
 from folio.answers.grounding import grounded_reply
 from folio.answers.question import Kind, analyse
 from folio.answers.units import parse_units, sentences
@@ -158,6 +159,20 @@ def test_a_cited_llm_reply_is_kept_with_its_sources_renumbered() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("line", "asked", "verdict"),
+    [
+        ("Relocation: not looking to relocate", ("relocat",), "No"),
+        ("Recruiters: please do not send frontend or pure management roles.", ("frontend", "rol"), "No"),
+        ("Azure years: 0", ("azur",), "No"),
+        ("Riptide is an open-source library for backpressure.", ("riptid", "open", "sourc"), "Yes"),
+        ("I would hire her again without hesitation for any Staff role.", ("availabl", "new", "rol"), ""),
+    ],
+)
+def test_yes_or_no_only_when_the_line_settles_it(line: str, asked: tuple[str, ...], verdict: str) -> None:
+    assert settles(line, asked) == verdict
+
+
 def test_answers_speak_of_the_owner_by_name() -> None:
     assert Writer("Ada Quill").possessive == "Ada's"
     assert Writer("James Okafor").possessive == "James'"
@@ -234,6 +249,7 @@ def _ask(answerer: Answerer, question: str) -> Answer:
         ("Which spoken languages does she know?", ["Welsh", "English"], ["Rust"]),
         ("How many years of Rust does she have?", ["Years: 6"], ["Years: 9"]),
         ("Summarise her work experience.", ["Nimbus Robotics", "Harbour Bank"], []),
+        ("What are her skills?", ["Programming languages: Rust, Java", "Spoken languages: Welsh, English"], []),
         ("What was her dissertation about?", ["chaotic pendulums"], []),
     ],
 )

@@ -32,7 +32,7 @@ _DATE = re.compile(
 )
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _PERSON = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)+")
-_NEGATIVE = re.compile(r"\b(?:not|no|never|none|without|n't)\b|:\s*0\b", re.IGNORECASE)
+_NEGATIONS = frozenset(("not", "no", "never", "none", "without", "don't", "doesn't", "isn't", "won't", "nor"))
 _ANAPHORA = ("That ", "This ", "These ", "Those ", "It ", "They ", "Both ", "The two ")
 # Words that name the kind of answer rather than what it is about.
 _TYPE_WORDS = {
@@ -197,8 +197,22 @@ def informative_heading(text: str) -> bool:
     return bool(re.search(r"\d| [—–-] |: |\(", text))
 
 
-def negative(text: str) -> bool:
-    return bool(_NEGATIVE.search(text))
+def settles(text: str, asked: tuple[str, ...]) -> str:
+    """ "Yes" or "No" when the line says so about what was asked, else "".
+
+    No: a negation right before an asked word ("not looking to relocate", "please do not send
+    frontend ... roles") or a nil value ("Azure years: 0"). Yes: the line holds the asked words
+    and negates none of them. "I would hire her again without hesitation" settles nothing about
+    whether she is available.
+    """
+    tokens = [part.lower() for t in words(text) for part in ((t, *t.split("-")) if "-" in t else (t,)) if part]
+    stemmed = [stem(t) for t in tokens]
+    for n, token in enumerate(tokens):
+        if token in _NEGATIONS and any(s in asked for s in stemmed[n + 1 : n + 5]):
+            return "No"
+    if re.search(r":\s*(?:0|no|none)\s*$", text, re.IGNORECASE):
+        return "No"
+    return "Yes" if asked and all(t in stemmed for t in asked) else ""
 
 
 def completes(previous: Unit, unit: Unit) -> bool:

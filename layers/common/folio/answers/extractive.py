@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from folio.answers.evidence import Judge, candidates, completes, informative_heading, negative
+from folio.answers.evidence import Judge, candidates, completes, informative_heading, settles
 from folio.answers.question import Kind
 from folio.answers.text import BROADER, stem, stems
 
@@ -82,7 +82,8 @@ class Extractor:
         ranked = [s for s in judge.rank(self.found) if not _shown(s.candidate.unit.text, shown)]
         passing = [s for s in ranked if s.passes]
         if q.kind is Kind.YESNO:
-            return self._yes_no(passing, ranked, absent)
+            asked = tuple(t for t in q.terms if t in judge.weights or t in judge.entities)
+            return self._yes_no(passing, ranked, absent, asked)
         if not passing:
             return REFUSAL
         if q.kind is Kind.DATE:
@@ -104,7 +105,8 @@ class Extractor:
             return self._opening(judge, shown)
         return None
 
-    def _yes_no(self, passing: list[Scored], ranked: list[Scored], absent: list[str]) -> Draft:
+    def _yes_no(self, passing: list[Scored], ranked: list[Scored], absent: list[str], asked: tuple[str, ...]) -> Draft:
+        """Yes or No only when the best line settles it; otherwise the lines, without a verdict."""
         if absent:
             # Never mentioned: a line about its kind may still settle it ("a PhD?" - "two degrees:
             # a BSc and an MSc").
@@ -120,8 +122,7 @@ class Extractor:
         if not passing:
             return REFUSAL
         lines = self._best_lines(passing, limit=2, margin=0.08)
-        best = passing[0].candidate.unit.text
-        return Draft("answer", lines, lead="No" if negative(best) else "Yes")
+        return Draft("answer", lines, lead=settles(passing[0].candidate.unit.text, asked))
 
     def _comparison(self, q: Question, shown: frozenset[str]) -> Draft:
         lines: list[Line] = []
@@ -194,6 +195,9 @@ class Extractor:
         matching = [name for name in children if qualifiers & stems(name)]
         if len(matching) == 1 and len(children) > 1:
             return self._items((*container, matching[0]), qualifiers - stems(matching[0]), shown)
+        if len(children) >= 2 and not any(informative_heading(name) for name in children):
+            # Sections named by label ("Programming languages", "Databases"): each with its items.
+            return [line for name in children if (line := self._gist((*container, name), shown)) is not None]
         if len(children) >= 2:
             return [Line(name, loc.row) for name, loc in children.items() if not _shown(name, shown)]
         leaves = [loc for loc in under if loc.unit.kind in ("item", "pair", "row") and not _shown(loc.unit.text, shown)]
@@ -204,6 +208,19 @@ class Extractor:
             picked = [loc for loc, h in zip(leaves, held, strict=True) if telling <= h]
             leaves = picked if len(picked) >= 2 else leaves
         return [Line(loc.unit.text, loc.row) for loc in leaves]
+
+    def _gist(self, section: tuple[str, ...], shown: frozenset[str]) -> Line | None:
+        """A labelled section in one line: "Databases: PostgreSQL, Redis, BigQuery, ClickHouse"."""
+        if re.search(r"\bnot\b", section[-1].lower()):
+            return None
+        leaves = [loc for loc in self.corpus.outline if loc.unit.path[: len(section)] == section]
+        records = [
+            loc for loc in leaves if loc.unit.kind == "item" or (loc.unit.kind == "pair" and ";" in loc.unit.text)
+        ]
+        names = list(dict.fromkeys(_instance(loc.unit.text) for loc in records))
+        if not names or _shown(section[-1], shown):
+            return None
+        return Line(f"{section[-1]}: {', '.join(names[:_MAX_ITEMS])}", leaves[0].row)
 
     def _instances_in_topic(self, noun: str, judge: Judge, shown: frozenset[str]) -> Draft | None:
         """ "Which languages was Larkspur written in?": the documents' own list of languages, met in

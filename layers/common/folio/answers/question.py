@@ -85,6 +85,7 @@ _QUANTITIES = frozenset(
 )
 _SUMMARY = re.compile(
     r"^(summari[sz]e|summary|overview|describe|introduce|tell me about|tell me more|what about|who is|who's)\b|"
+    r"^what (?:does|do|did) (?:she|he|they) do\b|"
     r"\b(overview|summary|summari[sz]e|background|in a nutshell)\b"
 )
 _LIST_NOUN_SKIP = frozenset(

@@ -204,6 +204,7 @@ _SYNONYM_GROUPS = (
     "visa authorisation authorization permit",
     "people person persons member members",
     "accurate accuracy precision error",
+    "available availability",
 )
 # A narrower word that the documents may only state through its kind: "a PhD" through "degrees".
 BROADER = {"phd": "degre", "doctorat": "degre", "mba": "degre", "msc": "degre", "bsc": "degre"}
