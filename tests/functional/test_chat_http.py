@@ -94,6 +94,20 @@ def test_broken_json_is_400(serve: Callable[..., httpx.Client]) -> None:
     _error(client.post("/api/chat", content=b"[1,2]", headers={"content-type": "application/json"}), 400, "bad_request")
 
 
+def test_absurd_json_is_400_and_the_connection_stays_usable(serve: Callable[..., httpx.Client]) -> None:
+    """Arrays nested 3,000 deep (RecursionError in the parser) and a 5,000-digit number (past
+    Python's integer-string limit) are a 400 in the error shape, not a 500; the same keep-alive
+    connection then answers normally."""
+    client = serve()
+    headers = {"content-type": "application/json"}
+    for body in (b"[" * 3000 + b"]" * 3000, b'{"message": ' + b"9" * 5000 + b"}", b'{"message": "\xff\xfe"}'):
+        error = _error(client.post("/api/chat", content=body, headers=headers), 400, "bad_request")
+        assert "Traceback" not in error["message"] and "/" not in error["message"]
+    assert (
+        client.post("/api/chat", json={"message": "What grade did she get in Database Internals?"}).status_code == 200
+    )
+
+
 def test_wrong_content_type_is_415(serve: Callable[..., httpx.Client]) -> None:
     response = serve().post(
         "/api/chat", content=b"message=hi", headers={"content-type": "application/x-www-form-urlencoded"}

@@ -64,8 +64,11 @@ async def read_json(request: Request, model: type[Model]) -> Model:
     raw = await request.body()
     try:
         data = json.loads(raw) if raw.strip() else None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadRequest(f"The body is not valid JSON: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise BadRequest(f"The body is not valid JSON (line {exc.lineno}, column {exc.colno}).") from exc
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # Not UTF-8, a number past Python's 4,300-digit limit, or arrays nested past the stack.
+        raise BadRequest("The body is not valid JSON, or nests or numbers past what folio reads.") from exc
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
     try:
