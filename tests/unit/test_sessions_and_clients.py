@@ -50,6 +50,22 @@ def test_conversations_keep_the_last_turns() -> None:
     assert asyncio.run(scenario()) == [Turn("q1", "a1"), Turn("q2", "a2")]
 
 
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "where did she study,",
+        "ＷＨＥＲＥ did she study?",
+        "Where did she stu\u0301dy?",
+        "Where did she study؟",
+        "  where  DID she\u200b study ?!",
+    ],
+)
+def test_spellings_of_one_question_share_one_cache_key(variant: str) -> None:
+    """Each of these cost a fresh LLM call before (#10 item 4)."""
+    key = answer_cache_key("p", "Where did she study?", corpus_version="c1", prompt_version="2", model="groq:m")
+    assert answer_cache_key("p", variant, corpus_version="c1", prompt_version="2", model="groq:m") == key
+
+
 def test_history_in_the_prompt_stays_within_its_budget() -> None:
     history = [Turn(f"question {n} " + "x" * 200, "answer " + "y" * 200) for n in range(10)]
     user = build_messages("now?", [], owner="Maya", history=history, history_tokens=300)[1]["content"]

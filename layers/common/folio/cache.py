@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -11,7 +12,16 @@ if TYPE_CHECKING:
 
 
 def normalise(question: str) -> str:
-    return " ".join(question.lower().split()).strip(" ?!.")
+    """One spelling per question: compatibility forms folded (fullwidth letters), accents and
+    combining marks dropped, case folded, punctuation of any script removed ("?", "؟", ","),
+    whitespace collapsed. Homoglyphs (a Cyrillic "а" for a Latin "a") still make a new key."""
+    decomposed = unicodedata.normalize("NFKD", question)
+    kept = "".join(
+        " " if unicodedata.category(ch).startswith("P") else ch
+        for ch in decomposed
+        if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf"
+    )
+    return " ".join(unicodedata.normalize("NFKC", kept).casefold().split())
 
 
 def answer_cache_key(prefix: str, question: str, *, corpus_version: str, prompt_version: str, model: str) -> str:
