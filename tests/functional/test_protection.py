@@ -256,3 +256,30 @@ def test_limits_and_sessions_on_upstash(serve: Serve) -> None:
         assert keys, "the state is in Redis, behind the REST API"
         local.delete(*keys)
         local.close()
+
+
+def _burst(base_url: str, bodies: list[dict[str, Any]]) -> list[int]:
+    """All the requests at once, each on its own connection."""
+    import asyncio
+
+    async def run() -> list[int]:
+        limits = httpx.Limits(max_connections=len(bodies), max_keepalive_connections=0)
+        async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=120) as client:
+            responses = await asyncio.gather(*(client.post("/api/chat", json=body) for body in bodies))
+        return [r.status_code for r in responses]
+
+    return asyncio.run(run())
+
+
+def test_a_hundred_requests_at_once_get_exactly_the_promised_numbers(serve: Serve) -> None:
+    """More concurrent requests than Redis connections is back-pressure, not an outage: no request
+    is counted in a fresh in-memory store (#10 item 1)."""
+    with RedisServer() as redis:
+        client = serve(**LOOSE, redis_url=redis.url)
+        session = _ask(client).json()["session_id"]
+        statuses = _burst(str(client.base_url), [{"message": Q, "session_id": session}] * 100)
+        assert sorted(set(statuses)) == [200, 429] and statuses.count(200) == 19, statuses
+        fresh = _burst(str(client.base_url), [{"message": Q}] * 100)
+        # one session was opened above; 3 new conversations per address and window are promised
+        assert fresh.count(200) == 2 and fresh.count(429) == 98, fresh
+        assert client.get("/health").status_code == 200

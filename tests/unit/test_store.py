@@ -174,3 +174,25 @@ def test_redis_over_tls_with_the_servers_ca(tmp_path: Path) -> None:
 
     with RedisServer(password="tls-pass-0123456789", tls=trusted) as server:
         asyncio.run(scenario(server))
+
+
+def test_a_full_connection_pool_is_busy_not_an_outage() -> None:
+    """Every connection in use past the wait is back-pressure: a 503 'busy' for that request, and
+    the failover store neither degrades nor counts anything in memory (#10 item 1)."""
+    from folio.errors import Busy
+
+    with RedisServer() as server:
+
+        async def scenario() -> None:
+            primary = RedisStore.from_url(server.url, timeout=2.0, connections=1, wait_seconds=0.05)
+            store = FailoverStore(primary)
+            blocker = asyncio.create_task(primary.client.blpop(["nothing-will-come"], timeout=1))
+            await asyncio.sleep(0.1)
+            with pytest.raises(Busy):
+                await store.get("k")
+            assert not store.degraded and store.outages == 0 and store.fallback_calls == 0
+            await blocker
+            assert await store.get("k") is None
+            await store.aclose()
+
+        asyncio.run(scenario())

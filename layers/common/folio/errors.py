@@ -102,6 +102,17 @@ class Unavailable(FolioError):
     message = "The service is not ready yet."
 
 
+class Busy(Unavailable):
+    """Every connection to the shared store is in use for longer than a visitor should wait:
+    back-pressure, answered as such, never as a reason to count limits somewhere else."""
+
+    code = "busy"
+    message = "Too many questions at once right now; please try again in a moment."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, headers={"Retry-After": "1"})
+
+
 class ProviderError(Exception):
     """An LLM provider failed; the chain moves on to the next one. Never reaches HTTP."""
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
+from folio.errors import Busy
 from folio.store.base import ClientStore, StoreUnavailable, for_redis
 
 if TYPE_CHECKING:
@@ -18,19 +20,22 @@ class RedisStore(ClientStore):
         self.name = name
 
     @classmethod
-    def from_url(cls, url: str, *, timeout: float) -> RedisStore:
+    def from_url(cls, url: str, *, timeout: float, connections: int = 50, wait_seconds: float = 5.0) -> RedisStore:
+        """`connections` at most; a request finding them all in use waits up to `wait_seconds`
+        for one (redis-py's default pool would fail at once, which read as an outage)."""
         import redis.asyncio
 
-        client = redis.asyncio.Redis.from_url(
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
             url,
             decode_responses=True,
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
             retry_on_timeout=False,
             health_check_interval=30,
-            max_connections=50,
+            max_connections=connections,
+            timeout=wait_seconds,
         )
-        return cls(client)
+        return cls(redis.asyncio.Redis.from_pool(pool))  # the client owns the pool: aclose() closes it
 
     async def eval(self, script: str, keys: list[str] | None = None, args: list[Any] | None = None) -> Any:
         keys = keys or []
@@ -48,6 +53,11 @@ class RedisStore(ClientStore):
 
         try:
             return await awaitable
+        except redis.exceptions.ConnectionError as exc:
+            if isinstance(exc.__cause__, asyncio.TimeoutError):
+                # The pool's wait for a free connection ran out: the server is there, just busy.
+                raise Busy() from exc
+            raise StoreUnavailable(f"{self.name}: {type(exc).__name__}: {exc}") from exc
         except (redis.exceptions.RedisError, OSError) as exc:
             # Connection and timeout errors, a wrong password, but also an OOM refusal from a full
             # server: each means "cannot use it now", and the memory store takes over meanwhile.
