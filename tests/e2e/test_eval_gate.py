@@ -51,9 +51,13 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
     )
 
 
-def test_second_knowledge_base_meets_its_baseline(tmp_path: Path, embedder: Embedder) -> None:
-    tests = EvalSet.from_file(ROOT / "tests" / "data" / "eval_alt.json")
+@pytest.mark.parametrize(
+    ("name", "owner"),
+    [("kb_alt", "Rafael Quennell-Adeyemi"), ("kb_third", "Solveig Amaral-Petrov")],
+)
+def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:
+    eval_file = ROOT / "tests" / "data" / f"eval_{name.removeprefix('kb_')}.json"
+    tests = EvalSet.from_file(eval_file)
     assert len(tests.answer_tests) >= 15 and sum(u.near_miss for u in tests.unanswerable) >= 6
-    run_ingest(ROOT / "tests" / "data" / "kb_alt", Index(str(tmp_path / "index")), embedder)
-    report = _report(tmp_path / "index", embedder, ROOT / "tests" / "data" / "eval_alt.json", "Rafael Quennell-Adeyemi")
-    _assert_floors(report, BASELINE["kb_alt"])
+    run_ingest(ROOT / "tests" / "data" / name, Index(str(tmp_path / "index")), embedder)
+    _assert_floors(_report(tmp_path / "index", embedder, eval_file, owner), BASELINE[name])
