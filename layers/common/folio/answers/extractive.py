@@ -35,7 +35,7 @@ class Line:
 
 @dataclass(frozen=True)
 class Draft:
-    kind: str  # answer | refusal | clarify
+    kind: str  # answer | refusal
     lines: tuple[Line, ...] = ()
     lead: str = ""  # "Yes" / "No" for a settled yes-no question
     listing: bool = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from folio.answers.text import STOP, stem, words
@@ -145,7 +145,6 @@ class Question:
     quantity: str = ""  # the stem of the asked quantity noun ("salary")
     vague: bool = False  # nothing to lean on: "more?", "Experience?"
     degree: str = ""  # "how accurate" -> "accurat": the quality asked about
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question:
