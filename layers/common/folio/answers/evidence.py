@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from folio.answers.question import Kind
-from folio.answers.text import NUMBER, acronyms, siblings, stem, stems, words
+from folio.answers.text import NUMBER, YEAR, acronyms, siblings, stem, stems, words
 
 if TYPE_CHECKING:
     from folio.answers.corpus import Corpus
@@ -30,7 +30,6 @@ _DATE = re.compile(
     r"\bpresent\b",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"(?:19|20)\d{2}")
 _PERSON = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)+")
 _NEGATIONS = frozenset(("not", "no", "never", "none", "without", "don't", "doesn't", "isn't", "won't", "nor"))
 _ANAPHORA = ("That ", "This ", "These ", "Those ", "It ", "They ", "Both ", "The two ")
@@ -242,7 +241,7 @@ def _number_about(text: str, key: str, noun: str) -> bool:
     for n, token in enumerate(tokens):
         if stem(token) == noun or noun in (stem(p) for p in token.split("-")):
             near = tokens[max(n - 4, 0) : n + 5]
-            if any(NUMBER.search(t) and not _YEAR.fullmatch(t) for t in near if t is not token):
+            if any(NUMBER.search(t) and not YEAR.fullmatch(t) for t in near if t is not token):
                 return True
     return False
 

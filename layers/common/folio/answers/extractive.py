@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from folio.answers.evidence import Judge, candidates, completes, informative_heading, settles
 from folio.answers.question import Kind
-from folio.answers.text import BROADER, stem, stems
+from folio.answers.text import BROADER, YEAR, stem, stems
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -312,7 +312,6 @@ class Extractor:
 
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier", "befor"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "after", "most"))
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 def _in_time_order(q: Question, passing: list[Scored]) -> list[Scored]:
@@ -323,12 +322,12 @@ def _in_time_order(q: Question, passing: list[Scored]) -> list[Scored]:
     if not direction or not passing:
         return passing
     top = passing[0].score
-    close = [s for s in passing if s.score >= top - 0.15 and _YEAR.search(s.candidate.unit.text)]
+    close = [s for s in passing if s.score >= top - 0.15 and YEAR.search(s.candidate.unit.text)]
     if len(close) < 2:
         return passing
 
     def when(scored: Scored) -> int:
-        years = [int(y) for y in _YEAR.findall(scored.candidate.unit.text)]
+        years = [int(y) for y in YEAR.findall(scored.candidate.unit.text)]
         return min(years) if direction < 0 else max(years)
 
     ordered = sorted(close, key=when, reverse=direction > 0)

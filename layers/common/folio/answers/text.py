@@ -42,6 +42,7 @@ _NUMBER_WORDS = frozenset(
         "dozen",
     ]
 )
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS)) + r")\b", re.IGNORECASE)
 
 STOP = frozenset(
@@ -277,7 +278,3 @@ def acronyms(text: str) -> frozenset[str]:
         if len(initials) >= 2:
             out.add(initials.lower())
     return frozenset(out)
-
-
-def has_number(text: str) -> bool:
-    return bool(NUMBER.search(text))
