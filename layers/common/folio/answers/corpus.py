@@ -3,6 +3,7 @@ documents by type. Built once per index version, shared by every question."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import threading
@@ -12,10 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from folio.answers.text import acronyms, stems
+from folio.answers.text import DATE, FIRST_PERSON, JOB, acronyms, stem, stems, words
 from folio.answers.units import Unit, parse_units
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from folio.index import Snapshot
 
 
@@ -57,10 +60,31 @@ class Corpus:
                 if depth < len(path):
                     self.children.setdefault(path[:depth], set()).add(path[depth])
         self.first_person = frozenset(_first_person(columns))
+        self.keys = frozenset(
+            word
+            for located in self.outline
+            if located.unit.kind in ("pair", "row")
+            for word in _record_keys(located.unit.text)
+        )
+        self.positions = frozenset(located.unit.text for located in self.outline if _is_position(located.unit))
+        # A chunk holding a work-history entry speaks of a job, its role and employer, in any words.
+        for row, located_units in self.by_row.items():
+            if any(located.unit.text in self.positions for located in located_units):
+                self.df.update(JOB - (stems(columns["text"][row]) | acronyms(columns["text"][row])))
         self.unit_matrix = snapshot.unit_vectors([located.unit.embed_text for located in self.outline])
         self.doc_types: dict[str, list[int]] = {}
         for row in sorted(self.first_row.values()):
             self.doc_types.setdefault(columns["doc_type"][row], []).append(row)
+        self._extensions: dict[str, frozenset[str]] = {}
+        self._pairs = _adjacent(located.unit.text for located in self.outline)
+        for row in self.first_row.values():
+            kind = stem(columns["doc_type"][row])
+            self._pairs.update((name, kind) for name in stems(columns["title"][row]))
+
+    def describes(self, name: str, noun: str) -> bool:
+        """Whether the documents call the named thing a <noun> ("the Gannet module", "Project
+        Quietlane", a title of a document of that type)."""
+        return (name, noun) in self._pairs or (noun, name) in self._pairs
 
     def closest_rows(self, vector: np.ndarray, units: int) -> list[int]:
         """The chunks holding the units closest in meaning to a query, anywhere in the corpus."""
@@ -77,8 +101,38 @@ class Corpus:
     def known(self, term: str) -> bool:
         return term in self.df
 
+    def extensions(self, term: str) -> frozenset[str]:
+        """Longer words of the documents that a clipped one stands for ("synth" -> "synthes")."""
+        if len(term) < 5 or not term.isalpha():
+            return frozenset()
+        found = self._extensions.get(term)
+        if found is None:
+            found = frozenset(w for w in self.df if w.startswith(term) and w != term and len(w) - len(term) <= 6)
+            self._extensions[term] = found
+        return found
 
-_FIRST = re.compile(r"\b(?:I|me|my|mine|myself|I'm|I've|I'd)\b")
+
+def _record_keys(text: str) -> set[str]:
+    return {word for part in text.split("; ") if ": " in part for word in stems(part.partition(": ")[0])}
+
+
+def _is_position(unit: Unit) -> bool:
+    """An entry of a work history: a dated line ("Lead Engineer — Brightmere (May 2021 – present)")
+    in a section named for jobs ("Experience", "Employment", "Work history")."""
+    if not JOB & stems(" ".join(unit.path[1:])):
+        return False
+    short = unit.kind == "heading" or len(unit.text.split()) <= 25
+    return short and len(DATE.findall(unit.text)) >= 2
+
+
+def _adjacent(texts: Iterable[str]) -> set[tuple[str, str]]:
+    pairs: set[tuple[str, str]] = set()
+    for text in texts:
+        stemmed = [stem(w) for w in words(text)]
+        pairs.update(itertools.pairwise(stemmed))
+    return pairs
+
+
 _THIRD = re.compile(r"\b(?:she|he|her|his|him|hers|herself|himself)\b", re.IGNORECASE)
 
 
@@ -93,7 +147,7 @@ def _first_person(columns: dict[str, list[Any]]) -> set[int]:
     voiced = set()
     for source, parts in texts.items():
         body = " ".join(parts)
-        if len(_FIRST.findall(body)) > max(2, 2 * len(_THIRD.findall(body))):
+        if len(FIRST_PERSON.findall(body)) > max(2, 2 * len(_THIRD.findall(body))):
             voiced.update(rows[source])
     return voiced
 

@@ -16,7 +16,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from folio.answers.question import Kind
-from folio.answers.text import NUMBER, YEAR, acronyms, siblings, stem, stems, words
+from folio.answers.text import (
+    BROADER,
+    DATE,
+    FIRST_PERSON,
+    JOB,
+    NUMBER,
+    ORDER,
+    YEAR,
+    acronyms,
+    siblings,
+    stem,
+    stems,
+    words,
+)
 
 if TYPE_CHECKING:
     from folio.answers.corpus import Corpus
@@ -24,10 +37,15 @@ if TYPE_CHECKING:
     from folio.answers.units import Unit
     from folio.index import Snapshot
 
-_DATE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|"
-    r"jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:spring|summer|autumn|fall|winter)\s+\d{4}\b|\b(?:19|20)\d{2}\b|"
-    r"\bpresent\b",
+_DURATION = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*(?:-\s*)?(?:ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|"
+    r"months?|years?)\b",
+    re.IGNORECASE,
+)
+# Quantities whose value is an amount of money: a number alone ("3 budgets") does not answer them.
+_MONEY = frozenset(("cost", "pric", "budget", "salari", "fee", "revenu", "monei", "spend", "paid", "fund"))
+_MONEY_AMOUNT = re.compile(
+    r"[£$€¥]\s*\d|\b(?:usd|eur|gbp|sek|nok|dkk|chf|us\$)\s*\d|\d\s*(?:[£$€¥]|(?:k|m|bn)?\s*(?:usd|eur|gbp|sek|nok|dkk|chf|pounds?|dollars?|euros?|kr)\b)",
     re.IGNORECASE,
 )
 _PERSON = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)+")
@@ -101,10 +119,16 @@ class Judge:
         asked = question.entities if entities is None else entities
         self.entities = tuple(e for e in asked if e != question.quantity)
         type_words = _TYPE_WORDS.get(question.kind, frozenset())
+        # "the Gannet module": "module" says what Gannet is, not what is asked about it.
+        type_words = type_words | {
+            noun for name, noun in question.heads if name in asked and corpus.describes(name, noun)
+        }
+        self.type_words = type_words
         self.attribute = tuple(
             t for t in question.terms if t not in question.entities and t not in type_words and corpus.known(t)
         )
         self.weights = {t: corpus.weight(t) for t in self.attribute}
+        self.variants = {t: corpus.extensions(t) for t in self.attribute}
         # Asked words the documents never use still count against every line ("a poem about
         # cats" is not answered by a line about writing), except how much of a named thing; an
         # unknown number counts half (a phone number typed into a question is not what it asks).
@@ -125,20 +149,41 @@ class Judge:
         name alone (the documents give date ranges, not the word "left").
         """
         q = self.question
-        type_words = _TYPE_WORDS.get(q.kind, frozenset())
+        type_words = self.type_words
         names = [e for e in self.entities if not self.corpus.known(e)]
         asked = [t for t in q.terms if t not in q.entities and t not in type_words]
         unknown = [t for t in asked if not self.corpus.known(t)]
         typed_by_name = q.kind in (Kind.DATE, Kind.NUMBER) and len(names) < len(self.entities)
         # "How good is her TypeScript?": the name is the topic, the adjective asks how much of it.
         degree = q.text.lower().startswith("how ") and len(names) < len(self.entities)
-        everything_unknown = asked and len(unknown) == len(asked)
-        return names + (unknown if everything_unknown and not typed_by_name and not degree else [])
+        # Words that only place the asked thing in time ("today", "first") ask nothing on their own.
+        everything_unknown = asked and set(unknown) >= set(asked) - ORDER - {"current"}
+        # "the rowing club": a thing the documents never name, of a kind they do ("rowing").
+        unnamed = [
+            noun
+            for word, noun in q.compounds
+            if noun in unknown
+            and self.corpus.known(word)
+            and not noun.isdigit()
+            and noun not in q.entities
+            and noun not in BROADER.values()  # "a master's degree": the kind, not a thing
+            and noun != q.list_noun  # "which orchestration tools": what is listed
+        ]
+        if everything_unknown and not typed_by_name and not degree:
+            return names + unknown
+        return names + unnamed
+
+    def asks_job(self) -> bool:
+        return bool(JOB & set(self.attribute))
 
     def score(self, c: Candidate) -> Scored:
         q = self.question
-        own = sum(w for t, w in self.weights.items() if t in c.own) / self.total if self.total else 0.0
-        held = sum(w for t, w in self.weights.items() if t in c.held) / self.total if self.total else 1.0
+        own_terms, held_terms = c.own, c.held
+        if c.unit.text in self.corpus.positions:
+            # A work-history entry is a job, its role and employer, with its place in time.
+            own_terms, held_terms = own_terms | JOB | ORDER, held_terms | JOB | ORDER
+        own = sum(w for t, w in self.weights.items() if self._holds(own_terms, t)) / self.total if self.total else 0.0
+        held = sum(w for t, w in self.weights.items() if self._holds(held_terms, t)) / self.total if self.total else 1.0
         named = all(e in c.context for e in self.entities)
         score = c.meaning + 0.5 * own + 0.25 * held
         if _under_negation(c.unit):
@@ -152,6 +197,9 @@ class Judge:
             q.kind in (Kind.YESNO, Kind.DATE, Kind.NUMBER)
             and bool(self.entities)
             and all(e in c.own for e in self.entities)
+            # "How much power does Gannet draw?": a number on a line naming Gannet is not its
+            # power draw when the documents use the asked words elsewhere.
+            and (q.kind is not Kind.NUMBER or held > 0 or not self.weights)
         )
         close = c.meaning >= CLOSE and (held > 0 or not self.total)
         # A line holding only part of the asked words must also be about the question in meaning
@@ -159,11 +207,18 @@ class Judge:
         partly = held >= _HELD and (held >= 0.5 or c.meaning >= _RELATED)
         passes = named and typed and informative and (partly or close or names_itself)
         passes = passes and not self._contradicts(c) and self._has_degree(c)
+        if q.kind is Kind.LIST:
+            passes = passes and not any(t in c.own for t in q.excluded)
+        if not q.negated and q.kind is not Kind.YESNO and settles(c.unit.text, self.attribute) == "No":
+            passes = False  # "not interested in management" is no answer to "what interests her"
         if c.unit.kind == "heading" and q.kind in (Kind.FACT, Kind.SUMMARY, Kind.YESNO, Kind.LIST):
             score -= 0.15  # a heading names a topic; the lines under it say something about it
         if typed and q.kind in (Kind.DATE, Kind.NUMBER) and len(c.unit.text.split()) <= 5:
             score += 0.2  # the value itself ("14 October 2024", "Years: 7"), not a story around it
         return Scored(c, score, passes)
+
+    def _holds(self, found: frozenset[str], term: str) -> bool:
+        return term in found or any(v in found for v in self.variants[term])
 
     def _contradicts(self, c: Candidate) -> bool:
         """Asked about one of a kind, the line is about another ("bachelor's GPA" on the MSc's)."""
@@ -178,17 +233,37 @@ class Judge:
         return sorted((self.score(c) for c in found), key=lambda s: -s.score)
 
     def _typed(self, c: Candidate) -> bool:
-        kind, text = self.question.kind, c.unit.text
-        if kind is Kind.DATE:
-            return bool(_DATE.search(text))
-        if kind is Kind.NUMBER:
-            return _number_about(text, c.unit.key, self.question.quantity)
+        kind = self.question.kind
+        if kind in (Kind.DATE, Kind.NUMBER):
+            fields = _fields(c.unit.text) if c.unit.kind in ("pair", "row") else []
+            # A record's value under the asked key: "Expires: ..." for "when does it expire", not
+            # its "Issued" date when this record has no expiry.
+            asked = set(self.attribute) & self.corpus.keys
+            if asked and fields:
+                return any(asked & stems(key) and self._value_typed(value, key) for key, value in fields)
+            return self._value_typed(c.unit.text, c.unit.key)
+        text = c.unit.text
         if kind is Kind.PERSON:
             known = set(self.question.entities) | self.corpus.common
             return any(_is_new_name(name, known) for name in _PERSON.findall(text))
         if kind is Kind.PLACE:
-            return any(w[:1].isupper() for w in words(text)[1:]) or c.unit.kind in ("pair", "heading")
+            # A name other than the asked ones: "BSc Biochemistry, University of Porto", not "My BSc".
+            terms = set(self.question.terms)
+            named = any(
+                w[:1].isupper() and stem(w) not in terms and not FIRST_PERSON.fullmatch(w) for w in words(text)[1:]
+            )
+            return named or c.unit.kind in ("pair", "heading")
         return True
+
+    def _value_typed(self, text: str, key: str) -> bool:
+        q = self.question
+        if q.kind is Kind.DATE:
+            return bool(DATE.search(text) or (q.duration and _DURATION.search(text)))
+        if q.duration:
+            return bool(_DURATION.search(text))
+        if q.quantity in _MONEY:
+            return bool(_MONEY_AMOUNT.search(text))
+        return _number_about(text, key, q.quantity)
 
 
 def informative_heading(text: str) -> bool:
@@ -219,6 +294,12 @@ def completes(previous: Unit, unit: Unit) -> bool:
     conference talk.")."""
     leans = unit.text.startswith(_ANAPHORA) or (unit.kind == "sentence" and len(unit.text.split()) < 6)
     return leans and previous.block == unit.block and previous.kind == unit.kind
+
+
+def _fields(text: str) -> list[tuple[str, str]]:
+    """A record's "Key: value" fields."""
+    parts = [part.partition(": ") for part in text.split("; ")]
+    return [(key, value) for key, sep, value in parts if sep]
 
 
 def _under_negation(unit: Unit) -> bool:

@@ -8,7 +8,7 @@ everything else from the best evidence units (folio.answers.evidence).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from folio.answers.evidence import Judge, candidates, completes, informative_heading, settles
@@ -86,17 +86,36 @@ class Extractor:
             return self._yes_no(passing, ranked, absent, asked)
         if not passing:
             return REFUSAL
-        if q.kind is Kind.DATE:
-            passing = _in_time_order(q, passing)
+        if judge.asks_job():
+            # "Where does she work?", "her first job": the entries of her work history answer it.
+            passing = [s for s in passing if s.candidate.unit.text in self.corpus.positions] or passing
         typed = q.kind in (Kind.DATE, Kind.NUMBER, Kind.PERSON, Kind.PLACE)
-        return Draft("answer", self._best_lines(passing, limit=2 if typed else 3, margin=0.06 if typed else 0.1))
+        limit = 2 if typed else 3
+        if q.kind is Kind.DATE or judge.asks_job():
+            passing, ordered = _in_time_order(q, passing)
+            limit = 1 if ordered else limit  # "her first job": the one that came first
+        return Draft("answer", self._best_lines(passing, limit=limit, margin=0.06 if typed else 0.1))
 
     # --- the kinds of answer ----------------------------------------------------------------
 
     def _structured(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
         """Answers read from the documents' structure rather than from single lines."""
-        if q.kind is Kind.LIST or (q.kind is Kind.SUMMARY and not q.entities):
+        if q.kind in (Kind.LIST, Kind.SUMMARY) and judge.asks_job() and not judge.entities:
+            # "Summarise her career", "Where has she worked?": the entries of her work history.
+            jobs = [
+                Line(loc.unit.text, loc.row)
+                for loc in self.corpus.outline
+                if loc.unit.text in self.corpus.positions and not _shown(loc.unit.text, shown)
+            ]
+            if len(jobs) >= 2:
+                return Draft("answer", tuple(dict.fromkeys(jobs))[:_MAX_ITEMS], listing=True)
+        section = q.kind is Kind.FACT and not judge.entities and self._names_a_section(judge)
+        if q.kind is Kind.LIST or (q.kind is Kind.SUMMARY and not q.entities) or section:
             listed = self._listing(q, judge, shown)
+            if listed is not None and q.excluded:
+                # "Which languages besides English?"
+                kept = tuple(line for line in listed.lines if not set(q.excluded) & stems(line.text))
+                listed = replace(listed, lines=kept) if kept else REFUSAL
             if listed is not None:
                 return listed
         if q.kind is Kind.SUMMARY and not q.terms and not judge.entities:
@@ -104,6 +123,11 @@ class Extractor:
         if judge.entities and (q.kind is Kind.SUMMARY or (q.kind is Kind.FACT and set(q.terms) <= set(q.entities))):
             return self._opening(judge, shown)
         return None
+
+    def _names_a_section(self, judge: Judge) -> bool:
+        """ "What does she do for fun?" asks for a section ("Hobbies") as a whole."""
+        asked = set(judge.attribute)
+        return bool(asked) and any(stems(path[-1]) == asked for path in self.corpus.paths)
 
     def _yes_no(self, passing: list[Scored], ranked: list[Scored], absent: list[str], asked: tuple[str, ...]) -> Draft:
         """Yes or No only when the best line settles it; otherwise the lines, without a verdict."""
@@ -279,8 +303,11 @@ class Extractor:
             if len(lines) == limit or scored.score < top - margin:
                 break
             line = self._line(scored.candidate)
-            if all(line.text not in kept.text and kept.text not in line.text for kept in lines):
-                lines.append(line)
+            if any(line.text in kept.text for kept in lines):
+                continue
+            # A heading already given and then a line under it: the line with its heading says both.
+            lines = [kept for kept in lines if kept.text not in line.text]
+            lines.append(line)
         return tuple(lines)
 
     def _line(self, c: Candidate) -> Line:
@@ -310,28 +337,28 @@ class Extractor:
         return self.corpus.by_row.get(row, [])
 
 
-_EARLIEST = frozenset(("start", "first", "earliest", "earlier", "befor"))
-_LATEST = frozenset(("leav", "end", "finish", "last", "latest", "after", "most"))
+_EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
+_LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))
 
 
-def _in_time_order(q: Question, passing: list[Scored]) -> list[Scored]:
+def _in_time_order(q: Question, passing: list[Scored]) -> tuple[list[Scored], bool]:
     """ "When did she start at Corvid?": of the close candidates (two roles there), the earliest
-    date answers; "when did she leave" the latest."""
+    date answers; "when did she leave" the latest. Says whether an order was asked and applied."""
     terms = set(q.terms)
     direction = -1 if terms & _EARLIEST else 1 if terms & _LATEST else 0
     if not direction or not passing:
-        return passing
+        return passing, False
     top = passing[0].score
     close = [s for s in passing if s.score >= top - 0.15 and YEAR.search(s.candidate.unit.text)]
     if len(close) < 2:
-        return passing
+        return passing, False
 
     def when(scored: Scored) -> int:
         years = [int(y) for y in YEAR.findall(scored.candidate.unit.text)]
         return min(years) if direction < 0 else max(years)
 
     ordered = sorted(close, key=when, reverse=direction > 0)
-    return ordered + [s for s in passing if s not in ordered]
+    return ordered + [s for s in passing if s not in ordered], True
 
 
 def _instance(item: str) -> str:

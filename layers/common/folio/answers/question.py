@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from folio.answers.text import STOP, stem, words
@@ -86,7 +87,7 @@ _QUANTITIES = frozenset(
 _SUMMARY = re.compile(
     r"^(summari[sz]e|summary|overview|describe|introduce|tell me about|tell me more|what about|who is|who's)\b|"
     r"^what (?:does|do|did) (?:she|he|they) do\b|"
-    r"\b(overview|summary|summari[sz]e|background|in a nutshell)\b"
+    r"\b(overview|summary|summari[sz]e|background|in a nutshell|run-?down|recap)\b"
 )
 _LIST_NOUN_SKIP = frozenset(
     ["kind", "kinds", "type", "types", "sort", "sorts", "of", "her", "his", "their", "the", "other", "all"]
@@ -128,8 +129,45 @@ _GENERIC = frozenset(
         "ever",
         "really",
         "exactly",
+        "quick",
+        "brief",
+        "briefly",
+        "short",
+        "rundown",
+        "run-down",
+        "recap",
+        "compare",
+        "compared",
+        "comparison",
+        "differ",
+        "difference",
+        "versus",
+        "vs",
     ]
 )
+# "Can you summarise ...", "Do you know where ...": a request around the question it asks.
+_REQUEST = re.compile(
+    r"^(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell me|let me know|say)?|"
+    r"(?:do|did)\s+you\s+know|i(?:'d| would) like to know|i wonder|i was wondering)\s*"
+)
+_IMPERATIVES = frozenset(
+    ["summarise", "summarize", "describe", "list", "name", "give", "share", "explain", "outline", "tell", "walk"]
+)
+# Phrases a visitor uses for one word of the documents.
+_PHRASE_WORDS = {f"{verb} part": "participated" for verb in ("take", "takes", "took", "taken", "taking")} | {
+    # "What did she work on": what she did, not where she was employed.
+    f"{verb} on": "do"
+    for verb in ("work", "works", "worked", "working")
+}
+_PHRASE_WORDS |= {f"{verb} live": "launched" for verb in ("go", "goes", "went", "gone", "going")}
+_PHRASE_WORDS |= {f"{verb} out": "released" for verb in ("come", "comes", "came", "coming")}
+_PHRASE_WORDS |= dict.fromkeys(("for fun", "spare time", "free time", "downtime"), "hobbies")
+_PHRASE_WORDS |= dict.fromkeys(("these days", "nowadays", "right now", "at present"), "now")
+_PHRASE_WORDS |= {f"{wh}'s": f"{wh} is" for wh in ("what", "where", "when", "who", "how", "which")}
+_PHRASES = re.compile(r"\b(?:" + "|".join(_PHRASE_WORDS) + r")\b", re.IGNORECASE)
+_WH = frozenset(["what", "which", "when", "where", "who", "whom", "whose", "how", "why"])
+# "Which languages besides English": the named thing is left out of the answer, not asked about.
+_EXCEPT = re.compile(r"\b(?:besides|except(?: for)?|apart from|aside from|other than|excluding|beyond)\s+(.+)$")
 
 
 @dataclass(frozen=True)
@@ -145,21 +183,50 @@ class Question:
     quantity: str = ""  # the stem of the asked quantity noun ("salary")
     vague: bool = False  # nothing to lean on: "more?", "Experience?"
     degree: str = ""  # "how accurate" -> "accurat": the quality asked about
+    excluded: tuple[str, ...] = ()  # stems of what the answer leaves out ("besides English")
+    heads: tuple[tuple[str, str], ...] = ()  # (name, the noun right after it): "Gannet module"
+    compounds: tuple[tuple[str, str], ...] = ()  # two words naming one thing: "the rowing club"
+    duration: bool = False  # "how long": a span of time ("26 hours") answers it as well as dates
 
 
 def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question:
+    """The question a text asks, past a request around it ("Could you tell me where ...")."""
+    text = _PHRASES.sub(_phrase_word, text.replace("’", "'"))
+    lowered = " ".join(text.lower().replace("’", "'").split())
+    request = _REQUEST.match(lowered)
+    if request and request.end() < len(lowered):
+        rest = text.strip()[request.end() :].lstrip(" ,")
+        head = rest.split(maxsplit=1)[0].lower() if rest.split() else ""
+        if head in ("if", "whether"):
+            rest = rest.split(maxsplit=1)[1] if len(rest.split()) > 1 else ""
+            return (
+                replace(_analyse(rest, owner_words), text=text, kind=Kind.YESNO)
+                if rest
+                else _analyse(text, owner_words)
+            )
+        if head in _WH or head in _IMPERATIVES:
+            return _analyse(rest[:1].upper() + rest[1:], owner_words)
+    return _analyse(text, owner_words)
+
+
+def _analyse(text: str, owner_words: frozenset[str]) -> Question:
+
     lowered = " ".join(text.lower().replace("’", "'").split())
     tokens = words(text)
     first = tokens[0].lower() if tokens else ""
     skip = STOP | _GENERIC | owner_words
     parts = [part for w in tokens for part in (w.split("-") if "-" in w and not _numeric(w) else [w])]
     content = [w for w in parts if w.lower() not in skip and (len(w) > 1 or w.isdigit())]
-    terms = tuple(dict.fromkeys(stem(w) for w in content))
+    # "How much faster did it boot?": the comparative names the asked change, not a topic.
+    change = re.match(r"(?:by )?how much (\w+er)\b", lowered)
+    content = [w for w in content if change is None or w.lower() != change.group(1)]
+    excluded = _excluded(text, skip)
+    terms = tuple(t for t in dict.fromkeys(stem(w) for w in content) if t not in excluded)
     quantity = _measured(lowered, tokens)
-    entities = tuple(e for e in _entities(text, tokens, skip) if e != quantity)
+    entities = tuple(e for e in _entities(text, tokens, skip) if e != quantity and e not in excluded)
     negated = any(w.lower() in _NEGATION or w.lower().endswith("n't") for w in tokens)
     count = "how many" in lowered or "number of" in lowered
-    sides = _sides(text, skip) if " or " in lowered and first not in ("is", "are") else ()
+    sides = _sides(text, skip, entities) if first not in ("is", "are") else ()
     vague = len(terms) <= 1 and len(tokens) <= 2
     kind = _kind(lowered, first, tokens, count, quantity, bool(sides))
     # Nothing asked at all ("What is it?", "hmm"), though a summary of the owner may be.
@@ -179,10 +246,22 @@ def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question
         quantity=quantity if kind is Kind.NUMBER else "",
         vague=vague,
         degree=_degree(lowered),
+        excluded=excluded,
+        heads=_heads(tokens, entities, skip),
+        compounds=_compounds(lowered, skip),
+        duration=bool(re.search(r"\bhow (?:long|quick|quickly|fast)\b", lowered)),
     )
 
 
-_NOT_DEGREES = frozenset(["many", "much", "long", "old", "big", "large", "far", "often", "soon", "fast", "well"])
+_NUMBER_OPENINGS = ("how much", "what percentage", "what percent", "by how much", "how quick", "how fast")
+_NOT_DEGREES = frozenset(
+    ["many", "much", "long", "old", "big", "large", "far", "often", "soon", "fast", "well", "quickly", "quick"]
+)
+
+
+def _phrase_word(match: re.Match[str]) -> str:
+    word = _PHRASE_WORDS[match.group(0).lower()]
+    return word[:1].upper() + word[1:] if match.group(0)[:1].isupper() else word
 
 
 def _numeric(word: str) -> bool:
@@ -216,7 +295,9 @@ def _measured(lowered: str, tokens: list[str]) -> str:
 def _kind(lowered: str, first: str, tokens: list[str], count: bool, quantity: str, comparison: bool) -> Kind:
     if _DATE_PHRASES.search(lowered):
         return Kind.DATE
-    if count or lowered.startswith(("how much", "what percentage", "what percent", "by how much")):
+    if count or lowered.startswith(
+        ("how much", "what percentage", "what percent", "by how much", "how quick", "how fast")
+    ):
         return Kind.NUMBER
     if comparison:
         return Kind.FACT
@@ -263,7 +344,8 @@ def _entities(text: str, tokens: list[str], skip: frozenset[str]) -> tuple[str, 
     for n, word in enumerate(tokens):
         if word.lower() in skip:
             continue
-        coded = any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
+        # A code ("p95", "DSY510"), not an amount ("100k", "2.5M").
+        coded = any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word) and not _AMOUNT.match(word)
         named = n > 0 and word[:1].isupper() and word.lower() not in ("i",)
         if coded or named or (word.isupper() and len(word) > 1):
             found.append(stem(word))
@@ -272,8 +354,52 @@ def _entities(text: str, tokens: list[str], skip: frozenset[str]) -> tuple[str, 
     return tuple(dict.fromkeys(found))
 
 
-def _sides(text: str, skip: frozenset[str]) -> tuple[tuple[str, ...], ...]:
-    """The two things a comparison weighs: the content words on each side of its last "or"."""
+def _excluded(text: str, skip: frozenset[str]) -> tuple[str, ...]:
+    match = _EXCEPT.search(text.lower())
+    if match is None:
+        return ()
+    kept = re.split(r"[,;?]| and ", match.group(1))[0]
+    return tuple(dict.fromkeys(stem(w) for w in words(kept) if w.lower() not in skip and len(w) > 1))
+
+
+def _heads(tokens: list[str], entities: tuple[str, ...], skip: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """Each name with the common noun right after it ("the Gannet module"): the noun may only say
+    what kind of thing the name is."""
+    pairs = []
+    for word, after in itertools.pairwise(tokens):
+        if stem(word) in entities and after.islower() and after not in skip and stem(after) not in entities:
+            pairs.append((stem(word), stem(after)))
+    return tuple(pairs)
+
+
+def _compounds(lowered: str, skip: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """Two words naming one thing ("the rowing club he belongs to"): the second is the thing, the
+    first says which. Only where the pair ends a noun phrase, so "the course gave her" is no pair."""
+    pairs = []
+    for word, noun in _COMPOUND.findall(lowered):
+        if word not in skip and noun not in skip and len(noun) > 2:
+            pairs.append((stem(word), stem(noun)))
+    return tuple(dict.fromkeys(pairs))
+
+
+_AMOUNT = re.compile(r"^\d+(?:[.,]\d+)?(?:k|m|bn|x)$", re.IGNORECASE)
+_COMPOUND = re.compile(
+    r"\b(?:the|a|an|his|her|their|its|my|which|what)\s+([\w'-]+)\s+([\w-]+)(?=\s*(?:[?.!,;]|$)|\s+(?:of|at|in|on|for|"
+    r"with|from|to|he|she|they|i|you|that|which|who|does|did|do|is|was|has|have)\b)"
+)
+_COMPARATIVE = re.compile(
+    r"\b(?:more|less|fewer|most|least|first|last|earlier|later|longer|shorter|bigger|larger|smaller|higher|lower|"
+    r"better|worse|faster|slower|older|newer|which|whichever)\b",
+    re.IGNORECASE,
+)
+_COMPARING = re.compile(r"\b(?:compare[sd]?|comparison|differ(?:s|ence)?|versus|vs\.?)\b", re.IGNORECASE)
+
+
+def _sides(text: str, skip: frozenset[str], entities: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The two things a comparison weighs: the content words on each side of its last "or", or the
+    two names joined by "and" in "How do A and B compare"."""
+    if " or " not in text.lower():
+        return _named_pair(text, entities) if _COMPARING.search(text) else ()
     head, _, tail = re.split(r"[:,]", text, maxsplit=1)[-1].rpartition(" or ")
     left = head.split(" the ")[-1] if " the " in head else head
     parts = []
@@ -281,4 +407,13 @@ def _sides(text: str, skip: frozenset[str]) -> tuple[tuple[str, ...], ...]:
         kept = tuple(dict.fromkeys(stem(w) for w in words(part) if w.lower() not in skip and len(w) > 1))
         if kept:
             parts.append(kept)
-    return tuple(parts) if len(parts) == 2 else ()
+    # "What kinds of work or roles ...?" lists; "Which came first, A or B?" weighs.
+    weighed = _COMPARATIVE.search(text) or all(set(part) & set(entities) for part in parts)
+    return tuple(parts) if len(parts) == 2 and weighed else ()
+
+
+def _named_pair(text: str, entities: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    for left, right in re.findall(r"([\w-]+)\s+(?:and|with|to|vs\.?|versus)\s+(?:the\s+)?([\w-]+)", text):
+        if stem(left) in entities and stem(right) in entities and stem(left) != stem(right):
+            return ((stem(left),), (stem(right),))
+    return ()

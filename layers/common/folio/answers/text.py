@@ -42,6 +42,13 @@ _NUMBER_WORDS = frozenset(
         "dozen",
     ]
 )
+DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|"
+    r"jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:spring|summer|autumn|fall|winter)\s+\d{4}\b|\b(?:19|20)\d{2}\b|"
+    r"\bpresent\b",
+    re.IGNORECASE,
+)
+FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself|I'm|I've|I'd)\b")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS)) + r")\b", re.IGNORECASE)
 
@@ -166,6 +173,13 @@ STOP = frozenset(
         "per",
         "each",
         "every",
+        "after",
+        "before",
+        "besides",
+        "so",
+        "far",
+        "up",
+        "through",
     ]
 )
 
@@ -186,7 +200,7 @@ _SYNONYM_GROUPS = (
     "degree diploma",
     "study studied education",
     "msc master masters",
-    "bsc bachelor bachelors undergraduate",
+    "bsc bachelor bachelors undergraduate undergrad beng ba",
     "phd doctor doctorate",
     "based location live lives reside",
     "born birth birthday",
@@ -203,10 +217,15 @@ _SYNONYM_GROUPS = (
     "recommend recommendation reference",
     "nationality citizen citizenship",
     "visa authorisation authorization permit",
-    "people person persons member members",
+    "people person persons member members participant participants participate participated",
     "accurate accuracy precision error",
     "available availability",
+    "launch launched ship shipped release released deployed rollout",
 )
+# What a question about a job asks (stems), and the section names that hold a work history.
+JOB = frozenset(("employer", "rol", "work", "career"))
+# Words that ask for one of a sequence by its place in time: a dated entry answers them.
+ORDER = frozenset(("first", "earliest", "earlier", "last", "latest", "previous", "prior", "recent"))
 # A narrower word that the documents may only state through its kind: "a PhD" through "degrees".
 BROADER = {"phd": "degre", "doctorat": "degre", "mba": "degre", "msc": "degre", "bsc": "degre"}
 
@@ -229,11 +248,11 @@ def stem(word: str) -> str:
 
 
 def _strip(word: str) -> str:
-    w = word.lower().replace("’", "'")
-    for suffix in ("'s", "'"):
-        w = w.removesuffix(suffix)
+    w = word.lower().replace("’", "'").removesuffix("'s").removesuffix("'")
     if len(w) > 6 and w.endswith("ly"):
         w = w[:-2]
+    if len(w) > 8 and w.endswith(("ments", "ment")):
+        w = w.removesuffix("s").removesuffix("ment")  # "management" meets "managing"
     if len(w) > 4 and w.endswith("ies"):
         w = w[:-3] + "i"
     elif len(w) > 5 and w.endswith("ing") and any(ch in "aeiouy" for ch in w[:-3]):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
+
+from folio.answers.text import FIRST_PERSON
 
 if TYPE_CHECKING:
     from folio.answers.corpus import Corpus
     from folio.answers.extractive import Draft
     from folio.index import Snapshot
 
+_WE = re.compile(r"\b(?:[Ww]e|[Oo]ur|ours|ourselves)\b")
 # How a document type is named when telling a visitor what the documents cover.
 _TOPICS = {
     "resume": "work history",
@@ -45,7 +49,9 @@ class Writer:
             return f"[{rows.index(row) + 1}]"
 
         def quote(text: str, row: int) -> str:
-            return f"in {self.possessive} words, “{text}”" if row in voiced else text
+            # Only what the owner says of themself: folio must not say "I led ..." or "we built ...".
+            own_words = row in voiced and (FIRST_PERSON.search(text) or _WE.search(text))
+            return f"in {self.possessive} words, “{text}”" if own_words else text
 
         lines = [f"{quote(line.text, line.row)} {cite(line.row)}" for line in draft.lines]
         if draft.unmentioned:
