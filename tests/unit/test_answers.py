@@ -63,6 +63,12 @@ def test_a_request_is_read_for_the_question_inside_it(question: str, kind: Kind)
     assert analyse(question).kind is kind
 
 
+def test_what_leads_into_a_question_is_set_aside() -> None:
+    assert analyse("And when did it ship?").kind is Kind.DATE
+    assert analyse("We have an opening in Lisbon - would she move?").text == "Would she move?"
+    assert analyse("What is the name of her cat?").named
+
+
 def test_what_a_question_leaves_out_compares_or_calls_a_name() -> None:
     besides = analyse("Which languages does she speak besides English?")
     assert besides.excluded == ("english",) and besides.entities == () and "english" not in besides.terms
@@ -257,6 +263,18 @@ programming_languages:
 spoken_languages:
   - Welsh
   - English
+hobbies:
+  - climbing
+  - beekeeping
+""",
+    "certifications.yaml": """certifications:
+  - name: Kubernetes Administrator (CKA)
+    issued: 2021-03-01
+    expires: 2024-03-01
+    status: expired
+  - name: Terraform Associate
+    issued: 2023-05-02
+    status: active
 """,
 }
 
@@ -293,6 +311,12 @@ def _ask(answerer: Answerer, question: str) -> Answer:
         ("What do the parts for one Wren station cost?", ["£45"], []),
         ("How long does the Wren station run on one charge?", ["30 days"], []),
         ("Which spoken languages does she know besides English?", ["Welsh"], ["English"]),
+        # A record's field under the asked key; the container's own records before its sub-sections.
+        ("When does her CKA certification expire?", ["2024-03-01"], ["2021-03-01"]),
+        ("Which of her certifications are still active?", ["Terraform"], ["CKA"]),
+        # What leads into a question is not the question.
+        ("And when did she start at Harbour Bank?", ["March 2015"], ["June 2021"]),
+        ("What does she get up to outside of work?", ["climbing", "beekeeping"], []),
     ],
 )
 def test_extractive_answers_hold_the_asked_fact(
@@ -319,6 +343,11 @@ def test_extractive_answers_hold_the_asked_fact(
         # Wren's line has numbers, but none is a power draw: the words are used elsewhere.
         "How much power does the Wren station draw?",
         "What was the budget for the Wren project?",
+        # Her Terraform record has an issue date, not an expiry.
+        "When does her Terraform certification expire?",
+        # She climbs; no gym is named. Cardiff is in the documents, the weather is not.
+        "What is the name of the climbing gym she goes to?",
+        "What's the weather like in Cardiff today?",
     ],
 )
 def test_near_misses_are_refused(small_kb: Answerer, question: str) -> None:
@@ -335,5 +364,6 @@ def test_lines_in_the_owners_own_voice_are_quoted_as_theirs(small_kb: Answerer) 
 
 def test_a_yes_no_question_is_answered_only_when_the_line_settles_it(small_kb: Answerer) -> None:
     assert _ask(small_kb, "Does she know Java?").text.startswith("Yes — from Ada's documents:")
+    assert _ask(small_kb, "We're hiring in Oslo - does she know Java?").text.startswith("Yes —")
     phd = _ask(small_kb, "Does she have a PhD?")
     assert phd.grounded and "BSc Physics" in phd.text and not phd.text.startswith(("Yes", "No"))

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from folio.documents import discover, load
+from folio.documents import discover, inferred_type, load
 from folio.errors import IngestError, Unavailable
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -18,6 +18,21 @@ def test_markdown_front_matter_becomes_metadata() -> None:
     assert doc.url.startswith("https://")
     assert doc.tags
     assert all(section.text for section in doc.sections)
+
+
+@pytest.mark.parametrize(
+    ("source", "doc_type"),
+    [
+        ("projects/sorrel.md", "project"),
+        ("project_selkie.md", "project"),
+        ("cv.md", "resume"),
+        ("talks_and_volunteering.txt", "talk"),
+        ("notes/certifications.yaml", "certification"),
+        ("notes/misc.md", "document"),
+    ],
+)
+def test_a_document_without_a_doc_type_gets_one_from_its_name_or_folder(source: str, doc_type: str) -> None:
+    assert inferred_type(source) == doc_type
 
 
 def test_heading_paths_are_tracked_and_a_single_h1_is_the_title(tmp_path: Path) -> None:

@@ -148,6 +148,39 @@ _READERS = {
 }
 
 
+# What a file is when its front matter does not say: by its name, then by its folder.
+_TYPE_WORDS = {
+    "project": "project",
+    "projects": "project",
+    "resume": "resume",
+    "cv": "resume",
+    "about": "about",
+    "bio": "about",
+    "profile": "about",
+    "certification": "certification",
+    "certifications": "certification",
+    "certificates": "certification",
+    "transcript": "transcript",
+    "talk": "talk",
+    "talks": "talk",
+    "skills": "skills",
+    "education": "education",
+    "publication": "publication",
+    "publications": "publication",
+    "papers": "publication",
+}
+
+
+def inferred_type(source: str) -> str:
+    """ "projects/sorrel.md", "project_selkie.md", "cv.md" -> "project", "project", "resume"."""
+    parts = re.split(r"[\\/]", source.lower())
+    for part in (parts[-1].rsplit(".", 1)[0], *reversed(parts[:-1])):
+        for word in re.split(r"[-_.\s]+", part):
+            if word in _TYPE_WORDS:
+                return _TYPE_WORDS[word]
+    return "document"
+
+
 def _document(source: str, sha: str, title: str, meta: dict[str, Any], sections: list[Section]) -> Document:
     sections = [s for s in sections if s.text.strip()]
     if not sections:
@@ -156,7 +189,7 @@ def _document(source: str, sha: str, title: str, meta: dict[str, Any], sections:
     return Document(
         source=source,
         title=title.strip(),
-        doc_type=str(meta.get("doc_type") or "document"),
+        doc_type=str(meta.get("doc_type") or inferred_type(source)),
         sections=sections,
         sha256=sha,
         url=str(meta.get("url") or ""),

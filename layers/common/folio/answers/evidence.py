@@ -123,6 +123,10 @@ class Judge:
         type_words = type_words | {
             noun for name, noun in question.heads if name in asked and corpus.describes(name, noun)
         }
+        # "her undergraduate degree": "degree" only repeats what "undergraduate" says.
+        type_words = type_words | {BROADER[t] for t in question.terms if t in BROADER}
+        if question.duration:
+            type_words = type_words | {"last", "tak"}  # "how long did it last / take"
         self.type_words = type_words
         self.attribute = tuple(
             t for t in question.terms if t not in question.entities and t not in type_words and corpus.known(t)
@@ -235,12 +239,12 @@ class Judge:
     def _typed(self, c: Candidate) -> bool:
         kind = self.question.kind
         if kind in (Kind.DATE, Kind.NUMBER):
-            fields = _fields(c.unit.text) if c.unit.kind in ("pair", "row") else []
+            record = fields(c.unit.text) if c.unit.kind in ("pair", "row") else []
             # A record's value under the asked key: "Expires: ..." for "when does it expire", not
             # its "Issued" date when this record has no expiry.
             asked = set(self.attribute) & self.corpus.keys
-            if asked and fields:
-                return any(asked & stems(key) and self._value_typed(value, key) for key, value in fields)
+            if asked and record:
+                return any(asked & stems(key) and self._value_typed(value, key) for key, value in record)
             return self._value_typed(c.unit.text, c.unit.key)
         text = c.unit.text
         if kind is Kind.PERSON:
@@ -249,10 +253,12 @@ class Judge:
         if kind is Kind.PLACE:
             # A name other than the asked ones: "BSc Biochemistry, University of Porto", not "My BSc".
             terms = set(self.question.terms)
-            named = any(
-                w[:1].isupper() and stem(w) not in terms and not FIRST_PERSON.fullmatch(w) for w in words(text)[1:]
-            )
+            named = any(_is_name(w, terms) for w in words(text)[1:])
             return named or c.unit.kind in ("pair", "heading")
+        if self.question.named:
+            # "What is the name of the Norwegian customer?": a name the question does not give.
+            terms = set(self.question.terms)
+            return any(_is_name(w, terms) for w in words(text)[1:])
         return True
 
     def _value_typed(self, text: str, key: str) -> bool:
@@ -296,7 +302,23 @@ def completes(previous: Unit, unit: Unit) -> bool:
     return leans and previous.block == unit.block and previous.kind == unit.kind
 
 
-def _fields(text: str) -> list[tuple[str, str]]:
+_CALENDAR = re.compile(
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(?:mon|tues|wednes|thurs|fri|satur|sun)day",
+    re.IGNORECASE,
+)
+
+
+def _is_name(word: str, asked: set[str]) -> bool:
+    """A capitalised word that names something the question did not: not "I", not "November"."""
+    return (
+        word[:1].isupper()
+        and stem(word) not in asked
+        and not FIRST_PERSON.fullmatch(word)
+        and not _CALENDAR.fullmatch(word)
+    )
+
+
+def fields(text: str) -> list[tuple[str, str]]:
     """A record's "Key: value" fields."""
     parts = [part.partition(": ") for part in text.split("; ")]
     return [(key, value) for key, sep, value in parts if sep]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from folio.answers.evidence import Judge, candidates, completes, informative_heading, settles
+from folio.answers.evidence import Judge, candidates, completes, fields, informative_heading, settles
 from folio.answers.question import Kind
 from folio.answers.text import BROADER, YEAR, stem, stems
 
@@ -67,10 +67,14 @@ class Extractor:
         looked = list(dict.fromkeys((*rows, *pool, *corpus.closest_rows(vector, _POOL_UNITS))))
         located = [(located.unit, located.row) for row in looked for located in self._units_of(row)]
         self.found = candidates(located, snapshot, vector)
+        self.focus: set[str] = set()
 
     def answer(self, q: Question, *, topic: tuple[str, ...] = (), shown: frozenset[str] = frozenset()) -> Draft:
         """`topic`: names the conversation is about (a follow-up's "it"); `shown`: lines already given."""
         judge = Judge(q, self.corpus, entities=tuple(dict.fromkeys((*q.entities, *topic))))
+        # A date or number asked of a record: its name and the asked field, not every field.
+        asked = {*judge.attribute, *judge.entities}
+        self.focus = asked & self.corpus.keys if q.kind in (Kind.DATE, Kind.NUMBER) else set()
         absent = judge.absent()
         if absent and q.kind is not Kind.YESNO:
             return REFUSAL
@@ -103,7 +107,7 @@ class Extractor:
         if q.kind in (Kind.LIST, Kind.SUMMARY) and judge.asks_job() and not judge.entities:
             # "Summarise her career", "Where has she worked?": the entries of her work history.
             jobs = [
-                Line(loc.unit.text, loc.row)
+                Line(_with_heading(loc.unit), loc.row)
                 for loc in self.corpus.outline
                 if loc.unit.text in self.corpus.positions and not _shown(loc.unit.text, shown)
             ]
@@ -136,13 +140,14 @@ class Extractor:
             # a BSc and an MSc").
             kinds = {BROADER[t] for t in absent if t in BROADER}
             related = kinds | {t for t, k in BROADER.items() if k in kinds}
+            # Lines naming a degree themselves first ("MSc Robotics, ..."), not by their heading.
             close = sorted(
-                (s for s in ranked if related & s.candidate.held),
-                key=lambda s: (-len(related & s.candidate.held), -s.score),
+                (s for s in ranked if related & s.candidate.own),
+                key=lambda s: (-len(related & s.candidate.own), -s.score),
             )
             if not close:
                 return REFUSAL
-            return Draft("answer", self._best_lines(close, limit=1, margin=0.0), unmentioned=True)
+            return Draft("answer", self._best_lines(close, limit=2, margin=1.0), unmentioned=True)
         if not passing:
             return REFUSAL
         lines = self._best_lines(passing, limit=2, margin=0.08)
@@ -174,7 +179,9 @@ class Extractor:
         if best is None:
             return None
         items = self._items(best, qualifiers, shown)
-        return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True) if len(items) >= 2 else None
+        # One item is a list when the question narrowed it ("which are still valid?").
+        listed = len(items) >= 2 or (len(items) == 1 and bool(qualifiers))
+        return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True) if listed else None
 
     def _container(self, noun: str, qualifiers: set[str], judge: Judge) -> tuple[str, ...] | None:
         """The heading path whose last heading names what is listed (or summarised), best first."""
@@ -219,6 +226,10 @@ class Extractor:
         matching = [name for name in children if qualifiers & stems(name)]
         if len(matching) == 1 and len(children) > 1:
             return self._items((*container, matching[0]), qualifiers - stems(matching[0]), shown)
+        # The container's own records ("certifications:") come before its sub-sections.
+        direct = [loc for loc in under if loc.unit.path == container and loc.unit.kind in ("item", "pair", "row")]
+        if len(direct) >= 2:
+            under, children = direct, {}
         if len(children) >= 2 and not any(informative_heading(name) for name in children):
             # Sections named by label ("Programming languages", "Databases"): each with its items.
             return [line for name in children if (line := self._gist((*container, name), shown)) is not None]
@@ -230,7 +241,8 @@ class Extractor:
         telling = {t for t in qualifiers if 0 < sum(t in h for h in held) < len(held)}
         if telling:
             picked = [loc for loc, h in zip(leaves, held, strict=True) if telling <= h]
-            leaves = picked if len(picked) >= 2 else leaves
+            # A status picks even one item ("which are still valid?"); other words need two.
+            leaves = picked if len(picked) >= 2 or (picked and telling <= _STATUS) else leaves
         return [Line(loc.unit.text, loc.row) for loc in leaves]
 
     def _gist(self, section: tuple[str, ...], shown: frozenset[str]) -> Line | None:
@@ -313,16 +325,18 @@ class Extractor:
     def _line(self, c: Candidate) -> Line:
         unit = c.unit
         text = unit.text
+        record = fields(text) if self.focus and unit.kind in ("pair", "row") else []
+        asked = [(key, value) for key, value in record[1:] if stems(key) & self.focus]
+        if asked:
+            text = "; ".join(f"{key}: {value}" for key, value in (record[0], *asked))
         previous = self._previous(c)
         if previous is not None and completes(previous, unit):
             text = f"{previous.text} {text}"
         heading = unit.heading
-        if (
-            unit.kind in ("item", "pair", "row")
-            and len(unit.path) > 1
-            and (len(heading.split()) > 1 or informative_heading(heading))
-            and not stems(heading) <= stems(text)
-        ):
+        labelled = unit.kind in ("item", "pair", "row") and (len(heading.split()) > 1 or informative_heading(heading))
+        # A line under a heading that states something ("Kestrel Marine Robotics — Plymouth").
+        stated = unit.kind == "sentence" and informative_heading(heading)
+        if len(unit.path) > 1 and (labelled or stated) and not stems(heading) <= stems(text):
             text = f"{heading}: {text}"
         return Line(text, c.row)
 
@@ -337,6 +351,7 @@ class Extractor:
         return self.corpus.by_row.get(row, [])
 
 
+_STATUS = frozenset(("valid", "expir", "current"))
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))
 
@@ -366,6 +381,14 @@ def _instance(item: str) -> str:
     first = item.split(";")[0]
     first = first.split(": ", 1)[1] if ": " in first else first
     return first.split(" — ")[0].split(" (")[0].strip()
+
+
+def _with_heading(unit: Unit) -> str:
+    """A work-history entry whose heading names the employer ("Tidewell Automation — Bristol")."""
+    heading = unit.heading
+    if unit.kind == "heading" or len(unit.path) < 2 or stems(heading) <= stems(unit.text):
+        return unit.text
+    return f"{heading}: {unit.text}"
 
 
 def _shown(text: str, shown: frozenset[str]) -> bool:

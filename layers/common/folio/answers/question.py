@@ -50,6 +50,7 @@ _QUANTITIES = frozenset(
     [
         "salary",
         "gpa",
+        "mark",
         "score",
         "cost",
         "price",
@@ -105,7 +106,6 @@ _GENERIC = frozenset(
         "overview",
         "give",
         "share",
-        "talk",
         "about",
         "detail",
         "details",
@@ -161,9 +161,13 @@ _PHRASE_WORDS = {f"{verb} part": "participated" for verb in ("take", "takes", "t
 }
 _PHRASE_WORDS |= {f"{verb} live": "launched" for verb in ("go", "goes", "went", "gone", "going")}
 _PHRASE_WORDS |= {f"{verb} out": "released" for verb in ("come", "comes", "came", "coming")}
-_PHRASE_WORDS |= dict.fromkeys(("for fun", "spare time", "free time", "downtime"), "hobbies")
+_PHRASE_WORDS |= dict.fromkeys(
+    ("for fun", "spare time", "free time", "downtime", "outside of work", "outside work", "off work"), "hobbies"
+)
 _PHRASE_WORDS |= dict.fromkeys(("these days", "nowadays", "right now", "at present"), "now")
 _PHRASE_WORDS |= {f"{wh}'s": f"{wh} is" for wh in ("what", "where", "when", "who", "how", "which")}
+_LEAD_IN = re.compile(r"^(?:and|so|but|also|ok|okay|then|hmm|oh|well|right)\b[,\s]+", re.IGNORECASE)
+_TALK_ABOUT = re.compile(r"^(?:please\s+)?talk (?:me through|about)\b", re.IGNORECASE)
 _PHRASES = re.compile(r"\b(?:" + "|".join(_PHRASE_WORDS) + r")\b", re.IGNORECASE)
 _WH = frozenset(["what", "which", "when", "where", "who", "whom", "whose", "how", "why"])
 # "Which languages besides English": the named thing is left out of the answer, not asked about.
@@ -187,11 +191,13 @@ class Question:
     heads: tuple[tuple[str, str], ...] = ()  # (name, the noun right after it): "Gannet module"
     compounds: tuple[tuple[str, str], ...] = ()  # two words naming one thing: "the rowing club"
     duration: bool = False  # "how long": a span of time ("26 hours") answers it as well as dates
+    named: bool = False  # "what is the name of ...": a proper name answers it
 
 
 def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question:
     """The question a text asks, past a request around it ("Could you tell me where ...")."""
     text = _PHRASES.sub(_phrase_word, text.replace("’", "'"))
+    text = _TALK_ABOUT.sub("Tell me about", _asked_part(text))
     lowered = " ".join(text.lower().replace("’", "'").split())
     request = _REQUEST.match(lowered)
     if request and request.end() < len(lowered):
@@ -249,6 +255,11 @@ def _analyse(text: str, owner_words: frozenset[str]) -> Question:
         excluded=excluded,
         heads=_heads(tokens, entities, skip),
         compounds=_compounds(lowered, skip),
+        named=bool(
+            re.search(
+                r"\b(?:what is|what was|what are) the names? of\b|\bwhat (?:is|was) (?:it|he|she) called\b", lowered
+            )
+        ),
         duration=bool(re.search(r"\bhow (?:long|quick|quickly|fast)\b", lowered)),
     )
 
@@ -257,6 +268,22 @@ _NUMBER_OPENINGS = ("how much", "what percentage", "what percent", "by how much"
 _NOT_DEGREES = frozenset(
     ["many", "much", "long", "old", "big", "large", "far", "often", "soon", "fast", "well", "quickly", "quick"]
 )
+
+
+def _asked_part(text: str) -> str:
+    """The question past what leads into it: "And when did it ship?" -> "When did it ship?"; "We
+    have an opening in Lisbon - would she move?" -> "Would she move?"."""
+    text = _LEAD_IN.sub("", text.strip())
+    clauses = re.split(r"\s+[-–—]\s+|(?<=[.!:])\s+", text)
+    if len(clauses) > 1 and not _opens_question(clauses[0]):
+        asked = next((c for c in clauses[1:] if _opens_question(c)), "")
+        text = text[text.index(asked) :] if asked else text
+    return text[:1].upper() + text[1:]
+
+
+def _opens_question(clause: str) -> bool:
+    first = clause.split(maxsplit=1)[0].lower() if clause.split() else ""
+    return first in _WH or first in _AUXILIARIES or clause.rstrip().endswith("?")
 
 
 def _phrase_word(match: re.Match[str]) -> str:

@@ -220,7 +220,10 @@ _SYNONYM_GROUPS = (
     "people person persons member members participant participants participate participated",
     "accurate accuracy precision error",
     "available availability",
+    "grade mark marks graded",
     "launch launched ship shipped release released deployed rollout",
+    "relocate relocation relocating move moving moved",
+    "valid active unexpired",
 )
 # What a question about a job asks (stems), and the section names that hold a work history.
 JOB = frozenset(("employer", "rol", "work", "career"))
@@ -251,8 +254,9 @@ def _strip(word: str) -> str:
     w = word.lower().replace("’", "'").removesuffix("'s").removesuffix("'")
     if len(w) > 6 and w.endswith("ly"):
         w = w[:-2]
-    if len(w) > 8 and w.endswith(("ments", "ment")):
-        w = w.removesuffix("s").removesuffix("ment")  # "management" meets "managing"
+    if len(w) > 8 and w.endswith(("ments", "ment", "ships", "ship")):
+        # "management" meets "managing", "internship" meets "intern"
+        w = w.removesuffix("s").removesuffix("ment").removesuffix("ship")
     if len(w) > 4 and w.endswith("ies"):
         w = w[:-3] + "i"
     elif len(w) > 5 and w.endswith("ing") and any(ch in "aeiouy" for ch in w[:-3]):
