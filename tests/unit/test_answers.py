@@ -252,6 +252,11 @@ doc_type: project
 
 The Wren station is a solar-powered weather station I built in 2022. The parts for one station cost
 about £45, and it runs for 30 days on one charge.
+
+## Firmware
+
+Its battery life was measured on 3 stations in May 2023. A rewrite in March 2023 took its battery
+life from 12 days to 30 days.
 """,
     "skills.yaml": """title: Skills
 doc_type: skills
@@ -317,6 +322,8 @@ def _ask(answerer: Answerer, question: str) -> Answer:
         # What leads into a question is not the question.
         ("And when did she start at Harbour Bank?", ["March 2015"], ["June 2021"]),
         ("What does she get up to outside of work?", ["climbing", "beekeeping"], []),
+        # A change is answered by its before and after, and a year is no amount.
+        ("By how much did the Wren station's battery life improve?", ["from 12 days to 30 days"], ["3 stations"]),
     ],
 )
 def test_extractive_answers_hold_the_asked_fact(

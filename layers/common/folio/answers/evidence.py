@@ -219,6 +219,8 @@ class Judge:
             score -= 0.15  # a heading names a topic; the lines under it say something about it
         if typed and q.kind in (Kind.DATE, Kind.NUMBER) and len(c.unit.text.split()) <= 5:
             score += 0.2  # the value itself ("14 October 2024", "Years: 7"), not a story around it
+        if q.change and _CHANGE.search(c.unit.text):
+            score += 0.2  # "by how much did it improve": a line with the before and the after
         return Scored(c, score, passes)
 
     def _holds(self, found: frozenset[str], term: str) -> bool:
@@ -242,7 +244,7 @@ class Judge:
             record = fields(c.unit.text) if c.unit.kind in ("pair", "row") else []
             # A record's value under the asked key: "Expires: ..." for "when does it expire", not
             # its "Issued" date when this record has no expiry.
-            asked = set(self.attribute) & self.corpus.keys
+            asked = set(self.attribute) & self.corpus.keys.get(c.unit.path, frozenset())
             if asked and record:
                 return any(asked & stems(key) and self._value_typed(value, key) for key, value in record)
             return self._value_typed(c.unit.text, c.unit.key)
@@ -302,6 +304,7 @@ def completes(previous: Unit, unit: Unit) -> bool:
     return leans and previous.block == unit.block and previous.kind == unit.kind
 
 
+_CHANGE = re.compile(r"\bfrom\s+[^\s;]*\d[^;]{0,40}?\bto\b\s+(?:under\s+|about\s+)?[^\s;]*\d", re.IGNORECASE)
 _CALENDAR = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(?:mon|tues|wednes|thurs|fri|satur|sun)day",
     re.IGNORECASE,
@@ -335,7 +338,8 @@ def _number_about(text: str, key: str, noun: str) -> bool:
     if not NUMBER.search(text):
         return False
     if not noun:
-        return True
+        # An amount, not a date: "Work started in January 2019" says no "how much".
+        return bool(NUMBER.search(DATE.sub(" ", text)))
     if noun.endswith(" number"):
         return noun in text.lower()
     if noun in stems(key) or (noun in _SHARES and "%" in text):

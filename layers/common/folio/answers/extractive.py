@@ -73,7 +73,7 @@ class Extractor:
         """`topic`: names the conversation is about (a follow-up's "it"); `shown`: lines already given."""
         judge = Judge(q, self.corpus, entities=tuple(dict.fromkeys((*q.entities, *topic))))
         # A date or number asked of a record: its name and the asked field, not every field.
-        focus = {*judge.attribute, *judge.entities} & self.corpus.keys
+        focus = {*judge.attribute, *judge.entities} & self.corpus.all_keys
         self.focus = focus if q.kind in (Kind.DATE, Kind.NUMBER) else set()
         absent = judge.absent()
         if absent and q.kind is not Kind.YESNO:

@@ -164,8 +164,13 @@ _PHRASE_WORDS |= {f"{verb} out": "released" for verb in ("come", "comes", "came"
 _PHRASE_WORDS |= dict.fromkeys(
     ("for fun", "spare time", "free time", "downtime", "outside of work", "outside work", "off work"), "hobbies"
 )
+_PHRASE_WORDS |= dict.fromkeys(("response time", "response times", "reaction time"), "latency")
 _PHRASE_WORDS |= dict.fromkeys(("these days", "nowadays", "right now", "at present"), "now")
 _PHRASE_WORDS |= {f"{wh}'s": f"{wh} is" for wh in ("what", "where", "when", "who", "how", "which")}
+_CHANGE_VERBS = re.compile(
+    r"\bhow much (?:did|has|have|does|was|were)\b.*\b(?:improv|reduc|cut|increas|decreas|drop|grow|grew|fell|fall|"
+    r"speed|shrink|shrank)\w*"
+)
 _LEAD_IN = re.compile(r"^(?:and|so|but|also|ok|okay|then|hmm|oh|well|right)\b[,\s]+", re.IGNORECASE)
 _TALK_ABOUT = re.compile(r"^(?:please\s+)?talk (?:me through|about)\b", re.IGNORECASE)
 _PHRASES = re.compile(r"\b(?:" + "|".join(_PHRASE_WORDS) + r")\b", re.IGNORECASE)
@@ -192,6 +197,7 @@ class Question:
     compounds: tuple[tuple[str, str], ...] = ()  # two words naming one thing: "the rowing club"
     duration: bool = False  # "how long": a span of time ("26 hours") answers it as well as dates
     named: bool = False  # "what is the name of ...": a proper name answers it
+    change: bool = False  # "by how much did it improve", "how much faster": a before and an after
 
 
 def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question:
@@ -224,8 +230,9 @@ def _analyse(text: str, owner_words: frozenset[str]) -> Question:
     parts = [part for w in tokens for part in (w.split("-") if "-" in w and not _numeric(w) else [w])]
     content = [w for w in parts if w.lower() not in skip and (len(w) > 1 or w.isdigit())]
     # "How much faster did it boot?": the comparative names the asked change, not a topic.
-    change = re.match(r"(?:by )?how much (\w+er)\b", lowered)
-    content = [w for w in content if change is None or w.lower() != change.group(1)]
+    comparative = re.match(r"(?:by )?how much (\w+er)\b", lowered)
+    content = [w for w in content if comparative is None or w.lower() != comparative.group(1)]
+    change = comparative is not None or lowered.startswith("by how much") or bool(_CHANGE_VERBS.search(lowered))
     excluded = _excluded(text, skip)
     terms = tuple(t for t in dict.fromkeys(stem(w) for w in content) if t not in excluded)
     quantity = _measured(lowered, tokens)
@@ -255,6 +262,7 @@ def _analyse(text: str, owner_words: frozenset[str]) -> Question:
         excluded=excluded,
         heads=_heads(tokens, entities, skip),
         compounds=_compounds(lowered, skip),
+        change=change,
         named=bool(
             re.search(
                 r"\b(?:what is|what was|what are) the names? of\b|\bwhat (?:is|was) (?:it|he|she) called\b", lowered

@@ -224,6 +224,7 @@ _SYNONYM_GROUPS = (
     "launch launched ship shipped release released deployed rollout",
     "relocate relocation relocating move moving moved",
     "valid active unexpired",
+    "latency delay lag",
 )
 # What a question about a job asks (stems), and the section names that hold a work history.
 JOB = frozenset(("employer", "rol", "work", "career"))
