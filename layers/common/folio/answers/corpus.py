@@ -60,13 +60,8 @@ class Corpus:
                 if depth < len(path):
                     self.children.setdefault(path[:depth], set()).add(path[depth])
         self.first_person = frozenset(_first_person(columns))
-        # The keys of the records in each section: "Expires" of the certifications.
-        keys: dict[tuple[str, ...], set[str]] = {}
-        for located in self.outline:
-            if located.unit.kind in ("pair", "row"):
-                keys.setdefault(located.unit.path, set()).update(_record_keys(located.unit.text))
-        self.keys = {path: frozenset(found) for path, found in keys.items()}
-        self.all_keys = frozenset(word for found in keys.values() for word in found)
+        self.keys = _section_keys(self.outline)
+        self.all_keys = frozenset(word for found in self.keys.values() for word in found)
         self.positions = frozenset(located.unit.text for located in self.outline if _is_position(located.unit))
         # A chunk holding a work-history entry speaks of a job, its role and employer, in any words.
         for row, located_units in self.by_row.items():
@@ -111,6 +106,15 @@ class Corpus:
             found = frozenset(w for w in self.df if w.startswith(term) and w != term and len(w) - len(term) <= 6)
             self._extensions[term] = found
         return found
+
+
+def _section_keys(outline: list[Located]) -> dict[tuple[str, ...], frozenset[str]]:
+    """The keys of the records in each section: "Expires" of the certifications."""
+    keys: dict[tuple[str, ...], set[str]] = {}
+    for located in outline:
+        if located.unit.kind in ("pair", "row"):
+            keys.setdefault(located.unit.path, set()).update(_record_keys(located.unit.text))
+    return {path: frozenset(found) for path, found in keys.items()}
 
 
 def _record_keys(text: str) -> set[str]:
