@@ -126,6 +126,20 @@ def test_units_keep_their_structure() -> None:
     assert pair.key == "Team size" and pair.embed_text.startswith("Engineer — Acme")
 
 
+def test_wrapped_list_items_and_dated_lines_stay_whole() -> None:
+    text = (
+        "CV > Experience > Tidewater\n\n*Staff Engineer* · March 2023 – present\n*Senior Engineer* · July 2021 – "
+        "February 2023\n\n- Led the platform team that runs the compute,\n  CI/CD and observability stack.\n"
+        "- Shares the on-call rotation."
+    )
+    assert [(u.kind, u.text) for u in parse_units(text)][1:] == [
+        ("sentence", "Staff Engineer · March 2023 – present"),
+        ("sentence", "Senior Engineer · July 2021 – February 2023"),
+        ("item", "Led the platform team that runs the compute, CI/CD and observability stack."),
+        ("item", "Shares the on-call rotation."),
+    ]
+
+
 def test_sentences_are_not_cut_at_initials_or_titles() -> None:
     assert sentences("See M. Okonkwo and H. Aldsvärd, pp. 31. Then Prof. Lee spoke.") == [
         "See M. Okonkwo and H. Aldsvärd, pp. 31.",
@@ -313,6 +327,7 @@ def _ask(answerer: Answerer, question: str) -> Answer:
         ("What was her first job?", ["Engineer — Harbour Bank"], ["Nimbus"]),
         ("What did she work on at Harbour Bank?", ["payments ledger"], []),
         ("Can you summarise her career so far?", ["Nimbus Robotics", "Harbour Bank"], []),
+        ("Give me a quick summary of Ada's career.", ["Nimbus Robotics", "Harbour Bank"], []),
         ("What do the parts for one Wren station cost?", ["£45"], []),
         ("How long does the Wren station run on one charge?", ["30 days"], []),
         ("Which spoken languages does she know besides English?", ["Welsh"], ["English"]),
@@ -355,6 +370,8 @@ def test_extractive_answers_hold_the_asked_fact(
         # She climbs; no gym is named. Cardiff is in the documents, the weather is not.
         "What is the name of the climbing gym she goes to?",
         "What's the weather like in Cardiff today?",
+        # The documents never speak of anyone mentoring her.
+        "Who mentored her at Harbour Bank?",
     ],
 )
 def test_near_misses_are_refused(small_kb: Answerer, question: str) -> None:

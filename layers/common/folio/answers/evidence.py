@@ -175,7 +175,9 @@ class Judge:
         ]
         if everything_unknown and not typed_by_name and not degree:
             return names + unknown
-        return names + unnamed
+        # "Who supervised her thesis?": the documents never speak of supervising.
+        relation = [asked[0]] if q.kind is Kind.PERSON and asked and asked[0] in unknown else []
+        return names + unnamed + relation
 
     def asks_job(self) -> bool:
         return bool(JOB & set(self.attribute))

@@ -171,6 +171,7 @@ _CHANGE_VERBS = re.compile(
     r"\bhow much (?:did|has|have|does|was|were)\b.*\b(?:improv|reduc|cut|increas|decreas|drop|grow|grew|fell|fall|"
     r"speed|shrink|shrank)\w*"
 )
+_POSSESSIVE = re.compile(r"['’]s$")
 _LEAD_IN = re.compile(r"^(?:and|so|but|also|ok|okay|then|hmm|oh|well|right)\b[,\s]+", re.IGNORECASE)
 _TALK_ABOUT = re.compile(r"^(?:please\s+)?talk (?:me through|about)\b", re.IGNORECASE)
 _PHRASES = re.compile(r"\b(?:" + "|".join(_PHRASE_WORDS) + r")\b", re.IGNORECASE)
@@ -224,7 +225,7 @@ def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question
 def _analyse(text: str, owner_words: frozenset[str]) -> Question:
 
     lowered = " ".join(text.lower().replace("’", "'").split())
-    tokens = words(text)
+    tokens = [_POSSESSIVE.sub("", w) for w in words(text)]  # "Rafaela's career": Rafaela is the owner
     first = tokens[0].lower() if tokens else ""
     skip = STOP | _GENERIC | owner_words
     parts = [part for w in tokens for part in (w.split("-") if "-" in w and not _numeric(w) else [w])]

@@ -8,8 +8,10 @@ answer path ranks lines by meaning without running the model per question.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+
+from folio.answers.text import DATE
 
 _INNER_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
 _ITEM = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
@@ -81,6 +83,7 @@ class _Parser:
         self.paragraph: list[str] = []
         self.header: list[str] = []
         self.open_keys: list[tuple[int, str]] = []  # YAML-style "Key:" lines and their indent
+        self.in_item = False  # the last line was (part of) a list item
 
     def run(self, body: str) -> list[Unit]:
         for raw in body.splitlines():
@@ -90,6 +93,7 @@ class _Parser:
 
     def _line(self, raw: str) -> None:
         line = raw.strip()
+        continuing, self.in_item = self.in_item, False
         if not line:
             self._flush_paragraph()
             self.header = []
@@ -111,6 +115,12 @@ class _Parser:
         self.header = []
         indent = len(raw) - len(raw.lstrip())
         item = _ITEM.match(line)
+        if item is None and continuing and not self._is_structured(line):
+            # A list item wrapped onto the next line, indented or not, goes on.
+            last = self.units[-1]
+            self.units[-1] = replace(last, text=f"{last.text} {plain(line)}")
+            self.in_item = True
+            return
         if item is None and not self._is_structured(line):
             self.paragraph.append(line)
             return
@@ -127,6 +137,7 @@ class _Parser:
             self._add(text, "pair", key=pair.group(1))
         elif text:
             self._add(text, "item")
+            self.in_item = True
 
     @staticmethod
     def _is_structured(line: str) -> bool:
@@ -147,8 +158,12 @@ class _Parser:
     def _flush_paragraph(self) -> None:
         if not self.paragraph:
             return
-        for sentence in sentences(plain(" ".join(self.paragraph))):
-            self._add(sentence, "sentence")
+        lines = [plain(line) for line in self.paragraph]
+        # Lines that each carry a date ("Staff Engineer · March 2023 – present") are entries, not prose.
+        dated = len(lines) > 1 and all(DATE.search(line) for line in lines)
+        for part in lines if dated else [" ".join(lines)]:
+            for sentence in sentences(part):
+                self._add(sentence, "sentence")
         self.paragraph = []
 
     def _add(self, text: str, kind: str, *, key: str = "", path: tuple[str, ...] | None = None) -> None:
