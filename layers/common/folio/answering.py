@@ -72,8 +72,8 @@ class Answerer:
         history_tokens: int = 600,
     ) -> Answer:
         """`history`: the session's earlier turns (follow-ups lean on them). `use_llm` is asked just
-        before an LLM would be called (the owner's budget); when it says no, or every provider
-        fails, the answer is extractive."""
+        before an LLM would be called (the owner's budget; not when every provider is skipped);
+        when it says no, or every provider fails, the answer is extractive."""
         asked = self.analyse(question)
         turn = follow_up(question, asked, history, self.analyse)
         found = await self.retriever.retrieve(turn.search, doc_type=doc_type)
@@ -94,11 +94,11 @@ class Answerer:
         if draft.kind == "refusal":
             return self._refusal(found, "none")
         completion = None
-        if self.chain.providers and (use_llm is None or await use_llm()):
+        if self.chain.providers:
             messages = build_messages(
                 question, found.passages, owner=self.owner, history=history, history_tokens=history_tokens
             )
-            completion = await self.chain.complete(messages)
+            completion = await self.chain.complete(messages, admit=use_llm)
         if completion is not None:
             reply = grounded_reply(completion.text, len(found.passages))
             if reply is None:
