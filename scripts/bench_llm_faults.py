@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 QUESTION = {"message": "What grade did she get in Database Internals?"}
-ROOMY = {
+ROOMY: dict[str, Any] = {
     "ip_burst_per_minute": 10_000,
     "ip_questions_per_hour": 10_000,
     "ip_sessions_per_window": 10_000,
@@ -73,6 +73,10 @@ def _summary(results: list[tuple[float, str]]) -> str:
     return f"median {statistics.median(seconds):.2f} s, max {seconds[-1]:.2f} s, provider {'/'.join(providers)}"
 
 
+def _report(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--trickle", type=float, default=58)
@@ -90,14 +94,14 @@ def main() -> None:
         server = _serve(index, fake.url)
         try:
             (result,) = asyncio.run(_at_once(server.url, 1))
-            print(f"Groq trickling its body over {args.trickle:.0f} s: one question {_summary([result])}")
+            _report(f"Groq trickling its body over {args.trickle:.0f} s: one question {_summary([result])}")
             fake.mode, fake.hang_seconds = "hang", 600
             before = fake.calls
             opening = asyncio.run(_at_once(server.url, 3))
-            print(f"Groq hanging, the 3 questions that open its breaker: {_summary(opening)}")
+            _report(f"Groq hanging, the 3 questions that open its breaker: {_summary(opening)}")
             burst = asyncio.run(_at_once(server.url, args.burst))
-            calls = fake.calls - before
-            print(f"then {args.burst} questions at once: {_summary(burst)}; Groq saw {calls} calls from all {3 + args.burst}")
+            calls, asked = fake.calls - before, 3 + args.burst
+            _report(f"then {args.burst} questions at once: {_summary(burst)}; Groq saw {calls} calls of {asked}")
         finally:
             server.stop()
 

@@ -114,9 +114,7 @@ def test_100_concurrent_questions_while_groq_hangs_do_not_each_wait_once_it_is_o
     assert max(seconds for seconds, _ in results) < 2 * 100 * 0.05 + 2
 
 
-def test_lambda_skips_a_failing_provider_and_says_so_in_emf(
-    invoke: Any, fake_llm: FakeLLM, capsys: Any
-) -> None:
+def test_lambda_skips_a_failing_provider_and_says_so_in_emf(invoke: Any, fake_llm: FakeLLM, capsys: Any) -> None:
     fake_llm.mode = "server_error"
     handler = invoke(
         "chat",

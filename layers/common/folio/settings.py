@@ -38,6 +38,9 @@ class Settings(BaseSettings):
 
     env: Literal["development", "test", "production"] = "development"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Other libraries' loggers (groq, httpx, botocore, lancedb...): their DEBUG lines carry whole
+    # prompts and requests, so they follow this level, not log_level.
+    log_library_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
     # Visitors' questions are personal data: logged (truncated) only when this says so.
     log_questions: bool = False
 
