@@ -19,6 +19,7 @@ from folio.answers.grounding import grounded_reply
 from folio.answers.question import analyse
 from folio.answers.text import stem, words
 from folio.answers.writing import Writer
+from folio.markup import plain_text, safe_url
 from folio.prompt import build_messages
 
 if TYPE_CHECKING:
@@ -133,18 +134,19 @@ def _short(text: str, limit: int = 240) -> str:
 
 
 def chat_response(answer: Answer, *, session_id: str, request_id: str, cached: bool = False) -> ChatResponse:
+    """What a client receives: every string an LLM or a document wrote passes `plain_text`."""
     from folio.schemas import ChatResponse, Source
 
     return ChatResponse(
-        answer=answer.text,
+        answer=plain_text(answer.text),
         sources=[
             Source(
                 n=cited.n,
                 id=cited.passage.id,
-                title=cited.passage.title,
-                section=cited.passage.section,
-                url=cited.passage.url,
-                snippet=_short(cited.quote) if cited.quote else snippet(cited.passage),
+                title=plain_text(cited.passage.title),
+                section=plain_text(cited.passage.section),
+                url=safe_url(cited.passage.url),
+                snippet=plain_text(_short(cited.quote) if cited.quote else snippet(cited.passage)),
                 score=cited.passage.similarity,
             )
             for cited in answer.sources
