@@ -62,6 +62,7 @@ bench: install
 	$(BIN)/python scripts/bench_coldstart.py
 	$(BIN)/python scripts/bench_latency.py
 	$(BIN)/python scripts/bench_protection.py
+	$(BIN)/python scripts/bench_llm_faults.py
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv

@@ -41,7 +41,9 @@ OPERATIONS = [
         description="Answers from the owner's documents only, citing them as [n]. "
         "When nothing relevant is found the answer says so, with grounded=false and no LLM call. "
         "The first answer returns a server-signed session_id: send it back to continue the conversation. "
-        "Limits per client address, per session and on new sessions answer 429 with Retry-After.",
+        "Limits per client address, per session and on new sessions answer 429 with Retry-After. "
+        "The answer, titles, sections and snippets are untrusted text (an LLM's or the documents'): "
+        "control characters, HTML and Markdown links are stripped, but render them as text, never as HTML.",
         request=ChatRequest,
         errors=(400, 401, 403, 413, 415, 422, 429, 503),
         security="apiKey",

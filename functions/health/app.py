@@ -45,7 +45,7 @@ async def detailed(request: Request) -> JSONResponse:
     status: Literal["ok", "degraded", "unavailable"] = "ok"
     if not (checks["model"]["ok"] and checks["index"]["ok"]):
         status = "unavailable"
-    elif not checks["store"]["ok"]:
+    elif not (checks["store"]["ok"] and checks["llm"]["ok"]):
         status = "degraded"
     body = HealthStatus(status=status, checks=checks, request_id=request_id(request.scope))
     return JSONResponse(body.model_dump(mode="json"), status_code=503 if status == "unavailable" else 200)

@@ -19,7 +19,8 @@ Behaviour is scripted per test through mutable attributes::
         assert fake.calls == 2
 
 Modes (see ``MODES``): ``ok``, ``rate_limited``, ``server_error``, ``hang``,
-``malformed``, ``wrong_shape``, ``auth``.
+``trickle`` (the ``ok`` answer, its body sent a byte at a time over ``trickle_seconds``: every
+read gets a byte well within any per-read timeout), ``malformed``, ``wrong_shape``, ``auth``.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
     from starlette.requests import Request
 
-Mode = Literal["ok", "rate_limited", "server_error", "hang", "malformed", "wrong_shape", "auth"]
+Mode = Literal["ok", "rate_limited", "server_error", "hang", "trickle", "malformed", "wrong_shape", "auth"]
 MODES: Final[tuple[str, ...]] = get_args(Mode)
 
 GROQ_CHAT_PATH: Final = "/openai/v1/chat/completions"
@@ -129,6 +130,7 @@ class FakeLLM(ScriptedServer[Mode]):
     * ``reply_text``: assistant answer in ``ok`` mode.
     * ``retry_after``: value of the ``retry-after`` header in ``rate_limited`` mode.
     * ``hang_seconds``: how long ``hang`` mode sleeps before answering normally.
+    * ``trickle_seconds``: how long ``trickle`` mode takes to send its body.
     * ``model``: model listed by ``GET /api/tags``; used when a request has none.
 
     Recorded: ``requests`` (every request: method, path, headers with lower-cased
@@ -143,11 +145,13 @@ class FakeLLM(ScriptedServer[Mode]):
         reply_text: str = DEFAULT_REPLY,
         retry_after: str = "0",
         hang_seconds: float = 30.0,
+        trickle_seconds: float = 30.0,
         model: str = "llama3.2",
         startup_timeout: float = 10.0,
     ) -> None:
         self.reply_text: str = reply_text
         self.retry_after: str = retry_after
+        self.trickle_seconds: float = trickle_seconds
         self.model: str = model
         app = Starlette(
             routes=[
@@ -180,8 +184,23 @@ class FakeLLM(ScriptedServer[Mode]):
         self.reply_text = DEFAULT_REPLY
         self.retry_after = "0"
         self.hang_seconds = 30.0
+        self.trickle_seconds = 30.0
 
     # ------------------------------------------------------------------ helpers
+
+    def _body(self, mode: Mode, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+        if mode != "trickle":
+            return JSONResponse(payload, headers=headers)
+        return StreamingResponse(self._trickle(json.dumps(payload)), media_type="application/json", headers=headers)
+
+    async def _trickle(self, body: str) -> AsyncIterator[str]:
+        """One character at a time, spread over ``trickle_seconds`` (cut short when stopping)."""
+        pause = self.trickle_seconds / max(len(body), 1)
+        for char in body:
+            if self.stopping.is_set():
+                return
+            yield char
+            await asyncio.sleep(pause)
 
     # ------------------------------------------------------------------ Groq
 
@@ -263,7 +282,7 @@ class FakeLLM(ScriptedServer[Mode]):
             "x_groq": {"id": request_id},
             "service_tier": "on_demand",
         }
-        return JSONResponse(payload, headers=headers)
+        return self._body(mode, payload, headers)
 
     @staticmethod
     def _groq_sse(
@@ -379,7 +398,7 @@ class FakeLLM(ScriptedServer[Mode]):
             "eval_duration": 3_000_000,
         }
         if not stream:
-            return JSONResponse(final)
+            return self._body(mode, final)
         return StreamingResponse(
             self._ollama_ndjson(model_name, text, final),
             media_type="application/x-ndjson",

@@ -6,6 +6,8 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from folio.logs import JsonFormatter
 from tests.support.lambdas import body_of, load_event
 
@@ -21,10 +23,17 @@ SECRETS = {
 QUESTION = "What grade did she get in Database Internals? my phone is 555-0199"
 
 
-def test_a_full_conversation_logs_no_secret_or_question(serve: Any, fake_llm: FakeLLM, caplog: Any) -> None:
+# At DEBUG the groq SDK logs each request's options (the whole prompt), httpx and botocore their
+# traffic: other libraries stay at WARNING whatever FOLIO_LOG_LEVEL says.
+LEVELS = pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+
+
+@LEVELS
+def test_a_full_conversation_logs_no_secret_or_question(serve: Any, fake_llm: FakeLLM, caplog: Any, level: str) -> None:
     caplog.set_level(logging.DEBUG)
     fake_llm.script = ["server_error"]  # one provider failure gets logged too
     client = serve(
+        log_level=level,
         api_keys=[SECRETS["api"]],
         admin_key=SECRETS["admin"],
         groq_api_key=SECRETS["groq"],
@@ -40,14 +49,22 @@ def test_a_full_conversation_logs_no_secret_or_question(serve: Any, fake_llm: Fa
     formatter = JsonFormatter()
     logged = "\n".join(formatter.format(record) for record in caplog.records)
     assert "llm provider failed" in logged, "the test saw the logs it means to check"
+    assert logging.getLogger("folio.chat").isEnabledFor(logging.DEBUG) is (level == "DEBUG")
     for value in [*SECRETS.values(), session, "wrong-key-0123456789", "555-0199", "Database Internals"]:
         assert value not in logged, f"{value!r} leaked into the logs"
 
 
-def test_lambda_logs_carry_no_secret_or_question(invoke: Any, fake_llm: FakeLLM, capsys: Any) -> None:
+@LEVELS
+def test_lambda_logs_carry_no_secret_or_question(
+    invoke: Any, fake_llm: FakeLLM, capsys: Any, caplog: Any, level: str
+) -> None:
+    """Powertools writes folio's lines to stderr; other libraries' records reach the root logger,
+    where the Lambda runtime's handler (here caplog's) writes them."""
+    caplog.set_level(logging.DEBUG)
     fake_llm.script = ["server_error"]
     handler = invoke(
         "chat",
+        log_level=level,
         api_keys=[SECRETS["api"]],
         groq_api_key=SECRETS["groq"],
         groq_base_url=fake_llm.url,
@@ -62,6 +79,7 @@ def test_lambda_logs_carry_no_secret_or_question(invoke: Any, fake_llm: FakeLLM,
     handler(load_event("chat.json", body=follow_up, headers={"x-api-key": SECRETS["api"]}))
     logged = capsys.readouterr().err
     assert "llm provider failed" in logged and '"correlation_id"' in logged, "Powertools lines seen"
+    logged += "\n".join(JsonFormatter().format(record) for record in caplog.records)
     for value in [*SECRETS.values(), session, "555-0199", "Database Internals"]:
         assert value not in logged, f"{value!r} leaked into the logs"
 

@@ -234,3 +234,20 @@ def test_every_function_logs_to_its_own_group_with_retention(template: dict[str,
         group = resources[logical_id]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
         assert resources[group]["Type"] == "AWS::Logs::LogGroup"
         assert resources[group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+# What a chat turn may spend besides the LLM chain: retrieval, the extractive answer, the store.
+_NON_LLM_SECONDS = 10
+
+
+def test_the_llm_chain_deadline_ends_before_the_chat_function_is_killed(template: dict[str, Any]) -> None:
+    """Past the chain's deadline the answer is extractive; Lambda must not time out first."""
+    from folio.settings import Settings
+
+    chat = template["Resources"]["ChatFunction"]["Properties"]
+    assert chat["Timeout"] == {"Ref": "ChatTimeout"}
+    variables = {**template["Globals"]["Function"]["Environment"]["Variables"], **chat["Environment"]["Variables"]}
+    default = Settings.model_fields["llm_deadline_seconds"].default
+    deadline = float(variables.get("FOLIO_LLM_DEADLINE_SECONDS", default))
+    timeout = template["Parameters"]["ChatTimeout"]
+    assert deadline + _NON_LLM_SECONDS <= timeout["MinValue"] <= timeout["Default"]

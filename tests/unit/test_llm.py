@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
+from email.utils import formatdate
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from folio.errors import ProviderError
 from folio.llm import GroqLLM, LLMChain, OllamaLLM
+from folio.metrics import PrometheusMetrics
 
 if TYPE_CHECKING:
     from tests.fakes.llm_server import FakeLLM
@@ -115,3 +117,184 @@ def test_chain_falls_through_groq_to_ollama_then_to_none(fake_llm: FakeLLM) -> N
         return (first.provider if first else None), (second.provider if second else None)
 
     assert asyncio.run(go()) == ("ollama", None)
+
+
+# --- deadlines (#10 item 5): a per-read timeout never trips on a body that trickles -----------
+
+
+def _complete(chain: LLMChain, times: int = 1) -> list[str | None]:
+    async def go() -> list[str | None]:
+        try:
+            results = await asyncio.gather(*(chain.complete(MESSAGES) for _ in range(times)))
+            return [r.provider if r else None for r in results]
+        finally:
+            await chain.aclose()
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize("mode", ["trickle", "hang"])
+@pytest.mark.parametrize("provider", ["groq", "ollama"])
+def test_a_slow_provider_is_cut_at_its_deadline(fake_llm: FakeLLM, mode: str, provider: str) -> None:
+    """GIVEN a server that sends a byte every 40 ms (or nothing) for 30 s, a 5 s per-read timeout
+    WHEN the chain asks it THEN it gives up at the provider's 1.5 s deadline."""
+    fake_llm.mode = mode  # type: ignore[assignment]
+    fake_llm.trickle_seconds = fake_llm.hang_seconds = 30
+    llm = _groq(fake_llm, timeout=5, max_retries=1) if provider == "groq" else OllamaLLM(fake_llm.url, "m", timeout=5)
+    chain = LLMChain([llm], provider_deadline_seconds=1.5, deadline_seconds=10)
+    started = time.perf_counter()
+    assert _complete(chain) == [None]
+    assert 1.4 < time.perf_counter() - started < 4
+    assert fake_llm.calls == 1
+    if mode == "trickle":
+        assert fake_llm.chat_requests()[0]["mode"] == "trickle"
+
+
+def test_the_chain_deadline_bounds_every_provider_together(fake_llm: FakeLLM) -> None:
+    """Two trickling providers with 2 s each still end at the chain's 3 s: Ollama gets what is left."""
+    fake_llm.mode = "trickle"
+    chain = LLMChain(
+        [_groq(fake_llm, timeout=5, max_retries=0), OllamaLLM(fake_llm.url, "m", timeout=5)],
+        provider_deadline_seconds=2,
+        deadline_seconds=3,
+    )
+    started = time.perf_counter()
+    assert _complete(chain) == [None]
+    assert 2.9 < time.perf_counter() - started < 5
+    assert [r["path"] for r in fake_llm.chat_requests()] == ["/openai/v1/chat/completions", "/api/chat"]
+
+
+def test_a_trickling_body_within_the_deadline_is_still_an_answer(fake_llm: FakeLLM) -> None:
+    fake_llm.mode = "trickle"
+    fake_llm.trickle_seconds = 0.5
+    assert _complete(LLMChain([_groq(fake_llm, timeout=5)], provider_deadline_seconds=5)) == ["groq"]
+
+
+# --- circuit breakers (#10 item 6) --------------------------------------------------------------
+
+
+def _breaking(fake: FakeLLM, metrics: PrometheusMetrics | None = None, **kwargs: float) -> LLMChain:
+    options: dict[str, Any] = {"breaker_failures": 3, "breaker_cooldown_seconds": 30, **kwargs}
+    return LLMChain([_groq(fake, max_retries=0)], metrics=metrics, **options)
+
+
+def test_n_failures_in_a_row_open_the_breaker_and_the_provider_sees_no_more_calls(fake_llm: FakeLLM) -> None:
+    fake_llm.mode = "server_error"
+    metrics = PrometheusMetrics()
+    chain = _breaking(fake_llm, metrics)
+
+    async def go() -> None:
+        for _ in range(3):
+            assert await chain.complete(MESSAGES) is None
+        assert fake_llm.calls == 3 and chain.status()["breakers"]["groq"]["state"] == "open"
+        for _ in range(5):
+            assert await chain.complete(MESSAGES) is None
+        await chain.aclose()
+
+    asyncio.run(go())
+    assert fake_llm.calls == 3
+    status = chain.status()
+    assert status["ok"] is False and status["breakers"]["groq"]["consecutive_failures"] == 3
+    assert 25 < status["breakers"]["groq"]["retry_in_seconds"] <= 30
+    assert not chain.available()
+    text = metrics.render().decode()
+    assert 'folio_llm_breaker_open{provider="groq"} 1.0' in text
+    assert 'folio_llm_skipped_total{provider="groq"} 5.0' in text
+    assert 'folio_llm_failures_total{provider="groq"} 3.0' in text
+
+
+def test_a_success_between_failures_keeps_it_closed(fake_llm: FakeLLM) -> None:
+    fake_llm.script = ["server_error", "server_error", "ok", "server_error", "server_error"]
+    chain = _breaking(fake_llm)
+    assert _complete(chain) + _complete(chain) + _complete(chain) + _complete(chain) + _complete(chain) == [
+        None,
+        None,
+        "groq",
+        None,
+        None,
+    ]
+    assert chain.status()["breakers"]["groq"] == {"state": "closed", "consecutive_failures": 2}
+
+
+def test_after_the_cool_down_one_probe_closes_it_or_opens_it_again(fake_llm: FakeLLM) -> None:
+    fake_llm.mode = "server_error"
+    metrics = PrometheusMetrics()
+    chain = _breaking(fake_llm, metrics, breaker_cooldown_seconds=0.5)
+
+    async def go() -> None:
+        for _ in range(3):
+            await chain.complete(MESSAGES)
+        assert chain.status()["breakers"]["groq"]["state"] == "open"
+        await asyncio.sleep(0.6)
+        assert chain.status()["breakers"]["groq"]["state"] == "half_open" and chain.available()
+        assert await chain.complete(MESSAGES) is None  # the probe fails: open again, at once
+        assert fake_llm.calls == 4 and chain.status()["breakers"]["groq"]["state"] == "open"
+        assert await chain.complete(MESSAGES) is None
+        assert fake_llm.calls == 4
+        await asyncio.sleep(0.6)
+        fake_llm.mode = "ok"
+        answer = await chain.complete(MESSAGES)
+        assert answer is not None and answer.provider == "groq"
+        await chain.aclose()
+
+    asyncio.run(go())
+    assert fake_llm.calls == 5
+    assert chain.status()["breakers"]["groq"] == {"state": "closed", "consecutive_failures": 0}
+    assert 'folio_llm_breaker_open{provider="groq"} 0.0' in metrics.render().decode()
+
+
+@pytest.mark.parametrize("provider", ["groq", "ollama"])
+@pytest.mark.parametrize("retry_after", ["1.5", "http-date"])
+def test_a_429_with_retry_after_opens_it_at_once_for_that_long(
+    fake_llm: FakeLLM, provider: str, retry_after: str
+) -> None:
+    fake_llm.mode = "rate_limited"
+    if retry_after == "http-date":
+        fake_llm.retry_after = formatdate(time.time() + 2.5, usegmt=True)  # whole seconds: 1.5-2.5 s away
+    else:
+        fake_llm.retry_after = retry_after
+    llm = _groq(fake_llm, max_retries=0) if provider == "groq" else OllamaLLM(fake_llm.url, "m")
+    chain = LLMChain([llm], breaker_failures=3, breaker_cooldown_seconds=60)
+
+    async def go() -> None:
+        assert await chain.complete(MESSAGES) is None
+        breaker = chain.status()["breakers"][provider]
+        assert breaker["state"] == "open", "one 429 with Retry-After is enough"
+        assert 0.4 < breaker["retry_in_seconds"] <= 2.5, "for Retry-After's time, not the 60 s cool-down"
+        assert await chain.complete(MESSAGES) is None
+        assert fake_llm.calls == 1
+        await asyncio.sleep(breaker["retry_in_seconds"] + 0.1)
+        fake_llm.mode = "ok"
+        assert await chain.complete(MESSAGES) is not None
+        await chain.aclose()
+
+    asyncio.run(go())
+    assert fake_llm.calls == 2
+
+
+def test_100_concurrent_questions_do_not_wait_for_a_hanging_provider_once_it_is_open(fake_llm: FakeLLM) -> None:
+    """GIVEN a provider that hangs (deadline 1 s) WHEN 3 questions open its breaker THEN 100 at once
+    are all answered without it at once, and after the cool-down only one of 100 probes it."""
+    fake_llm.mode = "hang"
+    fake_llm.hang_seconds = 30
+    chain = _breaking(fake_llm, provider_deadline_seconds=1, breaker_cooldown_seconds=1.5)
+
+    async def timed() -> float:
+        started = time.perf_counter()
+        await chain.complete(MESSAGES)
+        return time.perf_counter() - started
+
+    async def go() -> tuple[list[float], list[float], list[float]]:
+        opening = await asyncio.gather(*(timed() for _ in range(3)))
+        skipped = await asyncio.gather(*(timed() for _ in range(100)))
+        await asyncio.sleep(1.6)
+        probing = await asyncio.gather(*(timed() for _ in range(100)))
+        await chain.aclose()
+        return list(opening), list(skipped), list(probing)
+
+    opening, skipped, probing = asyncio.run(go())
+    assert all(0.9 < t < 3 for t in opening), opening
+    assert max(skipped) < 0.5, "none waited for the provider"
+    assert fake_llm.calls == 4, "3 that opened it, then one probe"
+    assert sorted(probing)[-1] > 0.9 and sorted(probing)[-2] < 0.5, "only the probe waited"
+    assert chain.status()["breakers"]["groq"]["state"] == "open"

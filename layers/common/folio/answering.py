@@ -19,6 +19,7 @@ from folio.answers.grounding import grounded_reply
 from folio.answers.question import analyse
 from folio.answers.text import stem, words
 from folio.answers.writing import Writer
+from folio.markup import plain_text, safe_url
 from folio.prompt import build_messages
 
 if TYPE_CHECKING:
@@ -72,8 +73,8 @@ class Answerer:
         history_tokens: int = 600,
     ) -> Answer:
         """`history`: the session's earlier turns (follow-ups lean on them). `use_llm` is asked just
-        before an LLM would be called (the owner's budget); when it says no, or every provider
-        fails, the answer is extractive."""
+        before an LLM would be called (the owner's budget; not when every provider is skipped);
+        when it says no, or every provider fails, the answer is extractive."""
         asked = self.analyse(question)
         turn = follow_up(question, asked, history, self.analyse)
         found = await self.retriever.retrieve(turn.search, doc_type=doc_type)
@@ -94,11 +95,11 @@ class Answerer:
         if draft.kind == "refusal":
             return self._refusal(found, "none")
         completion = None
-        if self.chain.providers and (use_llm is None or await use_llm()):
+        if self.chain.providers:
             messages = build_messages(
                 question, found.passages, owner=self.owner, history=history, history_tokens=history_tokens
             )
-            completion = await self.chain.complete(messages)
+            completion = await self.chain.complete(messages, admit=use_llm)
         if completion is not None:
             reply = grounded_reply(completion.text, len(found.passages))
             if reply is None:
@@ -133,18 +134,19 @@ def _short(text: str, limit: int = 240) -> str:
 
 
 def chat_response(answer: Answer, *, session_id: str, request_id: str, cached: bool = False) -> ChatResponse:
+    """What a client receives: every string an LLM or a document wrote passes `plain_text`."""
     from folio.schemas import ChatResponse, Source
 
     return ChatResponse(
-        answer=answer.text,
+        answer=plain_text(answer.text),
         sources=[
             Source(
                 n=cited.n,
                 id=cited.passage.id,
-                title=cited.passage.title,
-                section=cited.passage.section,
-                url=cited.passage.url,
-                snippet=_short(cited.quote) if cited.quote else snippet(cited.passage),
+                title=plain_text(cited.passage.title),
+                section=plain_text(cited.passage.section),
+                url=safe_url(cited.passage.url),
+                snippet=plain_text(_short(cited.quote) if cited.quote else snippet(cited.passage)),
                 score=cited.passage.similarity,
             )
             for cited in answer.sources

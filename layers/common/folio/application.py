@@ -34,7 +34,8 @@ def build_app(
 ) -> Starlette:
     """A function's app. Settings come from the environment unless given; a runtime may be shared."""
     runtime = runtime or Runtime(settings or load_settings())
-    configure_logging(runtime.settings.log_level, on_lambda=runtime.settings.on_lambda)
+    s = runtime.settings
+    configure_logging(s.log_level, on_lambda=s.on_lambda, library_level=s.log_library_level)
     for warning in runtime.startup_warnings():
         log.warning(warning)
 

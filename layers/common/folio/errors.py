@@ -114,11 +114,15 @@ class Busy(Unavailable):
 
 
 class ProviderError(Exception):
-    """An LLM provider failed; the chain moves on to the next one. Never reaches HTTP."""
+    """An LLM provider failed; the chain moves on to the next one. Never reaches HTTP.
 
-    def __init__(self, provider: str, reason: str) -> None:
+    `retry_after`: the seconds a 429's Retry-After asked for, when it said.
+    """
+
+    def __init__(self, provider: str, reason: str, *, retry_after: float | None = None) -> None:
         self.provider = provider
         self.reason = reason
+        self.retry_after = retry_after
         super().__init__(f"{provider}: {reason}")
 
 

@@ -1,7 +1,12 @@
 """LLM providers and the chain that tries them in order: Groq, then Ollama.
 
 Every provider failure becomes a ProviderError; the chain logs it and moves on. When all fail
-(or none is configured) the caller falls back to the extractive answer.
+(or none is configured, or every breaker is open, or the chain's deadline has passed) the caller
+falls back to the extractive answer.
+
+Time is bounded twice: the clients' timeouts are per read (a server sending a byte every few
+seconds never trips them), so each provider also runs under a total deadline, and the whole chain
+under one more, below the Lambda function's timeout (infra/sam-template.yaml).
 """
 
 from __future__ import annotations
@@ -10,13 +15,18 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
+from folio.breaker import Breaker
 from folio.errors import ProviderError
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from groq import AsyncGroq
 
     from folio.metrics import Metrics
@@ -27,6 +37,11 @@ log = logging.getLogger(__name__)
 
 # Never wait longer than this for a Retry-After on the chat path: a visitor is waiting.
 _MAX_RETRY_WAIT = 2.0
+_BREAKER_LOG = {
+    "open": "llm provider circuit open: skipped until the cool-down ends",
+    "half_open": "llm provider circuit half-open: one call tries it again",
+    "closed": "llm provider circuit closed: answering again",
+}
 
 
 @dataclass(frozen=True)
@@ -94,9 +109,10 @@ class GroqLLM:
                 )
                 return _groq_completion(response, self.model, started)
             except (groq.RateLimitError, groq.InternalServerError, groq.APIConnectionError) as exc:
-                wait = _retry_wait(exc)
+                retry_after = _retry_after(getattr(exc, "response", None))
+                wait = _retry_wait(retry_after)
                 if isinstance(exc, groq.APITimeoutError) or attempt == self.max_retries or wait is None:
-                    raise ProviderError(self.name, _describe(exc)) from exc
+                    raise ProviderError(self.name, _describe(exc), retry_after=retry_after) from exc
                 await asyncio.sleep(wait)
             except groq.APIStatusError as exc:
                 raise ProviderError(self.name, _describe(exc)) from exc
@@ -139,7 +155,8 @@ class OllamaLLM:
             data = response.json()
             text = data["message"]["content"]
         except httpx.HTTPStatusError as exc:
-            raise ProviderError(self.name, f"HTTP {exc.response.status_code}") from exc
+            retry_after = _retry_after(exc.response) if exc.response.status_code == 429 else None
+            raise ProviderError(self.name, f"HTTP {exc.response.status_code}", retry_after=retry_after) from exc
         except httpx.HTTPError as exc:
             raise ProviderError(self.name, f"{type(exc).__name__}: {exc}") from exc
         except (ValueError, KeyError, TypeError) as exc:
@@ -162,6 +179,9 @@ class OllamaLLM:
 
 
 class LLMChain:
+    """The providers in order, each behind its own circuit breaker (folio.breaker), under deadlines:
+    `provider_deadline_seconds` for one provider (its retries included), `deadline_seconds` for all."""
+
     def __init__(
         self,
         providers: list[LLM],
@@ -169,11 +189,26 @@ class LLMChain:
         max_tokens: int = 400,
         temperature: float = 0.2,
         metrics: Metrics | None = None,
+        provider_deadline_seconds: float = 15.0,
+        deadline_seconds: float = 20.0,
+        breaker_failures: int = 3,
+        breaker_cooldown_seconds: float = 30.0,
     ) -> None:
         self.providers = providers
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.metrics = metrics
+        self.provider_deadline_seconds = provider_deadline_seconds
+        self.deadline_seconds = deadline_seconds
+        self.breakers = [
+            Breaker(
+                provider.name,
+                threshold=breaker_failures,
+                cooldown_seconds=breaker_cooldown_seconds,
+                on_change=self._breaker_changed,
+            )
+            for provider in providers
+        ]
 
     @classmethod
     def from_settings(cls, settings: Settings, *, groq_api_key: str | None, metrics: Metrics | None = None) -> LLMChain:
@@ -199,30 +234,108 @@ class LLMChain:
                     connect_timeout=settings.llm_connect_timeout_seconds,
                 )
             )
-        return cls(providers, max_tokens=settings.llm_max_tokens, temperature=settings.llm_temperature, metrics=metrics)
+        return cls(
+            providers,
+            max_tokens=settings.llm_max_tokens,
+            temperature=settings.llm_temperature,
+            metrics=metrics,
+            provider_deadline_seconds=settings.llm_provider_deadline_seconds,
+            deadline_seconds=settings.llm_deadline_seconds,
+            breaker_failures=settings.llm_breaker_failures,
+            breaker_cooldown_seconds=settings.llm_breaker_cooldown_seconds,
+        )
 
-    async def complete(self, messages: list[Message]) -> Completion | None:
-        """The first provider's answer, or None when every provider failed."""
-        for provider in self.providers:
+    def available(self) -> bool:
+        """Whether any provider would be tried now (none is when every breaker is open)."""
+        return any(breaker.available() for breaker in self.breakers)
+
+    async def complete(
+        self, messages: list[Message], *, admit: Callable[[], Awaitable[bool]] | None = None
+    ) -> Completion | None:
+        """The first provider's answer, or None when every provider failed or was skipped, the
+        chain's deadline passed, or `admit` (the owner's budget, asked once, just before the first
+        call a breaker lets through) said no."""
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + self.deadline_seconds
+        for provider, breaker in zip(self.providers, self.breakers, strict=True):
+            remaining = ends - loop.time()
+            if remaining <= 0:
+                log.warning("llm chain deadline passed", extra={"deadline_seconds": self.deadline_seconds})
+                break
+            if not breaker.allow():
+                if self.metrics is not None:
+                    self.metrics.count("llm_skipped", provider=provider.name)
+                continue
+            if admit is not None:
+                ask, admit = admit, None
+                if not await _admitted(ask, breaker):
+                    return None
             try:
-                completion = await provider.complete(messages, max_tokens=self.max_tokens, temperature=self.temperature)
+                completion = await self._within(provider, messages, min(self.provider_deadline_seconds, remaining))
             except ProviderError as exc:
-                if self.metrics is not None:
-                    self.metrics.count("llm_failures", provider=exc.provider)
-                log.warning(
-                    "llm provider failed, trying the next", extra={"provider": exc.provider, "reason": exc.reason}
-                )
-            else:
-                if self.metrics is not None:
-                    self.metrics.observe("llm_seconds", completion.seconds, provider=completion.provider)
-                    used = completion.prompt_tokens + completion.completion_tokens
-                    self.metrics.count("llm_tokens", used, provider=completion.provider)
-                return completion
+                self._failed(exc, breaker)
+                continue
+            except BaseException:
+                breaker.abandoned()
+                raise
+            self._answered(completion, breaker)
+            return completion
         return None
+
+    def _failed(self, exc: ProviderError, breaker: Breaker) -> None:
+        breaker.failed(retry_after=exc.retry_after)
+        if self.metrics is not None:
+            self.metrics.count("llm_failures", provider=exc.provider)
+        log.warning("llm provider failed, trying the next", extra={"provider": exc.provider, "reason": exc.reason})
+
+    def _answered(self, completion: Completion, breaker: Breaker) -> None:
+        breaker.succeeded()
+        if self.metrics is not None:
+            self.metrics.observe("llm_seconds", completion.seconds, provider=completion.provider)
+            used = completion.prompt_tokens + completion.completion_tokens
+            self.metrics.count("llm_tokens", used, provider=completion.provider)
+
+    async def _within(self, provider: LLM, messages: list[Message], seconds: float) -> Completion:
+        try:
+            async with asyncio.timeout(seconds):
+                return await provider.complete(messages, max_tokens=self.max_tokens, temperature=self.temperature)
+        except TimeoutError as exc:
+            raise ProviderError(provider.name, f"no answer within {seconds:.1f} s") from exc
+
+    def status(self) -> dict[str, Any]:
+        """For /health/detailed: each provider's breaker, in this process."""
+        breakers = {breaker.name: breaker.status() for breaker in self.breakers}
+        return {
+            "ok": not self.providers or self.available(),
+            "providers": [f"{p.name}:{p.model}" for p in self.providers],
+            "breakers": breakers,
+            "fallback": "extractive",
+        }
+
+    def _breaker_changed(self, breaker: Breaker, seconds: float) -> None:
+        state = breaker.state
+        if self.metrics is not None:
+            self.metrics.gauge("llm_breaker_open", 1.0 if state == "open" else 0.0, provider=breaker.name)
+        if state == "open":
+            log.warning(_BREAKER_LOG[state], extra={"provider": breaker.name, "seconds": round(seconds, 1)})
+        else:
+            log.info(_BREAKER_LOG[state], extra={"provider": breaker.name})
 
     async def aclose(self) -> None:
         for provider in self.providers:
             await provider.aclose()
+
+
+async def _admitted(ask: Callable[[], Awaitable[bool]], breaker: Breaker) -> bool:
+    """The budget's answer; a no (or an error) hands back the call the breaker let through."""
+    try:
+        admitted = await ask()
+    except BaseException:
+        breaker.abandoned()
+        raise
+    if not admitted:
+        breaker.abandoned()
+    return admitted
 
 
 def _groq_completion(response: Any, model: str, started: float) -> Completion:
@@ -240,17 +353,29 @@ def _groq_completion(response: Any, model: str, started: float) -> Completion:
     )
 
 
-def _retry_wait(exc: Exception) -> float | None:
-    """Seconds to wait before retrying, or None when Retry-After asks for longer than a visitor waits."""
-    response = getattr(exc, "response", None)
+def _retry_after(response: httpx.Response | None) -> float | None:
+    """A response's Retry-After in seconds (it may be a number or an HTTP date), or None."""
     header = response.headers.get("retry-after") if response is not None else None
     if header is None:
-        return 0.5
+        return None
     try:
-        wait = max(float(header), 0.0)
+        return max(float(header), 0.0)
     except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+def _retry_wait(retry_after: float | None) -> float | None:
+    """Seconds to wait before retrying, or None when Retry-After asks for longer than a visitor waits."""
+    if retry_after is None:
         return 0.5
-    return wait if wait <= _MAX_RETRY_WAIT else None
+    return retry_after if retry_after <= _MAX_RETRY_WAIT else None
 
 
 def _describe(exc: Exception) -> str:

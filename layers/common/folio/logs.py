@@ -3,6 +3,11 @@
 Under uvicorn every record goes through `JsonFormatter` on one stderr handler. On Lambda the `folio`
 logger is a Powertools Logger instead (`powertools_logger`): the same records, in its JSON, with the
 invocation's keys (cold_start, function_*, correlation_id) added by `inject_lambda_context`.
+
+`FOLIO_LOG_LEVEL` is folio's own level. Every other library (groq, httpx, httpcore, openai,
+botocore, urllib3, lancedb...) logs through the root logger's level, which is
+`FOLIO_LOG_LIBRARY_LEVEL` (WARNING): at DEBUG the groq SDK logs each request's whole prompt.
+uvicorn sets its own loggers' levels from `log_level` (folio serve passes FOLIO_LOG_LEVEL).
 """
 
 from __future__ import annotations
@@ -68,20 +73,24 @@ def _stamping(factory: Callable[..., logging.LogRecord]) -> Callable[..., loggin
     return make
 
 
-def configure_logging(level: str, *, on_lambda: bool) -> None:
-    """Send every record out as one JSON line: Powertools' on Lambda, folio's elsewhere. Idempotent."""
+def configure_logging(level: str, *, on_lambda: bool, library_level: str = "WARNING") -> None:
+    """Send every record out as one JSON line: Powertools' on Lambda, folio's elsewhere. Idempotent.
+
+    `level` is folio's; `library_level` every other library's (through the root logger)."""
     if not getattr(logging.getLogRecordFactory(), "folio_stamping", False):
         logging.setLogRecordFactory(_stamping(logging.getLogRecordFactory()))
+    root = logging.getLogger()
+    root.setLevel(library_level)
     if on_lambda:
         powertools_logger(level)
         return
-    # The root logger, so that uvicorn's records (it is run without a logging config) come out alike.
-    root = logging.getLogger()
+    # The root logger's handler, so that uvicorn's records (it is run without a logging config)
+    # come out alike.
     if not any(isinstance(handler, StderrHandler) for handler in root.handlers):
         handler = StderrHandler()
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
-    root.setLevel(level)
+    logging.getLogger(SERVICE).setLevel(level)
 
 
 def powertools_logger(level: str) -> Logger:

@@ -24,6 +24,8 @@ DEFINITIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "llm_seconds": ("histogram", "Latency of successful LLM calls", ("provider",)),
     "llm_tokens": ("counter", "LLM tokens used (prompt + completion)", ("provider",)),
     "llm_failures": ("counter", "LLM calls that failed over to the next provider", ("provider",)),
+    "llm_skipped": ("counter", "LLM calls skipped because the provider's circuit breaker was open", ("provider",)),
+    "llm_breaker_open": ("gauge", "1 while the provider's circuit breaker is open in this process", ("provider",)),
     "store_fallbacks": ("counter", "Store calls served from memory while the store was unreachable", ()),
     "budget_used_ratio": ("gauge", "Share of today's LLM call budget used, as last seen", ()),
 }
@@ -34,7 +36,7 @@ class Metrics(Protocol):
 
     def observe(self, name: str, value: float, **labels: str) -> None: ...
 
-    def gauge(self, name: str, value: float) -> None: ...
+    def gauge(self, name: str, value: float, **labels: str) -> None: ...
 
 
 class PrometheusMetrics:
@@ -55,8 +57,9 @@ class PrometheusMetrics:
         metric = self._metrics[name]
         (metric.labels(**labels) if labels else metric).observe(value)
 
-    def gauge(self, name: str, value: float) -> None:
-        self._metrics[name].set(value)
+    def gauge(self, name: str, value: float, **labels: str) -> None:
+        metric = self._metrics[name]
+        (metric.labels(**labels) if labels else metric).set(value)
 
     def render(self) -> bytes:
         from prometheus_client import generate_latest
@@ -83,10 +86,10 @@ class EmfMetrics:
 
         self._metrics.add_metric(name=_emf_name(name, labels), unit=MetricUnit.Seconds, value=value)
 
-    def gauge(self, name: str, value: float) -> None:
+    def gauge(self, name: str, value: float, **labels: str) -> None:
         from aws_lambda_powertools.metrics import MetricUnit
 
-        self._metrics.add_metric(name=name, unit=MetricUnit.NoUnit, value=value)
+        self._metrics.add_metric(name=_emf_name(name, labels), unit=MetricUnit.NoUnit, value=value)
 
     def flush(self, *, cold_start: bool) -> None:
         """After each invocation; the first of the process also records the cold start."""

@@ -250,8 +250,9 @@ class Runtime:
         return self.store.status()
 
     def check_llm(self) -> dict[str, Any]:
-        providers = [f"{p.name}:{p.model}" for p in self.chain.providers]
-        return {"ok": True, "providers": providers, "fallback": "extractive"}
+        """The providers and their circuit breakers as this process sees them; not ok while every
+        provider is skipped (answers are extractive meanwhile)."""
+        return self.chain.status()
 
     def ready(self) -> None:
         """Raise Unavailable with the reason when a question could not be answered now."""

@@ -69,13 +69,21 @@ class ChatRequest(BaseModel):
         return text
 
 
+UNTRUSTED = (
+    "Untrusted text, from the owner's documents or an LLM: control characters, HTML and Markdown "
+    "links are removed, but render it as text (textContent), never as HTML."
+)
+
+
 class Source(BaseModel):
     n: int = Field(description="The number the answer cites as [n].")
     id: str
-    title: str
-    section: str
-    url: str
-    snippet: str
+    title: str = Field(description=f"The document's title. {UNTRUSTED}")
+    section: str = Field(description=f"The section's heading path. {UNTRUSTED}")
+    url: str = Field(
+        description="The document's link: http(s), mailto or a path on the site; empty when it had another."
+    )
+    snippet: str = Field(description=f"The passage's text, shortened. {UNTRUSTED}")
     score: float = Field(description="Cosine similarity between the question and the passage.")
 
 
@@ -106,7 +114,7 @@ class ChatResponse(BaseModel):
         }
     )
 
-    answer: str
+    answer: str = Field(description=f"Plain text with [n] citations, line breaks and simple '- ' lists. {UNTRUSTED}")
     sources: list[Source]
     grounded: bool = Field(description="False when the documents do not cover the question.")
     provider: Literal["groq", "ollama", "extractive", "none"] = Field(

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
 
     env: Literal["development", "test", "production"] = "development"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Other libraries' loggers (groq, httpx, botocore, lancedb...): their DEBUG lines carry whole
+    # prompts and requests, so they follow this level, not log_level.
+    log_library_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
     # Visitors' questions are personal data: logged (truncated) only when this says so.
     log_questions: bool = False
 
@@ -79,9 +82,15 @@ class Settings(BaseSettings):
     groq_model: str = "llama-3.1-8b-instant"
     ollama_url: str | None = Field(None, validation_alias=_env("OLLAMA_URL"))
     ollama_model: str = "llama3.2"
-    llm_timeout_seconds: float = Field(20.0, gt=0, le=120)
+    llm_timeout_seconds: float = Field(20.0, gt=0, le=120)  # per read, connect and write
     llm_connect_timeout_seconds: float = Field(3.0, gt=0, le=30)
     llm_max_retries: int = Field(1, ge=0, le=3)
+    # Total time: one provider (its retries included), then the whole chain; then the extractive answer
+    llm_provider_deadline_seconds: float = Field(15.0, gt=0, le=120)
+    llm_deadline_seconds: float = Field(20.0, gt=0, le=300)
+    # Circuit breaker per provider (per process): open after this many failures in a row, for this long
+    llm_breaker_failures: int = Field(3, ge=1, le=100)
+    llm_breaker_cooldown_seconds: float = Field(30.0, gt=0, le=3600)
     llm_max_tokens: int = Field(400, ge=16, le=4096)
     llm_temperature: float = Field(0.2, ge=0, le=2)
 
