@@ -53,7 +53,13 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
 
 @pytest.mark.parametrize(
     ("name", "owner"),
-    [("kb_alt", "Rafael Quennell-Adeyemi"), ("kb_third", "Solveig Amaral-Petrov")],
+    [
+        ("kb_alt", "Rafael Quennell-Adeyemi"),
+        ("kb_third", "Solveig Amaral-Petrov"),
+        ("kb_fourth", "Casimir Thorbecke-Nunes"),
+        ("kb_fifth", "Priya Kettleborough"),
+        ("kb_sixth", "Rafaela Quistgaard"),
+    ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:
     eval_file = ROOT / "tests" / "data" / f"eval_{name.removeprefix('kb_')}.json"
