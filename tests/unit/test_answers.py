@@ -233,7 +233,7 @@ doc_type: about
 ---
 
 I keep bees on an allotment in Cardiff. My hives produced 40 kg of honey in 2023, and I sell it at the
-Roath market. I have also written two short guides for beginners.
+Roath market. I have also written two short guides for beginners. At home I have a cat called Pixel.
 """,
     "resume.md": """---
 title: "Resume — Ada Quill"
@@ -337,6 +337,7 @@ def _ask(answerer: Answerer, question: str) -> Answer:
         # What leads into a question is not the question.
         ("And when did she start at Harbour Bank?", ["March 2015"], ["June 2021"]),
         ("What does she get up to outside of work?", ["climbing", "beekeeping"], []),
+        ("What is the name of her cat?", ["Pixel"], []),
         # A change is answered by its before and after, and a year is no amount.
         ("By how much did the Wren station's battery life improve?", ["from 12 days to 30 days"], ["3 stations"]),
     ],
@@ -369,6 +370,7 @@ def test_extractive_answers_hold_the_asked_fact(
         "When does her Terraform certification expire?",
         # She climbs; no gym is named. Cardiff is in the documents, the weather is not.
         "What is the name of the climbing gym she goes to?",
+        "Which climbing club is she a member of?",
         "What's the weather like in Cardiff today?",
         # The documents never speak of anyone mentoring her.
         "Who mentored her at Harbour Bank?",

@@ -259,6 +259,8 @@ class Judge:
             terms = set(self.question.terms)
             named = any(_is_name(w, terms) for w in words(text)[1:])
             return named or c.unit.kind in ("pair", "heading")
+        if self.question.name_of:
+            return _names_the(text, self.question.name_of, set(self.question.terms))
         if self.question.named:
             # "What is the name of the Norwegian customer?": a name the question does not give.
             terms = set(self.question.terms)
@@ -321,6 +323,24 @@ def _is_name(word: str, asked: set[str]) -> bool:
         and not FIRST_PERSON.fullmatch(word)
         and not _CALENDAR.fullmatch(word)
     )
+
+
+def _names_the(text: str, noun: str, asked: set[str]) -> bool:
+    """Whether the line names the asked thing where it speaks of it: "the Valongo Trail Club", "a
+    cat called Ohm"; not "a gym in Bonfim" (a place, not the gym's name)."""
+    tokens = words(text)
+    for n, token in enumerate(tokens):
+        if stem(token) != noun:
+            continue
+        before = n - 1
+        while before >= 0 and tokens[before][:1].isupper() and stem(tokens[before]) in asked:
+            before -= 1  # "Valongo Trail Club": past the asked words written as part of the name
+        if before >= 0 and before < n and _is_name(tokens[before], asked):
+            return True
+        after = tokens[n + 1 : n + 3]
+        if len(after) == 2 and after[0].lower() in ("called", "named") and _is_name(after[1], asked):
+            return True
+    return False
 
 
 def fields(text: str) -> list[tuple[str, str]]:

@@ -171,6 +171,14 @@ _CHANGE_VERBS = re.compile(
     r"\bhow much (?:did|has|have|does|was|were)\b.*\b(?:improv|reduc|cut|increas|decreas|drop|grow|grew|fell|fall|"
     r"speed|shrink|shrank)\w*"
 )
+_NAME_OF = re.compile(
+    r"\bnames? of (?:the|her|his|their|a|an)\s+(?:[\w-]+\s+){0,2}?([\w-]+)"
+    r"(?=\s+(?:she|he|they|that|which|who|is|was|does|did|belongs|goes|works|uses)\b|\s*[?.!]|$)"
+)
+_WHICH_ONE = re.compile(
+    r"^which\s+(?:[\w-]+\s+){0,2}?(club|gym|customer|client|band|charity|studio|orchestra|choir|league)\s+"
+    r"(?:is|was|does|did|do|has|have)\b"
+)
 _POSSESSIVE = re.compile(r"['’]s$")
 _LEAD_IN = re.compile(r"^(?:and|so|but|also|ok|okay|then|hmm|oh|well|right)\b[,\s]+", re.IGNORECASE)
 _TALK_ABOUT = re.compile(r"^(?:please\s+)?talk (?:me through|about)\b", re.IGNORECASE)
@@ -198,6 +206,7 @@ class Question:
     compounds: tuple[tuple[str, str], ...] = ()  # two words naming one thing: "the rowing club"
     duration: bool = False  # "how long": a span of time ("26 hours") answers it as well as dates
     named: bool = False  # "what is the name of ...": a proper name answers it
+    name_of: str = ""  # the stem of the thing whose name is asked: "the name of the gym" -> "gym"
     change: bool = False  # "by how much did it improve", "how much faster": a before and an after
 
 
@@ -265,10 +274,9 @@ def _analyse(text: str, owner_words: frozenset[str]) -> Question:
         compounds=_compounds(lowered, skip),
         change=change,
         named=bool(
-            re.search(
-                r"\b(?:what is|what was|what are) the names? of\b|\bwhat (?:is|was) (?:it|he|she) called\b", lowered
-            )
+            re.search(r"\bwhat (?:is|was|are) the names? of\b|\bwhat (?:is|was) (?:it|he|she) called\b", lowered)
         ),
+        name_of=_name_of(lowered),
         duration=bool(re.search(r"\bhow (?:long|quick|quickly|fast)\b", lowered)),
     )
 
@@ -293,6 +301,12 @@ def _asked_part(text: str) -> str:
 def _opens_question(clause: str) -> bool:
     first = clause.split(maxsplit=1)[0].lower() if clause.split() else ""
     return first in _WH or first in _AUXILIARIES or clause.rstrip().endswith("?")
+
+
+def _name_of(lowered: str) -> str:
+    """ "the name of the bouldering gym she goes to", "which trail running club is she in"."""
+    match = _NAME_OF.search(lowered) or _WHICH_ONE.match(lowered)
+    return stem(match.group(1)) if match else ""
 
 
 def _phrase_word(match: re.Match[str]) -> str:
