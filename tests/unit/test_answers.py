@@ -42,6 +42,7 @@ OWNER = frozenset({"ada", "quill"})
         ("Summarise her work experience.", Kind.SUMMARY),
         ("Who supervised her dissertation?", Kind.PERSON),
         ("Where is she based?", Kind.PLACE),
+        ("Which city was she based in while working for the bank?", Kind.PLACE),
         ("What is her favourite colour?", Kind.FACT),
     ],
 )

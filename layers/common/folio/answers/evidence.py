@@ -56,7 +56,7 @@ _TYPE_WORDS = {
     Kind.DATE: frozenset(("dat", "year", "month", "day", "long", "tim", "start")),
     Kind.NUMBER: frozenset(("number", "mani", "much", "total", "count")),
     Kind.PERSON: frozenset(("peopl", "someon", "nam")),
-    Kind.PLACE: frozenset(("plac", "base", "locat")),
+    Kind.PLACE: frozenset(("plac", "bas", "base", "locat", "citi", "town", "countri", "region")),
 }
 # Semantic closeness at which a unit is evidence though it shares none of the asked words.
 CLOSE = 0.55

@@ -359,7 +359,7 @@ def _kind(lowered: str, first: str, tokens: list[str], count: bool, quantity: st
 
 
 def _wh_kind(lowered: str, first: str, quantity: str) -> Kind:
-    if first == "where":
+    if first == "where" or re.match(r"(?:which|what) (?:city|town|country|place|location|region)\b", lowered):
         return Kind.PLACE
     if first == "who" or lowered.startswith(("whose", "by whom")):
         return Kind.PERSON
