@@ -326,6 +326,7 @@ def _ask(answerer: Answerer, question: str) -> Answer:
         # A work history's entries answer job questions, in time order when one is asked for.
         ("Where does she work at the moment, and what's her job title?", ["Principal Engineer — Nimbus"], []),
         ("What was her first job?", ["Engineer — Harbour Bank"], ["Nimbus"]),
+        ("Where does she work?", ["Nimbus Robotics"], ["Harbour Bank"]),
         ("What did she work on at Harbour Bank?", ["payments ledger"], []),
         ("Can you summarise her career so far?", ["Nimbus Robotics", "Harbour Bank"], []),
         ("Give me a quick summary of Ada's career.", ["Nimbus Robotics", "Harbour Bank"], []),

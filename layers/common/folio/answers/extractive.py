@@ -91,8 +91,11 @@ class Extractor:
         if not passing:
             return REFUSAL
         if judge.asks_job():
-            # "Where does she work?", "her first job": the entries of her work history answer it.
-            passing = [s for s in passing if s.candidate.unit.text in self.corpus.positions] or passing
+            # "Where does she work?", "her first job": the entries of her work history answer it,
+            # the current one when asked in the present tense.
+            jobs = [s for s in passing if s.candidate.unit.text in self.corpus.positions]
+            current = [s for s in jobs if _CURRENT.search(s.candidate.unit.text)]
+            passing = (current if q.present and current else jobs) or passing
         typed = q.kind in (Kind.DATE, Kind.NUMBER, Kind.PERSON, Kind.PLACE)
         limit = 2 if typed else 3
         if q.kind is Kind.DATE or judge.asks_job():
@@ -351,6 +354,7 @@ class Extractor:
         return self.corpus.by_row.get(row, [])
 
 
+_CURRENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b", re.IGNORECASE)
 _STATUS = frozenset(("valid", "expir", "current"))
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))

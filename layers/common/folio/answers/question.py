@@ -207,6 +207,7 @@ class Question:
     duration: bool = False  # "how long": a span of time ("26 hours") answers it as well as dates
     named: bool = False  # "what is the name of ...": a proper name answers it
     name_of: str = ""  # the stem of the thing whose name is asked: "the name of the gym" -> "gym"
+    present: bool = False  # asked in the present tense: "Where does she work?" means now
     change: bool = False  # "by how much did it improve", "how much faster": a before and an after
 
 
@@ -277,6 +278,7 @@ def _analyse(text: str, owner_words: frozenset[str]) -> Question:
             re.search(r"\bwhat (?:is|was|are) the names? of\b|\bwhat (?:is|was) (?:it|he|she) called\b", lowered)
         ),
         name_of=_name_of(lowered),
+        present=next((w in ("do", "does", "is", "are", "am") for w in lowered.split() if w in _AUXILIARIES), False),
         duration=bool(re.search(r"\bhow (?:long|quick|quickly|fast)\b", lowered)),
     )
 
