@@ -11,23 +11,33 @@ OWNER ?= Maya Okonkwo-Lindqvist
 NO_HUB := --no-emit-package huggingface-hub --no-emit-package hf-xet --no-emit-package filelock \
 	--no-emit-package fsspec --no-emit-package httpx2 --no-emit-package httpcore2 --no-emit-package truststore
 
-.PHONY: install run ingest test lint typecheck validate pytest eval bench lock clean
+.PHONY: runtime install run ingest test lint typecheck validate pytest eval bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# `make run` needs only the runtime lock (what the image ships); `make test` adds the dev tools.
 # The image's trim (scripts/trim_site.py) applies here too: the test suite runs on the packages the
 # image ships, so a rule removing something folio loads fails it.
-$(VENV)/.installed: $(BIN)/python requirements-dev.lock pyproject.toml scripts/trim_site.py
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-dev.lock
+PURELIB = "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
+
+$(VENV)/.runtime: $(BIN)/python requirements.lock pyproject.toml scripts/trim_site.py
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(BIN)/python scripts/trim_site.py "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
+	$(BIN)/python scripts/trim_site.py $(PURELIB)
 	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-dev.lock
+	$(BIN)/python scripts/trim_site.py $(PURELIB)
+	touch $@
+
+runtime: $(VENV)/.runtime
 
 install: $(VENV)/.installed
 
 ## The main job on the embedded default: index the sample knowledge base, serve it on :8000.
-run: install
+run: runtime
 	$(BIN)/folio ingest knowledge --index $(INDEX)
 	FOLIO_OWNER_NAME="$${FOLIO_OWNER_NAME:-$(OWNER)}" $(BIN)/folio serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
