@@ -261,8 +261,10 @@ class Runtime:
                 raise Unavailable(f"{name}: {result['error']}")
 
     def startup_warnings(self) -> list[str]:
+        from folio.settings import unknown_variable_warnings
+
         s = self.settings
-        warnings = []
+        warnings = unknown_variable_warnings(s)
         if not (s.api_keys or s.api_keys_parameter):
             warnings.append("no FOLIO_API_KEYS: the chat endpoint is open to anyone who can reach it")
         if not (s.admin_key or s.admin_key_parameter):
