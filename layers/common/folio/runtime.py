@@ -244,10 +244,14 @@ class Runtime:
 
     async def check_store(self) -> dict[str, Any]:
         try:
-            await self.store.ping()
+            store = self.store
+        except FolioError as exc:  # its credentials cannot be read (SSM): reported, not raised at start-up
+            return {"ok": False, "backend": "unknown", "error": exc.message}
+        try:
+            await store.ping()
         except Exception as exc:  # the memory fallback itself failing is worth reporting, not raising
-            return {"ok": False, "backend": self.store.name, "error": f"{type(exc).__name__}: {exc}"}
-        return self.store.status()
+            return {"ok": False, "backend": store.name, "error": f"{type(exc).__name__}: {exc}"}
+        return store.status()
 
     def check_llm(self) -> dict[str, Any]:
         providers = [f"{p.name}:{p.model}" for p in self.chain.providers]
