@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from scripts.validate_infra import DEFAULT_TEMPLATE, Report, load_template, main, validate
+from tests.support.template import Deployment
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = {"ChatFunction": "chat", "HealthFunction": "health", "IngestFunction": "ingest"}
@@ -234,3 +235,48 @@ def test_every_function_logs_to_its_own_group_with_retention(template: dict[str,
         group = resources[logical_id]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
         assert resources[group]["Type"] == "AWS::Logs::LogGroup"
         assert resources[group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+def _index_policies(deployment: Deployment) -> dict[str, list[str]]:
+    """policy -> the S3 resources it grants, as deployed."""
+    granted = {}
+    for name in ("IndexReadPolicy", "IndexReadWritePolicy"):
+        statements = deployment.template["Resources"][name]["Properties"]["PolicyDocument"]["Statement"]
+        granted[name] = [deployment.evaluate(statement["Resource"]) for statement in statements]
+    return granted
+
+
+def test_by_default_ingest_writes_the_index_into_the_stacks_bucket_which_chat_reads() -> None:
+    """#10 item 15: the default IndexUri was the read-only index baked into the image."""
+    deployment = Deployment({"AllowedOrigins": "https://maya.example.dev"})
+    bucket = deployment.evaluate(deployment.template["Resources"]["DocsBucket"]["Properties"]["BucketName"])
+    for function in FUNCTIONS:
+        assert deployment.environment(function)["FOLIO_INDEX_URI"] == f"s3://{bucket}/index"
+    assert deployment.condition("IndexInS3")
+    policies = {
+        name: deployment.evaluate(deployment.template["Resources"][name]["Properties"]["Policies"])
+        for name in FUNCTIONS
+    }
+    assert "IndexReadPolicy" in policies["ChatFunction"] and "IndexReadPolicy" in policies["HealthFunction"]
+    assert "IndexReadWritePolicy" in policies["IngestFunction"]
+    assert _index_policies(deployment) == {
+        "IndexReadPolicy": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/index/*"],
+        "IndexReadWritePolicy": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/index/*"],
+    }
+    # index writes must not notify ingest: the notification filter is DocumentsPrefix, not index/
+    assert not "index/".startswith(deployment.values["DocumentsPrefix"])
+
+
+def test_an_index_elsewhere_in_s3_or_baked_into_the_image() -> None:
+    elsewhere = Deployment({"AllowedOrigins": "https://maya.example.dev", "IndexUri": "s3://shared-indexes/folio"})
+    assert elsewhere.environment("ChatFunction")["FOLIO_INDEX_URI"] == "s3://shared-indexes/folio"
+    assert _index_policies(elsewhere)["IndexReadWritePolicy"] == [
+        "arn:aws:s3:::shared-indexes",
+        "arn:aws:s3:::shared-indexes/folio/*",
+    ]
+    baked = Deployment({"AllowedOrigins": "https://maya.example.dev", "IndexUri": "/var/task/index"})
+    assert baked.environment("IngestFunction")["FOLIO_INDEX_URI"] == "/var/task/index"
+    assert not baked.condition("IndexInS3")
+    assert "IndexReadWritePolicy" not in baked.evaluate(
+        baked.template["Resources"]["IngestFunction"]["Properties"]["Policies"]
+    )
