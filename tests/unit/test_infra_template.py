@@ -296,10 +296,12 @@ def _emitted_emf_metrics(capsys: pytest.CaptureFixture[str]) -> set[tuple[str, s
     metrics = EmfMetrics(namespace, SERVICE)
     capsys.readouterr()
     for name, (kind, _, labels) in DEFINITIONS.items():
-        combos = [{}] if not labels else [{label: value} for label in labels for value in values.get(label, ["x"])]
+        combos: list[dict[str, str]] = (
+            [{}] if not labels else [{label: value} for label in labels for value in values.get(label, ["x"])]
+        )
         for combo in combos:
             if kind == "counter":
-                metrics.count(name, **combo)
+                metrics.count(name, 1.0, **combo)
             elif kind == "histogram":
                 metrics.observe(name, 1.0, **combo)
             else:
