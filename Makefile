@@ -53,14 +53,17 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# The SAM template, transformed offline and linted (plain cfn-lint misses bad SAM values),
-# and the compose stack through a real compose binary (when one is installed: .ci/run installs it).
+# The SAM template, transformed offline and linted (plain cfn-lint misses bad SAM values), the
+# compose stack through a real compose binary, the alert rules and Alertmanager configuration with
+# promtool and amtool. Missing programs are skipped out loud here and fail under CI=true (.ci/run
+# sets it and installs them: docker-compose, prometheus, prometheus-alertmanager, redis-server).
 validate: install
 	$(BIN)/python scripts/validate_infra.py
 	$(BIN)/python scripts/validate_compose.py
 
 # Unit, functional and e2e tests with coverage; the e2e suite includes the eval gate
-# (tests/e2e/test_eval_gate.py, baseline in knowledge/eval-baseline.json).
+# (tests/e2e/test_eval_gate.py, baseline in knowledge/eval-baseline.json). Tests that need Redis
+# start their own redis-server on a free port (installed, not running; never the one on 6379).
 pytest: install
 	$(BIN)/pytest --cov --cov-report=term
 

@@ -4,14 +4,16 @@ answer-cache lookup, i.e. everything a chat turn does besides answering.
 
     python scripts/bench_protection.py [--requests 500]
 
-Upstash is measured through the local REST fake (tests/fakes/upstash_server.py) in front of the
-local Redis: HTTP on loopback, so it shows the client's own cost, not Upstash's network latency.
+Redis is a redis-server this script starts on a free port (never the machine's own on 6379);
+Upstash is measured through the local REST fake (tests/fakes/upstash_server.py) in front of it:
+HTTP on loopback, so it shows the client's own cost, not Upstash's network latency.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import statistics
 import sys
 import time
@@ -32,8 +34,6 @@ from folio.store.upstash import UpstashStore  # noqa: E402
 
 if TYPE_CHECKING:
     from folio.store.base import Store
-
-REDIS = "redis://127.0.0.1:6379/0"
 
 
 async def measure(store: Store, requests: int) -> list[float]:
@@ -80,11 +80,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args()
+    if shutil.which("redis-server") is None:
+        sys.exit("bench_protection: needs redis-server (apt-get install redis-server)")
     from tests.fakes.upstash_server import FakeUpstash
+    from tests.support.redis import RedisServer
 
     report("memory (fakeredis + Lua)", asyncio.run(measure(memory_store(), args.requests)))
-    report("Redis over TCP (local)", asyncio.run(measure(RedisStore.from_url(REDIS, timeout=1), args.requests)))
-    with FakeUpstash(redis_url=REDIS) as upstash:
+    with RedisServer() as redis, FakeUpstash(redis_url=redis.url) as upstash:
+        report("Redis over TCP (local)", asyncio.run(measure(RedisStore.from_url(redis.url, timeout=1), args.requests)))
         store = UpstashStore.from_credentials(upstash.url, "test-token", timeout=2)
         report("Upstash REST (local fake)", asyncio.run(measure(store, args.requests)))
 

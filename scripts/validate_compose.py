@@ -1,16 +1,22 @@
-"""Validate infra/compose-local.yml with a real compose binary, and its alert rules with promtool, offline.
+"""Validate infra/compose-local.yml with a real compose binary, and the monitoring configuration with
+promtool and amtool, offline.
 
 `docker compose config` (or the standalone `docker-compose`) checks the schema and interpolation
 without a Docker engine. Run once with every required variable set (must pass) and once with none
 (must fail, naming a missing variable: the `${VAR:?…}` guards work).
 
-The alert rules are checked and unit-tested (infra/monitoring/alerts_test.yml) with promtool.
+The alert rules are checked and unit-tested (infra/monitoring/alerts_test.yml) with promtool, the
+Prometheus configuration's syntax with promtool, the Alertmanager configuration with amtool.
+
+A check whose program is missing is SKIPPED on a developer's machine (exit 0, naming the Debian
+package to install) and FAILS under CI (`CI=true`): a check that cannot run must not pass there.
 
     python scripts/validate_compose.py
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -28,6 +34,22 @@ REQUIRED = {
     "FOLIO_SESSION_SECRET": "s" * 40,
     "FOLIO_ALLOWED_ORIGINS": "https://example.dev",
 }
+# program -> the Debian package that ships it
+PACKAGES = {"docker-compose": "docker-compose", "promtool": "prometheus", "amtool": "prometheus-alertmanager"}
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _missing(what: str, program: str) -> bool:
+    """Report a check that cannot run; True when that fails the validation (under CI)."""
+    install = f"apt-get install {PACKAGES[program]}"
+    if _in_ci():
+        sys.stderr.write(f"FAIL {what}: no {program} on this machine, and CI=true requires it ({install})\n")
+        return True
+    sys.stdout.write(f"SKIPPED {what}: no {program} on this machine ({install}); under CI=true this fails\n")
+    return False
 
 
 def _compose() -> list[str] | None:
@@ -54,36 +76,59 @@ def _config(compose: list[str], env: dict[str, str]) -> subprocess.CompletedProc
         )
 
 
-def _promtool() -> int:
+def _run(what: str, command: list[str]) -> bool:
+    """True when the command failed (reported)."""
+    done = subprocess.run(command, cwd=MONITORING, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(f"FAIL {what} ({' '.join(command)}):\n{done.stdout}{done.stderr}")
+        return True
+    return False
+
+
+def check_alerting() -> bool:
+    """promtool and amtool on infra/monitoring; True when something failed."""
+    failed = False
     if shutil.which("promtool") is None:
-        sys.stdout.write("SKIPPED alert rules: no promtool on this machine\n")
-        return 0
-    for args in (["check", "rules", "alerts.yml"], ["test", "rules", "alerts_test.yml"]):
-        done = subprocess.run(["promtool", *args], cwd=MONITORING, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            sys.stderr.write(f"FAIL promtool {' '.join(args)}:\n{done.stdout}{done.stderr}")
-            return 1
-    sys.stdout.write("OK alert rules: promtool check and unit tests pass\n")
-    return 0
+        failed |= _missing("alert rules and Prometheus configuration", "promtool")
+    else:
+        problems = [
+            _run("alert rules", ["promtool", "check", "rules", "alerts.yml"]),
+            _run("alert rule tests", ["promtool", "test", "rules", "alerts_test.yml"]),
+            # The rule file's path is the container's: only the syntax is checked here.
+            _run("Prometheus configuration", ["promtool", "check", "config", "--syntax-only", "prometheus.yml"]),
+        ]
+        if not any(problems):
+            sys.stdout.write("OK alert rules: promtool check and unit tests pass; prometheus.yml is valid\n")
+        failed |= any(problems)
+    if shutil.which("amtool") is None:
+        failed |= _missing("Alertmanager configuration", "amtool")
+    elif _run("Alertmanager configuration", ["amtool", "check-config", "alertmanager.yml"]):
+        failed = True
+    else:
+        sys.stdout.write("OK alertmanager.yml: amtool check-config passes\n")
+    return failed
 
 
-def main() -> int:
-    if _promtool() != 0:
-        return 1
+def check_compose() -> bool:
     compose = _compose()
     if compose is None:
-        sys.stdout.write("SKIPPED compose validation: no docker compose / docker-compose binary on this machine\n")
-        return 0
+        return _missing("compose validation", "docker-compose")
     complete = _config(compose, REQUIRED)
     if complete.returncode != 0:
         sys.stderr.write(f"FAIL {COMPOSE.name} with every required variable set:\n{complete.stderr}")
-        return 1
+        return True
     missing = _config(compose, {})
     if missing.returncode == 0 or not any(name in missing.stderr for name in REQUIRED):
         sys.stderr.write(f"FAIL {COMPOSE.name} started without its required secrets:\n{missing.stderr}")
-        return 1
+        return True
     sys.stdout.write(f"OK {COMPOSE.name}: valid for {' '.join(compose)}; refuses to start without its secrets\n")
-    return 0
+    return False
+
+
+def main() -> int:
+    failed = check_alerting()
+    failed |= check_compose()
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

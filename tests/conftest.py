@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +14,8 @@ from folio.ingest import run_ingest
 from folio.runtime import Runtime, _shared_embedder
 from folio.settings import Settings
 from tests.fakes.llm_server import FakeLLM
+from tests.support.isolation import machine_redis_attempts, refuse_the_machines_redis
+from tests.support.processes import FOREIGN_VARIABLES
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -22,6 +26,24 @@ ROOT = Path(__file__).resolve().parents[1]
 KNOWLEDGE = ROOT / "knowledge"
 DATA = ROOT / "tests" / "data"
 ADMIN_KEY = "REPLACE_WITH_FOLIO_ADMIN_KEY"  # the value the committed events carry
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _guard_the_machines_redis() -> None:
+    sys.addaudithook(refuse_the_machines_redis)
+
+
+@pytest.fixture(autouse=True)
+def _hermetic(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No folio, AWS, Redis or LLM setting of the shell running the suite reaches a test, and a
+    test that dialled the machine's Redis fails."""
+    for name in list(os.environ):
+        if name.startswith(FOREIGN_VARIABLES):
+            monkeypatch.delenv(name)
+    yield
+    attempts = list(machine_redis_attempts)
+    machine_redis_attempts.clear()
+    assert not attempts, f"the test connected to the machine's Redis: {attempts}"
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from tests.support.processes import clean_environ, free_port, wait_until_answering
+from tests.support.processes import clean_environ, free_port, stop, wait_until_answering
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -40,3 +40,44 @@ def test_serve_answers_the_readme_question(sample_index: Path, tmp_path: Path) -
     # uvicorn shuts down gracefully, then re-raises the SIGTERM it caught (hence -15).
     assert process.returncode in (0, -15), stderr
     assert "Application shutdown complete" in stderr and "Traceback" not in stderr
+
+
+def test_serve_starts_when_the_optional_secrets_parameters_do_not_exist(sample_index: Path, tmp_path: Path) -> None:
+    """Off Lambda too: names of SSM parameters nobody created are "not configured", not a crash."""
+    from moto.server import ThreadedMotoServer
+
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    host, moto_port = moto.get_host_and_port()
+    port = free_port()
+    env = clean_environ(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_REGION="us-east-1",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_ENDPOINT_URL=f"http://{host}:{moto_port}",
+        FOLIO_SECRETS_GROQ_API_KEY_PARAMETER="/folio/groq-api-key",
+        FOLIO_SECRETS_UPSTASH_REDIS_REST_URL_PARAMETER="/folio/upstash-redis-rest-url",
+        FOLIO_SECRETS_UPSTASH_REDIS_REST_TOKEN_PARAMETER="/folio/upstash-redis-rest-token",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "folio.cli", "serve", "--index", str(sample_index), "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_answering(process, f"{url}/health/ready")
+        question = {"message": "Which certifications does Maya hold?"}
+        for _ in range(2):
+            response = httpx.post(f"{url}/api/chat", json=question, timeout=30)
+            assert response.status_code == 200, response.text
+            assert response.json()["provider"] == "extractive"
+    finally:
+        _, stderr = stop(process)
+        moto.stop()
+    assert "Traceback" not in stderr and "secret unavailable" not in stderr, stderr
+    assert stderr.count("optional secret not configured") == 3, stderr

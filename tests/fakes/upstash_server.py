@@ -23,7 +23,7 @@
 
 Behaviour is scripted per test through mutable attributes::
 
-    with FakeUpstash(redis_url="redis://127.0.0.1:6379/15") as fake:
+    with RedisServer() as redis_server, FakeUpstash(redis_url=redis_server.url) as fake:
         redis = upstash_redis.Redis(url=fake.url, token=fake.token)
         fake.mode = "error"            # next requests answer HTTP 500
         fake.script = ["hang", "ok"]   # one mode per request, before ``mode``
@@ -65,7 +65,6 @@ MULTI_EXEC_PATH: Final = "/multi-exec"
 REST_PATHS: Final = frozenset({COMMAND_PATH, PIPELINE_PATH, MULTI_EXEC_PATH})
 
 DEFAULT_TOKEN: Final = "test-token"
-DEFAULT_REDIS_URL: Final = "redis://127.0.0.1:6379/0"
 SYNC_TOKEN_HEADER: Final = "upstash-sync-token"
 UNAUTHORIZED_BODY: Final[dict[str, str]] = {"error": "Unauthorized"}
 SERVER_ERROR_MESSAGE: Final = "ERR fake upstash: internal server error"
@@ -186,7 +185,7 @@ class FakeUpstash(ScriptedServer[Mode]):
     def __init__(
         self,
         *,
-        redis_url: str = DEFAULT_REDIS_URL,
+        redis_url: str,
         token: str = DEFAULT_TOKEN,
         mode: Mode = "ok",
         hang_seconds: float = 30.0,

@@ -234,7 +234,7 @@ def test_limits_on_lambda_use_the_function_url_source_ip(invoke: Any) -> None:
 def test_limits_and_sessions_on_upstash(serve: Serve) -> None:
     from tests.fakes.upstash_server import FakeUpstash
 
-    with FakeUpstash(redis_url="redis://127.0.0.1:6379/0") as upstash:
+    with RedisServer() as redis, FakeUpstash(redis_url=redis.url) as upstash:
         prefix = f"test-upstash-{uuid.uuid4().hex[:12]}"
         client = serve(
             **LOOSE,
@@ -251,10 +251,8 @@ def test_limits_and_sessions_on_upstash(serve: Serve) -> None:
         ]
         assert store["backend"] == "upstash" and store["status"] == "ok"
         assert any(command[0].upper() == "EVAL" for command in upstash.commands()), "limits ran on Upstash"
-        local = redis_client.Redis.from_url("redis://127.0.0.1:6379/0")
-        keys = list(local.scan_iter(f"{prefix}*"))
-        assert keys, "the state is in Redis, behind the REST API"
-        local.delete(*keys)
+        local = redis_client.Redis.from_url(redis.url)
+        assert list(local.scan_iter(f"{prefix}*")), "the state is in Redis, behind the REST API"
         local.close()
 
 

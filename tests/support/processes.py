@@ -11,7 +11,7 @@ import time
 import httpx
 
 # Variables that configure folio, its AWS clients or the Lambda runtime client.
-_FOREIGN = ("FOLIO_", "GROQ_", "OLLAMA_", "AWS_", "REDIS_", "UPSTASH_", "_LAMBDA_")
+FOREIGN_VARIABLES = ("FOLIO_", "GROQ_", "OLLAMA_", "AWS_", "REDIS_", "UPSTASH_", "_LAMBDA_")
 
 
 def free_port() -> int:
@@ -22,7 +22,7 @@ def free_port() -> int:
 
 def clean_environ(**extra: str) -> dict[str, str]:
     """This process's environment without folio's settings, plus `extra`."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN)} | extra
+    return {k: v for k, v in os.environ.items() if not k.startswith(FOREIGN_VARIABLES)} | extra
 
 
 def wait_until_answering(process: subprocess.Popen[str], url: str, timeout: float = 60) -> None:

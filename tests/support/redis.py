@@ -1,18 +1,19 @@
-"""A redis-server of the test's own (own port, optional password) that a test can kill and restart."""
+"""A redis-server of the test's own (own port, optional password) that a test can kill and restart.
+
+Tests never use a Redis they did not start: not the machine's on 6379, not its DB 0.
+"""
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import time
 from typing import TYPE_CHECKING, Self
 
-import pytest
-
 from tests.support.processes import free_port
+from tests.support.tools import require
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -24,8 +25,7 @@ class RedisServer:
     """With `tls`, the port speaks TLS only (rediss://) with that certificate."""
 
     def __init__(self, *, password: str | None = None, tls: ServerCertificate | None = None) -> None:
-        if shutil.which("redis-server") is None:
-            pytest.skip("redis-server is not installed")
+        self.program = require("redis-server")
         self.port = free_port()
         self.password = password
         self.tls = tls
@@ -37,7 +37,7 @@ class RedisServer:
         return f"{'rediss' if self.tls else 'redis'}://{auth}127.0.0.1:{self.port}/0"
 
     def start(self) -> Self:
-        args = ["redis-server", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        args = [self.program, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         if self.tls:
             args += ["--port", "0", "--tls-port", str(self.port), "--tls-auth-clients", "no"]
             args += ["--tls-cert-file", str(self.tls.cert), "--tls-key-file", str(self.tls.key)]

@@ -22,10 +22,8 @@ DATA = ROOT / "tests" / "data"
 
 @pytest.fixture(autouse=True)
 def _no_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No .env of the repository (the shell's settings are removed by tests/conftest.py)."""
     monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("FOLIO_") or name in {"GROQ_API_KEY", "OLLAMA_URL"}:
-            monkeypatch.delenv(name)
 
 
 def test_ingest_and_eval_on_another_folder_and_eval_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +101,43 @@ def test_production_env_template_lists_every_required_variable() -> None:
         values = list((service.get("environment") or {}).values()) + [str(v) for v in service.get("command", [])]
         required |= {v.split("${", 1)[1].split(":?", 1)[0] for v in map(str, values) if ":?" in v}
     assert required and required <= declared
+
+
+def test_the_stacks_alertmanager_is_where_prometheus_sends_alerts_and_is_not_public() -> None:
+    services = _stack()["services"]
+    manager = services["alertmanager"]
+    assert manager["profiles"] == ["monitoring"]
+    assert "./monitoring/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro" in manager["volumes"]
+    assert manager["ports"] == ["127.0.0.1:9093:9093"]
+    assert "backend" in manager["networks"], "Prometheus (backend only) must reach it"
+    assert "alertmanager" in services["prometheus"]["depends_on"]
+
+
+def _validate_without_programs(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """scripts/validate_compose.py on a PATH holding none of docker-compose, promtool, amtool."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "validate_compose.py")],
+        env={"PATH": str(empty), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_missing_validator_fails_the_run_under_ci(tmp_path: Path) -> None:
+    done = _validate_without_programs(tmp_path, CI="true")
+    assert done.returncode == 1
+    for program, package in (
+        ("promtool", "prometheus"),
+        ("amtool", "prometheus-alertmanager"),
+        ("docker-compose", "docker-compose"),
+    ):
+        assert f"no {program} on this machine, and CI=true requires it (apt-get install {package})" in done.stderr
+
+
+def test_a_missing_validator_is_skipped_out_loud_elsewhere(tmp_path: Path) -> None:
+    done = _validate_without_programs(tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.count("SKIPPED") == 3 and "under CI=true this fails" in done.stdout

@@ -5,13 +5,16 @@ The validator (scripts/validate_infra.py) runs in-process: SAM transform, then c
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from scripts.validate_infra import DEFAULT_TEMPLATE, Report, load_template, main, validate
+from tests.support.template import Deployment
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = {"ChatFunction": "chat", "HealthFunction": "health", "IngestFunction": "ingest"}
@@ -251,3 +254,146 @@ def test_the_llm_chain_deadline_ends_before_the_chat_function_is_killed(template
     deadline = float(variables.get("FOLIO_LLM_DEADLINE_SECONDS", default))
     timeout = template["Parameters"]["ChatTimeout"]
     assert deadline + _NON_LLM_SECONDS <= timeout["MinValue"] <= timeout["Default"]
+
+
+def _index_policies(deployment: Deployment) -> dict[str, list[str]]:
+    """policy -> the S3 resources it grants, as deployed."""
+    granted = {}
+    for name in ("IndexReadPolicy", "IndexReadWritePolicy"):
+        statements = deployment.template["Resources"][name]["Properties"]["PolicyDocument"]["Statement"]
+        granted[name] = [deployment.evaluate(statement["Resource"]) for statement in statements]
+    return granted
+
+
+def test_by_default_ingest_writes_the_index_into_the_stacks_bucket_which_chat_reads() -> None:
+    """#10 item 15: the default IndexUri was the read-only index baked into the image."""
+    deployment = Deployment({"AllowedOrigins": "https://maya.example.dev"})
+    bucket = deployment.evaluate(deployment.template["Resources"]["DocsBucket"]["Properties"]["BucketName"])
+    for function in FUNCTIONS:
+        assert deployment.environment(function)["FOLIO_INDEX_URI"] == f"s3://{bucket}/index"
+    assert deployment.condition("IndexInS3")
+    policies = {
+        name: deployment.evaluate(deployment.template["Resources"][name]["Properties"]["Policies"])
+        for name in FUNCTIONS
+    }
+    assert "IndexReadPolicy" in policies["ChatFunction"] and "IndexReadPolicy" in policies["HealthFunction"]
+    assert "IndexReadWritePolicy" in policies["IngestFunction"]
+    assert _index_policies(deployment) == {
+        "IndexReadPolicy": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/index/*"],
+        "IndexReadWritePolicy": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/index/*"],
+    }
+    # index writes must not notify ingest: the notification filter is DocumentsPrefix, not index/
+    assert not "index/".startswith(deployment.values["DocumentsPrefix"])
+
+
+def test_an_index_elsewhere_in_s3_or_baked_into_the_image() -> None:
+    elsewhere = Deployment({"AllowedOrigins": "https://maya.example.dev", "IndexUri": "s3://shared-indexes/folio"})
+    assert elsewhere.environment("ChatFunction")["FOLIO_INDEX_URI"] == "s3://shared-indexes/folio"
+    assert _index_policies(elsewhere)["IndexReadWritePolicy"] == [
+        "arn:aws:s3:::shared-indexes",
+        "arn:aws:s3:::shared-indexes/folio/*",
+    ]
+    baked = Deployment({"AllowedOrigins": "https://maya.example.dev", "IndexUri": "/var/task/index"})
+    assert baked.environment("IngestFunction")["FOLIO_INDEX_URI"] == "/var/task/index"
+    assert not baked.condition("IndexInS3")
+    assert "IndexReadWritePolicy" not in baked.evaluate(
+        baked.template["Resources"]["IngestFunction"]["Properties"]["Policies"]
+    )
+
+
+def _emitted_emf_metrics(capsys: pytest.CaptureFixture[str]) -> set[tuple[str, str, frozenset[tuple[str, str]]]]:
+    """(namespace, name, dimensions) of every metric the code's EMF path emits, for every label value
+    an alarm could look for."""
+    from folio.logs import SERVICE
+    from folio.metrics import DEFINITIONS, EmfMetrics
+
+    template = load_template(DEFAULT_TEMPLATE)
+    namespace = template["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"]
+    values = {"status": ["1xx", "2xx", "3xx", "4xx", "5xx"], "provider": ["groq", "ollama"], "rule": ["ip_burst"]}
+    metrics = EmfMetrics(namespace, SERVICE)
+    capsys.readouterr()
+    for name, (kind, _, labels) in DEFINITIONS.items():
+        combos: list[dict[str, str]] = (
+            [{}] if not labels else [{label: value} for label in labels for value in values.get(label, ["x"])]
+        )
+        for combo in combos:
+            if kind == "counter":
+                metrics.count(name, 1.0, **combo)
+            elif kind == "histogram":
+                metrics.observe(name, 1.0, **combo)
+            else:
+                metrics.gauge(name, 0.5)
+    metrics.flush(cold_start=False)
+    emitted = set()
+    for line in capsys.readouterr().out.splitlines():
+        document = json.loads(line)
+        for directive in document["_aws"]["CloudWatchMetrics"]:
+            (dimensions,) = directive["Dimensions"]
+            pairs = frozenset((key, document[key]) for key in dimensions)
+            emitted |= {(directive["Namespace"], metric["Name"], pairs) for metric in directive["Metrics"]}
+    return emitted
+
+
+def _alarm_metrics(properties: dict[str, Any]) -> list[dict[str, Any]]:
+    if "Metrics" in properties:
+        return [query["MetricStat"]["Metric"] for query in properties["Metrics"] if "MetricStat" in query]
+    return [{key: properties[key] for key in ("Namespace", "MetricName", "Dimensions")}]
+
+
+def test_every_prometheus_alert_has_a_cloudwatch_alarm_on_metrics_the_code_emits(
+    template: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """#10 item 16: the Lambda deployment had no alerting at all."""
+    rules = yaml.safe_load((ROOT / "infra" / "monitoring" / "alerts.yml").read_text())["groups"][0]["rules"]
+    alarms = {
+        resource["Properties"]["AlarmName"]["Fn::Sub"].removeprefix("${AWS::StackName}-"): resource["Properties"]
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::CloudWatch::Alarm"
+    }
+    assert set(alarms) == {rule["alert"] for rule in rules}
+    emitted = _emitted_emf_metrics(capsys)
+    for name, alarm in alarms.items():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
+        assert alarm["TreatMissingData"] == "notBreaching", f"{name}: no traffic is not an alarm"
+        for metric in _alarm_metrics(alarm):
+            if metric["Namespace"] == "AWS/Lambda":
+                assert metric["MetricName"] == "Duration"
+                assert metric["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "ChatFunction"}}]
+                continue
+            dimensions = frozenset((d["Name"], d["Value"]) for d in metric["Dimensions"])
+            key = (metric["Namespace"], metric["MetricName"], dimensions)
+            assert key in emitted, f"{name} watches {key}, which the code never emits"
+    assert alarms["FolioHighErrorRate"]["Metrics"][-1]["Expression"].startswith("100 * FILL(errors, 0) /")
+
+
+def test_the_thresholds_are_the_prometheus_alerts_thresholds(template: dict[str, Any]) -> None:
+    rules = yaml.safe_load((ROOT / "infra" / "monitoring" / "alerts.yml").read_text())["groups"][0]["rules"]
+    prometheus = {rule["alert"]: float(rule["expr"].rsplit(">", 1)[1]) for rule in rules}
+    cloudwatch = {
+        resource["Properties"]["AlarmName"]["Fn::Sub"].removeprefix("${AWS::StackName}-"): resource["Properties"]
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::CloudWatch::Alarm"
+    }
+    # CloudWatch's units: a percentage, milliseconds, failures per 10-minute period
+    scale = {"FolioHighErrorRate": 100, "FolioSlowResponses": 1000, "FolioLLMFailing": 600}
+    for name, threshold in prometheus.items():
+        assert cloudwatch[name]["Threshold"] == pytest.approx(threshold * scale.get(name, 1)), name
+
+
+def test_alarms_are_mailed_only_when_an_address_is_given(template: dict[str, Any]) -> None:
+    subscription = template["Resources"]["AlarmMail"]
+    assert subscription["Condition"] == "MailAlarms"
+    assert subscription["Properties"] == {
+        "TopicArn": {"Ref": "AlarmTopic"},
+        "Protocol": "email",
+        "Endpoint": {"Ref": "AlarmEmail"},
+    }
+    assert not Deployment({"AllowedOrigins": "https://a.example"}).condition("MailAlarms")
+    assert Deployment({"AllowedOrigins": "https://a.example", "AlarmEmail": "me@a.example"}).condition("MailAlarms")
+
+
+def test_an_invalid_alarm_is_caught_by_the_validator(tmp_path: Path) -> None:
+    broken = _broken_copy(tmp_path, "      ExtendedStatistic: p95\n", "      Statistic: p95\n")
+    report = validate(broken, ["us-east-1"])
+    assert not report.passed()
+    assert any("SlowLLMAlarm" in error.where for error in report.errors), _rendered(report, broken)

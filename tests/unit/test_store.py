@@ -24,38 +24,43 @@ if TYPE_CHECKING:
 
     from folio.store.base import Store
 
-LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[RedisServer]:
+    """This module's own redis-server (a free port): the Redis and Upstash tests share it."""
+    with RedisServer() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def upstash() -> Iterator[FakeUpstash]:
-    with FakeUpstash(redis_url=LOCAL_REDIS) as server:
+def upstash(redis_server: RedisServer) -> Iterator[FakeUpstash]:
+    with FakeUpstash(redis_url=redis_server.url) as server:
         yield server
 
 
 @pytest.fixture
-def prefix() -> Iterator[str]:
+def prefix(redis_server: RedisServer) -> Iterator[str]:
     value = f"test-{uuid.uuid4().hex[:12]}"
     yield value
-    client = redis.Redis.from_url(LOCAL_REDIS)
+    client = redis.Redis.from_url(redis_server.url)
     keys = list(client.scan_iter(f"{value}*"))
     if keys:
         client.delete(*keys)
     client.close()
 
 
-def _store(kind: str, upstash: FakeUpstash) -> Store:
+def _store(kind: str, redis_server: RedisServer, upstash: FakeUpstash) -> Store:
     if kind == "memory":
         return memory_store()
     if kind == "redis":
-        return RedisStore.from_url(LOCAL_REDIS, timeout=1)
+        return RedisStore.from_url(redis_server.url, timeout=1)
     return UpstashStore.from_credentials(upstash.url, "test-token", timeout=1)
 
 
 @pytest.mark.parametrize("kind", ["memory", "redis", "upstash"])
-def test_store_contract(kind: str, upstash: FakeUpstash, prefix: str) -> None:
+def test_store_contract(kind: str, redis_server: RedisServer, upstash: FakeUpstash, prefix: str) -> None:
     async def scenario() -> None:
-        store = _store(kind, upstash)
+        store = _store(kind, redis_server, upstash)
         try:
             await store.ping()
             assert await store.get(f"{prefix}:none") is None

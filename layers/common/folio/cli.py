@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from folio.errors import ConfigError, FolioError
-from folio.settings import Settings, load_settings
+from folio.settings import Settings, load_settings, unknown_variable_warnings
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -30,6 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         overrides = {k: v for k, v in (("index_uri", getattr(args, "index", None)),) if v is not None}
         settings = load_settings(**overrides)
+        if args.run not in (_serve, _invoke):  # these build apps, which log the start-up warnings
+            for warning in unknown_variable_warnings(settings):
+                _err(f"folio: warning: {warning}")
         code: int = args.run(args, settings)
         return code
     except ConfigError as exc:

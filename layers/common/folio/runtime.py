@@ -244,10 +244,14 @@ class Runtime:
 
     async def check_store(self) -> dict[str, Any]:
         try:
-            await self.store.ping()
+            store = self.store
+        except FolioError as exc:  # its credentials cannot be read (SSM): reported, not raised at start-up
+            return {"ok": False, "backend": "unknown", "error": exc.message}
+        try:
+            await store.ping()
         except Exception as exc:  # the memory fallback itself failing is worth reporting, not raising
-            return {"ok": False, "backend": self.store.name, "error": f"{type(exc).__name__}: {exc}"}
-        return self.store.status()
+            return {"ok": False, "backend": store.name, "error": f"{type(exc).__name__}: {exc}"}
+        return store.status()
 
     def check_llm(self) -> dict[str, Any]:
         """The providers and their circuit breakers as this process sees them; not ok while every
@@ -262,8 +266,10 @@ class Runtime:
                 raise Unavailable(f"{name}: {result['error']}")
 
     def startup_warnings(self) -> list[str]:
+        from folio.settings import unknown_variable_warnings
+
         s = self.settings
-        warnings = []
+        warnings = unknown_variable_warnings(s)
         if not (s.api_keys or s.api_keys_parameter):
             warnings.append("no FOLIO_API_KEYS: the chat endpoint is open to anyone who can reach it")
         if not (s.admin_key or s.admin_key_parameter):

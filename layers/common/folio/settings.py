@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
+import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from folio.errors import ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 CommaList = Annotated[list[str], NoDecode]
 SecretList = Annotated[list[SecretStr], NoDecode]
@@ -27,10 +32,24 @@ def _secret(name: str) -> AliasChoices:
     return AliasChoices(f"FOLIO_SECRETS_{name}_PARAMETER")
 
 
+# FOLIO_* names that are read before the settings, not by them: the container entrypoint's choice
+# of function (folio.entrypoint).
+NOT_SETTINGS = frozenset({"FOLIO_FUNCTION"})
+ENV_FILE = ".env"
+
+
+class _Refused(ValueError):
+    """The model's own checks, each problem kept apart so that load_settings lists them one by one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="FOLIO_",
-        env_file=".env",
+        env_file=ENV_FILE,
         env_file_encoding="utf-8",
         extra="ignore",
         populate_by_name=True,
@@ -137,6 +156,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 
+    # FOLIO_* names found in the environment or .env that are no setting (set by load_settings)
+    _unknown_variables: list[str] = PrivateAttr(default_factory=list)
+
     @field_validator("api_keys", "allowed_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
@@ -188,11 +210,17 @@ class Settings(BaseSettings):
         return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
-    def _production_is_locked_down(self) -> Settings:
+    def _consistent_and_locked_down(self) -> Settings:
+        problems = []
         if self.chunk_overlap_chars >= self.chunk_chars // 2:
-            raise ValueError("FOLIO_CHUNK_OVERLAP_CHARS must be less than half of FOLIO_CHUNK_CHARS")
-        if self.env != "production":
-            return self
+            problems.append("FOLIO_CHUNK_OVERLAP_CHARS must be less than half of FOLIO_CHUNK_CHARS")
+        if self.env == "production":
+            problems += self._production_problems()
+        if problems:
+            raise _Refused(problems)
+        return self
+
+    def _production_problems(self) -> list[str]:
         problems = []
         if not self.api_keys and not self.api_keys_parameter:
             problems.append("FOLIO_API_KEYS (or FOLIO_SECRETS_API_KEYS_PARAMETER) must hold at least one key")
@@ -212,13 +240,16 @@ class Settings(BaseSettings):
             problems.append("FOLIO_SESSION_SECRET must be set (32+ characters) so sessions survive restarts")
         if "*" in self.allowed_origins:
             problems.append("FOLIO_ALLOWED_ORIGINS may not contain '*' in production")
-        if problems:
-            raise ValueError("production settings refused: " + "; ".join(problems))
-        return self
+        return [f"production settings refused: {problem}" for problem in problems]
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def unknown_variables(self) -> list[str]:
+        """Misspelt or retired FOLIO_* names this configuration carries (ignored; refused in production)."""
+        return list(self._unknown_variables)
 
     @property
     def on_lambda(self) -> bool:
@@ -241,14 +272,96 @@ def _is_placeholder(secret: SecretStr) -> bool:
     return value.lower() in _PLACEHOLDERS or len(value) < 16 or value.lower().startswith("your")
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Build Settings from the environment, turning validation errors into one readable message."""
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings from the environment and .env, with every problem in one ConfigError.
+
+    pydantic runs the model's checks (production lock-down) only when every field is valid, so a
+    type error would hide them: after field errors the settings are built once more with those
+    fields at their defaults, and what that second build refuses is listed too. FOLIO_* names that
+    are no setting are refused in production (and whenever the configuration is refused anyway);
+    elsewhere they are kept on the settings for the start-up warnings.
+    """
+    unknown = unknown_variables(overrides.get("_env_file", ENV_FILE))
+    settings, problems = _build(overrides)
+    if unknown and (problems or settings is None or settings.is_production):
+        problems += [f"{name}: {_unknown_reason(name)}" for name in unknown]
+    if problems or settings is None:
+        raise ConfigError("invalid configuration:\n" + "\n".join(f"  - {problem}" for problem in problems))
+    settings._unknown_variables = unknown
+    return settings
+
+
+def unknown_variable_warnings(settings: Settings) -> list[str]:
+    return [f"{name} {_unknown_reason(name)}: ignored" for name in settings.unknown_variables]
+
+
+def unknown_variables(env_file: str | Path | Sequence[str | Path] | None) -> list[str]:
+    """FOLIO_* names in the environment or the .env file(s) that no setting reads (case-insensitive,
+    as the settings themselves)."""
+    from dotenv import dotenv_values
+
+    names = set(os.environ)
+    files = [] if env_file is None else [env_file] if isinstance(env_file, (str, Path)) else list(env_file)
+    for path in files:
+        if Path(path).is_file():
+            names |= set(dotenv_values(path))
+    known = _known_names()
+    return sorted(name for name in names if name.upper().startswith("FOLIO_") and name.upper() not in known)
+
+
+def _known_names() -> set[str]:
+    """Every name a setting is read from: its aliases when it has any (then FOLIO_<NAME> is not read)."""
+    names = set(NOT_SETTINGS)
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            names |= {str(choice).upper() for choice in alias.choices}
+        else:
+            names.add(f"FOLIO_{name.upper()}")
+    return names
+
+
+def _unknown_reason(name: str) -> str:
+    close = difflib.get_close_matches(name.upper(), sorted(_known_names()), n=1, cutoff=0.75)
+    return "is not a folio setting" + (f" (did you mean {close[0]}?)" if close else "")
+
+
+def _build(overrides: dict[str, Any]) -> tuple[Settings | None, list[str]]:
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides), []
     except ValidationError as exc:
-        lines = []
-        for error in exc.errors():
+        problems, invalid = _describe(exc.errors())
+    if not invalid:
+        return None, problems
+    defaults = {name: Settings.model_fields[name].get_default(call_default_factory=True) for name in invalid}
+    try:
+        fallback = Settings(**{**overrides, **defaults})
+    except ValidationError as exc:
+        problems += [problem for problem in _describe(exc.errors())[0] if problem not in problems]
+        return None, problems
+    return fallback, problems
+
+
+def _describe(errors: Iterable[Any]) -> tuple[list[str], set[str]]:
+    """Readable problems, and the fields that were invalid."""
+    problems: list[str] = []
+    invalid: set[str] = set()
+    for error in errors:
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, _Refused):
+            problems += cause.problems
+        elif error["loc"] and str(error["loc"][0]) in Settings.model_fields:
+            field = str(error["loc"][0])
+            invalid.add(field)
+            problems.append(f"{_env_name(field)}: {error['msg']}")
+        else:
             where = ".".join(str(part) for part in error["loc"]) or "settings"
-            name = f"FOLIO_{where.upper()}" if error["loc"] else where
-            lines.append(f"  - {name}: {error['msg']}")
-        raise ConfigError("invalid configuration:\n" + "\n".join(lines)) from None
+            problems.append(f"{where}: {error['msg']}")
+    return problems, invalid
+
+
+def _env_name(field: str) -> str:
+    alias = Settings.model_fields[field].validation_alias
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"FOLIO_{field.upper()}"

@@ -1,0 +1,161 @@
+"""The README's AWS deployment, step by step, under moto: the SSM parameters its commands create and
+the environment infra/sam-template.yaml gives each function, then the Lambda handlers themselves.
+
+moto runs as a server (LanceDB's own S3 client needs an endpoint): boto3 reaches it through
+AWS_ENDPOINT_URL, LanceDB through FOLIO_S3_ENDPOINT_URL, the one setting the template does not set.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from folio.handlers import lambda_handler
+from folio.notifications import ingest_on_s3_notification
+from folio.secrets import OPTIONAL
+from tests.support.lambdas import body_of, context, load_event
+from tests.support.template import REGION, Deployment
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from folio.handlers import EventHandler
+
+ROOT = Path(__file__).resolve().parents[2]
+KNOWLEDGE = ROOT / "knowledge"
+ORIGIN = "https://maya.example.dev"
+PUT_PARAMETER = re.compile(r"^aws ssm put-parameter .*--name (?P<name>\S+) .*$", re.MULTILINE)
+
+
+def _readme_parameters() -> dict[str, bool]:
+    """Each SSM parameter the README's deploy steps create, and whether the step says it is optional."""
+    readme = (ROOT / "README.md").read_text()
+    return {m["name"]: "# optional" in m.group(0) for m in PUT_PARAMETER.finditer(readme)}
+
+
+def _secret_parameters(environment: dict[str, str]) -> dict[str, str]:
+    """setting -> SSM parameter name, as the template passes them (FOLIO_SECRETS_<SETTING>_PARAMETER)."""
+    found = {}
+    for variable, value in environment.items():
+        setting = variable.removeprefix("FOLIO_SECRETS_").removesuffix("_PARAMETER")
+        if setting != variable and value:
+            found[setting.lower()] = value
+    return found
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    yield endpoint
+    server.stop()
+
+
+def _deployed(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    function: str,
+    environment: dict[str, str],
+    on_event: EventHandler | None = None,
+) -> Any:
+    """The function as its handler module builds it on Lambda: settings from the environment alone."""
+    import importlib
+
+    monkeypatch.chdir(tmp_path)  # no .env of the repository
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", f"folio-{function}")
+    app = importlib.import_module(f"functions.{function}.app").create_app()
+    for name in environment:
+        monkeypatch.delenv(name)  # built: the next function gets only its own environment
+    return lambda_handler(app, on_event=on_event)
+
+
+def test_the_readme_creates_every_parameter_the_template_names() -> None:
+    named = _secret_parameters(Deployment({"AllowedOrigins": ORIGIN}).environment("ChatFunction"))
+    created = _readme_parameters()
+    assert set(created) == set(named.values()), "a parameter the template names but no step creates, or vice versa"
+    optional = {named[setting] for setting in OPTIONAL}
+    assert {name for name, is_optional in created.items() if is_optional} == optional
+
+
+def _documents_bucket(deployment: Deployment) -> str:
+    name: str = deployment.evaluate(deployment.template["Resources"]["DocsBucket"]["Properties"]["BucketName"])
+    return name
+
+
+def _event(bucket: str, key: str) -> dict[str, Any]:
+    event = load_event("s3-object-created.json")
+    record = event["Records"][0]
+    record["s3"]["bucket"] |= {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"}
+    record["s3"]["object"]["key"] = key
+    return event
+
+
+def test_the_default_deployment_reindexes_into_s3_and_chat_answers_from_it(
+    aws: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # GIVEN a default deployment: the README's parameters (the optional ones skipped), its stack
+    ssm = boto3.client("ssm", region_name=REGION)
+    values = {}
+    for name, optional in _readme_parameters().items():
+        if not optional:
+            values[name] = secrets.token_hex(24)
+            ssm.put_parameter(Name=name, Value=values[name], Type="SecureString")
+    deployment = Deployment({"AllowedOrigins": ORIGIN})
+    bucket = _documents_bucket(deployment)
+    ingest_env, chat_env = deployment.environment("IngestFunction"), deployment.environment("ChatFunction")
+    assert ingest_env["FOLIO_INDEX_URI"] == chat_env["FOLIO_INDEX_URI"] == f"s3://{bucket}/index"
+    assert deployment.condition("IndexInS3"), "the functions get the policies for an index in S3"
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket=bucket)
+    # Only the S3 endpoint and a prompt index refresh differ from what the template gives.
+    test_only = {"FOLIO_S3_ENDPOINT_URL": aws, "FOLIO_INDEX_REFRESH_SECONDS": "0"}
+    chat = _deployed(monkeypatch, tmp_path, "chat", chat_env | test_only)
+    api_key = values[_secret_parameters(chat_env)["api_keys"]]
+    question = load_event("chat.json", headers={"x-api-key": api_key})
+    before = chat(question, context("folio-chat"))
+    assert before["statusCode"] == 503 and body_of(before)["error"]["code"] == "unavailable", "no index yet"
+
+    # WHEN the owner uploads the documents (README: aws s3 sync knowledge/ s3://BUCKET/docs/) and S3
+    # notifies the ingest function
+    prefix = deployment.values["DocumentsPrefix"]
+    for path in sorted(KNOWLEDGE.rglob("*")):
+        if path.is_file():
+            s3.upload_file(str(path), bucket, f"{prefix}{path.relative_to(KNOWLEDGE).as_posix()}")
+    ingest = _deployed(monkeypatch, tmp_path, "ingest", ingest_env | test_only, on_event=ingest_on_s3_notification)
+    done = ingest(_event(bucket, f"{prefix}resume.md"), context("folio-ingest"))
+
+    # THEN the index is written to the bucket, beside the documents, and the running chat answers from it
+    assert done["ok"] and done["summary"]["added"] > 0, done
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert any(key.startswith("index/") for key in keys) and not any(key.startswith(f"{prefix}index") for key in keys)
+    for response in (chat(question, context("folio-chat")), chat(question, context("folio-chat"))):
+        assert response["statusCode"] == 200, body_of(response)
+        answer = body_of(response)
+        assert answer["provider"] == "extractive", "no Groq key: its parameter does not exist"
+        assert answer["grounded"] and "A-" in answer["answer"]
+    assert chat(load_event("chat.json"), context("folio-chat"))["statusCode"] == 401, "the API key is required"
+
+
+def test_the_readme_uploads_the_documents_under_the_templates_prefix() -> None:
+    readme = (ROOT / "README.md").read_text()
+    prefix = Deployment({"AllowedOrigins": ORIGIN}).values["DocumentsPrefix"]
+    assert re.search(rf"^aws s3 sync knowledge/ \S+/{prefix}\S*\s", readme, re.MULTILINE)
