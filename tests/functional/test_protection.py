@@ -283,3 +283,51 @@ def test_a_hundred_requests_at_once_get_exactly_the_promised_numbers(serve: Serv
         # one session was opened above; 3 new conversations per address and window are promised
         assert fresh.count(200) == 2 and fresh.count(429) == 98, fresh
         assert client.get("/health").status_code == 200
+
+
+def test_each_redis_outage_is_logged_once_under_concurrent_requests(serve: Serve, caplog: Any) -> None:
+    """Redis stopped and restarted twice while 20 clients keep asking: one 'unreachable' and one
+    'back' line per outage, in that order, never a flap (#10 item 1)."""
+    import asyncio
+    import logging
+
+    with RedisServer() as redis:
+        client = serve(
+            **LOOSE,
+            redis_url=redis.url,
+            admin_key=ADMIN_KEY,
+            session_questions_per_hour=100_000,
+            store_retry_seconds=0.2,
+            store_timeout_seconds=0.3,
+        )
+        session = _ask(client).json()["session_id"]
+        caplog.clear()
+        caplog.set_level(logging.WARNING, logger="folio.store.failover")
+
+        async def run() -> list[int]:
+            statuses: list[int] = []
+            done = asyncio.Event()
+
+            async def asker(http: httpx.AsyncClient) -> None:
+                while not done.is_set():
+                    response = await http.post("/api/chat", json={"message": Q, "session_id": session})
+                    statuses.append(response.status_code)
+
+            async with httpx.AsyncClient(base_url=str(client.base_url), timeout=60) as http:
+                askers = [asyncio.create_task(asker(http)) for _ in range(20)]
+                for _ in range(2):
+                    await asyncio.sleep(1.0)
+                    redis.kill()
+                    await asyncio.sleep(1.5)
+                    await asyncio.to_thread(redis.start)
+                await asyncio.sleep(1.5)
+                done.set()
+                await asyncio.gather(*askers)
+            return statuses
+
+        statuses = asyncio.run(run())
+        assert set(statuses) == {200}, sorted(set(statuses))
+        lines = [r.getMessage().split(",")[0].split(":")[0] for r in caplog.records if r.name == "folio.store.failover"]
+        assert lines == ["store unreachable", "store back"] * 2, lines
+        store = client.get("/health/detailed", headers={"authorization": f"Bearer {ADMIN_KEY}"}).json()
+        assert store["checks"]["store"]["outages"] == 2 and store["checks"]["store"]["status"] == "ok"
