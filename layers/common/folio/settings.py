@@ -100,9 +100,13 @@ class Settings(BaseSettings):
     ip_sessions_per_window: int = Field(3, ge=1)
     ip_session_window_seconds: int = Field(21_600, ge=60)
     max_live_sessions: int = Field(1000, ge=1)
+    # How much of max_live_sessions one client (an IPv4 address, an IPv6 prefix) may hold at once.
+    client_session_share: float = Field(0.1, gt=0, le=1)
     ip_burst_per_minute: int = Field(10, ge=1)
     ip_questions_per_hour: int = Field(60, ge=1)
     trusted_proxies: CommaList = Field(default_factory=list)
+    # IPv6 clients are counted by their network: a /64 is what one host or home is given.
+    ipv6_prefix_length: int = Field(64, ge=32, le=128)
     history_turns: int = Field(4, ge=0, le=20)
     history_token_budget: int = Field(600, ge=0, le=8000)
     cache_ttl_seconds: int = Field(86_400, ge=0)
