@@ -3,6 +3,7 @@ sessions, the answer cache, the owner's budget, and Redis going away and coming 
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -334,3 +335,70 @@ def test_each_redis_outage_is_logged_once_under_concurrent_requests(serve: Serve
         assert lines == ["store unreachable", "store back"] * 2, lines
         store = client.get("/health/detailed", headers={"authorization": f"Bearer {ADMIN_KEY}"}).json()
         assert store["checks"]["store"]["outages"] == 2 and store["checks"]["store"]["status"] == "ok"
+
+
+def _alb_event(forwarded_for: str) -> dict[str, Any]:
+    """An Application Load Balancer's event (no multi-value headers), as AWS documents it."""
+    body = json.dumps({"message": Q})
+    return {
+        "requestContext": {"elb": {"targetGroupArn": "arn:aws:elasticloadbalancing:eu-north-1:1:targetgroup/f/1"}},
+        "httpMethod": "POST",
+        "path": "/api/chat",
+        "queryStringParameters": {},
+        "headers": {
+            "content-type": "application/json",
+            "host": "folio.example",
+            "x-forwarded-for": forwarded_for,
+            "x-forwarded-port": "443",
+            "x-forwarded-proto": "https",
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+def _rest_api_event(forwarded_for: str, version: str | None = None) -> dict[str, Any]:
+    """API Gateway's REST API event (payload 1.0; an HTTP API's 1.0 payload adds `version`)."""
+    event: dict[str, Any] = {
+        "resource": "/api/chat",
+        "path": "/api/chat",
+        "httpMethod": "POST",
+        "headers": {"content-type": "application/json", "host": "x.execute-api.eu-north-1.amazonaws.com"},
+        "multiValueHeaders": {
+            "content-type": ["application/json"],
+            "host": ["x.execute-api.eu-north-1.amazonaws.com"],
+            "x-forwarded-for": [forwarded_for],
+        },
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "requestContext": {
+            "resourcePath": "/api/chat",
+            "httpMethod": "POST",
+            "path": "/prod/api/chat",
+            "identity": {"sourceIp": forwarded_for.split(",")[0].strip()},
+            "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+            "stage": "prod",
+        },
+        "body": json.dumps({"message": Q}),
+        "isBase64Encoded": False,
+    }
+    if version:
+        event["version"] = version
+    return event
+
+
+def test_event_types_the_template_does_not_deploy_are_refused(invoke: Any) -> None:
+    """An ALB or API Gateway REST event's client address came from X-Forwarded-For as the client
+    wrote it: a rotating left part got 15 of 15 through a limit of 10. The SAM template deploys
+    Function URLs only, so every other HTTP event is a 400 in the error shape (#10 item 3)."""
+    handler = invoke("chat", ip_burst_per_minute=10, ip_sessions_per_window=1000)
+    events = [_alb_event(f"198.18.{n}.1, 203.0.113.9") for n in range(15)]
+    events += [_rest_api_event(f"198.18.{n}.2, 203.0.113.9", version) for n in range(5) for version in (None, "1.0")]
+    for event in events:
+        response = handler(event)
+        assert response["statusCode"] == 400, response
+        error = body_of(response)["error"]
+        assert error["code"] == "unsupported_event" and "Function URL" in error["message"]
+        assert error["request_id"]
+    function_url = [handler(load_event("chat.json"))["statusCode"] for _ in range(11)]
+    assert function_url == [200] * 10 + [429], "Function URL events are served and limited by sourceIp"

@@ -35,6 +35,13 @@ class BadRequest(FolioError):
     message = "The request could not be understood."
 
 
+class UnsupportedEvent(BadRequest):
+    """A Lambda event of a type folio is not deployed behind (an ALB's, API Gateway REST's)."""
+
+    code = "unsupported_event"
+    message = "This function answers Lambda Function URL requests (payload 2.0) only."
+
+
 class Unauthorized(FolioError):
     status = 401
     code = "unauthorized"

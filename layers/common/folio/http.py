@@ -1,7 +1,7 @@
 """The HTTP edge shared by every function: middleware, error rendering, JSON bodies.
 
 Middleware order (outermost first): request id → access (count + log line) → CORS → security headers →
-errors → body limit.
+errors → Function URL events only (on Lambda) → body limit.
 Errors are rendered inside CORS and the request-id layer, so error responses carry both.
 """
 
@@ -26,6 +26,7 @@ from folio.errors import (
     MethodNotAllowed,
     NotFound,
     PayloadTooLarge,
+    UnsupportedEvent,
     UnsupportedMediaType,
     ValidationFailed,
 )
@@ -178,6 +179,26 @@ class ErrorMiddleware(_HTTPMiddleware):
             raise
 
 
+class FunctionUrlEventsMiddleware(_HTTPMiddleware):
+    """On Lambda, only the events the SAM template deploys folio behind: Function URL requests
+    (payload 2.0), whose sourceIp is the TCP peer AWS saw. Mangum also adapts ALB and API Gateway
+    REST events, whose client address it takes from X-Forwarded-For as the client wrote it; no
+    deployment of folio sends those, so they are refused rather than trusted."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        event = scope.get("aws.event")
+        if event is not None and not _is_function_url_event(event):
+            raise UnsupportedEvent()
+        await self.app(scope, receive, send)
+
+
+def _is_function_url_event(event: object) -> bool:
+    if not isinstance(event, dict) or event.get("version") != "2.0":
+        return False
+    context = event.get("requestContext")
+    return isinstance(context, dict) and isinstance(context.get("http"), dict)
+
+
 class AccessMiddleware(_HTTPMiddleware):
     """One log line per request, a count by route and status class, and its duration by route.
 
@@ -277,6 +298,7 @@ def middleware(settings: Settings, metrics: Metrics, paths: frozenset[str]) -> l
         ),
         Middleware(SecurityHeadersMiddleware),
         Middleware(ErrorMiddleware),
+        Middleware(FunctionUrlEventsMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
     ]
 
