@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from folio.cli import combined_app
+from folio.server import server_options
 from tests.support.lambdas import body_of, load_event
 from tests.support.redis import RedisServer
 from tests.support.servers import UvicornServer
@@ -55,7 +56,8 @@ def serve_on(
     @contextmanager
     def start(host: str = "127.0.0.1", **overrides: Any) -> Iterator[str]:
         settings = make_settings(redis_url=redis_url, store_prefix=f"t{uuid.uuid4().hex[:10]}", **overrides)
-        with UvicornServer(combined_app(settings, make_runtime(settings)), host=host) as server:
+        app = combined_app(settings, make_runtime(settings))
+        with UvicornServer(app, host=host, options=server_options(settings)) as server:
             yield server.url
 
     return start
@@ -80,9 +82,14 @@ def _from(address: str, session_id: str | None = None) -> tuple[dict[str, Any], 
     return body, {"x-forwarded-for": f"198.51.100.250, {address}"}
 
 
+# Per-address question limits are shown with the hourly rule: its window is an hour, so a test is
+# unlikely to straddle two windows (the sliding window weighs the previous one in).
+PER_HOUR_10 = {"ip_burst_per_minute": 1000, "ip_questions_per_hour": 10, "session_questions_per_hour": 1000}
+
+
 def test_forty_questions_rotating_through_one_slash64_get_the_per_address_ten(serve_on: Any) -> None:
     """Was 40 of 40: each full address had its own allowance."""
-    with serve_on(trusted_proxies=["127.0.0.1/32"], ip_burst_per_minute=10, session_questions_per_hour=1000) as url:
+    with serve_on(trusted_proxies=["127.0.0.1/32"], **PER_HOUR_10) as url:
         first = httpx.post(f"{url}/api/chat", json=_from("2001:db8:1:2::1")[0], headers=_from("2001:db8:1:2::1")[1])
         session = first.json()["session_id"]
         statuses = _burst(url, [_from(_in_prefix("2001:db8:1:2", n), session) for n in range(40)])
@@ -122,7 +129,7 @@ def _ipv6_loopback() -> bool:
 
 @pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback (::1) on this machine")
 def test_over_ipv6_loopback_the_peer_and_a_trusted_proxys_hops_are_keyed_by_prefix(serve_on: Any) -> None:
-    with serve_on(host="::1", ip_burst_per_minute=3, ip_sessions_per_window=1000) as url:
+    with serve_on(host="::1", ip_questions_per_hour=3, ip_sessions_per_window=1000) as url:
         spoofed = [
             httpx.post(f"{url}/api/chat", json={"message": Q}, headers={"x-forwarded-for": f"2001:db8::{n}"})
             for n in range(4)
@@ -130,7 +137,7 @@ def test_over_ipv6_loopback_the_peer_and_a_trusted_proxys_hops_are_keyed_by_pref
         assert [r.status_code for r in spoofed] == [200, 200, 200, 429], (
             "::1 is not trusted: its header is not believed"
         )
-    proxied = {"trusted_proxies": ["::1/128"], "ip_burst_per_minute": 3, "ip_sessions_per_window": 1000}
+    proxied = {"trusted_proxies": ["::1/128"], "ip_questions_per_hour": 3, "ip_sessions_per_window": 1000}
     with serve_on(host="::1", **proxied) as url:
         statuses = [
             httpx.post(
@@ -144,7 +151,7 @@ def test_over_ipv6_loopback_the_peer_and_a_trusted_proxys_hops_are_keyed_by_pref
 def test_a_dual_stack_socket_still_recognises_the_ipv4_proxy(serve_on: Any) -> None:
     """An IPv6 socket that accepts IPv4 shows the proxy at 127.0.0.1 as ::ffff:127.0.0.1."""
     with serve_on(
-        host="::ffff:127.0.0.1", trusted_proxies=["127.0.0.1/32"], ip_burst_per_minute=2, ip_sessions_per_window=1000
+        host="::ffff:127.0.0.1", trusted_proxies=["127.0.0.1/32"], ip_questions_per_hour=2, ip_sessions_per_window=1000
     ) as url:
         statuses = {
             client: [
@@ -164,9 +171,7 @@ def _event(source_ip: str, session_id: str | None = None) -> dict[str, Any]:
 
 
 def test_on_lambda_a_rotating_source_ip_in_one_slash64_is_one_client(invoke: Any, redis_url: str) -> None:
-    handler = invoke(
-        "chat", redis_url=redis_url, ip_burst_per_minute=10, max_live_sessions=20, session_questions_per_hour=1000
-    )
+    handler = invoke("chat", redis_url=redis_url, max_live_sessions=20, **PER_HOUR_10)
     first = handler(_event("2001:db8:5:6::1"))
     session = body_of(first)["session_id"]
     statuses = [handler(_event(_in_prefix("2001:db8:5:6", n), session))["statusCode"] for n in range(40)]

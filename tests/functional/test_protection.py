@@ -391,7 +391,7 @@ def test_event_types_the_template_does_not_deploy_are_refused(invoke: Any) -> No
     """An ALB or API Gateway REST event's client address came from X-Forwarded-For as the client
     wrote it: a rotating left part got 15 of 15 through a limit of 10. The SAM template deploys
     Function URLs only, so every other HTTP event is a 400 in the error shape (#10 item 3)."""
-    handler = invoke("chat", ip_burst_per_minute=10, ip_sessions_per_window=1000)
+    handler = invoke("chat", ip_questions_per_hour=10, ip_sessions_per_window=1000)
     events = [_alb_event(f"198.18.{n}.1, 203.0.113.9") for n in range(15)]
     events += [_rest_api_event(f"198.18.{n}.2, 203.0.113.9", version) for n in range(5) for version in (None, "1.0")]
     for event in events:

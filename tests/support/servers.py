@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import TYPE_CHECKING, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import uvicorn
 
@@ -30,9 +30,11 @@ class UvicornServer:
         name: str = "uvicorn",
         startup_timeout: float = 10.0,
         host: str = "127.0.0.1",
+        options: dict[str, Any] | None = None,
     ) -> None:
         self.app = app
         self.host = host
+        self.options = {"proxy_headers": False, **(options or {})}
         self.stopping = threading.Event()
         self._lifespan_mode = lifespan
         self._name = name
@@ -66,14 +68,15 @@ class UvicornServer:
             sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0 if self.host.startswith("::ffff:") else 1)
         sock.bind((self.host, 0))
         self._port = int(sock.getsockname()[1])
-        # As `folio serve` runs it: X-Forwarded-For is folio's to judge (FOLIO_TRUSTED_PROXIES), not uvicorn's.
+        # X-Forwarded-For is folio's to judge (FOLIO_TRUSTED_PROXIES), not uvicorn's; folio's apps are
+        # served with folio.server.server_options, as `folio serve` runs them.
         config = uvicorn.Config(
             self.app,
             lifespan=self._lifespan_mode,
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=1,
-            proxy_headers=False,
+            **self.options,
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=self._name, daemon=True)

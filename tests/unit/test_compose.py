@@ -99,3 +99,12 @@ def test_production_env_template_lists_every_required_variable() -> None:
         values = list((service.get("environment") or {}).values()) + [str(v) for v in service.get("command", [])]
         required |= {v.split("${", 1)[1].split(":?", 1)[0] for v in map(str, values) if ":?" in v}
     assert required and required <= declared
+
+
+def test_caddy_bounds_slow_clients_in_front_of_folio() -> None:
+    """Caddy's defaults have no read timeouts at all (#10 item 8)."""
+    caddyfile = (ROOT / "infra" / "Caddyfile").read_text()
+    global_options = caddyfile[caddyfile.index("\n{\n") : caddyfile.index("{$SITE_DOMAIN}")]
+    for option in ("read_header 10s", "read_body 20s", "idle 2m", "max_header_size 16KB"):
+        assert option in global_options, option
+    assert "write" not in global_options, "a write timeout would cut answers a slow LLM is still writing"

@@ -79,6 +79,18 @@ class MethodNotAllowed(FolioError):
     message = "This method is not allowed on this route."
 
 
+class RequestTimeout(FolioError):
+    """The client sent its request too slowly; the connection cannot be reused (the rest of the
+    request may still be on its way), so it is closed after the answer."""
+
+    status = 408
+    code = "request_timeout"
+    message = "The request did not arrive in time."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, headers={"Connection": "close"})
+
+
 class PayloadTooLarge(FolioError):
     status = 413
     code = "payload_too_large"

@@ -7,6 +7,7 @@ Errors are rendered inside CORS and the request-id layer, so error responses car
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -26,6 +27,7 @@ from folio.errors import (
     MethodNotAllowed,
     NotFound,
     PayloadTooLarge,
+    RequestTimeout,
     UnsupportedEvent,
     UnsupportedMediaType,
     ValidationFailed,
@@ -137,7 +139,7 @@ def _pick_request_id(scope: Scope) -> str:
     return str(lambda_id) if lambda_id else uuid.uuid4().hex
 
 
-_SECURITY_HEADERS = [
+SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
@@ -151,7 +153,7 @@ _HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
 class SecurityHeadersMiddleware(_HTTPMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         https = scope.get("scheme") == "https" or _header(scope, b"x-forwarded-proto") == "https"
-        headers = [*_SECURITY_HEADERS, _HSTS] if https else _SECURITY_HEADERS
+        headers = [*SECURITY_HEADERS, _HSTS] if https else SECURITY_HEADERS
         await self.app(scope, receive, _adding_headers(send, headers))
 
 
@@ -240,25 +242,35 @@ class AccessMiddleware(_HTTPMiddleware):
 
 
 class BodyLimitMiddleware(_HTTPMiddleware):
-    """Refuse bodies over the limit, counting the bytes actually read (chunked bodies included)."""
+    """Refuse bodies over the limit, counting the bytes actually read (chunked bodies included),
+    and bodies that have not all arrived `read_seconds` after the request's head (408)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, read_seconds: float) -> None:
         super().__init__(app)
         self.max_bytes = max_bytes
+        self.read_seconds = read_seconds
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             raise self._too_large()
-        seen = 0
+        seen, complete = 0, False
+        deadline = asyncio.get_running_loop().time() + self.read_seconds
 
         async def limited_receive() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, complete
+            if complete:  # past the body: a wait for the disconnect is not a slow body
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise RequestTimeout(f"The request body did not arrive within {self.read_seconds:g} seconds.") from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
                     raise self._too_large()
+                complete = not message.get("more_body", False)
             return message
 
         await self.app(scope, limited_receive, send)
@@ -299,7 +311,9 @@ def middleware(settings: Settings, metrics: Metrics, paths: frozenset[str]) -> l
         Middleware(SecurityHeadersMiddleware),
         Middleware(ErrorMiddleware),
         Middleware(FunctionUrlEventsMiddleware),
-        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(
+            BodyLimitMiddleware, max_bytes=settings.max_body_bytes, read_seconds=settings.http_body_timeout_seconds
+        ),
     ]
 
 

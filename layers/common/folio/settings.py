@@ -128,9 +128,15 @@ class Settings(BaseSettings):
     allowed_origins: CommaList = Field(default_factory=list)
     max_body_bytes: int = Field(16_384, ge=256, le=10_485_760)
 
-    # Local server
+    # Local server (uvicorn: `folio serve` and the image)
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    # Slow clients: a request's head and its body must each arrive within these; idle keep-alive
+    # connections close after http_keep_alive_seconds; a head over http_max_header_bytes is refused.
+    http_header_timeout_seconds: float = Field(10.0, gt=0, le=300)
+    http_body_timeout_seconds: float = Field(10.0, gt=0, le=300)
+    http_keep_alive_seconds: int = Field(5, ge=1, le=300)
+    http_max_header_bytes: int = Field(16_384, ge=1024, le=1_048_576)
 
     @field_validator("api_keys", "allowed_origins", "trusted_proxies", mode="before")
     @classmethod
