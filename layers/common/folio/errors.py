@@ -67,6 +67,11 @@ class Forbidden(FolioError):
     message = "This origin is not allowed."
 
 
+class CorsRefused(BadRequest):
+    code = "cors_refused"
+    message = "This cross-origin request asks for a method or headers the API does not allow."
+
+
 class NotFound(FolioError):
     status = 404
     code = "not_found"
@@ -95,6 +100,12 @@ class PayloadTooLarge(FolioError):
     status = 413
     code = "payload_too_large"
     message = "The request body is too large."
+
+
+class HeadersTooLarge(FolioError):
+    status = 431
+    code = "headers_too_large"
+    message = "The request headers are too large."
 
 
 class UnsupportedMediaType(FolioError):

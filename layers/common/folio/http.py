@@ -1,8 +1,9 @@
 """The HTTP edge shared by every function: middleware, error rendering, JSON bodies.
 
-Middleware order (outermost first): request id → access (count + log line) → CORS → security headers →
-errors → Function URL events only (on Lambda) → body limit.
-Errors are rendered inside CORS and the request-id layer, so error responses carry both.
+Middleware order (outermost first): request id → access (count + log line) → security headers → CORS →
+errors → Function URL events only (on Lambda) → request head checks → body limit and deadline.
+Errors are rendered inside CORS, the security headers and the request-id layer, so error responses
+(refused preflights too) carry all three.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from starlette.responses import JSONResponse
 
 from folio.errors import (
     BadRequest,
+    CorsRefused,
     FolioError,
+    Forbidden,
+    HeadersTooLarge,
     MethodNotAllowed,
     NotFound,
     PayloadTooLarge,
@@ -35,7 +39,9 @@ from folio.errors import (
 from folio.logs import request_id_var
 
 if TYPE_CHECKING:
+    from starlette.datastructures import Headers
     from starlette.requests import Request
+    from starlette.responses import Response
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from folio.metrics import Metrics
@@ -241,6 +247,50 @@ class AccessMiddleware(_HTTPMiddleware):
             )
 
 
+class CorsMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered in the error shape (Starlette answers a
+    text/plain 400 "Disallowed CORS origin"): 403 for an origin not on the list, 400 for a method or
+    headers not allowed. The CORS headers Starlette sets stay, Access-Control-Allow-Origin included
+    for an allowed origin (a browser hands no preflight answer to the page: the JSON is for whoever
+    reads the network log)."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        origin = request_headers["origin"]
+        error = CorsRefused() if self.is_allowed_origin(origin) else Forbidden(f"Origin {origin} is not allowed.")
+        refusal = error_response(error, request_id_var.get())
+        for name, value in response.headers.items():
+            if name.startswith("access-control-") or name == "vary":
+                refusal.headers[name] = value
+        return refusal
+
+
+class RequestHeadMiddleware(_HTTPMiddleware):
+    """Refuse heads folio will not read: both Transfer-Encoding and Content-Length (the server
+    frames the body by one, a proxy in front may have framed it by the other: request smuggling),
+    and more header bytes than the limit. h11's own limit only bounds a head still incomplete;
+    this one counts every head, on Lambda too."""
+
+    def __init__(self, app: ASGIApp, max_header_bytes: int) -> None:
+        super().__init__(app)
+        self.max_header_bytes = max_header_bytes
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = scope.get("headers", [])
+        names = {name for name, _ in headers}
+        if b"transfer-encoding" in names and b"content-length" in names:
+            raise BadRequest(
+                "A request may carry Transfer-Encoding or Content-Length, not both.", headers={"Connection": "close"}
+            )
+        if sum(len(name) + len(value) + 4 for name, value in headers) > self.max_header_bytes:
+            raise HeadersTooLarge(
+                f"The request headers are larger than {self.max_header_bytes} bytes.", headers={"Connection": "close"}
+            )
+        await self.app(scope, receive, send)
+
+
 class BodyLimitMiddleware(_HTTPMiddleware):
     """Refuse bodies over the limit, counting the bytes actually read (chunked bodies included),
     and bodies that have not all arrived `read_seconds` after the request's head (408)."""
@@ -300,17 +350,18 @@ def middleware(settings: Settings, metrics: Metrics, paths: frozenset[str]) -> l
     return [
         Middleware(RequestIdMiddleware),
         Middleware(AccessMiddleware, metrics=metrics, paths=paths),
+        Middleware(SecurityHeadersMiddleware),
         Middleware(
-            CORSMiddleware,
+            CorsMiddleware,
             allow_origins=settings.allowed_origins,
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["content-type", "x-api-key", "authorization", "x-request-id"],
             expose_headers=["x-request-id", "retry-after", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"],
             max_age=600,
         ),
-        Middleware(SecurityHeadersMiddleware),
         Middleware(ErrorMiddleware),
         Middleware(FunctionUrlEventsMiddleware),
+        Middleware(RequestHeadMiddleware, max_header_bytes=settings.http_max_header_bytes),
         Middleware(
             BodyLimitMiddleware, max_bytes=settings.max_body_bytes, read_seconds=settings.http_body_timeout_seconds
         ),
