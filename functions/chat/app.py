@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from folio.application import build_app
 from folio.auth import require_api_key
-from folio.clientip import client_ip
+from folio.clientip import client_key
 from folio.http import read_json, request_id
 from folio.openapi import Operation
 from folio.runtime import Runtime, runtime
@@ -26,8 +26,8 @@ async def chat(request: Request) -> JSONResponse:
     rt = runtime(request)
     require_api_key(request, rt.settings, rt.secrets.api_keys())
     body = await read_json(request, ChatRequest)
-    ip = client_ip(request.scope, rt.trusted_proxies)
-    response, headers = await rt.chat.turn(body, client_ip=ip, request_id=request_id(request.scope))
+    client = client_key(request.scope, rt.trusted_proxies, rt.settings.ipv6_prefix_length)
+    response, headers = await rt.chat.turn(body, client=client, request_id=request_id(request.scope))
     return JSONResponse(response.model_dump(mode="json"), headers=headers)
 
 

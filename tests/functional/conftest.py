@@ -9,6 +9,7 @@ import pytest
 
 from folio.cli import combined_app
 from folio.handlers import lambda_handler
+from folio.server import server_options
 from tests.support.servers import UvicornServer
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def serve(
     def start(**overrides: Any) -> httpx.Client:
         settings = make_settings(**overrides)
         app = combined_app(settings, make_runtime(settings))
-        server = UvicornServer(app).__enter__()
+        server = UvicornServer(app, options=server_options(settings)).__enter__()
         servers.append(server)
         client = httpx.Client(base_url=server.url, timeout=30)
         clients.append(client)

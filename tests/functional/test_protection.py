@@ -3,6 +3,7 @@ sessions, the answer cache, the owner's budget, and Redis going away and coming 
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -103,7 +104,10 @@ def test_forwarded_for_from_a_trusted_proxy_is_used(serve: Serve) -> None:
 
 
 def test_one_address_cannot_use_up_the_global_session_capacity(serve: Serve) -> None:
-    client = serve(**LOOSE, max_live_sessions=4, ip_sessions_per_window=2, trusted_proxies=["127.0.0.1/32"])
+    # The share cap is lifted here, so that the per-address rule is what holds (test_ipv6 has the share).
+    client = serve(
+        **LOOSE, max_live_sessions=4, ip_sessions_per_window=2, client_session_share=1, trusted_proxies=["127.0.0.1/32"]
+    )
     attacker = {"x-forwarded-for": "203.0.113.66"}
     statuses = [_ask(client, **attacker).status_code for _ in range(6)]
     assert statuses == [200, 200, 429, 429, 429, 429]
@@ -281,3 +285,118 @@ def test_a_hundred_requests_at_once_get_exactly_the_promised_numbers(serve: Serv
         # one session was opened above; 3 new conversations per address and window are promised
         assert fresh.count(200) == 2 and fresh.count(429) == 98, fresh
         assert client.get("/health").status_code == 200
+
+
+def test_each_redis_outage_is_logged_once_under_concurrent_requests(serve: Serve, caplog: Any) -> None:
+    """Redis stopped and restarted twice while 20 clients keep asking: one 'unreachable' and one
+    'back' line per outage, in that order, never a flap (#10 item 1)."""
+    import asyncio
+    import logging
+
+    with RedisServer() as redis:
+        client = serve(
+            **LOOSE,
+            redis_url=redis.url,
+            admin_key=ADMIN_KEY,
+            session_questions_per_hour=100_000,
+            store_retry_seconds=0.2,
+            store_timeout_seconds=0.3,
+        )
+        session = _ask(client).json()["session_id"]
+        caplog.clear()
+        caplog.set_level(logging.WARNING, logger="folio.store.failover")
+
+        async def run() -> list[int]:
+            statuses: list[int] = []
+            done = asyncio.Event()
+
+            async def asker(http: httpx.AsyncClient) -> None:
+                while not done.is_set():
+                    response = await http.post("/api/chat", json={"message": Q, "session_id": session})
+                    statuses.append(response.status_code)
+
+            async with httpx.AsyncClient(base_url=str(client.base_url), timeout=60) as http:
+                askers = [asyncio.create_task(asker(http)) for _ in range(20)]
+                for _ in range(2):
+                    await asyncio.sleep(1.0)
+                    redis.kill()
+                    await asyncio.sleep(1.5)
+                    await asyncio.to_thread(redis.start)
+                await asyncio.sleep(1.5)
+                done.set()
+                await asyncio.gather(*askers)
+            return statuses
+
+        statuses = asyncio.run(run())
+        assert set(statuses) == {200}, sorted(set(statuses))
+        lines = [r.getMessage().split(",")[0].split(":")[0] for r in caplog.records if r.name == "folio.store.failover"]
+        assert lines == ["store unreachable", "store back"] * 2, lines
+        store = client.get("/health/detailed", headers={"authorization": f"Bearer {ADMIN_KEY}"}).json()
+        assert store["checks"]["store"]["outages"] == 2 and store["checks"]["store"]["status"] == "ok"
+
+
+def _alb_event(forwarded_for: str) -> dict[str, Any]:
+    """An Application Load Balancer's event (no multi-value headers), as AWS documents it."""
+    body = json.dumps({"message": Q})
+    return {
+        "requestContext": {"elb": {"targetGroupArn": "arn:aws:elasticloadbalancing:eu-north-1:1:targetgroup/f/1"}},
+        "httpMethod": "POST",
+        "path": "/api/chat",
+        "queryStringParameters": {},
+        "headers": {
+            "content-type": "application/json",
+            "host": "folio.example",
+            "x-forwarded-for": forwarded_for,
+            "x-forwarded-port": "443",
+            "x-forwarded-proto": "https",
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+def _rest_api_event(forwarded_for: str, version: str | None = None) -> dict[str, Any]:
+    """API Gateway's REST API event (payload 1.0; an HTTP API's 1.0 payload adds `version`)."""
+    event: dict[str, Any] = {
+        "resource": "/api/chat",
+        "path": "/api/chat",
+        "httpMethod": "POST",
+        "headers": {"content-type": "application/json", "host": "x.execute-api.eu-north-1.amazonaws.com"},
+        "multiValueHeaders": {
+            "content-type": ["application/json"],
+            "host": ["x.execute-api.eu-north-1.amazonaws.com"],
+            "x-forwarded-for": [forwarded_for],
+        },
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "requestContext": {
+            "resourcePath": "/api/chat",
+            "httpMethod": "POST",
+            "path": "/prod/api/chat",
+            "identity": {"sourceIp": forwarded_for.split(",")[0].strip()},
+            "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+            "stage": "prod",
+        },
+        "body": json.dumps({"message": Q}),
+        "isBase64Encoded": False,
+    }
+    if version:
+        event["version"] = version
+    return event
+
+
+def test_event_types_the_template_does_not_deploy_are_refused(invoke: Any) -> None:
+    """An ALB or API Gateway REST event's client address came from X-Forwarded-For as the client
+    wrote it: a rotating left part got 15 of 15 through a limit of 10. The SAM template deploys
+    Function URLs only, so every other HTTP event is a 400 in the error shape (#10 item 3)."""
+    handler = invoke("chat", ip_questions_per_hour=10, ip_sessions_per_window=1000)
+    events = [_alb_event(f"198.18.{n}.1, 203.0.113.9") for n in range(15)]
+    events += [_rest_api_event(f"198.18.{n}.2, 203.0.113.9", version) for n in range(5) for version in (None, "1.0")]
+    for event in events:
+        response = handler(event)
+        assert response["statusCode"] == 400, response
+        error = body_of(response)["error"]
+        assert error["code"] == "unsupported_event" and "Function URL" in error["message"]
+        assert error["request_id"]
+    function_url = [handler(load_event("chat.json"))["statusCode"] for _ in range(11)]
+    assert function_url == [200] * 10 + [429], "Function URL events are served and limited by sourceIp"

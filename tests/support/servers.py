@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import TYPE_CHECKING, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import uvicorn
 
@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
 class UvicornServer:
     """Also the base of the protocol fakes in tests/fakes. `stopping` is set when stop() begins,
-    so a handler that is deliberately hanging can end at once."""
+    so a handler that is deliberately hanging can end at once.
+
+    `host` is a loopback address: `127.0.0.1`, `::1`, or `::ffff:127.0.0.1` (an IPv6 socket
+    that IPv4 clients reach at 127.0.0.1, as a dual-stack server sees them)."""
 
     def __init__(
         self,
@@ -26,8 +29,12 @@ class UvicornServer:
         lifespan: Literal["on", "off"] = "on",
         name: str = "uvicorn",
         startup_timeout: float = 10.0,
+        host: str = "127.0.0.1",
+        options: dict[str, Any] | None = None,
     ) -> None:
         self.app = app
+        self.host = host
+        self.options = {"proxy_headers": False, **(options or {})}
         self.stopping = threading.Event()
         self._lifespan_mode = lifespan
         self._name = name
@@ -44,6 +51,8 @@ class UvicornServer:
 
     @property
     def url(self) -> str:
+        if self.host == "::1":
+            return f"http://[::1]:{self.port}"
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Self:
@@ -52,18 +61,22 @@ class UvicornServer:
         self.stopping.clear()
         # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted connections only when the listening
         # socket says so; with proto 0 every keep-alive response waits ~40 ms for a delayed ACK.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0 if self.host.startswith("::ffff:") else 1)
+        sock.bind((self.host, 0))
         self._port = int(sock.getsockname()[1])
-        # As `folio serve` runs it: X-Forwarded-For is folio's to judge (FOLIO_TRUSTED_PROXIES), not uvicorn's.
+        # X-Forwarded-For is folio's to judge (FOLIO_TRUSTED_PROXIES), not uvicorn's; folio's apps are
+        # served with folio.server.server_options, as `folio serve` runs them.
         config = uvicorn.Config(
             self.app,
             lifespan=self._lifespan_mode,
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=1,
-            proxy_headers=False,
+            **self.options,
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=self._name, daemon=True)

@@ -141,3 +141,12 @@ def test_a_missing_validator_is_skipped_out_loud_elsewhere(tmp_path: Path) -> No
     done = _validate_without_programs(tmp_path)
     assert done.returncode == 0
     assert done.stdout.count("SKIPPED") == 3 and "under CI=true this fails" in done.stdout
+
+
+def test_caddy_bounds_slow_clients_in_front_of_folio() -> None:
+    """Caddy's defaults have no read timeouts at all (#10 item 8)."""
+    caddyfile = (ROOT / "infra" / "Caddyfile").read_text()
+    global_options = caddyfile[caddyfile.index("\n{\n") : caddyfile.index("{$SITE_DOMAIN}")]
+    for option in ("read_header 10s", "read_body 20s", "idle 2m", "max_header_size 16KB"):
+        assert option in global_options, option
+    assert "write" not in global_options, "a write timeout would cut answers a slow LLM is still writing"

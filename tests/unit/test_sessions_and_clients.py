@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import re
+from typing import Any
 
 import pytest
 
 from folio.budget import Budget
 from folio.cache import answer_cache_key
-from folio.clientip import client_ip, parse_networks
+from folio.clientip import client_key, parse_address, parse_networks
 from folio.errors import InvalidSession, SessionExpired
 from folio.prompt import build_messages
 from folio.sessions import Conversations, SessionIds, Turn
@@ -106,15 +108,56 @@ def _scope(peer: str, forwarded: str | None = None, event: dict[str, object] | N
     return scope
 
 
+def _key(scope: dict[str, object], proxies: list[Any], prefix: int = 64) -> str:
+    return client_key(scope, proxies, prefix)
+
+
 def test_client_address_rules() -> None:
     proxies = parse_networks(["10.0.0.0/8"])
-    assert client_ip(_scope("203.0.113.9", "1.2.3.4"), []) == "203.0.113.9", "untrusted peer: header ignored"
-    assert client_ip(_scope("203.0.113.9", "1.2.3.4"), proxies) == "203.0.113.9"
-    assert client_ip(_scope("10.0.0.2", "6.6.6.6, 198.51.100.7, 10.0.0.3"), proxies) == "198.51.100.7"
-    assert client_ip(_scope("10.0.0.2", "garbage"), proxies) == "10.0.0.2"
-    assert client_ip(_scope("10.0.0.2"), proxies) == "10.0.0.2"
+    assert _key(_scope("203.0.113.9", "1.2.3.4"), []) == "203.0.113.9", "untrusted peer: header ignored"
+    assert _key(_scope("203.0.113.9", "1.2.3.4"), proxies) == "203.0.113.9"
+    assert _key(_scope("10.0.0.2", "6.6.6.6, 198.51.100.7, 10.0.0.3"), proxies) == "198.51.100.7"
+    assert _key(_scope("10.0.0.2", "garbage"), proxies) == "10.0.0.2"
+    assert _key(_scope("10.0.0.2"), proxies) == "10.0.0.2"
     lambda_event: dict[str, object] = {"requestContext": {"http": {"sourceIp": "192.0.2.44"}}}
-    assert client_ip(_scope("169.254.0.1", "6.6.6.6", lambda_event), proxies) == "192.0.2.44"
+    assert _key(_scope("169.254.0.1", "6.6.6.6", lambda_event), proxies) == "192.0.2.44"
+
+
+SPELLINGS = [
+    "2001:db8::20",
+    "2001:DB8::20",
+    "2001:0db8:0000:0000:0000:0000:0000:0020",
+    "2001:db8:0:0:ffff:ffff:ffff:ffff",  # another address in the same /64
+    "[2001:db8::20]:443",
+    "2001:db8::20%eth0",
+    " 2001:db8::7 ",
+]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_every_spelling_of_an_ipv6_client_is_one_key_on_every_path(spelling: str) -> None:
+    """The TCP peer, a trusted proxy's X-Forwarded-For and the Function URL's sourceIp (#10 item 2)."""
+    proxies = parse_networks(["10.0.0.0/8"])
+    event: dict[str, object] = {"requestContext": {"http": {"sourceIp": spelling}}}
+    paths = [_scope(spelling), _scope("10.0.0.2", f"6.6.6.6, {spelling}"), _scope("10.0.0.9", None, event)]
+    assert {_key(scope, proxies) for scope in paths} == {"2001:db8::/64"}
+    assert _key(_scope(spelling), [], prefix=56) == "2001:db8::/56"
+    assert _key(_scope("2001:db8:0:1::20"), []) == "2001:db8:0:1::/64", "the next /64 is another client"
+
+
+def test_ipv4_mapped_and_ported_spellings_are_the_ipv4_address() -> None:
+    proxies = parse_networks(["10.0.0.0/8"])
+    for spelling in ("192.0.2.1", "::ffff:192.0.2.1", "::FFFF:c000:201", "192.0.2.1:5555", "[::ffff:192.0.2.1]:80"):
+        assert parse_address(spelling) == ipaddress.IPv4Address("192.0.2.1"), spelling
+        assert _key(_scope(spelling), proxies) == "192.0.2.1"
+    # A dual-stack socket shows an IPv4 proxy as ::ffff:10.0.0.2: still the trusted proxy.
+    assert _key(_scope("::ffff:10.0.0.2", "198.51.100.7"), proxies) == "198.51.100.7"
+    assert _key(_scope("10.0.0.2", "::ffff:10.1.1.1, 198.51.100.7"), parse_networks(["::ffff:10.0.0.0/104"])) == (
+        "198.51.100.7"
+    )
+    for junk in ("", "unknown", "2001:db8::g", "300.1.1.1", "[::1"):
+        assert parse_address(junk) is None, junk
+    assert _key(_scope("10.0.0.9", None, {"requestContext": {"http": {"sourceIp": "nonsense"}}}), proxies) == "unknown"
 
 
 def test_invalid_trusted_proxy_setting_is_refused() -> None:

@@ -63,24 +63,25 @@ def build_app(
 
 
 def serve(app: Starlette, settings: Settings) -> None:
-    """Serve an app with uvicorn on the configured host and port until it is stopped.
+    """Serve an app with uvicorn on the configured host and port until it is stopped, with
+    folio's options (folio.server: deadlines for slow clients, X-Forwarded-For left to folio).
 
     uvicorn's own records (start-up, shutdown, errors) go through folio's JSON handler, and its
     access log is off: the app logs one line per request itself, with the request id.
-    proxy_headers=False: folio judges X-Forwarded-For itself (FOLIO_TRUSTED_PROXIES); uvicorn would
-    believe it from any peer in its own allowlist, 127.0.0.1 included.
     """
     import uvicorn
+
+    from folio.server import server_options
 
     uvicorn.run(
         app,
         host=settings.host,
         port=settings.port,
         lifespan="on",
-        proxy_headers=False,
         log_config=None,
         access_log=False,
         log_level=settings.log_level.lower(),
+        **server_options(settings),
     )
 
 

@@ -52,15 +52,15 @@ class ChatService:
         self.metrics = metrics
         self.log_questions = log_questions
 
-    async def turn(
-        self, request: ChatRequest, *, client_ip: str, request_id: str
-    ) -> tuple[ChatResponse, dict[str, str]]:
-        """The answer and the rate-limit headers to send with it. Per-IP checks run first, so one
-        client cannot use up the capacity that everyone shares. Independent store calls run
-        together: on Upstash each one is an HTTP round trip."""
-        await asyncio.gather(self.limits.hit("ip_burst", client_ip), self.limits.hit("ip_hourly", client_ip))
+    async def turn(self, request: ChatRequest, *, client: str, request_id: str) -> tuple[ChatResponse, dict[str, str]]:
+        """The answer and the rate-limit headers to send with it. `client` is the client's key
+        (folio.clientip.client_key). Per-client checks run first, so one client cannot use up the
+        capacity that everyone shares. Independent store calls run together: on Upstash each one is
+        an HTTP round trip."""
+        await asyncio.gather(self.limits.hit("ip_burst", client), self.limits.hit("ip_hourly", client))
         if request.session_id is None:
-            await self.limits.hit("ip_sessions", client_ip)
+            await self.limits.hit("ip_sessions", client)
+            await self.limits.hit("client_sessions", client)
             await self.limits.hit("live_sessions", "all")
             session_id = self.session_ids.issue()
         else:

@@ -35,6 +35,13 @@ class BadRequest(FolioError):
     message = "The request could not be understood."
 
 
+class UnsupportedEvent(BadRequest):
+    """A Lambda event of a type folio is not deployed behind (an ALB's, API Gateway REST's)."""
+
+    code = "unsupported_event"
+    message = "This function answers Lambda Function URL requests (payload 2.0) only."
+
+
 class Unauthorized(FolioError):
     status = 401
     code = "unauthorized"
@@ -60,6 +67,11 @@ class Forbidden(FolioError):
     message = "This origin is not allowed."
 
 
+class CorsRefused(BadRequest):
+    code = "cors_refused"
+    message = "This cross-origin request asks for a method or headers the API does not allow."
+
+
 class NotFound(FolioError):
     status = 404
     code = "not_found"
@@ -72,10 +84,28 @@ class MethodNotAllowed(FolioError):
     message = "This method is not allowed on this route."
 
 
+class RequestTimeout(FolioError):
+    """The client sent its request too slowly; the connection cannot be reused (the rest of the
+    request may still be on its way), so it is closed after the answer."""
+
+    status = 408
+    code = "request_timeout"
+    message = "The request did not arrive in time."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, headers={"Connection": "close"})
+
+
 class PayloadTooLarge(FolioError):
     status = 413
     code = "payload_too_large"
     message = "The request body is too large."
+
+
+class HeadersTooLarge(FolioError):
+    status = 431
+    code = "headers_too_large"
+    message = "The request headers are too large."
 
 
 class UnsupportedMediaType(FolioError):

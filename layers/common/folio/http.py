@@ -1,12 +1,14 @@
 """The HTTP edge shared by every function: middleware, error rendering, JSON bodies.
 
-Middleware order (outermost first): request id → access (count + log line) → CORS → security headers →
-errors → body limit.
-Errors are rendered inside CORS and the request-id layer, so error responses carry both.
+Middleware order (outermost first): request id → access (count + log line) → security headers → CORS →
+errors → Function URL events only (on Lambda) → request head checks → body limit and deadline.
+Errors are rendered inside CORS, the security headers and the request-id layer, so error responses
+(refused preflights too) carry all three.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -22,17 +24,24 @@ from starlette.responses import JSONResponse
 
 from folio.errors import (
     BadRequest,
+    CorsRefused,
     FolioError,
+    Forbidden,
+    HeadersTooLarge,
     MethodNotAllowed,
     NotFound,
     PayloadTooLarge,
+    RequestTimeout,
+    UnsupportedEvent,
     UnsupportedMediaType,
     ValidationFailed,
 )
 from folio.logs import request_id_var
 
 if TYPE_CHECKING:
+    from starlette.datastructures import Headers
     from starlette.requests import Request
+    from starlette.responses import Response
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from folio.metrics import Metrics
@@ -136,7 +145,7 @@ def _pick_request_id(scope: Scope) -> str:
     return str(lambda_id) if lambda_id else uuid.uuid4().hex
 
 
-_SECURITY_HEADERS = [
+SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
@@ -150,7 +159,7 @@ _HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
 class SecurityHeadersMiddleware(_HTTPMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         https = scope.get("scheme") == "https" or _header(scope, b"x-forwarded-proto") == "https"
-        headers = [*_SECURITY_HEADERS, _HSTS] if https else _SECURITY_HEADERS
+        headers = [*SECURITY_HEADERS, _HSTS] if https else SECURITY_HEADERS
         await self.app(scope, receive, _adding_headers(send, headers))
 
 
@@ -176,6 +185,26 @@ class ErrorMiddleware(_HTTPMiddleware):
             if not started:
                 await error_response(FolioError(), request_id(scope))(scope, receive, send)
             raise
+
+
+class FunctionUrlEventsMiddleware(_HTTPMiddleware):
+    """On Lambda, only the events the SAM template deploys folio behind: Function URL requests
+    (payload 2.0), whose sourceIp is the TCP peer AWS saw. Mangum also adapts ALB and API Gateway
+    REST events, whose client address it takes from X-Forwarded-For as the client wrote it; no
+    deployment of folio sends those, so they are refused rather than trusted."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        event = scope.get("aws.event")
+        if event is not None and not _is_function_url_event(event):
+            raise UnsupportedEvent()
+        await self.app(scope, receive, send)
+
+
+def _is_function_url_event(event: object) -> bool:
+    if not isinstance(event, dict) or event.get("version") != "2.0":
+        return False
+    context = event.get("requestContext")
+    return isinstance(context, dict) and isinstance(context.get("http"), dict)
 
 
 class AccessMiddleware(_HTTPMiddleware):
@@ -218,26 +247,80 @@ class AccessMiddleware(_HTTPMiddleware):
             )
 
 
-class BodyLimitMiddleware(_HTTPMiddleware):
-    """Refuse bodies over the limit, counting the bytes actually read (chunked bodies included)."""
+class CorsMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered in the error shape (Starlette answers a
+    text/plain 400 "Disallowed CORS origin"): 403 for an origin not on the list, 400 for a method or
+    headers not allowed. The CORS headers Starlette sets stay, Access-Control-Allow-Origin included
+    for an allowed origin (a browser hands no preflight answer to the page: the JSON is for whoever
+    reads the network log)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        origin = request_headers["origin"]
+        error = CorsRefused() if self.is_allowed_origin(origin) else Forbidden(f"Origin {origin} is not allowed.")
+        refusal = error_response(error, request_id_var.get())
+        for name, value in response.headers.items():
+            if name.startswith("access-control-") or name == "vary":
+                refusal.headers[name] = value
+        return refusal
+
+
+class RequestHeadMiddleware(_HTTPMiddleware):
+    """Refuse heads folio will not read: both Transfer-Encoding and Content-Length (the server
+    frames the body by one, a proxy in front may have framed it by the other: request smuggling),
+    and more header bytes than the limit. h11's own limit only bounds a head still incomplete;
+    this one counts every head, on Lambda too."""
+
+    def __init__(self, app: ASGIApp, max_header_bytes: int) -> None:
+        super().__init__(app)
+        self.max_header_bytes = max_header_bytes
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = scope.get("headers", [])
+        names = {name for name, _ in headers}
+        if b"transfer-encoding" in names and b"content-length" in names:
+            raise BadRequest(
+                "A request may carry Transfer-Encoding or Content-Length, not both.", headers={"Connection": "close"}
+            )
+        if sum(len(name) + len(value) + 4 for name, value in headers) > self.max_header_bytes:
+            raise HeadersTooLarge(
+                f"The request headers are larger than {self.max_header_bytes} bytes.", headers={"Connection": "close"}
+            )
+        await self.app(scope, receive, send)
+
+
+class BodyLimitMiddleware(_HTTPMiddleware):
+    """Refuse bodies over the limit, counting the bytes actually read (chunked bodies included),
+    and bodies that have not all arrived `read_seconds` after the request's head (408)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, read_seconds: float) -> None:
         super().__init__(app)
         self.max_bytes = max_bytes
+        self.read_seconds = read_seconds
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             raise self._too_large()
-        seen = 0
+        seen, complete = 0, False
+        deadline = asyncio.get_running_loop().time() + self.read_seconds
 
         async def limited_receive() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, complete
+            if complete:  # past the body: a wait for the disconnect is not a slow body
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise RequestTimeout(f"The request body did not arrive within {self.read_seconds:g} seconds.") from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
                     raise self._too_large()
+                complete = not message.get("more_body", False)
             return message
 
         await self.app(scope, limited_receive, send)
@@ -267,17 +350,21 @@ def middleware(settings: Settings, metrics: Metrics, paths: frozenset[str]) -> l
     return [
         Middleware(RequestIdMiddleware),
         Middleware(AccessMiddleware, metrics=metrics, paths=paths),
+        Middleware(SecurityHeadersMiddleware),
         Middleware(
-            CORSMiddleware,
+            CorsMiddleware,
             allow_origins=settings.allowed_origins,
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["content-type", "x-api-key", "authorization", "x-request-id"],
             expose_headers=["x-request-id", "retry-after", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"],
             max_age=600,
         ),
-        Middleware(SecurityHeadersMiddleware),
         Middleware(ErrorMiddleware),
-        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(FunctionUrlEventsMiddleware),
+        Middleware(RequestHeadMiddleware, max_header_bytes=settings.http_max_header_bytes),
+        Middleware(
+            BodyLimitMiddleware, max_bytes=settings.max_body_bytes, read_seconds=settings.http_body_timeout_seconds
+        ),
     ]
 
 

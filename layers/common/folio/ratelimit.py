@@ -1,4 +1,5 @@
-"""Rate limits that bind: per client IP, per session, and on the number of live sessions.
+"""Rate limits that bind: per client (an IPv4 address or an IPv6 prefix), per session, and on the
+number of live sessions, of which one client may hold only its share.
 
 The algorithms are upstash-ratelimit's (its Lua scripts run on Upstash, on Redis and, through
 fakeredis, in memory), so every backend enforces the same numbers.
@@ -62,6 +63,12 @@ def rules(settings: Settings) -> dict[str, Rule]:
                 "Too many new conversations from your network. Continue an existing one, or come back in {wait}.",
             ),
             Rule(
+                "client_sessions",
+                client_session_cap(s),
+                s.session_ttl_seconds,
+                "Too many open conversations from your network. Continue one of them, or come back in {wait}.",
+            ),
+            Rule(
                 "live_sessions",
                 s.max_live_sessions,
                 s.session_ttl_seconds,
@@ -75,6 +82,11 @@ def rules(settings: Settings) -> dict[str, Rule]:
             ),
         )
     }
+
+
+def client_session_cap(settings: Settings) -> int:
+    """The live sessions one client may hold: its share of everyone's, at least one."""
+    return max(1, int(settings.max_live_sessions * settings.client_session_share))
 
 
 class Limits:

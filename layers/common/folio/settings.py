@@ -128,9 +128,13 @@ class Settings(BaseSettings):
     ip_sessions_per_window: int = Field(3, ge=1)
     ip_session_window_seconds: int = Field(21_600, ge=60)
     max_live_sessions: int = Field(1000, ge=1)
+    # How much of max_live_sessions one client (an IPv4 address, an IPv6 prefix) may hold at once.
+    client_session_share: float = Field(0.1, gt=0, le=1)
     ip_burst_per_minute: int = Field(10, ge=1)
     ip_questions_per_hour: int = Field(60, ge=1)
     trusted_proxies: CommaList = Field(default_factory=list)
+    # IPv6 clients are counted by their network: a /64 is what one host or home is given.
+    ipv6_prefix_length: int = Field(64, ge=32, le=128)
     history_turns: int = Field(4, ge=0, le=20)
     history_token_budget: int = Field(600, ge=0, le=8000)
     cache_ttl_seconds: int = Field(86_400, ge=0)
@@ -152,9 +156,15 @@ class Settings(BaseSettings):
     allowed_origins: CommaList = Field(default_factory=list)
     max_body_bytes: int = Field(16_384, ge=256, le=10_485_760)
 
-    # Local server
+    # Local server (uvicorn: `folio serve` and the image)
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    # Slow clients: a request's head and its body must each arrive within these; idle keep-alive
+    # connections close after http_keep_alive_seconds; a head over http_max_header_bytes is refused.
+    http_header_timeout_seconds: float = Field(10.0, gt=0, le=300)
+    http_body_timeout_seconds: float = Field(10.0, gt=0, le=300)
+    http_keep_alive_seconds: int = Field(5, ge=1, le=300)
+    http_max_header_bytes: int = Field(16_384, ge=1024, le=1_048_576)
 
     # FOLIO_* names found in the environment or .env that are no setting (set by load_settings)
     _unknown_variables: list[str] = PrivateAttr(default_factory=list)

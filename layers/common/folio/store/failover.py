@@ -22,10 +22,13 @@ T = TypeVar("T")
 
 
 class FailoverStore:
-    """Uses `primary` while it answers; on StoreUnavailable serves from `fallback` and logs once.
+    """Uses `primary` while it answers; on StoreUnavailable serves from `fallback`.
 
-    While degraded, the primary is tried again at most every `retry_seconds` (one real call, which
-    may cost one timeout); the first success switches back by itself.
+    While degraded, one call at a time probes the primary, at most every `retry_seconds` (one real
+    call, which may cost one timeout); the first success switches back by itself. Each outage is
+    logged once when it starts and once when it ends: under concurrency, calls that began before
+    the latest switch (a success that was in flight when the backend died, a failure that was in
+    flight when it came back) say nothing about the backend now and do not switch it again.
     """
 
     def __init__(
@@ -47,6 +50,8 @@ class FailoverStore:
         self.last_error: str | None = None
         self._down_since: float | None = None
         self._next_try = 0.0
+        self._probing = False
+        self._switches = 0  # how many times the state changed: a call notes it when it begins
 
     @property
     def fallback(self) -> Store:
@@ -74,33 +79,50 @@ class FailoverStore:
         return result
 
     async def _run(self, call: Callable[[Store], Awaitable[T]]) -> T:
-        if self.primary is not None and (self._down_since is None or time.monotonic() >= self._next_try):
+        if self.primary is not None and (not self.degraded or self._may_probe()):
+            probe, began = self.degraded, self._switches
+            if probe:
+                self._probing = True
             try:
                 result = await call(self.primary)
             except StoreUnavailable as exc:
-                self._went_down(str(exc))
+                self._failed(str(exc), began=began, probe=probe)
             else:
-                if self._down_since is not None:
-                    log.warning(
-                        "store back: using %s again",
-                        self.primary.name,
-                        extra={"down_seconds": round(time.monotonic() - self._down_since, 1)},
-                    )
-                    self._down_since = None
+                self._answered(began)
                 return result
+            finally:
+                if probe:
+                    self._probing = False
         if self.primary is not None:
             self.fallback_calls += 1
             if self.metrics is not None:
                 self.metrics.count("store_fallbacks")
         return await call(self.fallback)
 
-    def _went_down(self, error: str) -> None:
+    def _may_probe(self) -> bool:
+        return not self._probing and time.monotonic() >= self._next_try
+
+    def _failed(self, error: str, *, began: int, probe: bool) -> None:
         self.last_error = error
-        self._next_try = time.monotonic() + self.retry_seconds
-        if self._down_since is None:
-            self._down_since = time.monotonic()
-            self.outages += 1
-            log.warning("store unreachable, serving from memory until it answers", extra={"error": error})
+        if self.degraded:
+            if probe:
+                self._next_try = time.monotonic() + self.retry_seconds
+            return
+        if began != self._switches:
+            return  # began while the backend was down: its failure is old news
+        self._switches += 1
+        self._down_since = time.monotonic()
+        self._next_try = self._down_since + self.retry_seconds
+        self.outages += 1
+        log.warning("store unreachable, serving from memory until it answers", extra={"error": error})
+
+    def _answered(self, began: int) -> None:
+        if self._down_since is None or began != self._switches:
+            return  # up already, or a call that was in flight before the outage began
+        self._switches += 1
+        down_seconds = round(time.monotonic() - self._down_since, 1)
+        log.warning("store back: using %s again", self.name, extra={"down_seconds": down_seconds})
+        self._down_since = None
 
     async def eval(self, script: str, keys: list[str] | None = None, args: list[Any] | None = None) -> Any:
         return await self._run(lambda s: s.eval(script, keys, args))

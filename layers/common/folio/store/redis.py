@@ -57,6 +57,9 @@ class RedisStore(ClientStore):
             if isinstance(exc.__cause__, asyncio.TimeoutError):
                 # The pool's wait for a free connection ran out: the server is there, just busy.
                 raise Busy() from exc
+            # The idle connections are to the same server: after it restarts each would fail once
+            # more, and every one of those failures would read as a new outage. Drop them now.
+            await self.client.connection_pool.disconnect(inuse_connections=False)
             raise StoreUnavailable(f"{self.name}: {type(exc).__name__}: {exc}") from exc
         except (redis.exceptions.RedisError, OSError) as exc:
             # Connection and timeout errors, a wrong password, but also an OOM refusal from a full
