@@ -110,4 +110,5 @@ def test_notification_keys_are_url_decoded() -> None:
     from folio.notifications import changes
 
     event = _notification("docs/my+cv%281%29.md", "1")
-    assert changes(event)[0].key == "docs/my cv(1).md"
+    found, problems = changes(event)
+    assert found[0].key == "docs/my cv(1).md" and problems == []

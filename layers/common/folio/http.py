@@ -56,6 +56,18 @@ def error_response(exc: FolioError, rid: str) -> JSONResponse:
     return JSONResponse({"error": body}, status_code=exc.status, headers=exc.headers)
 
 
+def lambda_error_response(exc: FolioError, rid: str) -> dict[str, Any]:
+    """The error shape as a Lambda HTTP response, for an event refused before it reaches the app."""
+    response = error_response(exc, rid)
+    headers = {name.decode(): value.decode() for name, value in [*_SECURITY_HEADERS, (b"x-request-id", rid.encode())]}
+    return {
+        "statusCode": response.status_code,
+        "headers": {**headers, **response.headers},
+        "body": bytes(response.body).decode(),
+        "isBase64Encoded": False,
+    }
+
+
 async def read_json(request: Request, model: type[Model]) -> Model:
     """Parse and validate a JSON body: 415 for other content types, 400 for broken JSON, 422 for bad fields."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
