@@ -34,7 +34,8 @@ def test_readiness_names_a_missing_model(make_settings: Callable[..., Settings],
     with UvicornServer(combined_app(settings, Runtime(settings))) as server:
         response = httpx.get(f"{server.url}/health/ready")
         assert response.status_code == 503
-        assert "model: embedding model not found" in response.json()["error"]["message"]
+        message = response.json()["error"]["message"]
+        assert message == "model: The embedding model is not available." and str(tmp_path) not in response.text
         assert httpx.get(f"{server.url}/health/live").status_code == 200, "the process is still alive"
 
 

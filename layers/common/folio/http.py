@@ -180,6 +180,8 @@ class ErrorMiddleware(_HTTPMiddleware):
         try:
             await self.app(scope, receive, tracking_send)
         except FolioError as exc:
+            if exc.internal:
+                log.warning("answered %d %s: %s", exc.status, exc.code, exc.internal)
             if started:
                 raise
             await error_response(exc, request_id(scope))(scope, receive, send)
