@@ -278,7 +278,7 @@ class Index:
             return
         try:
             table = await self._async_table(snap.version)
-            await table.query().nearest_to_text("folio").select(["id"]).limit(1).to_arrow()
+            await table.query().nearest_to_text("folio").select(["id", "_score"]).limit(1).to_arrow()
             await table.query().select(["part"]).to_arrow()
         except _LANCE_ERRORS as exc:
             raise self._unreadable("reading", exc) from exc
