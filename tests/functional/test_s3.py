@@ -140,18 +140,20 @@ def test_an_unreadable_s3_index_answers_503_without_internals(
         for response in responses:
             assert_no_internals(response["body"], *locations)
 
-    check(answers(f"s3://{BUCKET}/index"), NOT_BUILT, BUCKET)
+    # moto keeps one store for every server in the process: a prefix no other test writes.
+    location = f"s3://{BUCKET}/unreadable-index"
+    check(answers(location), NOT_BUILT, BUCKET)
     check(answers("s3://no-such-index-bucket/index"), UNREADABLE, "no-such-index-bucket")
 
-    settings = make_settings(index_uri=f"s3://{BUCKET}/index", s3_endpoint_url=endpoint, aws_region="us-east-1")
+    settings = make_settings(index_uri=location, s3_endpoint_url=endpoint, aws_region="us-east-1")
     run_ingest(
         KB_ALT, Index(settings.index_uri, storage_options=settings.storage_options()), make_runtime(settings).embedder
     )
-    manifests = client.list_objects_v2(Bucket=BUCKET, Prefix="index/chunks.lance/_versions/")["Contents"]
+    manifests = client.list_objects_v2(Bucket=BUCKET, Prefix="unreadable-index/chunks.lance/_versions/")["Contents"]
     for item in manifests:
         if item["Key"].endswith(".manifest"):
             client.put_object(Bucket=BUCKET, Key=item["Key"], Body=b"garbage, not a manifest" * 20)
-    check(answers(f"s3://{BUCKET}/index"), UNREADABLE, BUCKET)
+    check(answers(location), UNREADABLE, BUCKET)
 
 
 def test_notification_keys_are_url_decoded() -> None:
