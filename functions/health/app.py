@@ -28,7 +28,7 @@ async def live(request: Request) -> JSONResponse:
 
 async def ready(request: Request) -> JSONResponse:
     rt = runtime(request)
-    await asyncio.to_thread(rt.ready)
+    await rt.ready()
     return JSONResponse({"status": "ok", "request_id": request_id(request.scope)})
 
 
@@ -37,7 +37,7 @@ async def detailed(request: Request) -> JSONResponse:
     require_admin(request, rt.settings, rt.secrets.value("admin_key"))
     checks = {
         "model": await asyncio.to_thread(rt.check_model),
-        "index": await asyncio.to_thread(rt.check_index),
+        "index": await rt.check_index(),
         "llm": rt.check_llm(),
         "store": await rt.check_store(),
         "budget": await rt.budget.usage(),
@@ -45,7 +45,7 @@ async def detailed(request: Request) -> JSONResponse:
     status: Literal["ok", "degraded", "unavailable"] = "ok"
     if not (checks["model"]["ok"] and checks["index"]["ok"]):
         status = "unavailable"
-    elif not (checks["store"]["ok"] and checks["llm"]["ok"]):
+    elif not (checks["store"]["ok"] and checks["llm"]["ok"]) or "stale" in checks["index"]:
         status = "degraded"
     body = HealthStatus(status=status, checks=checks, request_id=request_id(request.scope))
     return JSONResponse(body.model_dump(mode="json"), status_code=503 if status == "unavailable" else 200)

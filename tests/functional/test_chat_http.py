@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.support.damage import assert_no_internals
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
@@ -187,5 +189,7 @@ def test_unknown_routes_and_methods_use_the_error_shape(serve: Callable[..., htt
 
 
 def test_missing_index_is_503_with_the_reason(serve: Callable[..., httpx.Client], tmp_path: Any) -> None:
-    error = _error(serve(index_uri=str(tmp_path / "none")).post("/api/chat", json=QUESTION), 503, "unavailable")
-    assert "folio ingest" in error["message"]
+    response = serve(index_uri=str(tmp_path / "none")).post("/api/chat", json=QUESTION)
+    error = _error(response, 503, "unavailable")
+    assert error["message"] == "No index has been built yet: run `folio ingest`."
+    assert_no_internals(response.text, tmp_path)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+import shutil
+from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from folio.cli import combined_app
 from folio.runtime import Runtime
-from tests.conftest import ADMIN_KEY
+from tests.conftest import ADMIN_KEY, KNOWLEDGE
+from tests.support.lambdas import body_of, load_event
 from tests.support.servers import UvicornServer
 
 if TYPE_CHECKING:
@@ -16,6 +21,7 @@ if TYPE_CHECKING:
     import httpx
 
     from folio.settings import Settings
+    from tests.fakes.llm_server import FakeLLM
 
 ADMIN = {"authorization": f"Bearer {ADMIN_KEY}"}
 
@@ -34,7 +40,8 @@ def test_readiness_names_a_missing_model(make_settings: Callable[..., Settings],
     with UvicornServer(combined_app(settings, Runtime(settings))) as server:
         response = httpx.get(f"{server.url}/health/ready")
         assert response.status_code == 503
-        assert "model: embedding model not found" in response.json()["error"]["message"]
+        message = response.json()["error"]["message"]
+        assert message == "model: The embedding model is not available." and str(tmp_path) not in response.text
         assert httpx.get(f"{server.url}/health/live").status_code == 200, "the process is still alive"
 
 
@@ -89,3 +96,64 @@ def test_openapi_lists_exactly_the_public_routes(serve: Callable[..., httpx.Clie
     schemas = spec["components"]["schemas"]
     assert schemas["ChatRequest"]["examples"] and schemas["ChatResponse"]["examples"]
     assert "ErrorBody" in schemas and "422" in chat_op["responses"]
+
+
+ABOUT = (KNOWLEDGE / "about.md").read_text()
+NEW_URL = "https://maya.example.dev/people/maya"
+
+
+@pytest.mark.parametrize("via", ["http", "lambda"])
+def test_a_front_matter_edit_is_re_indexed_and_served_in_citations(
+    via: str, serve: Callable[..., httpx.Client], invoke: Any, tmp_path: Path, fake_llm: FakeLLM
+) -> None:
+    """GIVEN an answer cached with its citation WHEN only the document's front matter changes and
+    the folder is re-ingested THEN the ingest reports its chunks updated (none embedded) and the
+    next answer cites the new URL and type; an unchanged re-ingest reports everything unchanged."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "about.md").write_text(ABOUT)
+    shutil.copy(KNOWLEDGE / "transcript.md", docs / "transcript.md")
+    fake_llm.reply_text = "She sings alto in the Majorna Community Choir [1]."
+    settings = {
+        "admin_key": ADMIN_KEY,
+        "docs_dir": docs,
+        "index_uri": str(tmp_path / "index"),
+        "groq_api_key": "gsk_fake_key_for_tests",
+        "groq_base_url": fake_llm.url,
+        "ip_sessions_per_window": 20,
+    }
+    ingest, ask = _ingest_and_ask(via, serve, invoke, **settings)
+
+    first = ingest()
+    answer = ask("Which choir does Maya sing in?")
+    assert answer["provider"] == "groq" and answer["sources"][0]["url"] == "https://maya.example.dev/about"
+    assert ask("Which choir does Maya sing in?")["cached"] is True
+
+    (docs / "about.md").write_text(
+        ABOUT.replace("url: https://maya.example.dev/about", f"url: {NEW_URL}").replace(
+            "doc_type: about", "doc_type: bio"
+        )
+    )
+    second = ingest()
+    assert second["updated"] > 0 and (second["added"], second["removed"], second["embedded"]) == (0, 0, 0)
+    assert second["updated"] + second["unchanged"] == first["chunks"]
+    answer = ask("Which choir does Maya sing in?")
+    assert answer["cached"] is False and answer["sources"][0]["url"] == NEW_URL
+    assert ask("Which choir does Maya sing in?", doc_type="bio")["sources"][0]["url"] == NEW_URL
+
+    third = ingest()
+    assert (third["updated"], third["unchanged"], third["embedded"]) == (0, first["chunks"], 0)
+
+
+def _ingest_and_ask(via: str, serve: Callable[..., httpx.Client], invoke: Any, **settings: Any) -> tuple[Any, Any]:
+    if via == "http":
+        client = serve(**settings)
+        return (
+            lambda: client.post("/api/ingest", headers=ADMIN).json(),
+            lambda message, **extra: client.post("/api/chat", json={"message": message, **extra}).json(),
+        )
+    ingest, chat = invoke("ingest", **settings), invoke("chat", **settings)
+    return (
+        lambda: body_of(ingest(load_event("ingest.json"))),
+        lambda message, **extra: body_of(chat(load_event("chat.json", body=json.dumps({"message": message, **extra})))),
+    )

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from tests.conftest import ADMIN_KEY
+from tests.support.damage import assert_no_internals
 from tests.support.lambdas import body_of, load_event
 
 if TYPE_CHECKING:
@@ -73,9 +74,16 @@ def test_health_events(invoke: Invoke, tmp_path: Path) -> None:
     assert checks["index"]["chunks"] > 40 and checks["index"]["corpus_version"]
     assert checks["model"]["ok"] and checks["llm"]["fallback"] == "extractive"
 
-    missing = invoke("health", index_uri=str(tmp_path / "none"))(load_event("health-ready.json"))
-    assert missing["statusCode"] == 503
-    assert "folio ingest" in body_of(missing)["error"]["message"]
+    missing = invoke("health", index_uri=str(tmp_path / "none"), admin_key=ADMIN_KEY)
+    ready = missing(load_event("health-ready.json"))
+    assert ready["statusCode"] == 503
+    assert body_of(ready)["error"]["message"] == "index: No index has been built yet: run `folio ingest`."
+    detailed = missing(load_event("health-detailed.json"))
+    assert detailed["statusCode"] == 503
+    chat = invoke("chat", index_uri=str(tmp_path / "none"))(load_event("chat.json"))
+    assert chat["statusCode"] == 503
+    for response in (ready, detailed, chat):
+        assert_no_internals(response["body"], tmp_path)
 
 
 def test_detailed_health_needs_the_admin_key(invoke: Invoke) -> None:

@@ -12,9 +12,12 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from folio.handlers import lambda_handler
+from folio.index import NOT_BUILT, UNREADABLE
 from folio.notifications import ingest_on_s3_notification
 from functions.chat.app import create_app as chat_app
 from functions.ingest.app import create_app as ingest_app
+from tests.conftest import ADMIN_KEY
+from tests.support.damage import assert_no_internals
 from tests.support.lambdas import body_of, context, load_event
 
 if TYPE_CHECKING:
@@ -106,8 +109,56 @@ def test_unreadable_bucket_is_503_not_a_crash(
     assert "cannot be read" in body_of(response)["error"]["message"]
 
 
+def test_an_unreadable_s3_index_answers_503_without_internals(
+    s3: tuple[str, Any], make_settings: Callable[..., Settings], make_runtime: Callable[[Settings], Runtime]
+) -> None:
+    """No index in the bucket yet, a bucket that does not exist, then an index whose manifests are garbage."""
+    from folio.index import Index
+    from folio.ingest import run_ingest
+    from functions.health.app import create_app as health_app
+
+    endpoint, client = s3
+    admin = {"authorization": f"Bearer {ADMIN_KEY}"}
+
+    def answers(index_uri: str) -> list[dict[str, Any]]:
+        settings = make_settings(
+            index_uri=index_uri, s3_endpoint_url=endpoint, aws_region="us-east-1", admin_key=ADMIN_KEY
+        )
+        chat = lambda_handler(chat_app(settings, make_runtime(settings)))
+        health = lambda_handler(health_app(settings, make_runtime(settings)))
+        return [
+            chat(load_event("chat.json"), context()),
+            health(load_event("health-ready.json"), context()),
+            health(load_event("health-detailed.json", headers=admin), context()),
+        ]
+
+    def check(responses: list[dict[str, Any]], message: str, *locations: str) -> None:
+        assert [r["statusCode"] for r in responses] == [503, 503, 503]
+        assert body_of(responses[0])["error"]["message"] == message
+        assert body_of(responses[1])["error"]["message"] == f"index: {message}"
+        assert body_of(responses[2])["checks"]["index"] == {"ok": False, "error": message}
+        for response in responses:
+            assert_no_internals(response["body"], *locations)
+
+    # moto keeps one store for every server in the process: a prefix no other test writes.
+    location = f"s3://{BUCKET}/unreadable-index"
+    check(answers(location), NOT_BUILT, BUCKET)
+    check(answers("s3://no-such-index-bucket/index"), UNREADABLE, "no-such-index-bucket")
+
+    settings = make_settings(index_uri=location, s3_endpoint_url=endpoint, aws_region="us-east-1")
+    run_ingest(
+        KB_ALT, Index(settings.index_uri, storage_options=settings.storage_options()), make_runtime(settings).embedder
+    )
+    manifests = client.list_objects_v2(Bucket=BUCKET, Prefix="unreadable-index/chunks.lance/_versions/")["Contents"]
+    for item in manifests:
+        if item["Key"].endswith(".manifest"):
+            client.put_object(Bucket=BUCKET, Key=item["Key"], Body=b"garbage, not a manifest" * 20)
+    check(answers(location), UNREADABLE, BUCKET)
+
+
 def test_notification_keys_are_url_decoded() -> None:
     from folio.notifications import changes
 
     event = _notification("docs/my+cv%281%29.md", "1")
-    assert changes(event)[0].key == "docs/my cv(1).md"
+    found, problems = changes(event)
+    assert found[0].key == "docs/my cv(1).md" and problems == []

@@ -81,5 +81,6 @@ def test_discover_skips_hidden_files_and_unknown_types(tmp_path: Path) -> None:
 
 
 def test_missing_folder_is_unavailable(tmp_path: Path) -> None:
-    with pytest.raises(Unavailable, match="not found"):
+    with pytest.raises(Unavailable, match="cannot be found") as raised:
         discover(tmp_path / "nope")
+    assert str(tmp_path) not in raised.value.message and str(tmp_path) in str(raised.value.internal)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import subprocess
 import sys
 import threading
@@ -10,8 +11,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from folio.errors import Unavailable
-from folio.index import Index
+from folio.index import UNREADABLE, Index
 from folio.ingest import run_ingest
+from tests.support.damage import damage, files_of
 from tests.support.readonly import read_only
 
 if TYPE_CHECKING:
@@ -143,3 +145,54 @@ def test_ingest_cleans_up_versions_older_than_the_retention(tmp_path: Path, embe
     versions = [v["version"] for v in writer._open_table().list_versions()]
     assert len(versions) <= 4, versions  # the last ingest's commits and compaction, not all nine
     assert Index(path).snapshot().size == 3
+
+
+def test_a_reader_holds_its_snapshot_while_the_newest_version_is_unreadable_and_recovers(
+    tmp_path: Path, embedder: Embedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="folio.index")
+    docs, path = tmp_path / "docs", tmp_path / "index"
+    _write(docs, "a.md", "# A\n\nFirst fact.")
+    run_ingest(docs, Index(str(path)), embedder)
+    reader = Index(str(path), refresh_seconds=0)
+    held = reader.snapshot()
+    before = files_of(path)
+    _write(docs, "b.md", "# B\n\nSecond fact.")
+    run_ingest(docs, Index(str(path)), embedder)
+    damaged = _damage_keeping_originals(path, before)
+
+    for _ in range(3):
+        assert reader.snapshot() is held
+    assert reader.fault is not None and reader.fault.message == UNREADABLE
+    assert str(path) in str(reader.fault.internal) and str(path) not in reader.fault.message
+    warnings = [r for r in caplog.records if r.getMessage().startswith("the newest index version cannot be read")]
+    assert len(warnings) == 1, "once per fault, not at every refresh"
+
+    for target, original in damaged.items():
+        target.write_bytes(original)
+    assert reader.snapshot().size == 2 and _fault(reader) is None
+    assert any(r.getMessage() == "the index is readable again" for r in caplog.records)
+
+
+def test_a_damaged_index_is_unavailable_not_missing_and_ingest_refuses_it(tmp_path: Path, embedder: Embedder) -> None:
+    """A table that exists but cannot be read is never taken for "no index yet" (which ingest would rebuild over)."""
+    docs, path = tmp_path / "docs", tmp_path / "index"
+    _write(docs, "a.md", "# A\n\nFirst fact.")
+    before: set[Path] = set()
+    run_ingest(docs, Index(str(path)), embedder)
+    damage(path, before, "manifest")
+    with pytest.raises(Unavailable) as raised:
+        Index(str(path)).snapshot()
+    assert raised.value.message == UNREADABLE and "lance error" in str(raised.value.internal)
+    with pytest.raises(Unavailable, match="cannot be read"):
+        run_ingest(docs, Index(str(path)), embedder)
+
+
+def _fault(index: Index) -> Unavailable | None:
+    return index.fault
+
+
+def _damage_keeping_originals(path: Path, before: set[Path]) -> dict[Path, bytes]:
+    originals = {p: p.read_bytes() for p in files_of(path) - before if p.suffix == ".manifest"}
+    damage(path, before, "manifest")
+    return originals

@@ -5,6 +5,8 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 from folio.index import Index
 from folio.ingest import run_ingest
 
@@ -158,3 +160,60 @@ def test_an_index_written_before_evidence_units_is_upgraded(docs: Path, tmp_path
     upgraded = old.refresh()
     assert len(upgraded.unit_rows) == len(index.snapshot().unit_rows) > 300
     assert upgraded.version > 1
+
+
+ABOUT = """---
+title: "About Maya"
+doc_type: about
+date: 2024-10-01
+url: https://maya.example.dev/about
+tags: [about, bio]
+---
+# About Maya
+
+## Interests
+
+- **Choral singing:** alto in the Majorna Community Choir since 2018.
+
+## Languages Spoken
+
+- Swedish, fluent (passed the TISUS exam in 2017)
+"""
+
+
+@pytest.mark.parametrize(
+    ("edit", "column", "served"),
+    [
+        (
+            ("url: https://maya.example.dev/about", "url: https://maya.example.dev/me"),
+            "url",
+            "https://maya.example.dev/me",
+        ),
+        (("doc_type: about", "doc_type: profile"), "doc_type", "profile"),
+        (("tags: [about, bio]", "tags: [choir]"), "tags", "choir"),
+        (("date: 2024-10-01", "date: 2025-03-14"), "dates", "date=2025-03-14"),
+    ],
+)
+def test_a_front_matter_only_edit_is_re_indexed_without_re_embedding(
+    tmp_path: Path, embedder: Embedder, edit: tuple[str, str], column: str, served: str
+) -> None:
+    counting = CountingEmbedder(embedder)
+    docs, index = tmp_path / "docs", Index(str(tmp_path / "index"))
+    docs.mkdir()
+    shutil.copy(DATA / "kb_alt" / "talks.txt", docs / "talks.txt")
+    (docs / "about.md").write_text(ABOUT)
+    first = run_ingest(docs, index, counting)
+    about = [n for n, source in enumerate(index.snapshot().columns["source"]) if source == "about.md"]
+
+    (docs / "about.md").write_text(ABOUT.replace(*edit))
+    counting.texts.clear()
+    second = run_ingest(docs, index, counting)
+    assert (second.added, second.updated, second.removed) == (0, len(about), 0), second.describe()
+    assert second.unchanged == first.chunks - len(about) and second.embedded == 0 and counting.texts == []
+    assert second.corpus_version != first.corpus_version, "cached answers of the old metadata are not served"
+    snap = index.snapshot()
+    assert {snap.columns[column][n] for n, s in enumerate(snap.columns["source"]) if s == "about.md"} == {served}
+
+    third = run_ingest(docs, index, counting)
+    assert (third.added, third.updated, third.removed, third.unchanged) == (0, 0, 0, first.chunks)
+    assert third.embedded == 0 and counting.texts == [] and index.snapshot().version == snap.version

@@ -3,14 +3,17 @@
 Every chunk starts with its heading path ("Resume > Experience > Tidewell"), so a chunk read
 alone still says what it is about. Long sections are split on paragraph, then line (tables,
 lists), then sentence boundaries; a table row or list item is never cut. Consecutive chunks of
-one section share up to `overlap` characters of whole units. A chunk's id hashes its source and
-text, so editing one section leaves the ids of all other chunks unchanged.
+one section share up to `overlap` characters of whole units. A chunk's id hashes its source, its
+text and the metadata it is served with (type, URL, tags, dates), so editing one section leaves
+the ids of all other chunks unchanged, and a front-matter edit changes the ids of its document's
+chunks (re-indexed without re-embedding: their text did not change).
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -41,12 +44,15 @@ class Chunk:
 def chunk_document(doc: Document, *, max_chars: int = 800, overlap: int = 120) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: Counter[str] = Counter()
+    tags = ",".join(doc.tags)
+    dates = " ".join(f"{k}={v}" for k, v in sorted(doc.dates.items()))
     for label, path, body in _groups(doc, max_chars):
         prefix = " > ".join((doc.title, *path))
         budget = max(max_chars - len(prefix) - 2, max_chars // 2)
         for part, piece in enumerate(_split(body, budget, overlap)):
             text = f"{prefix}\n\n{piece}"
-            digest = hashlib.sha256(f"{doc.source}\n{text}".encode()).hexdigest()[:20]
+            identity = json.dumps([doc.source, text, doc.doc_type, doc.url, tags, dates])
+            digest = hashlib.sha256(identity.encode()).hexdigest()[:20]
             seen[digest] += 1
             chunks.append(
                 Chunk(
@@ -58,8 +64,8 @@ def chunk_document(doc: Document, *, max_chars: int = 800, overlap: int = 120) -
                     text=text,
                     doc_type=doc.doc_type,
                     url=doc.url,
-                    tags=",".join(doc.tags),
-                    dates=" ".join(f"{k}={v}" for k, v in sorted(doc.dates.items())),
+                    tags=tags,
+                    dates=dates,
                     file_sha256=doc.sha256,
                 )
             )

@@ -39,10 +39,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"folio: {exc.message}")
         return 2
     except FolioError as exc:
-        _err(f"folio: {exc.message}")
+        _err(f"folio: {_described(exc)}")
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _described(exc: FolioError) -> str:
+    """On the operator's own terminal, the internal detail too."""
+    return f"{exc.message} ({exc.internal})" if exc.internal else exc.message
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -143,7 +148,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     try:
         app.state.runtime.warm()
     except FolioError as exc:
-        _err(f"folio: not ready yet ({exc.message}); /health/ready will say so")
+        _err(f"folio: not ready yet ({_described(exc)}); /health/ready will say so")
     serve(app, settings)
     return 0
 

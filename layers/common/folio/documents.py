@@ -38,7 +38,7 @@ class Document:
 def discover(root: Path) -> list[Path]:
     """Every readable document below root, in a stable order; dotfiles and eval files are skipped."""
     if not root.is_dir():
-        raise Unavailable(f"documents folder not found: {root}")
+        raise Unavailable("The documents folder cannot be found.", internal=f"no folder at {root}")
     return sorted(
         path
         for path in root.rglob("*")

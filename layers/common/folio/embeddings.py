@@ -101,7 +101,7 @@ def _load_tokenizer(path: Path, max_tokens: int) -> Tokenizer:
     from tokenizers import Tokenizer
 
     if not path.is_file():
-        raise Unavailable(f"tokenizer not found at {path}")
+        raise Unavailable("The embedding model is not available.", internal=f"no tokenizer at {path}")
     tokenizer = Tokenizer.from_file(str(path))
     # The file ships with padding fixed at 128: a one-line query would pay for 128 tokens.
     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106
@@ -113,7 +113,7 @@ def _load_session(path: Path) -> onnxruntime.InferenceSession:
     import onnxruntime
 
     if not path.is_file():
-        raise Unavailable(f"embedding model not found at {path}")
+        raise Unavailable("The embedding model is not available.", internal=f"no embedding model at {path}")
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3
     # The arena keeps ~90 MB of peak buffers for good; without it queries are as fast here.
@@ -123,4 +123,6 @@ def _load_session(path: Path) -> onnxruntime.InferenceSession:
     try:
         return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own untyped errors for corrupt files
-        raise Unavailable(f"embedding model at {path} could not be loaded: {exc}") from exc
+        raise Unavailable(
+            "The embedding model could not be loaded.", internal=f"loading the embedding model at {path}: {exc}"
+        ) from exc

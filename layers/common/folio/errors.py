@@ -6,6 +6,10 @@ from typing import Any
 
 
 class FolioError(Exception):
+    """`message` is answered to the client: it names the problem, never a path or a library's words.
+    `internal` is what the operator needs to fix it (the location, the library's error): it goes to
+    the log with the request id, and to the terminal for the command line, never into a response."""
+
     status = 500
     code = "internal_error"
     message = "Something went wrong on our side."
@@ -16,10 +20,12 @@ class FolioError(Exception):
         *,
         details: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
+        internal: str | None = None,
     ) -> None:
         self.message = message or self.message
         self.details = details
         self.headers = headers or {}
+        self.internal = internal
         super().__init__(self.message)
 
 

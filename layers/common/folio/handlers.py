@@ -1,15 +1,21 @@
-"""Lambda entry: Mangum for HTTP events, a plain answer for anything else (warm-up pings)."""
+"""Lambda entry: Mangum for well-formed HTTP events, a 400 for malformed ones, a plain answer for
+anything else (warm-up pings, notifications the function does not take)."""
 
 from __future__ import annotations
 
 import logging
+import re
+import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from mangum import Mangum
 
-from folio.logs import powertools_logger
+from folio.errors import BadRequest
+from folio.events import check_http_event, is_http_event
+from folio.http import lambda_error_response
+from folio.logs import powertools_logger, request_id_var
 from folio.metrics import EmfMetrics
 
 if TYPE_CHECKING:
@@ -22,13 +28,7 @@ log = logging.getLogger(__name__)
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 # What a function does with an event that is not an HTTP request (an S3 notification, say).
 EventHandler = Callable[[dict[str, Any], "Runtime"], dict[str, Any]]
-
-
-def is_http_event(event: object) -> bool:
-    if not isinstance(event, dict):
-        return False
-    context = event.get("requestContext")
-    return ("httpMethod" in event) or (isinstance(context, dict) and "http" in context)
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def lambda_handler(app: Starlette, on_event: EventHandler | None = None) -> LambdaHandler:
@@ -50,7 +50,7 @@ def lambda_handler(app: Starlette, on_event: EventHandler | None = None) -> Lamb
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
         try:
             if is_http_event(event):
-                return adapter(event, context)
+                return _serve(adapter, event, context, runtime)
             if on_event is not None and isinstance(event, dict):
                 return on_event(event, runtime)
             log.info("ignored a non-HTTP event", extra={"keys": sorted(event)[:10] if isinstance(event, dict) else []})
@@ -60,3 +60,28 @@ def lambda_handler(app: Starlette, on_event: EventHandler | None = None) -> Lamb
                 runtime.metrics.flush(cold_start=logger.get_current_keys().get("cold_start") is True)
 
     return handle
+
+
+def _serve(adapter: Mangum, event: dict[str, Any], context: Any, runtime: Runtime) -> dict[str, Any]:
+    try:
+        check_http_event(event)
+    except BadRequest as exc:
+        rid = _request_id(event, context)
+        token = request_id_var.set(rid)
+        try:
+            log.warning("refused a malformed HTTP event", extra={"problem": exc.message})
+        finally:
+            request_id_var.reset(token)
+        runtime.metrics.count("requests", route="other", status="4xx")
+        return lambda_error_response(exc, rid)
+    return adapter(event, context)
+
+
+def _request_id(event: dict[str, Any], context: Any) -> str:
+    """The event's request id when it is a safe one, else the invocation's."""
+    request_context = event.get("requestContext")
+    candidate = request_context.get("requestId") if isinstance(request_context, dict) else None
+    if isinstance(candidate, str) and _SAFE_REQUEST_ID.match(candidate):
+        return candidate
+    invocation = getattr(context, "aws_request_id", None)
+    return invocation if isinstance(invocation, str) and _SAFE_REQUEST_ID.match(invocation) else uuid.uuid4().hex

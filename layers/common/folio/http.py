@@ -65,6 +65,18 @@ def error_response(exc: FolioError, rid: str) -> JSONResponse:
     return JSONResponse({"error": body}, status_code=exc.status, headers=exc.headers)
 
 
+def lambda_error_response(exc: FolioError, rid: str) -> dict[str, Any]:
+    """The error shape as a Lambda HTTP response, for an event refused before it reaches the app."""
+    response = error_response(exc, rid)
+    headers = {name.decode(): value.decode() for name, value in [*SECURITY_HEADERS, (b"x-request-id", rid.encode())]}
+    return {
+        "statusCode": response.status_code,
+        "headers": {**headers, **response.headers},
+        "body": bytes(response.body).decode(),
+        "isBase64Encoded": False,
+    }
+
+
 async def read_json(request: Request, model: type[Model]) -> Model:
     """Parse and validate a JSON body: 415 for other content types, 400 for broken JSON, 422 for bad fields."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -177,6 +189,8 @@ class ErrorMiddleware(_HTTPMiddleware):
         try:
             await self.app(scope, receive, tracking_send)
         except FolioError as exc:
+            if exc.internal:
+                log.warning("answered %d %s: %s", exc.status, exc.code, exc.internal)
             if started:
                 raise
             await error_response(exc, request_id(scope))(scope, receive, send)

@@ -5,6 +5,11 @@ matrix): exact cosine search over a few thousand 384-d vectors is a single matri
 cheaper than a round trip through the query engine. Full-text (BM25) search runs on LanceDB's
 native FTS index. Writers commit a whole new corpus in one `merge_insert` transaction, so a
 reader sees either the old version or the new one, never a half-written mix.
+
+A newer version that cannot be read (a damaged manifest or data file) does not replace the
+snapshot a reader holds: it keeps serving that one, and reports the fault. Whatever LanceDB raises
+while reading or writing becomes `Unavailable` with a plain message; its own words (paths, Rust
+source locations, panics) go to the log only.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import logging
 import math
 import sys
 import threading
@@ -33,8 +39,15 @@ if TYPE_CHECKING:
     from lancedb.db import DBConnection
     from lancedb.table import AsyncTable, Table
 
+log = logging.getLogger(__name__)
+
 VECTOR_DIMENSIONS = 384
 _META_COLUMNS = ("id", "source", "title", "section", "part", "text", "doc_type", "url", "tags", "dates")
+# What LanceDB and pyarrow raise for a damaged, missing or unreachable table: lance's own errors are
+# RuntimeError("lance error: ..."), pyarrow's ArrowInvalid is a ValueError, I/O errors are OSError.
+_LANCE_ERRORS = (OSError, RuntimeError, ValueError)
+NOT_BUILT = "No index has been built yet: run `folio ingest`."
+UNREADABLE = "The index cannot be read right now."
 
 
 def import_lancedb() -> ModuleType:
@@ -177,11 +190,16 @@ class Index:
         self._async: tuple[int, AsyncTable] | None = None
         self._checked_at = -math.inf
         self._lock = threading.Lock()
+        self.fault: Unavailable | None = None
 
     # --- reading -------------------------------------------------------------------------
 
     def snapshot(self) -> Snapshot:
-        """The current version, re-checked at most every `refresh_seconds`."""
+        """The current version, re-checked at most every `refresh_seconds`.
+
+        When the newest version cannot be read, the snapshot already held stays (and `fault` says
+        why); without one, the reason is raised.
+        """
         now = time.monotonic()
         current = self._snapshot
         if current is not None and now - self._checked_at < self.refresh_seconds:
@@ -189,9 +207,28 @@ class Index:
         with self._lock:
             if self._snapshot is not None and now - self._checked_at < self.refresh_seconds:
                 return self._snapshot
-            self._snapshot = self._load_snapshot(self._snapshot)
+            try:
+                loaded = self._load_snapshot(self._snapshot)
+            except Unavailable as exc:
+                if self._snapshot is None:
+                    raise
+                self._hold(exc)
+            else:
+                if self.fault is not None:
+                    log.info("the index is readable again", extra={"version": loaded.version})
+                self._snapshot, self.fault = loaded, None
             self._checked_at = time.monotonic()
             return self._snapshot
+
+    def _hold(self, exc: Unavailable) -> None:
+        """Keep serving the held snapshot; log once per fault, not at every refresh."""
+        assert self._snapshot is not None
+        if self.fault is None or self.fault.internal != exc.internal:
+            log.warning(
+                "the newest index version cannot be read; serving the one held in memory",
+                extra={"version": self._snapshot.version, "reason": exc.internal},
+            )
+        self.fault = exc
 
     def refresh(self) -> Snapshot:
         self._checked_at = -math.inf
@@ -218,14 +255,14 @@ class Index:
         snap = self.snapshot()
         if snap.size == 0 or not query.strip():
             return []
-        table = await self._async_table(snap.version)
-        search = table.query().nearest_to_text(query).select(["id", "_score"]).limit(k)
-        if doc_type is not None:
-            search = search.where(f"doc_type = '{_sql_quote(doc_type)}'")
         try:
+            table = await self._async_table(snap.version)
+            search = table.query().nearest_to_text(query).select(["id", "_score"]).limit(k)
+            if doc_type is not None:
+                search = search.where(f"doc_type = '{_sql_quote(doc_type)}'")
             found = await search.to_arrow()
-        except (ValueError, RuntimeError) as exc:  # no FTS index yet, or an index being rebuilt
-            raise Unavailable(f"full-text search failed: {exc}") from exc
+        except _LANCE_ERRORS as exc:  # no FTS index yet, an index being rebuilt, damaged files
+            raise self._unreadable("full-text search", exc) from exc
         position = snap.positions
         hits = []
         for chunk_id, score in zip(found["id"].to_pylist(), found["_score"].to_pylist(), strict=True):
@@ -233,6 +270,18 @@ class Index:
             if row is not None:
                 hits.append(Hit(row, float(score)))
         return hits
+
+    async def probe(self, snap: Snapshot) -> None:
+        """A cheap read of the version readers are served: one full-text query, which reads the FTS
+        index, and one small column of every data fragment. Raises Unavailable when either fails."""
+        if snap.size == 0:
+            return
+        try:
+            table = await self._async_table(snap.version)
+            await table.query().nearest_to_text("folio").select(["id", "_score"]).limit(1).to_arrow()
+            await table.query().select(["part"]).to_arrow()
+        except _LANCE_ERRORS as exc:
+            raise self._unreadable("reading", exc) from exc
 
     async def _async_table(self, version: int) -> AsyncTable:
         pinned = self._async
@@ -250,7 +299,10 @@ class Index:
         table = self._find_table()
         if table is None:
             return None
-        data = table.to_arrow()
+        try:
+            data = table.to_arrow()
+        except _LANCE_ERRORS as exc:
+            raise self._unreadable("reading", exc) from exc
         result: pa.Table = data.select([c for c in columns if c in data.column_names])
         return result
 
@@ -278,8 +330,8 @@ class Index:
             # Compact, and drop versions no reader can still hold: a reader re-checks every
             # refresh interval, far below the retention.
             table.optimize(cleanup_older_than=timedelta(seconds=max(self.keep_versions_seconds, 1)))
-        except (OSError, RuntimeError) as exc:  # a read-only folder (Lambda's /var/task) or bucket
-            raise Unavailable(f"the index at {self.uri} cannot be written: {exc}") from exc
+        except _LANCE_ERRORS as exc:  # a read-only folder (Lambda's /var/task) or bucket, damaged files
+            raise Unavailable("The index cannot be written.", internal=f"writing {self._where()}: {exc}") from exc
         self._table = table
         self.refresh()
         version: int = table.version
@@ -287,27 +339,45 @@ class Index:
 
     # --- internals -----------------------------------------------------------------------
 
+    def _where(self) -> str:
+        return f"{self.uri} (table {self.table_name!r})"
+
+    def _unreadable(self, action: str, exc: BaseException) -> Unavailable:
+        return Unavailable(UNREADABLE, internal=f"{action} {self._where()}: {exc}")
+
     def _connect(self) -> DBConnection:
         if self._db is None:
             lancedb = import_lancedb()
             try:
                 self._db = lancedb.connect(self.uri, storage_options=self.storage_options)
             except Exception as exc:  # bad URI, unreachable bucket
-                raise Unavailable(f"index at {self.uri} cannot be opened: {exc}") from exc
+                raise Unavailable(UNREADABLE, internal=f"connecting to {self._where()}: {exc}") from exc
         return self._db
 
     def _find_table(self) -> Table | None:
+        """The table, or None when none was ever written; Unavailable when it exists but cannot be read."""
         if self._table is None:
+            db = self._connect()
             try:
-                self._table = self._connect().open_table(self.table_name)
-            except (ValueError, FileNotFoundError):
-                return None
+                self._table = db.open_table(self.table_name)
+            except (ValueError, FileNotFoundError) as exc:  # lancedb's "Table ... was not found", or damage
+                if not self._exists(db):
+                    return None
+                raise self._unreadable("opening", exc) from exc
+            except _LANCE_ERRORS as exc:
+                raise self._unreadable("opening", exc) from exc
         return self._table
+
+    def _exists(self, db: DBConnection) -> bool:
+        try:
+            return self.table_name in db.list_tables().tables
+        except _LANCE_ERRORS as exc:
+            raise self._unreadable("listing the tables of", exc) from exc
 
     def _open_table(self) -> Table:
         table = self._find_table()
         if table is None:
-            raise Unavailable(f"no index at {self.uri} (table '{self.table_name}'): run `folio ingest` first")
+            raise Unavailable(NOT_BUILT, internal=f"no table at {self._where()}")
         return table
 
     def _load_snapshot(self, previous: Snapshot | None) -> Snapshot:
@@ -315,18 +385,24 @@ class Index:
         # a fresh handle is how a reader sees what writers committed since.
         self._table = None
         table = self._open_table()
-        version = table.version
-        if previous is not None and previous.version == version:
-            return previous
-        data = table.to_arrow()
-        columns = {name: data[name].to_pylist() for name in _META_COLUMNS}
-        if data.num_rows:
-            flat = data["vector"].combine_chunks().values.to_numpy(zero_copy_only=False)
-            vectors = np.ascontiguousarray(flat.reshape(data.num_rows, VECTOR_DIMENSIONS), dtype=np.float32)
-        else:
-            vectors = np.zeros((0, VECTOR_DIMENSIONS), dtype=np.float32)
-        unit_rows, unit_matrix = _unit_vectors(data)
-        return Snapshot(version, corpus_version(columns["id"]), columns, vectors, unit_rows, unit_matrix)
+        try:
+            version = table.version
+            if previous is not None and previous.version == version:
+                return previous
+            return _read_snapshot(version, table.to_arrow())
+        except _LANCE_ERRORS as exc:
+            raise self._unreadable("reading the newest version of", exc) from exc
+
+
+def _read_snapshot(version: int, data: pa.Table) -> Snapshot:
+    columns = {name: data[name].to_pylist() for name in _META_COLUMNS}
+    if data.num_rows:
+        flat = data["vector"].combine_chunks().values.to_numpy(zero_copy_only=False)
+        vectors = np.ascontiguousarray(flat.reshape(data.num_rows, VECTOR_DIMENSIONS), dtype=np.float32)
+    else:
+        vectors = np.zeros((0, VECTOR_DIMENSIONS), dtype=np.float32)
+    unit_rows, unit_matrix = _unit_vectors(data)
+    return Snapshot(version, corpus_version(columns["id"]), columns, vectors, unit_rows, unit_matrix)
 
 
 def _unit_vectors(data: pa.Table) -> tuple[dict[str, int], np.ndarray]:

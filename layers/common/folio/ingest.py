@@ -98,7 +98,8 @@ def run_ingest(
     broken = {s.source for s in summary.skipped}
     kept = old.rows_for_sources(broken)
     new_ids = {c.id for c in chunks} | set(kept)
-    fresh = [c for c in chunks if c.id not in old.vectors]
+    # New, or changed in text or metadata (a chunk's id covers both).
+    fresh = [c for c in chunks if c.id not in old.ids]
     # A fresh chunk that takes the place (file, section, part) of a vanished one is an update.
     gone_keys = [key for cid, key in old.key_of.items() if cid not in new_ids]
     fresh_keys = {_key(c) for c in fresh}
@@ -110,11 +111,13 @@ def run_ingest(
 
     units = {c.id: unit_texts(c.text) for c in chunks} | {cid: unit_texts(row["text"]) for cid, row in kept.items()}
     if summary.changed or stored is None or any(units[cid] != old.unit_texts.get(cid) for cid in units):
-        vectors = _embed([c.text for c in fresh], embedder, progress)
-        summary.embedded = len(fresh)
+        # Only text nobody embedded yet: a chunk whose front matter alone changed keeps its vector.
+        texts = list(dict.fromkeys(c.text for c in fresh if c.text not in old.text_vectors))
+        vectors = {**old.text_vectors, **dict(zip(texts, _embed(texts, embedder, progress), strict=True))}
+        summary.embedded = len(texts)
         missing = sorted({t for texts in units.values() for t in texts} - old.unit_vectors.keys())
         unit_vectors = {**old.unit_vectors, **dict(zip(missing, _embed(missing, embedder, None), strict=True))}
-        rows = _table(chunks, fresh, vectors, old, kept, units, unit_vectors)
+        rows = _table(chunks, vectors, kept, units, unit_vectors)
         summary.index_version = index.replace_corpus(rows)
     summary.corpus_version = index.refresh().corpus_version
     summary.seconds = round(time.perf_counter() - started, 3)
@@ -137,7 +140,8 @@ def _key(chunk: Chunk) -> tuple[str, str, int]:
 class _StoredCorpus:
     def __init__(self, stored: pa.Table | None) -> None:
         self.table = stored
-        self.vectors: dict[str, np.ndarray] = {}
+        self.ids: set[str] = set()
+        self.text_vectors: dict[str, np.ndarray] = {}
         self.key_of: dict[str, tuple[str, str, int]] = {}
         self.unit_texts: dict[str, list[str]] = {}
         self.unit_vectors: dict[str, np.ndarray] = {}
@@ -157,9 +161,10 @@ class _StoredCorpus:
         ids = stored["id"].to_pylist()
         flat = stored["vector"].combine_chunks().values.to_numpy(zero_copy_only=False)
         matrix = flat.reshape(len(ids), -1)
-        sources, sections, parts = (stored[c].to_pylist() for c in ("source", "section", "part"))
+        sources, sections, parts, texts = (stored[c].to_pylist() for c in ("source", "section", "part", "text"))
+        self.ids = set(ids)
         for n, chunk_id in enumerate(ids):
-            self.vectors[chunk_id] = matrix[n]
+            self.text_vectors[texts[n]] = matrix[n]
             self.key_of[chunk_id] = (sources[n], sections[n], parts[n])
 
     def rows_for_sources(self, sources: set[str]) -> dict[str, dict[str, Any]]:
@@ -181,9 +186,7 @@ def _embed(texts: list[str], embedder: Embedder, progress: Progress | None) -> n
 
 def _table(
     chunks: list[Chunk],
-    fresh: list[Chunk],
-    vectors: np.ndarray,
-    old: _StoredCorpus,
+    vectors: dict[str, np.ndarray],
     kept: dict[str, dict[str, Any]],
     units: dict[str, list[str]],
     unit_vectors: dict[str, np.ndarray],
@@ -192,7 +195,6 @@ def _table(
 
     from folio.index import schema
 
-    embedded = {c.id: vectors[n] for n, c in enumerate(fresh)}
     records = [
         {
             "id": c.id,
@@ -206,7 +208,7 @@ def _table(
             "tags": c.tags,
             "dates": c.dates,
             "file_sha256": c.file_sha256,
-            "vector": (embedded[c.id] if c.id in embedded else old.vectors[c.id]).tolist(),
+            "vector": vectors[c.text].tolist(),
             "unit_texts": units[c.id],
             "unit_vectors": [unit_vectors[t].tolist() for t in units[c.id]],
         }

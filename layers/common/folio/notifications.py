@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
+from folio.events import s3_records
 from folio.sources import split_s3_uri
 from folio.store.base import claim, release
 
@@ -30,14 +31,14 @@ class Change:
         return f"{self.event}:{self.bucket}/{self.key}@{self.sequencer}"
 
 
-def changes(event: dict[str, Any]) -> list[Change]:
-    found = []
-    for record in event.get("Records", []):
-        if record.get("eventSource") == "aws:s3":
-            bucket, item = record["s3"]["bucket"], record["s3"]["object"]
-            key = unquote_plus(item["key"])  # S3 URL-encodes keys in notifications
-            found.append(Change(record["eventName"], bucket["name"], key, item.get("sequencer", "")))
-    return found
+def changes(event: dict[str, Any]) -> tuple[list[Change], list[str]]:
+    """The changes a notification reports, and what is wrong with the records that cannot be read."""
+    records, problems = s3_records(event)
+    # S3 URL-encodes keys in notifications.
+    found = [
+        Change(r.eventName, r.s3.bucket.name, unquote_plus(r.s3.object.key), r.s3.object.sequencer) for r in records
+    ]
+    return found, problems
 
 
 def ingest_on_s3_notification(event: dict[str, Any], rt: Runtime) -> dict[str, Any]:
@@ -45,9 +46,15 @@ def ingest_on_s3_notification(event: dict[str, Any], rt: Runtime) -> dict[str, A
 
     S3 may deliver a notification more than once: its changes (bucket, key, sequencer) are claimed
     in the shared store first, so a repeat does nothing. A failed ingest releases the claim, so
-    Lambda's retry does the work.
+    Lambda's retry does the work. A notification none of whose records can be read is rejected:
+    answered (so Lambda does not retry what can never succeed) and logged.
     """
-    found = changes(event)
+    found, problems = changes(event)
+    if problems and not found:
+        log.warning("rejected a malformed S3 notification", extra={"problems": problems[:5]})
+        return {"ok": False, "rejected": "malformed S3 notification", "problems": problems[:5]}
+    if problems:
+        log.warning("skipped malformed records of an S3 notification", extra={"problems": problems[:5]})
     if not found:
         return {"ok": True, "ignored": "not an S3 notification"}
     location = rt.settings.docs_dir

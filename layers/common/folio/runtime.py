@@ -213,7 +213,7 @@ class Runtime:
         try:
             self.warm()
         except FolioError as exc:
-            log.warning("not ready at start-up; /health/ready explains", extra={"reason": exc.message})
+            log.warning("not ready at start-up; /health/ready explains", extra={"reason": exc.internal or exc.message})
         except Exception:
             # Requests fail on their own with a 500 and the request id; start-up must not crash-loop.
             log.exception("warm-up failed; serving anyway, /health/ready explains")
@@ -222,24 +222,28 @@ class Runtime:
         try:
             embedder = self.embedder
         except FolioError as exc:
-            return {"ok": False, "error": exc.message}
+            return _failed_check("model", exc)
         return {"ok": True, "model": embedder.model_id, "dimensions": embedder.dimensions}
 
-    def check_index(self) -> dict[str, Any]:
+    async def check_index(self) -> dict[str, Any]:
+        """The version readers are served, read for real (a cheap query), and any newer version
+        that could not be read (`stale`: still serving, from memory)."""
         try:
-            snap = self.index.snapshot()
+            snap = await asyncio.to_thread(self.index.snapshot)
+            await self.index.probe(snap)
         except FolioError as exc:
-            return {"ok": False, "uri": self.settings.index_uri, "error": exc.message}
+            return _failed_check("index", exc)
         ok = snap.size > 0
         result: dict[str, Any] = {
             "ok": ok,
-            "uri": self.settings.index_uri,
             "chunks": snap.size,
             "version": snap.version,
             "corpus_version": snap.corpus_version,
         }
         if not ok:
             result["error"] = "the index is empty: run `folio ingest`"
+        if self.index.fault is not None:
+            result["stale"] = f"a newer version cannot be read ({self.index.fault.message}); serving this one"
         return result
 
     async def check_store(self) -> dict[str, Any]:
@@ -258,12 +262,14 @@ class Runtime:
         provider is skipped (answers are extractive meanwhile)."""
         return self.chain.status()
 
-    def ready(self) -> None:
+    async def ready(self) -> None:
         """Raise Unavailable with the reason when a question could not be answered now."""
-        for name, check in (("model", self.check_model), ("index", self.check_index)):
-            result = check()
-            if not result["ok"]:
-                raise Unavailable(f"{name}: {result['error']}")
+        model = await asyncio.to_thread(self.check_model)
+        if not model["ok"]:
+            raise Unavailable(f"model: {model['error']}")
+        index = await self.check_index()
+        if not index["ok"]:
+            raise Unavailable(f"index: {index['error']}")
 
     def startup_warnings(self) -> list[str]:
         from folio.settings import unknown_variable_warnings
@@ -305,6 +311,12 @@ class Runtime:
             await self._chain.aclose()
         if self._store is not None:
             await self._store.aclose()
+
+
+def _failed_check(name: str, exc: FolioError) -> dict[str, Any]:
+    """A failed check as answered (the public message), its detail logged with the request id."""
+    log.warning("the %s check failed", name, extra={"reason": exc.internal or exc.message})
+    return {"ok": False, "error": exc.message}
 
 
 def runtime(request: Request) -> Runtime:

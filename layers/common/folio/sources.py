@@ -52,4 +52,4 @@ def _download(uri: str, target: Path, settings: Settings) -> None:
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 s3.download_file(bucket, key, str(destination))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        raise Unavailable(f"documents at {uri} cannot be read: {exc}") from exc
+        raise Unavailable("The documents cannot be read right now.", internal=f"reading {uri}: {exc}") from exc
