@@ -40,7 +40,6 @@ def test_every_invalid_setting_is_reported_in_one_message(monkeypatch: pytest.Mo
 @pytest.mark.parametrize(
     ("overrides", "complaint"),
     [
-        ({"api_keys": []}, "must hold at least one key"),
         ({"api_keys": ["changeme"]}, "placeholder"),
         ({"admin_key": "secret"}, "FOLIO_ADMIN_KEY"),
         ({"allowed_origins": ["*"]}, "may not contain '*'"),
@@ -74,6 +73,41 @@ def test_production_with_real_values_starts() -> None:
     assert settings.is_production
 
 
+def test_production_starts_in_public_mode_without_api_keys() -> None:
+    settings = load_settings(
+        _env_file=None,
+        env="production",
+        admin_key=STRONG + "-admin",
+        allowed_origins=["https://maya.example.dev"],
+        session_secret="s" * 40,
+    )
+    assert settings.is_production and settings.api_keys == []
+
+
+@pytest.mark.parametrize(
+    ("origins", "complaint"),
+    [([], "FOLIO_ALLOWED_ORIGINS must list"), (["*"], "may not contain '\\*'"), (["https://a.dev", "*"], "'\\*'")],
+)
+def test_public_mode_still_needs_real_origins(origins: list[str], complaint: str) -> None:
+    with pytest.raises(ConfigError, match=complaint):
+        load_settings(
+            _env_file=None,
+            env="production",
+            admin_key=STRONG + "-admin",
+            allowed_origins=origins,
+            session_secret="s" * 40,
+        )
+
+
+@pytest.mark.parametrize(
+    ("env", "flag", "unlimited"),
+    [("development", True, True), ("development", False, False), ("test", True, False)],
+)
+def test_loopback_relaxation_is_for_development_only(env: str, flag: bool, unlimited: bool) -> None:
+    settings = load_settings(_env_file=None, env=env, dev_loopback_unlimited=flag)
+    assert settings.loopback_unlimited is unlimited
+
+
 def test_overlap_must_be_smaller_than_half_a_chunk() -> None:
     with pytest.raises(ConfigError, match="OVERLAP"):
         load_settings(_env_file=None, chunk_chars=400, chunk_overlap_chars=300)
@@ -87,7 +121,7 @@ def test_cli_exits_non_zero_with_the_message(
     monkeypatch.setenv("FOLIO_ENV", "production")
     monkeypatch.chdir("/")
     assert main(["eval"]) == 2
-    assert "FOLIO_API_KEYS" in capsys.readouterr().err
+    assert "FOLIO_ALLOWED_ORIGINS" in capsys.readouterr().err
 
 
 def test_env_example_documents_every_setting() -> None:
