@@ -47,6 +47,7 @@ OPERATIONS = [
         request=ChatRequest,
         errors=(400, 401, 403, 413, 415, 422, 429, 503),
         security="apiKey",
+        rate_limited=True,
     )
 ]
 

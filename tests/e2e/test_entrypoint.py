@@ -158,7 +158,7 @@ def test_invalid_settings_exit_2_with_one_readable_message(tmp_path: Path) -> No
     process = _start(tmp_path, "chat", FOLIO_ENV="production")
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 2
-    assert "production settings refused" in stderr and "FOLIO_API_KEYS" in stderr
+    assert "production settings refused" in stderr and "FOLIO_ALLOWED_ORIGINS" in stderr
     assert "Traceback" not in stderr and not stdout
 
 

@@ -56,8 +56,9 @@ def test_apps_run_the_image_with_healthchecks_limits_and_required_secrets() -> N
         assert service["deploy"]["resources"]["limits"]["memory"]
         assert service["depends_on"]["redis"]["condition"] == "service_healthy"
         env = service["environment"]
-        for secret in ("FOLIO_API_KEYS", "FOLIO_ADMIN_KEY", "FOLIO_SESSION_SECRET", "FOLIO_ALLOWED_ORIGINS"):
+        for secret in ("FOLIO_ADMIN_KEY", "FOLIO_SESSION_SECRET", "FOLIO_ALLOWED_ORIGINS"):
             assert env[secret].startswith("${" + secret + ":?"), secret
+        assert env["FOLIO_API_KEYS"] == "${FOLIO_API_KEYS:-}", "no keys is public mode"
         assert env["FOLIO_ENV"] == "production"
         assert service["user"] == "10001:10001" and service["read_only"] is True
     assert all(services["caddy"]["depends_on"][name]["condition"] == "service_healthy" for name in APPS)
@@ -87,7 +88,8 @@ def test_the_trusted_proxy_is_exactly_the_edge_network_caddy_lives_on() -> None:
 
 def test_caddy_routes_only_the_public_routes() -> None:
     caddyfile = (ROOT / "infra" / "Caddyfile").read_text()
-    for route, upstream in (("/api/chat", "chat"), ("/health*", "health"), ("/api/ingest", "ingest")):
+    public = (("/api/chat", "chat"), ("/health*", "health"), ("/api/ingest", "ingest"), ("/docs", "chat"))
+    for route, upstream in public:
         assert f"handle {route} {{\n\t\treverse_proxy {upstream}:8080" in caddyfile
     assert "respond" in caddyfile and "404" in caddyfile
     assert "/metrics" not in caddyfile, "metrics stay on the internal network"

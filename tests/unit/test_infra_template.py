@@ -137,18 +137,30 @@ def test_no_secret_is_a_template_parameter(template: dict[str, Any]) -> None:
         "UpstashUrlParameter",
         "UpstashTokenParameter",
     }
-    for name in secret_names:
+    for name in secret_names - {"ApiKeysParameter"}:
         parameter = parameters[name]
         assert name.endswith("Parameter"), name
         assert parameter["Default"].startswith("/folio/"), f"{name} must default to an SSM parameter name"
         assert parameter["AllowedPattern"].startswith("^/"), f"{name} must only accept SSM parameter names"
+    # API keys are optional: empty is public mode; anything else must still be an SSM parameter name.
+    keys = parameters["ApiKeysParameter"]
+    assert keys["Default"] == "" and re.fullmatch(keys["AllowedPattern"], "")
+    assert re.fullmatch(keys["AllowedPattern"], "/folio/api-keys")
+    assert not re.fullmatch(keys["AllowedPattern"], "sk-live-abcdef0123456789")
     # No parameter is a hidden value at all: a NoEcho parameter would be a secret passed to CloudFormation.
     assert not [name for name, parameter in parameters.items() if parameter.get("NoEcho")]
 
 
 def test_functions_get_secret_parameter_names_and_read_exactly_those(template: dict[str, Any]) -> None:
     variables: dict[str, Any] = template["Globals"]["Function"]["Environment"]["Variables"]
-    named = {key: value["Ref"] for key, value in variables.items() if key.startswith("FOLIO_SECRETS_")}
+    keys_if = variables["FOLIO_SECRETS_API_KEYS_PARAMETER"]["Fn::If"]
+    assert keys_if == ["HasApiKeys", {"Ref": "ApiKeysParameter"}, {"Ref": "AWS::NoValue"}], "public mode: unset"
+    assert template["Conditions"]["HasApiKeys"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "ApiKeysParameter"}, ""]}]}
+    named = {
+        key: value["Ref"] if "Ref" in value else value["Fn::If"][1]["Ref"]
+        for key, value in variables.items()
+        if key.startswith("FOLIO_SECRETS_")
+    }
     assert named == {
         "FOLIO_SECRETS_GROQ_API_KEY_PARAMETER": "GroqApiKeyParameter",
         "FOLIO_SECRETS_API_KEYS_PARAMETER": "ApiKeysParameter",
@@ -167,7 +179,7 @@ def test_functions_get_secret_parameter_names_and_read_exactly_those(template: d
 
     statements = template["Resources"]["SecretsReadPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     read, decrypt = statements
-    arns = [arn["Fn::Sub"] for arn in read["Resource"]]
+    arns = [_sub(arn) for arn in read["Resource"]]
     assert arns == [
         f"arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter${{{name}}}"
         for name in named.values()
@@ -175,9 +187,20 @@ def test_functions_get_secret_parameter_names_and_read_exactly_those(template: d
     assert decrypt["Action"] == "kms:Decrypt"
     condition = decrypt["Condition"]["StringEquals"]
     assert condition["kms:ViaService"] == {"Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"}
-    assert [arn["Fn::Sub"] for arn in condition["kms:EncryptionContext:PARAMETER_ARN"]] == arns
+    assert [_sub(arn) for arn in condition["kms:EncryptionContext:PARAMETER_ARN"]] == arns
+
     for logical_id in FUNCTIONS:
         assert {"Ref": "SecretsReadPolicy"} in template["Resources"][logical_id]["Properties"]["Policies"]
+
+
+def _sub(arn: dict[str, Any]) -> str:
+    """An ARN's Fn::Sub, also inside the Fn::If that drops the API keys' ARN in public mode."""
+    if "Fn::If" in arn:
+        condition, value, otherwise = arn["Fn::If"]
+        assert condition == "HasApiKeys" and otherwise == {"Ref": "AWS::NoValue"}
+        arn = value
+    sub: str = arn["Fn::Sub"]
+    return sub
 
 
 def test_package_type_is_on_each_function_and_not_in_globals(template: dict[str, Any]) -> None:

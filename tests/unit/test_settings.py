@@ -43,7 +43,6 @@ def test_every_invalid_setting_is_reported_in_one_message(monkeypatch: pytest.Mo
 @pytest.mark.parametrize(
     ("overrides", "complaint"),
     [
-        ({"api_keys": []}, "must hold at least one key"),
         ({"api_keys": ["changeme"]}, "placeholder"),
         ({"admin_key": "secret"}, "FOLIO_ADMIN_KEY"),
         ({"allowed_origins": ["*"]}, "may not contain '*'"),
@@ -77,6 +76,41 @@ def test_production_with_real_values_starts() -> None:
     assert settings.is_production
 
 
+def test_production_starts_in_public_mode_without_api_keys() -> None:
+    settings = load_settings(
+        _env_file=None,
+        env="production",
+        admin_key=STRONG + "-admin",
+        allowed_origins=["https://maya.example.dev"],
+        session_secret="s" * 40,
+    )
+    assert settings.is_production and settings.api_keys == []
+
+
+@pytest.mark.parametrize(
+    ("origins", "complaint"),
+    [([], "FOLIO_ALLOWED_ORIGINS must list"), (["*"], "may not contain '\\*'"), (["https://a.dev", "*"], "'\\*'")],
+)
+def test_public_mode_still_needs_real_origins(origins: list[str], complaint: str) -> None:
+    with pytest.raises(ConfigError, match=complaint):
+        load_settings(
+            _env_file=None,
+            env="production",
+            admin_key=STRONG + "-admin",
+            allowed_origins=origins,
+            session_secret="s" * 40,
+        )
+
+
+@pytest.mark.parametrize(
+    ("env", "flag", "unlimited"),
+    [("development", True, True), ("development", False, False), ("test", True, False)],
+)
+def test_loopback_relaxation_is_for_development_only(env: str, flag: bool, unlimited: bool) -> None:
+    settings = load_settings(_env_file=None, env=env, dev_loopback_unlimited=flag)
+    assert settings.loopback_unlimited is unlimited
+
+
 def test_overlap_must_be_smaller_than_half_a_chunk() -> None:
     with pytest.raises(ConfigError, match="OVERLAP"):
         load_settings(_env_file=None, chunk_chars=400, chunk_overlap_chars=300)
@@ -90,7 +124,7 @@ def test_cli_exits_non_zero_with_the_message(
     monkeypatch.setenv("FOLIO_ENV", "production")
     monkeypatch.chdir("/")
     assert main(["eval"]) == 2
-    assert "FOLIO_API_KEYS" in capsys.readouterr().err
+    assert "FOLIO_ALLOWED_ORIGINS" in capsys.readouterr().err
 
 
 def test_env_example_documents_every_setting() -> None:
@@ -187,7 +221,7 @@ def test_every_folio_variable_the_deployments_set_is_a_setting() -> None:
 
 
 def test_a_type_error_does_not_hide_the_production_checks(monkeypatch: pytest.MonkeyPatch) -> None:
-    # GIVEN production with no keys or origins AND a setting of the wrong type
+    # GIVEN production with no origins AND a setting of the wrong type
     monkeypatch.setenv("FOLIO_ENV", "production")
     monkeypatch.setenv("FOLIO_TOP_K", "zero")
     monkeypatch.setenv("FOLIO_SECRETS_ADMIN_KEY_PARAMETER", "/folio/admin-key")
@@ -202,11 +236,11 @@ def test_a_type_error_does_not_hide_the_production_checks(monkeypatch: pytest.Mo
     assert problems[0].startswith("FOLIO_TOP_K: Input should be a valid integer")
     assert "FOLIO_CHUNK_OVERLAP_CHARS must be less than half of FOLIO_CHUNK_CHARS" in problems
     assert "production settings refused: FOLIO_ALLOWED_ORIGINS must list the site's origins" in problems
-    assert any("FOLIO_API_KEYS (or FOLIO_SECRETS_API_KEYS_PARAMETER) must hold" in p for p in problems)
+    assert not any("FOLIO_API_KEYS" in p for p in problems), "no keys is public mode"
     assert any("FOLIO_SESSION_SECRET must be set" in p for p in problems)
     assert not any("FOLIO_ADMIN_KEY" in p for p in problems), "the admin key comes from SSM"
     assert "FOLIO_ENVV: is not a folio setting (did you mean FOLIO_ENV?)" in problems
-    assert len(problems) == 6, problems
+    assert len(problems) == 5, problems
 
 
 def test_a_bad_secret_parameter_name_is_reported_under_its_own_name() -> None:

@@ -10,10 +10,11 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 
+from folio.apidocs import docs_endpoint
 from folio.http import exception_handlers, middleware
 from folio.logs import configure_logging
 from folio.metrics import PrometheusMetrics
-from folio.openapi import Operation, openapi_endpoint
+from folio.openapi import Operation, build_spec, openapi_endpoint
 from folio.runtime import Runtime
 from folio.settings import Settings, load_settings
 
@@ -47,7 +48,11 @@ def build_app(
         yield
         await runtime.aclose()
 
-    extra = [Route("/openapi.json", openapi_endpoint(list(operations)), methods=["GET"])]
+    spec = build_spec(list(operations))
+    extra = [
+        Route("/openapi.json", openapi_endpoint(spec), methods=["GET"]),
+        Route("/docs", docs_endpoint(spec), methods=["GET"]),
+    ]
     if isinstance(runtime.metrics, PrometheusMetrics):
         # Internal only: the reverse proxy routes the public paths and nothing else.
         extra.append(Route("/metrics", _prometheus(runtime.metrics), methods=["GET"]))

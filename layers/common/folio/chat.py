@@ -57,11 +57,12 @@ class ChatService:
         (folio.clientip.client_key). Per-client checks run first, so one client cannot use up the
         capacity that everyone shares. Independent store calls run together: on Upstash each one is
         an HTTP round trip."""
-        await asyncio.gather(self.limits.hit("ip_burst", client), self.limits.hit("ip_hourly", client))
+        limits = self.limits.for_client(client)
+        await asyncio.gather(limits.hit("ip_burst", client), limits.hit("ip_hourly", client))
         if request.session_id is None:
-            await self.limits.hit("ip_sessions", client)
-            await self.limits.hit("client_sessions", client)
-            await self.limits.hit("live_sessions", "all")
+            await limits.hit("ip_sessions", client)
+            await limits.hit("client_sessions", client)
+            await limits.hit("live_sessions", "all")
             session_id = self.session_ids.issue()
         else:
             self.session_ids.verify(request.session_id)
@@ -69,7 +70,7 @@ class ChatService:
 
         key = self._cache_key(request.message) if request.session_id is None and request.doc_type is None else None
         decision, history, cached = await asyncio.gather(
-            self.limits.hit("session", session_id),
+            limits.hit("session", session_id),
             self.conversations.history(session_id) if request.session_id else _nothing(list[Turn]()),
             self.cache.get(key) if key else _nothing(None),
         )

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 import re
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from folio.clientip import parse_address
 from folio.errors import BadRequest
 
 _PORT = re.compile(r"^[0-9]{1,5}$")
@@ -35,10 +35,9 @@ def _encodable(value: str) -> str:
 
 
 def _address(value: str) -> str:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        raise ValueError("is not an IP address") from None
+    # Any spelling folio.clientip reads (brackets and port, zone id, ::ffff:a.b.c.d) is one address.
+    if parse_address(value) is None:
+        raise ValueError("is not an IP address")
     return value
 
 

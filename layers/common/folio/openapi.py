@@ -29,6 +29,14 @@ _SECURITY = {
     "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
     "admin": {"type": "http", "scheme": "bearer", "description": "The admin key (FOLIO_ADMIN_KEY)."},
 }
+_INTEGER = {"type": "integer", "minimum": 0}
+_HEADERS = {
+    "Retry-After": {"description": "Seconds to wait before asking again.", "schema": {**_INTEGER, "minimum": 1}},
+    "RateLimit-Limit": {"description": "Requests the rule that applies allows in its window.", "schema": _INTEGER},
+    "RateLimit-Remaining": {"description": "Requests left in that window (0 on a 429).", "schema": _INTEGER},
+    "RateLimit-Reset": {"description": "Seconds until the window frees a request.", "schema": _INTEGER},
+}
+_ALLOWANCE = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,8 @@ class Operation:
     request: type[BaseModel] | None = None
     errors: tuple[int, ...] = ()
     security: str | None = None
+    # Its answers carry the RateLimit-* headers of the client's allowance.
+    rate_limited: bool = False
 
 
 def build_spec(operations: list[Operation], title: str = "folio") -> dict[str, Any]:
@@ -62,6 +72,10 @@ def build_spec(operations: list[Operation], title: str = "folio") -> dict[str, A
                 },
             },
         }
+        if op.rate_limited:
+            entry["responses"]["200"]["headers"] = _header_refs(_ALLOWANCE)
+        if 429 in op.errors:
+            entry["responses"]["429"]["headers"] = _header_refs(("Retry-After", *_ALLOWANCE))
         if op.request is not None:
             entry["requestBody"] = {"required": True, "content": _json(op.request)}
         if op.security:
@@ -74,6 +88,7 @@ def build_spec(operations: list[Operation], title: str = "folio") -> dict[str, A
         "paths": paths,
         "components": {
             "schemas": defs.get("$defs", {}),
+            **({"headers": _HEADERS} if any(op.rate_limited or 429 in op.errors for op in operations) else {}),
             "securitySchemes": {name: scheme for name, scheme in _SECURITY.items() if name in used},
         },
     }
@@ -83,9 +98,11 @@ def _json(model: type[BaseModel]) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}
 
 
-def openapi_endpoint(operations: list[Operation]) -> Any:
-    spec = build_spec(operations)
+def _header_refs(names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in names}
 
+
+def openapi_endpoint(spec: dict[str, Any]) -> Any:
     async def endpoint(_request: Request) -> JSONResponse:
         return JSONResponse(spec)
 

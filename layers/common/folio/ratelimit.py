@@ -7,6 +7,7 @@ fakeredis, in memory), so every backend enforces the same numbers.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 from dataclasses import dataclass
@@ -96,6 +97,7 @@ class Limits:
 
         self.rules = rules(settings)
         self.metrics = metrics
+        self.loopback_unlimited = settings.loopback_unlimited
         self._limiters: dict[str, Ratelimit] = {
             name: Ratelimit(
                 redis=store,  # type: ignore[arg-type]  # duck-typed: the library only calls eval, get and hmget
@@ -104,6 +106,12 @@ class Limits:
             )
             for name, rule in self.rules.items()
         }
+
+    def for_client(self, client_ip: str) -> Limits | Unlimited:
+        """The limits that apply to this client: none for loopback in development (when enabled)."""
+        if self.loopback_unlimited and _is_loopback(client_ip):
+            return Unlimited(self.rules)
+        return self
 
     async def hit(self, name: str, identifier: str) -> Decision:
         """Count one request against a rule; RateLimited (429) when the rule refuses it."""
@@ -119,6 +127,26 @@ class Limits:
                 headers={"Retry-After": str(reset), **decision.headers()},
             )
         return decision
+
+
+class Unlimited:
+    """Counts nothing and refuses nothing: a developer's own machine in FOLIO_ENV=development."""
+
+    def __init__(self, rules: dict[str, Rule]) -> None:
+        self.rules = rules
+
+    async def hit(self, name: str, _identifier: str) -> Decision:
+        rule = self.rules[name]
+        return Decision(rule, rule.limit, rule.window_seconds)
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return (mapped or ip).is_loopback
 
 
 def _human(seconds: int) -> str:

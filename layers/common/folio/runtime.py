@@ -277,7 +277,12 @@ class Runtime:
         s = self.settings
         warnings = unknown_variable_warnings(s)
         if not (s.api_keys or s.api_keys_parameter):
-            warnings.append("no FOLIO_API_KEYS: the chat endpoint is open to anyone who can reach it")
+            warnings.append(
+                "no FOLIO_API_KEYS: public mode, the chat answers anyone who can reach it "
+                "(browsers only from FOLIO_ALLOWED_ORIGINS), within the limits and the budget"
+            )
+        if s.loopback_unlimited:
+            warnings.append("development: loopback clients are not rate limited (FOLIO_DEV_LOOPBACK_UNLIMITED)")
         if not (s.admin_key or s.admin_key_parameter):
             warnings.append("no FOLIO_ADMIN_KEY: ingest and detailed health are open (development only)")
         if not (s.groq_api_key or s.groq_api_key_parameter or s.ollama_url):

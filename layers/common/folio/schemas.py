@@ -11,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_MESSAGE_CHARS = 500
 SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+# A real id (folio.sessions), issued under the secret b"folio-docs-example" for the documentation.
+SESSION_ID_EXAMPLE = "s1VMLwOvYQzMbrqgk_0tpcrc0tlkxwAtRmU5jWWRowklAww"
+SESSION_ID_TEXT = "Issued by the server: 's1', 16 random characters, the expiry and a signature (47 characters)."
 _WHITESPACE = re.compile(r"\s+")
 _CHAR_RUN = re.compile(r"(.)\1{15,}")
 _PATTERN_RUN = re.compile(r"(.{2,24}?)\1{5,}")
@@ -45,7 +48,8 @@ class ChatRequest(BaseModel):
     session_id: str | None = Field(
         None,
         pattern=SESSION_ID_PATTERN,
-        description="The session id returned by an earlier answer, to continue a conversation.",
+        description=f"The session id returned by an earlier answer, to continue a conversation. {SESSION_ID_TEXT}",
+        examples=[SESSION_ID_EXAMPLE],
     )
     doc_type: str | None = Field(
         None,
@@ -107,8 +111,8 @@ class ChatResponse(BaseModel):
                     "grounded": True,
                     "provider": "groq",
                     "cached": False,
-                    "session_id": "s_4kq2",
-                    "request_id": "c0ffee00c0ffee00",
+                    "session_id": SESSION_ID_EXAMPLE,
+                    "request_id": "9f1c2e7a4b5d4c0e8a6b3d2f1e0c9b8a",
                 }
             ]
         }
@@ -121,7 +125,7 @@ class ChatResponse(BaseModel):
         description="Who wrote the answer: an LLM, the extractive fallback, or none (nothing relevant found)."
     )
     cached: bool
-    session_id: str
+    session_id: str = Field(description=f"Send it back to continue the conversation. {SESSION_ID_TEXT}")
     request_id: str
 
 
@@ -140,7 +144,7 @@ class ErrorBody(BaseModel):
                     "error": {
                         "code": "validation_error",
                         "message": "message: the message is empty",
-                        "request_id": "ab12",
+                        "request_id": "9f1c2e7a4b5d4c0e8a6b3d2f1e0c9b8a",
                     }
                 }
             ]

@@ -140,6 +140,8 @@ class Settings(BaseSettings):
     cache_ttl_seconds: int = Field(86_400, ge=0)
     budget_daily_llm_calls: int = Field(500, ge=0)
     budget_daily_llm_tokens: int = Field(500_000, ge=0)
+    # With FOLIO_ENV=development only: loopback clients (make run, curl) are not rate limited
+    dev_loopback_unlimited: bool = True
 
     # Secrets in SSM Parameter Store (names, not values): read at run time, cached this long
     api_keys_parameter: str | None = Field(None, validation_alias=_secret("API_KEYS"))
@@ -231,10 +233,9 @@ class Settings(BaseSettings):
         return self
 
     def _production_problems(self) -> list[str]:
-        problems = []
-        if not self.api_keys and not self.api_keys_parameter:
-            problems.append("FOLIO_API_KEYS (or FOLIO_SECRETS_API_KEYS_PARAMETER) must hold at least one key")
-        problems += [
+        # No API keys is public mode (a browser cannot keep one): the Origin allowlist, the limits
+        # and the budget protect the chat, so the origins are required and '*' refused below.
+        problems = [
             f"FOLIO_API_KEYS entry {n} is a placeholder"
             for n, key in enumerate(self.api_keys, 1)
             if _is_placeholder(key)
@@ -260,6 +261,10 @@ class Settings(BaseSettings):
     def unknown_variables(self) -> list[str]:
         """Misspelt or retired FOLIO_* names this configuration carries (ignored; refused in production)."""
         return list(self._unknown_variables)
+
+    @property
+    def loopback_unlimited(self) -> bool:
+        return self.env == "development" and self.dev_loopback_unlimited
 
     @property
     def on_lambda(self) -> bool:
