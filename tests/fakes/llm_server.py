@@ -21,11 +21,12 @@ Behaviour is scripted per test through mutable attributes::
 Modes (see ``MODES``): ``ok``, ``rate_limited``, ``server_error``, ``hang``,
 ``trickle`` (the ``ok`` answer, its body sent a byte at a time over ``trickle_seconds``: every
 read gets a byte well within any per-read timeout; a streamed answer sends its chunks spread over
-``trickle_seconds``), ``broken`` (a streamed answer whose connection breaks after its first
-chunk), ``malformed``, ``wrong_shape``, ``auth``.
+``trickle_seconds``), ``broken`` (a streamed answer whose connection breaks half-way),
+``malformed``, ``wrong_shape``, ``auth``.
 
-A streamed answer records how it ended in its request entry: ``"stream": "finished"``, or
-``"closed"`` when the client closed the connection before the last chunk.
+A streamed answer records how it is going in its request entry: ``"stream"`` is ``"streaming"``,
+then ``"finished"``, or ``"closed"`` when the client closed the connection before the last chunk
+(or ``broken`` mode broke it).
 """
 
 from __future__ import annotations
@@ -410,19 +411,23 @@ class FakeLLM(ScriptedServer[Mode]):
         )
 
     async def _paced(self, entry: dict[str, Any], mode: Mode, chunks: Iterable[str]) -> AsyncIterator[str]:
-        """A streamed answer's chunks: spread over ``trickle_seconds`` in ``trickle`` mode, cut after
-        the first in ``broken`` mode; how the stream ended is recorded in ``entry["stream"]``."""
+        """A streamed answer's chunks: spread over ``trickle_seconds`` in ``trickle`` mode, cut
+        half-way in ``broken`` mode; how the stream ended is recorded in ``entry["stream"]``."""
         pieces = list(chunks)
         pause = self.trickle_seconds / max(len(pieces), 1) if mode == "trickle" else 0.0
-        entry["stream"] = "closed"  # until the last chunk is sent: a cancelled send never gets there
-        for n, piece in enumerate(pieces):
-            if self.stopping.is_set():
-                return
-            if mode == "broken" and n == 2:
-                raise ConnectionAbortedError("the fake breaks the stream")
-            yield piece
-            await asyncio.sleep(pause)
-        entry["stream"] = "finished"
+        entry["stream"] = "streaming"
+        try:
+            for n, piece in enumerate(pieces):
+                if self.stopping.is_set():
+                    return
+                if mode == "broken" and n == max(len(pieces) // 2, 2):
+                    raise ConnectionAbortedError("the fake breaks the stream")
+                yield piece
+                await asyncio.sleep(pause)
+            entry["stream"] = "finished"
+        finally:
+            if entry["stream"] == "streaming":  # cancelled: the client closed the connection
+                entry["stream"] = "closed"
 
     @staticmethod
     def _ollama_ndjson(model: str, text: str, final: dict[str, Any]) -> Iterator[str]:

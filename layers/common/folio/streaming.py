@@ -120,13 +120,14 @@ async def streamed_turn(rt: Runtime, request: ChatRequest, *, client_ip: str, re
         return chat.respond(request, admitted, request_id=request_id, listener=listener)
 
     events = TurnEvents(session_id=admitted.session_id, request_id=request_id)
-    body = _body(answer, events, keepalive_seconds)
+    body = event_lines(answer, events, keepalive_seconds)
     return StreamingResponse(body, media_type="text/event-stream", headers={**admitted.headers, **HEADERS})
 
 
-async def _body(
+async def event_lines(
     answer: Callable[[Listener], Awaitable[ChatResponse]], events: TurnEvents, keepalive_seconds: float
 ) -> AsyncIterator[str]:
+    """The encoded events of `answer`, which runs in a task of its own: closing this cancels it."""
     task = asyncio.create_task(_run(answer, events))
     _answering.add(task)
     task.add_done_callback(_answering.discard)
