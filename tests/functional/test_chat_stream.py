@@ -305,3 +305,15 @@ def test_lambda_handler_buffers_the_stream_into_one_body(invoke: Any) -> None:
     assert stream.done()["provider"] == "extractive"
     invalid = handler(load_event("chat.json", headers=SSE, body='{"message": ""}'))
     assert invalid["statusCode"] == 422 and invalid["headers"]["content-type"] == "application/json"
+
+
+def test_openapi_documents_the_stream_and_its_events(serve: Callable[..., httpx.Client]) -> None:
+    spec = serve().get("/openapi.json").json()
+    ok = spec["paths"]["/api/chat"]["post"]["responses"]["200"]["content"]
+    assert set(ok) == {"application/json", "text/event-stream"}
+    events = ok["text/event-stream"]["schema"]["x-events"]
+    assert list(events) == ["sources", "token", "error", "done"]
+    schemas = spec["components"]["schemas"]
+    for ref in events.values():
+        assert ref["$ref"].rsplit("/", 1)[-1] in schemas
+    assert "text/event-stream" in spec["paths"]["/api/chat"]["post"]["description"]
