@@ -149,6 +149,18 @@ def test_an_uncited_streamed_reply_is_never_shown_and_done_is_the_refusal(
     assert stream.text() == done["answer"] and "loved" not in stream.text()
 
 
+def test_a_hostile_reply_streams_as_plain_text(serve: Callable[..., httpx.Client], fake_llm: FakeLLM) -> None:
+    fake_llm.reply_text = (
+        "She got an A- [2] <script>alert(1)</script> in the course <img src=x onerror=alert(2)> "
+        "and [more here](javascript:alert(3)) plus <a href='https://evil.example'>this</a> [1]."
+    )
+    stream = ask(serve(**_groq(fake_llm)))
+    streamed = stream.text()
+    assert streamed == stream.done()["answer"]
+    for bad in ("<", ">", "javascript", "alert", "onerror", "evil.example"):
+        assert bad not in streamed, bad
+
+
 def test_without_an_llm_the_extractive_answer_is_sources_one_token_done(serve: Callable[..., httpx.Client]) -> None:
     stream = ask(serve())
     assert stream.names() == ["sources", "token", "done"]
