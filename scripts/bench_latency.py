@@ -37,6 +37,8 @@ sys.path.insert(0, str(ROOT))
 from folio.llm import Completion, LLMChain  # noqa: E402
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from folio.prompt import Message
 
 # The benchmark is one client asking a lot: lift the per-address and session limits (their own cost
@@ -66,6 +68,13 @@ class InstantLLM:
         temperature: float,  # noqa: ARG002
     ) -> Completion:
         return Completion("From the documents [1].", self.name, self.model, 100, 5, 0.0)
+
+    async def stream(
+        self, messages: list[Message], *, max_tokens: int, temperature: float, on_delta: Callable[[str], None]
+    ) -> Completion:
+        completion = await self.complete(messages, max_tokens=max_tokens, temperature=temperature)
+        on_delta(completion.text)
+        return completion
 
     async def aclose(self) -> None:
         return None

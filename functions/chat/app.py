@@ -1,10 +1,10 @@
-"""The public chat function: POST /api/chat."""
+"""The public chat function: POST /api/chat (JSON, or Server-Sent Events: folio.streaming)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from folio.application import build_app
@@ -14,6 +14,7 @@ from folio.http import read_json, request_id
 from folio.openapi import Operation
 from folio.runtime import Runtime, runtime
 from folio.schemas import ChatRequest, ChatResponse
+from folio.streaming import STREAM_DESCRIPTION, STREAM_EVENTS, streamed_turn, wants_stream
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -22,12 +23,15 @@ if TYPE_CHECKING:
     from folio.settings import Settings
 
 
-async def chat(request: Request) -> JSONResponse:
+async def chat(request: Request) -> Response:
     rt = runtime(request)
     require_api_key(request, rt.settings, rt.secrets.api_keys())
     body = await read_json(request, ChatRequest)
     client = client_key(request.scope, rt.trusted_proxies, rt.settings.ipv6_prefix_length)
-    response, headers = await rt.chat.turn(body, client=client, request_id=request_id(request.scope))
+    rid = request_id(request.scope)
+    if wants_stream(request.headers.get("accept", "")):
+        return await streamed_turn(rt, body, client=client, request_id=rid)
+    response, headers = await rt.chat.turn(body, client=client, request_id=rid)
     return JSONResponse(response.model_dump(mode="json"), headers=headers)
 
 
@@ -43,8 +47,10 @@ OPERATIONS = [
         "The first answer returns a server-signed session_id: send it back to continue the conversation. "
         "Limits per client address, per session and on new sessions answer 429 with Retry-After. "
         "The answer, titles, sections and snippets are untrusted text (an LLM's or the documents'): "
-        "control characters, HTML and Markdown links are stripped, but render them as text, never as HTML.",
+        "control characters, HTML and Markdown links are stripped, but render them as text, never as HTML. "
+        + STREAM_DESCRIPTION,
         request=ChatRequest,
+        events=STREAM_EVENTS,
         errors=(400, 401, 403, 413, 415, 422, 429, 503),
         security="apiKey",
         rate_limited=True,

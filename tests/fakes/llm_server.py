@@ -20,7 +20,13 @@ Behaviour is scripted per test through mutable attributes::
 
 Modes (see ``MODES``): ``ok``, ``rate_limited``, ``server_error``, ``hang``,
 ``trickle`` (the ``ok`` answer, its body sent a byte at a time over ``trickle_seconds``: every
-read gets a byte well within any per-read timeout), ``malformed``, ``wrong_shape``, ``auth``.
+read gets a byte well within any per-read timeout; a streamed answer sends its chunks spread over
+``trickle_seconds``), ``broken`` (a streamed answer whose connection breaks half-way),
+``malformed``, ``wrong_shape``, ``auth``.
+
+A streamed answer records how it is going in its request entry: ``"stream"`` is ``"streaming"``,
+then ``"finished"``, or ``"closed"`` when the client closed the connection before the last chunk
+(or ``broken`` mode broke it).
 """
 
 from __future__ import annotations
@@ -40,11 +46,11 @@ from starlette.routing import Route
 from tests.fakes.base import ScriptedServer
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator, Iterable, Iterator
 
     from starlette.requests import Request
 
-Mode = Literal["ok", "rate_limited", "server_error", "hang", "trickle", "malformed", "wrong_shape", "auth"]
+Mode = Literal["ok", "rate_limited", "server_error", "hang", "trickle", "broken", "malformed", "wrong_shape", "auth"]
 MODES: Final[tuple[str, ...]] = get_args(Mode)
 
 GROQ_CHAT_PATH: Final = "/openai/v1/chat/completions"
@@ -262,7 +268,7 @@ class FakeLLM(ScriptedServer[Mode]):
                 request_id,
                 include_usage,
             )
-            return StreamingResponse(events, media_type="text/event-stream", headers=headers)
+            return StreamingResponse(self._paced(entry, mode, events), media_type="text/event-stream", headers=headers)
         payload: dict[str, Any] = {
             "id": completion_id,
             "object": "chat.completion",
@@ -400,12 +406,31 @@ class FakeLLM(ScriptedServer[Mode]):
         if not stream:
             return self._body(mode, final)
         return StreamingResponse(
-            self._ollama_ndjson(model_name, text, final),
+            self._paced(entry, mode, self._ollama_ndjson(model_name, text, final)),
             media_type="application/x-ndjson",
         )
 
+    async def _paced(self, entry: dict[str, Any], mode: Mode, chunks: Iterable[str]) -> AsyncIterator[str]:
+        """A streamed answer's chunks: spread over ``trickle_seconds`` in ``trickle`` mode, cut
+        half-way in ``broken`` mode; how the stream ended is recorded in ``entry["stream"]``."""
+        pieces = list(chunks)
+        pause = self.trickle_seconds / max(len(pieces), 1) if mode == "trickle" else 0.0
+        entry["stream"] = "streaming"
+        try:
+            for n, piece in enumerate(pieces):
+                if self.stopping.is_set():
+                    return
+                if mode == "broken" and n == max(len(pieces) // 2, 2):
+                    raise ConnectionAbortedError("the fake breaks the stream")
+                yield piece
+                await asyncio.sleep(pause)
+            entry["stream"] = "finished"
+        finally:
+            if entry["stream"] == "streaming":  # cancelled: the client closed the connection
+                entry["stream"] = "closed"
+
     @staticmethod
-    async def _ollama_ndjson(model: str, text: str, final: dict[str, Any]) -> AsyncIterator[str]:
+    def _ollama_ndjson(model: str, text: str, final: dict[str, Any]) -> Iterator[str]:
         for piece in _split_pieces(text):
             line = {
                 "model": model,
@@ -414,7 +439,6 @@ class FakeLLM(ScriptedServer[Mode]):
                 "done": False,
             }
             yield json.dumps(line) + "\n"
-            await asyncio.sleep(0)
         last = dict(final)
         last["created_at"] = _iso_now()
         last["message"] = {"role": "assistant", "content": ""}

@@ -95,6 +95,17 @@ def test_caddy_routes_only_the_public_routes() -> None:
     assert "/metrics" not in caddyfile, "metrics stay on the internal network"
 
 
+def test_caddy_neither_buffers_nor_compresses_a_streamed_answer() -> None:
+    caddyfile = (ROOT / "infra" / "Caddyfile").read_text()
+    chat = caddyfile.split("handle /api/chat {", 1)[1].split("\n\t}", 1)[0]
+    assert "flush_interval -1" in chat
+    encode = caddyfile.split("encode", 1)[1].split("\n\t}", 1)[0]
+    assert "match {" in encode, "a bare encode compresses text/* and so text/event-stream"
+    types = [line.split()[-1] for line in encode.splitlines() if line.strip().startswith("header Content-Type")]
+    assert "application/json*" in types
+    assert not any(t.startswith(("text/*", "text/event-stream", "*")) for t in types), types
+
+
 def test_production_env_template_lists_every_required_variable() -> None:
     template = (ROOT / ".env.production.template").read_text()
     declared = {line.split("=", 1)[0] for line in template.splitlines() if "=" in line and not line.startswith("#")}

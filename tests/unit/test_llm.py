@@ -298,3 +298,73 @@ def test_100_concurrent_questions_do_not_wait_for_a_hanging_provider_once_it_is_
     assert fake_llm.calls == 4, "3 that opened it, then one probe"
     assert sorted(probing)[-1] > 0.9 and sorted(probing)[-2] < 0.5, "only the probe waited"
     assert chain.status()["breakers"]["groq"]["state"] == "open"
+
+
+# --- streaming (#9 item 1): the same providers, piece by piece ------------------------------------
+
+
+def _stream(chain: LLMChain) -> tuple[str | None, list[str]]:
+    pieces: list[str] = []
+
+    async def go() -> str | None:
+        try:
+            completion = await chain.complete(MESSAGES, on_delta=pieces.append)
+            return completion.provider if completion else None
+        finally:
+            await chain.aclose()
+
+    return asyncio.run(go()), pieces
+
+
+@pytest.mark.parametrize("provider", ["groq", "ollama"])
+def test_each_provider_streams_its_reply_and_its_usage(fake_llm: FakeLLM, provider: str) -> None:
+    fake_llm.reply_text = "She led the data platform team [1] for three years."
+    llm = _groq(fake_llm) if provider == "groq" else OllamaLLM(fake_llm.url, "llama3.2")
+    pieces: list[str] = []
+
+    async def go() -> None:
+        completion = await llm.stream(MESSAGES, max_tokens=50, temperature=0, on_delta=pieces.append)
+        await llm.aclose()
+        assert completion.text == fake_llm.reply_text and completion.provider == provider
+        assert completion.prompt_tokens > 0 and completion.completion_tokens > 0
+
+    asyncio.run(go())
+    assert len(pieces) > 5 and "".join(pieces) == fake_llm.reply_text
+    (sent,) = fake_llm.chat_requests()
+    assert sent["json"]["stream"] is True and sent["stream"] == "finished"
+
+
+def test_a_provider_failing_before_its_first_piece_falls_through(fake_llm: FakeLLM) -> None:
+    fake_llm.script = ["rate_limited"]
+    fake_llm.retry_after = "30"
+    provider, pieces = _stream(LLMChain([_groq(fake_llm), OllamaLLM(fake_llm.url, "llama3.2")]))
+    assert provider == "ollama" and "".join(pieces) == "Answer from the fake [1]."
+
+
+@pytest.mark.parametrize("provider", ["groq", "ollama"])
+def test_a_provider_breaking_mid_stream_ends_the_chain(fake_llm: FakeLLM, provider: str) -> None:
+    """GIVEN a stream whose connection breaks half-way WHEN the chain streams THEN the pieces shown
+    stay shown, no other provider is asked (its reply would follow half of another), and the
+    breaker counts the failure."""
+    fake_llm.reply_text = "She led the data platform team [1] for three years."
+    fake_llm.script = ["broken"]
+    first = _groq(fake_llm, max_retries=1) if provider == "groq" else OllamaLLM(fake_llm.url, "m")
+    chain = LLMChain([first, OllamaLLM(fake_llm.url, "m")])
+    answered, pieces = _stream(chain)
+    assert answered is None and pieces and "".join(pieces) != fake_llm.reply_text
+    assert fake_llm.calls == 1
+    assert chain.breakers[0].status()["consecutive_failures"] == 1
+
+
+def test_a_trickling_stream_is_cut_at_the_deadline_and_its_connection_closed(fake_llm: FakeLLM) -> None:
+    fake_llm.mode = "trickle"
+    fake_llm.trickle_seconds = 30
+    chain = LLMChain([_groq(fake_llm, timeout=5)], provider_deadline_seconds=1.0, deadline_seconds=10)
+    started = time.perf_counter()
+    answered, _ = _stream(chain)
+    assert answered is None and 0.9 < time.perf_counter() - started < 3
+    (sent,) = fake_llm.chat_requests()
+    deadline = time.monotonic() + 3
+    while sent["stream"] == "streaming" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sent["stream"] == "closed"

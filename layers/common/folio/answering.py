@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from folio.answers.conversation import follow_up
 from folio.answers.corpus import CorpusCache
 from folio.answers.extractive import Extractor
-from folio.answers.grounding import grounded_reply
+from folio.answers.grounding import StreamedReply, grounded_reply
 from folio.answers.question import analyse
 from folio.answers.text import stem, words
 from folio.answers.writing import Writer
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from folio.answers.question import Question
     from folio.llm import Completion, LLMChain
     from folio.retrieval import Passage, Retrieval, Retriever
-    from folio.schemas import ChatRequest, ChatResponse
+    from folio.schemas import ChatRequest, ChatResponse, Source
     from folio.sessions import Turn
 
 
@@ -49,6 +49,15 @@ class Answer:
     corpus_version: str
     completion: Completion | None = None
     clarifying: bool = False
+
+
+class Listener(Protocol):
+    """Follows one answer as it is made (the streaming route): the passages retrieved, then the
+    LLM's reply as it arrives, only what a visitor may see of it (folio.answers.grounding)."""
+
+    def retrieved(self, passages: Sequence[Passage]) -> None: ...
+
+    def text(self, delta: str) -> None: ...
 
 
 class Answerer:
@@ -71,13 +80,17 @@ class Answerer:
         history: Sequence[Turn] = (),
         use_llm: Callable[[], Awaitable[bool]] | None = None,
         history_tokens: int = 600,
+        listener: Listener | None = None,
     ) -> Answer:
         """`history`: the session's earlier turns (follow-ups lean on them). `use_llm` is asked just
         before an LLM would be called (the owner's budget; not when every provider is skipped);
-        when it says no, or every provider fails, the answer is extractive."""
+        when it says no, or every provider fails, the answer is extractive. A `listener` is told
+        the passages found and sees the LLM's reply stream in."""
         asked = self.analyse(question)
         turn = follow_up(question, asked, history, self.analyse)
         found = await self.retriever.retrieve(turn.search, doc_type=doc_type)
+        if listener is not None:
+            listener.retrieved(found.passages)
         corpus = self._corpora.get(found.snapshot) if found.snapshot.size else None
         if asked.vague and not history and corpus is not None:
             text = self.writer.clarify(corpus, found.snapshot)
@@ -99,7 +112,7 @@ class Answerer:
             messages = build_messages(
                 question, found.passages, owner=self.owner, history=history, history_tokens=history_tokens
             )
-            completion = await self.chain.complete(messages, admit=use_llm)
+            completion = await self.chain.complete(messages, admit=use_llm, on_delta=_shown(listener, found))
         if completion is not None:
             reply = grounded_reply(completion.text, len(found.passages))
             if reply is None:
@@ -123,6 +136,19 @@ class Answerer:
         return Answer(text, [], False, provider, found.corpus_version, completion)
 
 
+def _shown(listener: Listener | None, found: Retrieval) -> Callable[[str], None] | None:
+    if listener is None:
+        return None
+    reply = StreamedReply(len(found.passages))
+
+    def on_delta(delta: str) -> None:
+        visible = reply.feed(delta)
+        if visible:
+            listener.text(visible)
+
+    return on_delta
+
+
 def snippet(passage: Passage, limit: int = 240) -> str:
     return _short(passage.text.split("\n\n", 1)[-1].replace("\n", " ").strip(), limit)
 
@@ -135,27 +161,30 @@ def _short(text: str, limit: int = 240) -> str:
 
 def chat_response(answer: Answer, *, session_id: str, request_id: str, cached: bool = False) -> ChatResponse:
     """What a client receives: every string an LLM or a document wrote passes `plain_text`."""
-    from folio.schemas import ChatResponse, Source
+    from folio.schemas import ChatResponse
 
     return ChatResponse(
         answer=plain_text(answer.text),
-        sources=[
-            Source(
-                n=cited.n,
-                id=cited.passage.id,
-                title=plain_text(cited.passage.title),
-                section=plain_text(cited.passage.section),
-                url=safe_url(cited.passage.url),
-                snippet=plain_text(_short(cited.quote) if cited.quote else snippet(cited.passage)),
-                score=cited.passage.similarity,
-            )
-            for cited in answer.sources
-        ],
+        sources=[public_source(cited) for cited in answer.sources],
         grounded=answer.grounded,
         provider=answer.provider,
         cached=cached,
         session_id=session_id,
         request_id=request_id,
+    )
+
+
+def public_source(cited: CitedSource) -> Source:
+    from folio.schemas import Source
+
+    return Source(
+        n=cited.n,
+        id=cited.passage.id,
+        title=plain_text(cited.passage.title),
+        section=plain_text(cited.passage.section),
+        url=safe_url(cited.passage.url),
+        snippet=plain_text(_short(cited.quote) if cited.quote else snippet(cited.passage)),
+        score=cited.passage.similarity,
     )
 
 

@@ -87,8 +87,21 @@ def _operation(path: str, method: str, op: dict[str, Any], components: dict[str,
             f"<tr><td>{_e(status)}</td><td>{_e(response['description'])}</td>"
             f"<td>{_type(content['schema']) if content else ''}</td><td>{headers}</td></tr>"
         )
-    out.append("</table></section>")
+    out.append("</table>")
+    out += [
+        _stream(response) for response in op["responses"].values() if "text/event-stream" in response.get("content", {})
+    ]
+    out.append("</section>")
     return "\n".join(out)
+
+
+def _stream(response: dict[str, Any]) -> str:
+    """With `Accept: text/event-stream`: each event and its data."""
+    schema = response["content"]["text/event-stream"]["schema"]
+    events = "".join(
+        f"<li><code>{_e(name)}</code>: {_type(data)}</li>" for name, data in schema.get("x-events", {}).items()
+    )
+    return f"<p><strong>Streamed</strong> ({_e(schema.get('description', ''))}):</p><ul>{events}</ul>"
 
 
 def _schema(name: str, schema: dict[str, Any]) -> str:

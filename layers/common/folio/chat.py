@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from folio.answering import chat_response
@@ -13,7 +14,7 @@ from folio.schemas import ChatResponse
 from folio.sessions import Turn
 
 if TYPE_CHECKING:
-    from folio.answering import Answer, Answerer
+    from folio.answering import Answer, Answerer, Listener
     from folio.budget import Budget
     from folio.cache import AnswerCache
     from folio.metrics import Metrics
@@ -24,6 +25,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 _LOGGED_QUESTION_CHARS = 300
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A question the limits let through: its session, the rate-limit headers, what it may reuse."""
+
+    session_id: str
+    headers: dict[str, str]
+    history: list[Turn]
+    key: str | None  # the answer cache's key, when this question may be cached
+    cached: dict[str, Any] | None
 
 
 class ChatService:
@@ -53,10 +65,16 @@ class ChatService:
         self.log_questions = log_questions
 
     async def turn(self, request: ChatRequest, *, client: str, request_id: str) -> tuple[ChatResponse, dict[str, str]]:
-        """The answer and the rate-limit headers to send with it. `client` is the client's key
-        (folio.clientip.client_key). Per-client checks run first, so one client cannot use up the
-        capacity that everyone shares. Independent store calls run together: on Upstash each one is
-        an HTTP round trip."""
+        """The answer and the rate-limit headers to send with it."""
+        admitted = await self.admit(request, client=client)
+        return await self.respond(request, admitted, request_id=request_id), admitted.headers
+
+    async def admit(self, request: ChatRequest, *, client: str) -> Admitted:
+        """Everything that may refuse the question (limits, the session), done before any answer
+        starts: the streaming route answers these refusals as JSON errors. `client` is the client's
+        key (folio.clientip.client_key). Per-client checks run first, so one client cannot use up
+        the capacity that everyone shares. Independent store calls run together: on Upstash each
+        one is an HTTP round trip."""
         limits = self.limits.for_client(client)
         await asyncio.gather(limits.hit("ip_burst", client), limits.hit("ip_hourly", client))
         if request.session_id is None:
@@ -74,18 +92,27 @@ class ChatService:
             self.conversations.history(session_id) if request.session_id else _nothing(list[Turn]()),
             self.cache.get(key) if key else _nothing(None),
         )
+        return Admitted(session_id, decision.headers(), history, key, cached)
+
+    async def respond(
+        self, request: ChatRequest, admitted: Admitted, *, request_id: str, listener: Listener | None = None
+    ) -> ChatResponse:
+        """The answer to an admitted question, and what it leaves behind: the budget spent, the
+        cache entry, the conversation's new turn, the metrics."""
+        session_id, key = admitted.session_id, admitted.key
         writes = []
-        if cached is not None:
+        if admitted.cached is not None:
             response = ChatResponse.model_validate(
-                {**cached, "cached": True, "session_id": session_id, "request_id": request_id}
+                {**admitted.cached, "cached": True, "session_id": session_id, "request_id": request_id}
             )
         else:
             answer = await self.answerer.answer(
                 request.message,
                 doc_type=request.doc_type,
-                history=history,
+                history=admitted.history,
                 use_llm=self.budget.reserve_call,
                 history_tokens=self.history_tokens,
+                listener=listener,
             )
             response = chat_response(answer, session_id=session_id, request_id=request_id)
             if answer.completion is not None:
@@ -108,7 +135,7 @@ class ChatService:
             question = request.message[:_LOGGED_QUESTION_CHARS]
             outcome = {"provider": response.provider, "grounded": response.grounded, "cached": response.cached}
             log.info("question", extra={"question": question, **outcome})
-        return response, decision.headers()
+        return response
 
     def _cache_key(self, question: str) -> str | None:
         providers = self.answerer.chain.providers

@@ -58,11 +58,16 @@ def request_id(scope: Scope) -> str:
     return str(scope.get("state", {}).get("request_id") or request_id_var.get())
 
 
-def error_response(exc: FolioError, rid: str) -> JSONResponse:
+def error_body(exc: FolioError, rid: str) -> dict[str, Any]:
+    """The error shape (schemas.ErrorBody), in a JSON response or a stream's `error` event."""
     body: dict[str, Any] = {"code": exc.code, "message": exc.message, "request_id": rid}
     if exc.details:
         body["details"] = exc.details
-    return JSONResponse({"error": body}, status_code=exc.status, headers=exc.headers)
+    return {"error": body}
+
+
+def error_response(exc: FolioError, rid: str) -> JSONResponse:
+    return JSONResponse(error_body(exc, rid), status_code=exc.status, headers=exc.headers)
 
 
 def lambda_error_response(exc: FolioError, rid: str) -> dict[str, Any]:

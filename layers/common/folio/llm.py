@@ -7,17 +7,24 @@ falls back to the extractive answer.
 Time is bounded twice: the clients' timeouts are per read (a server sending a byte every few
 seconds never trips them), so each provider also runs under a total deadline, and the whole chain
 under one more, below the Lambda function's timeout (infra/sam-template.yaml).
+
+Streaming (`on_delta` given) asks each provider for its reply piece by piece, under the same
+deadlines and breakers. A provider that fails before its first piece falls through to the next; one
+that fails after it ends the chain (the pieces already passed on cannot be taken back by a second
+provider's reply), and the caller answers without an LLM.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import httpx
 
@@ -25,15 +32,17 @@ from folio.breaker import Breaker
 from folio.errors import ProviderError
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import AsyncIterator, Awaitable
 
-    from groq import AsyncGroq
+    from groq import AsyncGroq, AsyncStream
+    from groq.types.chat import ChatCompletionChunk, ChatCompletionMessageParam
 
     from folio.metrics import Metrics
     from folio.prompt import Message
     from folio.settings import Settings
 
 log = logging.getLogger(__name__)
+OnDelta = Callable[[str], None]
 
 # Never wait longer than this for a Retry-After on the chat path: a visitor is waiting.
 _MAX_RETRY_WAIT = 2.0
@@ -59,6 +68,12 @@ class LLM(Protocol):
     model: str
 
     async def complete(self, messages: list[Message], *, max_tokens: int, temperature: float) -> Completion: ...
+
+    async def stream(
+        self, messages: list[Message], *, max_tokens: int, temperature: float, on_delta: OnDelta
+    ) -> Completion:
+        """The same Completion as `complete`, each piece of its text passed to `on_delta` as it arrives."""
+        ...
 
     async def aclose(self) -> None: ...
 
@@ -96,25 +111,63 @@ class GroqLLM:
         return self._client
 
     async def complete(self, messages: list[Message], *, max_tokens: int, temperature: float) -> Completion:
+        started = time.perf_counter()
+
+        async def request() -> Completion:
+            response = await self._sdk().chat.completions.create(
+                model=self.model,
+                messages=messages,  # type: ignore[arg-type]
+                max_tokens=max_tokens,
+                temperature=temperature,
+            )
+            return _groq_completion(response, self.model, started)
+
+        return await self._attempts(request, lambda: False)
+
+    async def stream(
+        self, messages: list[Message], *, max_tokens: int, temperature: float, on_delta: OnDelta
+    ) -> Completion:
+        started = time.perf_counter()
+        pieces: list[str] = []
+
+        async def request() -> Completion:
+            usage: Any = None
+            model = self.model
+            chunks: AsyncStream[ChatCompletionChunk] = await self._sdk().chat.completions.create(
+                model=self.model,
+                messages=cast("list[ChatCompletionMessageParam]", messages),
+                max_tokens=max_tokens,
+                temperature=temperature,
+                stream=True,
+            )
+            async with chunks:  # closing it closes the connection: a visitor who left stops the call
+                async for chunk in chunks:
+                    model = chunk.model or model
+                    # Groq sends the usage with its last chunk, under x_groq.
+                    usage = getattr(chunk.x_groq, "usage", None) or chunk.usage or usage
+                    text = chunk.choices[0].delta.content if chunk.choices else None
+                    if text:
+                        pieces.append(text)
+                        on_delta(text)
+            return _completion("".join(pieces), self.name, str(model), usage, started)
+
+        return await self._attempts(request, lambda: bool(pieces))
+
+    async def _attempts(self, request: Callable[[], Awaitable[Completion]], streamed: Callable[[], bool]) -> Completion:
+        """`request` with our bounded retries; never retried once `streamed()` (a piece was passed on)."""
         import groq
 
-        started = time.perf_counter()
         for attempt in range(self.max_retries + 1):
             try:
-                response = await self._sdk().chat.completions.create(
-                    model=self.model,
-                    messages=messages,  # type: ignore[arg-type]
-                    max_tokens=max_tokens,
-                    temperature=temperature,
-                )
-                return _groq_completion(response, self.model, started)
+                return await request()
             except (groq.RateLimitError, groq.InternalServerError, groq.APIConnectionError) as exc:
                 retry_after = _retry_after(getattr(exc, "response", None))
                 wait = _retry_wait(retry_after)
-                if isinstance(exc, groq.APITimeoutError) or attempt == self.max_retries or wait is None:
+                final = isinstance(exc, groq.APITimeoutError) or attempt == self.max_retries or streamed()
+                if final or wait is None:
                     raise ProviderError(self.name, _describe(exc), retry_after=retry_after) from exc
                 await asyncio.sleep(wait)
-            except groq.APIStatusError as exc:
+            except (groq.APIError, httpx.HTTPError) as exc:  # a status, or an error in the stream
                 raise ProviderError(self.name, _describe(exc)) from exc
             except (ValueError, AttributeError, TypeError) as exc:  # malformed body
                 # The SDK leaves a connection whose body failed to parse checked out: drop the pool.
@@ -129,7 +182,7 @@ class GroqLLM:
 
 
 class OllamaLLM:
-    """A local model over Ollama's HTTP API (`POST /api/chat`, non-streaming)."""
+    """A local model over Ollama's HTTP API (`POST /api/chat`: one JSON body, or NDJSON when streaming)."""
 
     name = "ollama"
 
@@ -140,27 +193,68 @@ class OllamaLLM:
         self._client: httpx.AsyncClient | None = None
 
     async def complete(self, messages: list[Message], *, max_tokens: int, temperature: float) -> Completion:
-        if self._client is None:
-            self._client = httpx.AsyncClient(base_url=self.url, timeout=self.timeout)
         started = time.perf_counter()
-        body = {
-            "model": self.model,
-            "messages": messages,
-            "stream": False,
-            "options": {"temperature": temperature, "num_predict": max_tokens},
-        }
+        body = self._body(messages, max_tokens, temperature, stream=False)
         try:
-            response = await self._client.post("/api/chat", json=body)
+            response = await self._http().post("/api/chat", json=body)
             response.raise_for_status()
             data = response.json()
             text = data["message"]["content"]
         except httpx.HTTPStatusError as exc:
-            retry_after = _retry_after(exc.response) if exc.response.status_code == 429 else None
-            raise ProviderError(self.name, f"HTTP {exc.response.status_code}", retry_after=retry_after) from exc
+            raise _status_error(self.name, exc.response) from exc
         except httpx.HTTPError as exc:
             raise ProviderError(self.name, f"{type(exc).__name__}: {exc}") from exc
         except (ValueError, KeyError, TypeError) as exc:
             raise ProviderError(self.name, f"malformed response: {exc}") from exc
+        return self._completion(text, data, started)
+
+    async def stream(
+        self, messages: list[Message], *, max_tokens: int, temperature: float, on_delta: OnDelta
+    ) -> Completion:
+        started = time.perf_counter()
+        body = self._body(messages, max_tokens, temperature, stream=True)
+        pieces: list[str] = []
+        last: dict[str, Any] = {}
+        try:
+            # Leaving the block (a visitor who left cancels us) closes the connection.
+            async with self._http().stream("POST", "/api/chat", json=body) as response:
+                if response.is_error:
+                    await response.aread()
+                    raise _status_error(self.name, response)
+                async for data in _ndjson(response.aiter_lines()):
+                    if "error" in data:  # Ollama reports a failure mid-stream as a line of its own
+                        raise ProviderError(self.name, f"error in the stream: {str(data['error'])[:200]}")
+                    text = data["message"]["content"]
+                    if not isinstance(text, str):
+                        raise TypeError("message.content is not text")
+                    if text:
+                        pieces.append(text)
+                        on_delta(text)
+                    if data.get("done"):
+                        last = data
+                        break
+        except httpx.HTTPError as exc:
+            raise ProviderError(self.name, f"{type(exc).__name__}: {exc}") from exc
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ProviderError(self.name, f"malformed response: {exc}") from exc
+        if not last:
+            raise ProviderError(self.name, "the stream ended before its last line")
+        return self._completion("".join(pieces), last, started)
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(base_url=self.url, timeout=self.timeout)
+        return self._client
+
+    def _body(self, messages: list[Message], max_tokens: int, temperature: float, *, stream: bool) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "messages": messages,
+            "stream": stream,
+            "options": {"temperature": temperature, "num_predict": max_tokens},
+        }
+
+    def _completion(self, text: object, data: dict[str, Any], started: float) -> Completion:
         if not isinstance(text, str) or not text.strip():
             raise ProviderError(self.name, "empty answer")
         return Completion(
@@ -176,6 +270,20 @@ class OllamaLLM:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+async def _ndjson(lines: AsyncIterator[str]) -> AsyncIterator[dict[str, Any]]:
+    async for line in lines:
+        if line.strip():
+            data = json.loads(line)
+            if not isinstance(data, dict):
+                raise TypeError("a line is not a JSON object")
+            yield data
+
+
+def _status_error(provider: str, response: httpx.Response) -> ProviderError:
+    retry_after = _retry_after(response) if response.status_code == 429 else None
+    return ProviderError(provider, f"HTTP {response.status_code}", retry_after=retry_after)
 
 
 class LLMChain:
@@ -250,11 +358,16 @@ class LLMChain:
         return any(breaker.available() for breaker in self.breakers)
 
     async def complete(
-        self, messages: list[Message], *, admit: Callable[[], Awaitable[bool]] | None = None
+        self,
+        messages: list[Message],
+        *,
+        admit: Callable[[], Awaitable[bool]] | None = None,
+        on_delta: OnDelta | None = None,
     ) -> Completion | None:
         """The first provider's answer, or None when every provider failed or was skipped, the
         chain's deadline passed, or `admit` (the owner's budget, asked once, just before the first
-        call a breaker lets through) said no."""
+        call a breaker lets through) said no. With `on_delta` the providers stream their reply
+        into it; a provider failing after its first piece ends the chain with None."""
         loop = asyncio.get_running_loop()
         ends = loop.time() + self.deadline_seconds
         for provider, breaker in zip(self.providers, self.breakers, strict=True):
@@ -270,10 +383,14 @@ class LLMChain:
                 ask, admit = admit, None
                 if not await _admitted(ask, breaker):
                     return None
+            attempt = _Attempt(provider, on_delta)
             try:
-                completion = await self._within(provider, messages, min(self.provider_deadline_seconds, remaining))
+                completion = await self._within(attempt, messages, min(self.provider_deadline_seconds, remaining))
             except ProviderError as exc:
                 self._failed(exc, breaker)
+                if attempt.streamed:
+                    log.warning("llm provider failed mid-stream: no other provider can take over")
+                    return None
                 continue
             except BaseException:
                 breaker.abandoned()
@@ -295,10 +412,15 @@ class LLMChain:
             used = completion.prompt_tokens + completion.completion_tokens
             self.metrics.count("llm_tokens", used, provider=completion.provider)
 
-    async def _within(self, provider: LLM, messages: list[Message], seconds: float) -> Completion:
+    async def _within(self, attempt: _Attempt, messages: list[Message], seconds: float) -> Completion:
+        provider, tokens, temperature = attempt.provider, self.max_tokens, self.temperature
         try:
             async with asyncio.timeout(seconds):
-                return await provider.complete(messages, max_tokens=self.max_tokens, temperature=self.temperature)
+                if attempt.on_delta is None:
+                    return await provider.complete(messages, max_tokens=tokens, temperature=temperature)
+                return await provider.stream(
+                    messages, max_tokens=tokens, temperature=temperature, on_delta=attempt.passed
+                )
         except TimeoutError as exc:
             raise ProviderError(provider.name, f"no answer within {seconds:.1f} s") from exc
 
@@ -326,6 +448,20 @@ class LLMChain:
             await provider.aclose()
 
 
+class _Attempt:
+    """One provider's turn in the chain, remembering whether it passed a piece of its reply on."""
+
+    def __init__(self, provider: LLM, on_delta: OnDelta | None) -> None:
+        self.provider = provider
+        self.on_delta = on_delta
+        self.streamed = False
+
+    def passed(self, text: str) -> None:
+        self.streamed = True
+        if self.on_delta is not None:
+            self.on_delta(text)
+
+
 async def _admitted(ask: Callable[[], Awaitable[bool]], breaker: Breaker) -> bool:
     """The budget's answer; a no (or an error) hands back the call the breaker let through."""
     try:
@@ -339,14 +475,18 @@ async def _admitted(ask: Callable[[], Awaitable[bool]], breaker: Breaker) -> boo
 
 
 def _groq_completion(response: Any, model: str, started: float) -> Completion:
-    text = response.choices[0].message.content
+    return _completion(
+        response.choices[0].message.content, "groq", str(response.model or model), response.usage, started
+    )
+
+
+def _completion(text: object, provider: str, model: str, usage: Any, started: float) -> Completion:
     if not isinstance(text, str) or not text.strip():
         raise ValueError("no answer text in the response")
-    usage = response.usage
     return Completion(
         text=text.strip(),
-        provider="groq",
-        model=str(response.model or model),
+        provider=provider,
+        model=model,
         prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
         completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
         seconds=time.perf_counter() - started,

@@ -51,10 +51,13 @@ class Operation:
     security: str | None = None
     # Its answers carry the RateLimit-* headers of the client's allowance.
     rate_limited: bool = False
+    # Server-Sent Events the 200 may stream instead (Accept: text/event-stream): (event name, data model)
+    events: tuple[tuple[str, type[BaseModel]], ...] = ()
 
 
 def build_spec(operations: list[Operation], title: str = "folio") -> dict[str, Any]:
     models = {op.response for op in operations} | {op.request for op in operations if op.request} | {ErrorBody}
+    models |= {model for op in operations for _, model in op.events}
     _, defs = models_json_schema(
         [(m, "serialization") for m in sorted(models, key=lambda m: m.__name__)],
         ref_template="#/components/schemas/{model}",
@@ -66,7 +69,7 @@ def build_spec(operations: list[Operation], title: str = "folio") -> dict[str, A
             "description": op.description or op.summary,
             "operationId": f"{op.method.lower()}_{op.path.strip('/').replace('/', '_')}",
             "responses": {
-                "200": {"description": "OK", "content": _json(op.response)},
+                "200": {"description": "OK", "content": {**_json(op.response), **_events(op)}},
                 **{
                     str(s): {"description": _ERROR_TEXT.get(s, "Error"), "content": _json(ErrorBody)} for s in op.errors
                 },
@@ -100,6 +103,18 @@ def _json(model: type[BaseModel]) -> dict[str, Any]:
 
 def _header_refs(names: tuple[str, ...]) -> dict[str, Any]:
     return {name: {"$ref": f"#/components/headers/{name}"} for name in names}
+
+
+def _events(op: Operation) -> dict[str, Any]:
+    if not op.events:
+        return {}
+    names = ", ".join(name for name, _ in op.events)
+    schema = {
+        "type": "string",
+        "description": f"Server-Sent Events ({names}); each event's data is one line of JSON.",
+        "x-events": {name: {"$ref": f"#/components/schemas/{model.__name__}"} for name, model in op.events},
+    }
+    return {"text/event-stream": {"schema": schema}}
 
 
 def openapi_endpoint(spec: dict[str, Any]) -> Any:

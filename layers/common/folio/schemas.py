@@ -129,6 +129,20 @@ class ChatResponse(BaseModel):
     request_id: str
 
 
+class StreamSources(BaseModel):
+    """The first event of a streamed answer: the passages retrieved, numbered as the LLM saw them."""
+
+    sources: list[Source]
+    session_id: str
+    request_id: str
+
+
+class StreamToken(BaseModel):
+    """A piece of the answer's text, to append to the pieces before it."""
+
+    text: str = Field(description=f"Citations are numbered as in the done event's sources. {UNTRUSTED}")
+
+
 class ErrorDetail(BaseModel):
     code: str
     message: str

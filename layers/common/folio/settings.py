@@ -112,6 +112,8 @@ class Settings(BaseSettings):
     llm_breaker_cooldown_seconds: float = Field(30.0, gt=0, le=3600)
     llm_max_tokens: int = Field(400, ge=16, le=4096)
     llm_temperature: float = Field(0.2, ge=0, le=2)
+    # A streamed answer (Accept: text/event-stream) sends a keep-alive comment after this long without an event
+    stream_keepalive_seconds: float = Field(15.0, gt=0, le=300)
 
     # Shared state: Upstash REST (Lambda), Redis over TCP (VPS), else this process's memory
     upstash_redis_rest_url: str | None = Field(None, validation_alias=_env("UPSTASH_REDIS_REST_URL"))
