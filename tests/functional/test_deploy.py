@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from folio.handlers import lambda_handler
 from folio.notifications import ingest_on_s3_notification
 from folio.secrets import OPTIONAL
+from tests.support.aws import moto_endpoint
 from tests.support.lambdas import body_of, context, load_event
 from tests.support.template import REGION, Deployment
 
@@ -51,21 +51,9 @@ def _secret_parameters(environment: dict[str, str]) -> dict[str, str]:
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_REGION": REGION,
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    yield endpoint
-    server.stop()
+    with moto_endpoint(monkeypatch, REGION) as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        yield endpoint
 
 
 def _deployed(

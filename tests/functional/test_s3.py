@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from folio.handlers import lambda_handler
 from folio.index import NOT_BUILT, UNREADABLE
@@ -17,6 +16,7 @@ from folio.notifications import ingest_on_s3_notification
 from functions.chat.app import create_app as chat_app
 from functions.ingest.app import create_app as ingest_app
 from tests.conftest import ADMIN_KEY
+from tests.support.aws import moto_endpoint
 from tests.support.damage import assert_no_internals
 from tests.support.lambdas import body_of, context, load_event
 
@@ -32,24 +32,12 @@ BUCKET = "folio-test-docs"
 
 @pytest.fixture
 def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Any]]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
-    client.create_bucket(Bucket=BUCKET)
-    for path in KB_ALT.iterdir():
-        client.upload_file(str(path), BUCKET, f"docs/{path.name}")
-    yield endpoint, client
-    server.stop()
+    with moto_endpoint(monkeypatch) as endpoint:
+        client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+        client.create_bucket(Bucket=BUCKET)
+        for path in KB_ALT.iterdir():
+            client.upload_file(str(path), BUCKET, f"docs/{path.name}")
+        yield endpoint, client
 
 
 def _notification(key: str, sequencer: str, name: str = "ObjectCreated:Put") -> dict[str, Any]:
