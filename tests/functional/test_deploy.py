@@ -33,10 +33,18 @@ ORIGIN = "https://maya.example.dev"
 PUT_PARAMETER = re.compile(r"^aws ssm put-parameter .*--name (?P<name>\S+) .*$", re.MULTILINE)
 
 
-def _readme_parameters() -> dict[str, bool]:
-    """Each SSM parameter the README's deploy steps create, and whether the step says it is optional."""
+def _readme_parameters() -> dict[str, str]:
+    """Each SSM parameter the README's deploy steps create: "optional", "server-side" (its mode
+    only) or "required"."""
     readme = (ROOT / "README.md").read_text()
-    return {m["name"]: "# optional" in m.group(0) for m in PUT_PARAMETER.finditer(readme)}
+    return {
+        m["name"]: "optional"
+        if "# optional" in m.group(0)
+        else "server-side"
+        if "# server-side" in m.group(0)
+        else "required"
+        for m in PUT_PARAMETER.finditer(readme)
+    }
 
 
 def _secret_parameters(environment: dict[str, str]) -> dict[str, str]:
@@ -77,11 +85,16 @@ def _deployed(
 
 
 def test_the_readme_creates_every_parameter_the_template_names() -> None:
-    named = _secret_parameters(Deployment({"AllowedOrigins": ORIGIN}).environment("ChatFunction"))
     created = _readme_parameters()
-    assert set(created) == set(named.values()), "a parameter the template names but no step creates, or vice versa"
-    optional = {named[setting] for setting in OPTIONAL}
-    assert {name for name, is_optional in created.items() if is_optional} == optional
+    public = _secret_parameters(Deployment({"AllowedOrigins": ORIGIN}).environment("ChatFunction"))
+    assert set(public.values()) == {name for name, kind in created.items() if kind != "server-side"}, (
+        "a parameter the public-mode template names but no step creates, or vice versa"
+    )
+    (keys,) = [name for name, kind in created.items() if kind == "server-side"]
+    server_side = Deployment({"AllowedOrigins": ORIGIN, "ApiKeysParameter": keys}).environment("ChatFunction")
+    assert set(_secret_parameters(server_side).values()) == set(created)
+    optional = {public[setting] for setting in OPTIONAL}
+    assert {name for name, kind in created.items() if kind == "optional"} == optional
 
 
 def _documents_bucket(deployment: Deployment) -> str:
@@ -103,8 +116,8 @@ def test_the_default_deployment_reindexes_into_s3_and_chat_answers_from_it(
     # GIVEN a default deployment: the README's parameters (the optional ones skipped), its stack
     ssm = boto3.client("ssm", region_name=REGION)
     values = {}
-    for name, optional in _readme_parameters().items():
-        if not optional:
+    for name, kind in _readme_parameters().items():
+        if kind == "required":
             values[name] = secrets.token_hex(24)
             ssm.put_parameter(Name=name, Value=values[name], Type="SecureString")
     deployment = Deployment({"AllowedOrigins": ORIGIN})
@@ -117,8 +130,8 @@ def test_the_default_deployment_reindexes_into_s3_and_chat_answers_from_it(
     # Only the S3 endpoint and a prompt index refresh differ from what the template gives.
     test_only = {"FOLIO_S3_ENDPOINT_URL": aws, "FOLIO_INDEX_REFRESH_SECONDS": "0"}
     chat = _deployed(monkeypatch, tmp_path, "chat", chat_env | test_only)
-    api_key = values[_secret_parameters(chat_env)["api_keys"]]
-    question = load_event("chat.json", headers={"x-api-key": api_key})
+    assert "api_keys" not in _secret_parameters(chat_env), "public mode: no API key"
+    question = load_event("chat.json")
     before = chat(question, context("folio-chat"))
     assert before["statusCode"] == 503 and body_of(before)["error"]["code"] == "unavailable", "no index yet"
 
@@ -140,7 +153,8 @@ def test_the_default_deployment_reindexes_into_s3_and_chat_answers_from_it(
         answer = body_of(response)
         assert answer["provider"] == "extractive", "no Groq key: its parameter does not exist"
         assert answer["grounded"] and "A-" in answer["answer"]
-    assert chat(load_event("chat.json"), context("folio-chat"))["statusCode"] == 401, "the API key is required"
+    foreign = load_event("chat.json", headers={"origin": "https://elsewhere.example"})
+    assert chat(foreign, context("folio-chat"))["statusCode"] == 403, "public mode: only the site's origins"
 
 
 def test_the_readme_uploads_the_documents_under_the_templates_prefix() -> None:
