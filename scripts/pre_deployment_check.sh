@@ -51,10 +51,14 @@ from scripts.validate_infra import DEFAULT_TEMPLATE, load_template
 template = load_template(DEFAULT_TEMPLATE)
 variables = template["Globals"]["Function"]["Environment"]["Variables"]
 parameters = template["Parameters"]
+# A plain {"Ref": parameter} is always passed; an {"Fn::If": ...} one (the API keys: server-side
+# mode only) is not needed by the default, public-mode deployment.
 names = [
     parameters[value["Ref"]]["Default"]
     for variable, value in variables.items()
     if variable.startswith("FOLIO_SECRETS_")
+    and isinstance(value, dict)
+    and "Ref" in value
     and variable.removeprefix("FOLIO_SECRETS_").removesuffix("_PARAMETER").lower() not in OPTIONAL
 ]
 try:

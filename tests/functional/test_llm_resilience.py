@@ -27,6 +27,7 @@ ROOMY = {
     "ip_questions_per_hour": 1000,
     "ip_sessions_per_window": 1000,
     "max_live_sessions": 1000,
+    "client_session_share": 1,
 }
 
 
