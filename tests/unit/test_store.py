@@ -143,6 +143,32 @@ def test_failover_serves_from_memory_and_comes_back_by_itself() -> None:
         asyncio.run(scenario())
 
 
+def test_a_relapse_just_after_recovery_is_the_same_outage(caplog: pytest.LogCaptureFixture) -> None:
+    """A restarting server that refuses one connection right after answering is not a new outage."""
+    with RedisServer() as server:
+
+        async def scenario() -> None:
+            store = FailoverStore(RedisStore.from_url(server.url, timeout=0.3), retry_seconds=0.5)
+            await store.set("k", "v", ex=60)
+            server.kill()
+            await store.get("k")  # the outage begins
+            server.start()
+            await asyncio.sleep(0.5)  # the next probe
+            await store.get("k")  # back
+            server.kill()
+            await store.get("k")  # failing again within retry_seconds of coming back: a relapse
+            server.start()
+            await asyncio.sleep(0.5)
+            await store.get("k")
+            assert store.status()["status"] == "ok" and store.status()["outages"] == 1
+            await store.aclose()
+
+        with caplog.at_level("WARNING", logger="folio.store.failover"):
+            asyncio.run(scenario())
+    messages = [r.getMessage().split(",")[0].split(":")[0] for r in caplog.records if r.name == "folio.store.failover"]
+    assert messages == ["store unreachable", "store back"]
+
+
 def test_wrong_password_degrades_instead_of_crashing() -> None:
     with RedisServer(password="right-password") as server:
 

@@ -28,7 +28,9 @@ class FailoverStore:
     call, which may cost one timeout); the first success switches back by itself. Each outage is
     logged once when it starts and once when it ends: under concurrency, calls that began before
     the latest switch (a success that was in flight when the backend died, a failure that was in
-    flight when it came back) say nothing about the backend now and do not switch it again.
+    flight when it came back) say nothing about the backend now and do not switch it again. A
+    failure within `retry_seconds` of a recovery (a restarting server still refusing some
+    connections) is a relapse of the same outage: served from memory again, not logged again.
     """
 
     def __init__(
@@ -52,6 +54,8 @@ class FailoverStore:
         self._next_try = 0.0
         self._probing = False
         self._switches = 0  # how many times the state changed: a call notes it when it begins
+        self._up_since = float("-inf")
+        self._relapse = False  # degraded again just after a recovery: the outage already logged
 
     @property
     def fallback(self) -> Store:
@@ -113,6 +117,10 @@ class FailoverStore:
         self._switches += 1
         self._down_since = time.monotonic()
         self._next_try = self._down_since + self.retry_seconds
+        self._relapse = self._down_since - self._up_since < self.retry_seconds
+        if self._relapse:
+            log.debug("store failing again just after it came back", extra={"error": error})
+            return
         self.outages += 1
         log.warning("store unreachable, serving from memory until it answers", extra={"error": error})
 
@@ -121,8 +129,10 @@ class FailoverStore:
             return  # up already, or a call that was in flight before the outage began
         self._switches += 1
         down_seconds = round(time.monotonic() - self._down_since, 1)
-        log.warning("store back: using %s again", self.name, extra={"down_seconds": down_seconds})
+        if not self._relapse:
+            log.warning("store back: using %s again", self.name, extra={"down_seconds": down_seconds})
         self._down_since = None
+        self._up_since = time.monotonic()
 
     async def eval(self, script: str, keys: list[str] | None = None, args: list[Any] | None = None) -> Any:
         return await self._run(lambda s: s.eval(script, keys, args))
