@@ -17,19 +17,29 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.e2e
 
 
-def test_serve_answers_the_readme_question(sample_index: Path, tmp_path: Path) -> None:
+def _serve(index: Path, cwd: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+    """`folio serve` on a free port, once /health/ready answers; and its URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "folio.cli", "serve", "--index", str(sample_index), "--port", str(port)],
-        cwd=tmp_path,
-        env=clean_environ(),
+        [sys.executable, "-m", "folio.cli", "serve", "--index", str(index), "--port", str(port)],
+        cwd=cwd,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    url = f"http://127.0.0.1:{port}"
     try:
-        url = f"http://127.0.0.1:{port}"
         wait_until_answering(process, f"{url}/health/ready")
+    except BaseException:
+        stop(process)
+        raise
+    return process, url
+
+
+def test_serve_answers_the_readme_question(sample_index: Path, tmp_path: Path) -> None:
+    process, url = _serve(sample_index, tmp_path, clean_environ())
+    try:
         response = httpx.post(f"{url}/api/chat", json={"message": "Which certifications does Maya hold?"}, timeout=30)
         body = response.json()
         assert response.status_code == 200 and body["grounded"] and body["sources"]
@@ -49,7 +59,6 @@ def test_serve_starts_when_the_optional_secrets_parameters_do_not_exist(sample_i
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     moto.start()
     host, moto_port = moto.get_host_and_port()
-    port = free_port()
     env = clean_environ(
         AWS_ACCESS_KEY_ID="testing",
         AWS_SECRET_ACCESS_KEY="testing",
@@ -60,17 +69,8 @@ def test_serve_starts_when_the_optional_secrets_parameters_do_not_exist(sample_i
         FOLIO_SECRETS_UPSTASH_REDIS_REST_URL_PARAMETER="/folio/upstash-redis-rest-url",
         FOLIO_SECRETS_UPSTASH_REDIS_REST_TOKEN_PARAMETER="/folio/upstash-redis-rest-token",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "folio.cli", "serve", "--index", str(sample_index), "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process, url = _serve(sample_index, tmp_path, env)
     try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_answering(process, f"{url}/health/ready")
         question = {"message": "Which certifications does Maya hold?"}
         for _ in range(2):
             response = httpx.post(f"{url}/api/chat", json=question, timeout=30)
