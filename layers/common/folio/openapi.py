@@ -108,10 +108,17 @@ def _header_refs(names: tuple[str, ...]) -> dict[str, Any]:
 def _events(op: Operation) -> dict[str, Any]:
     if not op.events:
         return {}
-    names = ", ".join(name for name, _ in op.events)
+    names = [name for name, _ in op.events]
+    # One event of the stream, as SSE tools read it: its name and its data (one line of JSON, whose
+    # schema per event name is in x-events).
     schema = {
-        "type": "string",
-        "description": f"Server-Sent Events ({names}); each event's data is one line of JSON.",
+        "type": "object",
+        "description": f"Server-Sent Events ({', '.join(names)}); each event's data is one line of JSON.",
+        "properties": {
+            "event": {"type": "string", "enum": names},
+            "data": {"type": "string", "description": "JSON: see x-events for each event's schema"},
+        },
+        "required": ["event", "data"],
         "x-events": {name: {"$ref": f"#/components/schemas/{model.__name__}"} for name, model in op.events},
     }
     return {"text/event-stream": {"schema": schema}}
