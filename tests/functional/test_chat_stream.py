@@ -13,6 +13,7 @@ import pytest
 
 from folio.cli import combined_app
 from tests.support.lambdas import load_event
+from tests.support.limits import NO_LIMITS
 from tests.support.servers import UvicornServer
 
 if TYPE_CHECKING:
@@ -25,13 +26,6 @@ if TYPE_CHECKING:
 QUESTION = {"message": "What grade did she get in Database Internals?"}
 SSE = {"accept": "text/event-stream"}
 KEY = "site-key-0123456789abcdef"
-# Every limit out of the way: these tests are one client asking a lot.
-UNLIMITED = {
-    "ip_burst_per_minute": 1_000_000,
-    "ip_questions_per_hour": 1_000_000,
-    "ip_sessions_per_window": 1_000_000,
-    "max_live_sessions": 1_000_000,
-}
 CITED = "She got an A- [2] in Database Internals, a course on storage engines and query planning."
 
 
@@ -283,7 +277,7 @@ def test_100_concurrent_streams_against_a_slow_llm(uvicorn_app: Callable[..., st
     fake_llm.reply_text = CITED
     fake_llm.mode = "trickle"
     fake_llm.trickle_seconds = 2.0
-    url = uvicorn_app(**_groq(fake_llm), **UNLIMITED)
+    url = uvicorn_app(**_groq(fake_llm), **NO_LIMITS)
 
     async def one(client: httpx.AsyncClient, n: int) -> Stream:
         body = {"message": f"What grade did she get in Database Internals? ({n})"}

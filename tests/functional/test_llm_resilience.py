@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from tests.support.lambdas import body_of, load_event
+from tests.support.limits import NO_LIMITS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -21,14 +22,6 @@ if TYPE_CHECKING:
 
 QUESTION = {"message": "What grade did she get in Database Internals?"}
 ADMIN = "admin-key-0123456789abcdef"
-# Room for 100 questions from one address in these tests; the limits have tests of their own.
-ROOMY = {
-    "ip_burst_per_minute": 1000,
-    "ip_questions_per_hour": 1000,
-    "ip_sessions_per_window": 1000,
-    "max_live_sessions": 1000,
-    "client_session_share": 1,
-}
 
 
 def _groq(fake: FakeLLM, **overrides: Any) -> dict[str, Any]:
@@ -68,7 +61,7 @@ def test_a_failing_provider_is_skipped_once_its_breaker_opens(
     client = serve(
         **_groq(fake_llm, llm_max_retries=0, llm_breaker_failures=2, llm_breaker_cooldown_seconds=60),
         admin_key=ADMIN,
-        **ROOMY,
+        **NO_LIMITS,
     )
     health = client.get("/health/detailed", headers={"authorization": f"Bearer {ADMIN}"}).json()
     assert health["status"] == "ok" and health["checks"]["llm"]["breakers"]["groq"]["state"] == "closed"
@@ -93,7 +86,7 @@ def test_100_concurrent_questions_while_groq_hangs_do_not_each_wait_once_it_is_o
     client = serve(
         **_groq(fake_llm, llm_max_retries=0, llm_deadline_seconds=2, llm_breaker_failures=2),
         budget_daily_llm_calls=1000,
-        **ROOMY,
+        **NO_LIMITS,
     )
     for _ in range(2):
         assert client.post("/api/chat", json=QUESTION).json()["provider"] == "extractive"
@@ -121,7 +114,7 @@ def test_lambda_skips_a_failing_provider_and_says_so_in_emf(invoke: Any, fake_ll
         "chat",
         **_groq(fake_llm, llm_max_retries=0, llm_breaker_failures=2),
         lambda_function_name="folio-chat",
-        **ROOMY,
+        **NO_LIMITS,
     )
     capsys.readouterr()
     for _ in range(3):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from tests.support.lambdas import body_of, load_event
+from tests.support.limits import NO_LIMITS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -23,9 +24,7 @@ SLOW = {
     "http_header_timeout_seconds": DEADLINE,
     "http_body_timeout_seconds": DEADLINE,
     "http_keep_alive_seconds": 1,
-    "ip_burst_per_minute": 1000,
-    "ip_questions_per_hour": 1000,
-    "ip_sessions_per_window": 1000,
+    **NO_LIMITS,
 }
 HEAD = b"POST /api/chat HTTP/1.1\r\nHost: folio\r\nContent-Type: application/json\r\nX-Padding: " + b"a" * 200
 BODY = json.dumps({"message": "What grade did she get in Database Internals?"}).encode()
