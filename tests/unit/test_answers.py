@@ -287,6 +287,21 @@ hobbies:
   - climbing
   - beekeeping
 """,
+    "talks.txt": """TALKS AND WRITING
+=================
+
+Talks
+-----
+2022  "Bees and backpressure"
+      FOSDEM 2022, main track, 30 min.
+
+2023  "Queues you can reason about"
+      Cardiff Go meetup, lightning talk.
+
+Writing
+-------
+Two short guides to beekeeping for beginners.
+""",
     "certifications.yaml": """certifications:
   - name: Kubernetes Administrator (CKA)
     issued: 2021-03-01
@@ -342,6 +357,12 @@ def _ask(answerer: Answerer, question: str) -> Answer:
         ("What is the name of her cat?", ["Pixel"], []),
         # A change is answered by its before and after, and a year is no amount.
         ("By how much did the Wren station's battery life improve?", ["from 12 days to 30 days"], ["3 stations"]),
+        # "start and leave" asks for the range; "degree" is what a BSc is; "go to" asks nothing.
+        ("When did she start and when did she leave Harbour Bank?", ["March 2015 – May 2021"], []),
+        ("What degree does she have?", ["BSc Physics"], []),
+        ("Where did she go to university?", ["Rivermouth University"], []),
+        # Entries written as paragraphs under an underlined plain-text heading are a list's items.
+        ("Has she spoken at any conferences?", ["Bees and backpressure", "Queues you can reason about"], []),
     ],
 )
 def test_extractive_answers_hold_the_asked_fact(
@@ -393,5 +414,8 @@ def test_lines_in_the_owners_own_voice_are_quoted_as_theirs(small_kb: Answerer) 
 def test_a_yes_no_question_is_answered_only_when_the_line_settles_it(small_kb: Answerer) -> None:
     assert _ask(small_kb, "Does she know Java?").text.startswith("Yes — from Ada's documents:")
     assert _ask(small_kb, "We're hiring in Oslo - does she know Java?").text.startswith("Yes —")
+    # Having used or worked with a thing: a line naming it settles it, its heading the kind.
+    assert _ask(small_kb, "Has she ever worked with Rust?").text.startswith("Yes —")
+    assert _ask(small_kb, "Does she have any Kubernetes qualification?").text.startswith("Yes —")
     phd = _ask(small_kb, "Does she have a PhD?")
     assert phd.grounded and "BSc Physics" in phd.text and not phd.text.startswith(("Yes", "No"))

@@ -46,6 +46,23 @@ def test_heading_paths_are_tracked_and_a_single_h1_is_the_title(tmp_path: Path) 
     assert "# not a heading" in doc.sections[1].text
 
 
+def test_underlined_headings_are_headings_in_markdown_and_plain_text(tmp_path: Path) -> None:
+    (tmp_path / "talks.txt").write_text(
+        "MY TALKS\n========\n\nConference talks\n----------------\n2023  Fog, cheaply\n\n"
+        "# 1 is not a heading in plain text\n\n==========\nWRITING\n==========\nTwo guides.\n\n"
+        "Course        ECTS   Grade\n--------------------------\nStatistics       6     8.5\n"
+    )
+    doc = load(tmp_path / "talks.txt", tmp_path)
+    assert doc.title == "Talks"  # two top-level headings: neither is the title
+    # A boxed heading's top rule is no text; a plain-text table's header row is no heading.
+    assert [(s.headings, s.text) for s in doc.sections] == [
+        (("MY TALKS", "Conference talks"), "2023  Fog, cheaply\n\n# 1 is not a heading in plain text"),
+        (("WRITING",), "Two guides.\n\nCourse        ECTS   Grade\nStatistics       6     8.5"),
+    ]
+    (tmp_path / "cv.md").write_text("Intro.\n\nWork\n----\n\n- Built things.\n\n---\n\nSkills\n===\nPython.")
+    assert [s.headings for s in load(tmp_path / "cv.md", tmp_path).sections] == [(), ("Work",), ("Skills",)]
+
+
 def test_yaml_facts_are_rendered_as_readable_text() -> None:
     doc = load(KNOWLEDGE / "skills.yaml", KNOWLEDGE)
     text = "\n".join(s.text for s in doc.sections)

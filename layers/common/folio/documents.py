@@ -14,6 +14,9 @@ from folio.errors import IngestError, Unavailable
 SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".yaml", ".yml")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+# A setext heading: a line underlined with "===" (level 1) or "---" (level 2), in Markdown and
+# in plain text alike.
+_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _DATE_KEYS = ("date", "start_date", "end_date")
 
 
@@ -80,8 +83,8 @@ def _read_markdown(source: str, raw: bytes, sha: str) -> Document:
 
 
 def _read_text(source: str, raw: bytes, sha: str) -> Document:
-    text = raw.decode("utf-8", errors="replace")
-    return _document(source, sha, _title_from_name(source), {}, [Section((), text.strip())])
+    sections, h1 = _markdown_sections(raw.decode("utf-8", errors="replace"), atx=False)
+    return _document(source, sha, h1 or _title_from_name(source), {}, sections)
 
 
 def _read_pdf(source: str, raw: bytes, sha: str) -> Document:
@@ -198,8 +201,9 @@ def _document(source: str, sha: str, title: str, meta: dict[str, Any], sections:
     )
 
 
-def _markdown_sections(content: str) -> tuple[list[Section], str | None]:
-    """Split on ATX headings (outside code fences), tracking the heading path."""
+def _markdown_sections(content: str, *, atx: bool = True) -> tuple[list[Section], str | None]:
+    """Split on headings outside code fences, tracking the heading path: ATX ("## Talks", unless
+    `atx` is false: plain text) and setext (a line underlined with === or ---)."""
     sections: list[Section] = []
     path: list[tuple[int, str]] = []
     lines: list[str] = []
@@ -207,25 +211,40 @@ def _markdown_sections(content: str) -> tuple[list[Section], str | None]:
     levels: list[int] = []
 
     def flush() -> None:
-        sections.append(Section(tuple(title for _, title in path), "\n".join(lines).strip()))
+        # A rule left over (a thematic break, the top of a boxed heading) is no text.
+        text = "\n".join(line for line in lines if not _UNDERLINE.match(line))
+        sections.append(Section(tuple(title for _, title in path), text.strip()))
         lines.clear()
 
     for line in content.splitlines():
         if _FENCE.match(line):
             in_fence = not in_fence
-        match = None if in_fence else _HEADING.match(line)
-        if match is None:
+        heading = None if in_fence else _heading(line, lines, atx=atx)
+        if heading is None:
             lines.append(line)
             continue
+        if _UNDERLINE.match(line):
+            lines.pop()  # the underlined line is the heading's text
         flush()
-        level = len(match.group(1))
+        level, title = heading
         levels.append(level)
-        path = [(lvl, title) for lvl, title in path if lvl < level] + [(level, match.group(2))]
+        path = [(lvl, t) for lvl, t in path if lvl < level] + [(level, title)]
     flush()
     if levels.count(1) == 1 and levels[0] == 1 and not sections[0].text:
         # A single leading H1 is the document's title, not a section: drop it from every path.
         return [Section(s.headings[1:], s.text) for s in sections], sections[1].headings[0]
     return sections, None
+
+
+def _heading(line: str, previous: list[str], *, atx: bool) -> tuple[int, str] | None:
+    underline = _UNDERLINE.match(line)
+    above = previous[-1].strip() if previous else ""
+    # Not a list item, a table row or a quote; not columns of a plain-text table ("Course   ECTS").
+    heading_like = above and not above.startswith(("-", "*", "|", ">")) and "  " not in above and len(above) <= 80
+    if underline and heading_like and len(line.strip()) >= 3:
+        return (1 if underline.group(1)[0] == "=" else 2), above
+    match = _HEADING.match(line) if atx else None
+    return (len(match.group(1)), match.group(2)) if match else None
 
 
 def _first_heading(sections: list[Section]) -> str | None:

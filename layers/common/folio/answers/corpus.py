@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from folio.answers.text import DATE, FIRST_PERSON, JOB, acronyms, stem, stems, words
+from folio.answers.text import DATE, FIRST_PERSON, JOB, acronyms, stem, stems, with_kinds, words
 from folio.answers.units import Unit, parse_units
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class Corpus:
         self.by_row: dict[int, list[Located]] = {}
         self.first_row: dict[str, int] = {}
         for row, text in enumerate(columns["text"]):
-            found = stems(text) | acronyms(text)
+            found = with_kinds(stems(text) | acronyms(text))
             self.df.update(found)
             source = columns["source"][row]
             by_source.setdefault(source, set()).update(found)

@@ -28,6 +28,7 @@ from folio.answers.text import (
     siblings,
     stem,
     stems,
+    with_kinds,
     words,
 )
 
@@ -52,8 +53,10 @@ _PERSON = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)+")
 _NEGATIONS = frozenset(("not", "no", "never", "none", "without", "don't", "doesn't", "isn't", "won't", "nor"))
 _ANAPHORA = ("That ", "This ", "These ", "Those ", "It ", "They ", "Both ", "The two ")
 # Words that name the kind of answer rather than what it is about.
+# "When did she start / leave / join": the documents give when as a range ("2018 – 2022").
+_SPAN_WORDS = frozenset(("start", "begin", "began", "join", "leav", "left", "quit", "end", "finish"))
 _TYPE_WORDS = {
-    Kind.DATE: frozenset(("dat", "year", "month", "day", "long", "tim", "start")),
+    Kind.DATE: frozenset(("dat", "year", "month", "day", "long", "tim", *_SPAN_WORDS)),
     Kind.NUMBER: frozenset(("number", "mani", "much", "total", "count")),
     Kind.PERSON: frozenset(("peopl", "someon", "nam")),
     Kind.PLACE: frozenset(("plac", "bas", "base", "locat", "citi", "town", "countri", "region")),
@@ -65,6 +68,8 @@ _HELD = 0.3
 _RELATED = 0.3
 # Qualities a visitor asks "how ..." about that any line on the named thing answers.
 _GENERIC_DEGREES = frozenset(("good", "skil", "experienc", "strong", "profici", "fluent", "familiar", "comfort"))
+# Verbs of having handled a thing: "used", "worked with", "has experience of".
+_HANDLED = frozenset(("use", "used", "using", "work", "career", "familiar", "know", "known", "tri", "touch", "handl"))
 _SHARES = frozenset(("shar", "percentag", "percent", "rate"))
 
 
@@ -103,8 +108,8 @@ def candidates(units: list[tuple[Unit, int]], snapshot: Snapshot, vector: np.nda
     for (unit, row), sim in zip(kept, meaning.tolist(), strict=True):
         block = " ".join(dict.fromkeys(blocks[(row, unit.block)])) if unit.kind == "sentence" else unit.text
         around = " ".join((block, *unit.path))
-        own = stems(unit.text)
-        held = own | stems(" ".join(unit.path)) | acronyms(unit.text)
+        own = with_kinds(stems(unit.text))
+        held = own | with_kinds(stems(" ".join(unit.path))) | acronyms(unit.text)
         context = frozenset(held | stems(around) | acronyms(around))
         out.append(Candidate(unit, row, float(sim), context, frozenset(held), frozenset(own)))
     return out
@@ -127,7 +132,10 @@ class Judge:
         type_words = type_words | {BROADER[t] for t in question.terms if t in BROADER}
         if question.duration:
             type_words = type_words | {"last", "tak"}  # "how long did it last / take"
+        if question.kind is Kind.YESNO and asked:
+            type_words = type_words | _HANDLED  # "Has she used Unity?": any line naming Unity
         self.type_words = type_words
+        self.span = question.kind is Kind.DATE and bool(_SPAN_WORDS & set(question.terms))
         self.attribute = tuple(
             t for t in question.terms if t not in question.entities and t not in type_words and corpus.known(t)
         )
@@ -211,6 +219,8 @@ class Judge:
         # A line holding only part of the asked words must also be about the question in meaning
         # ("Write me a poem about cats" is not answered by "Writing design docs").
         partly = held >= _HELD and (held >= 0.5 or c.meaning >= _RELATED)
+        if q.kind is Kind.YESNO and self.entities and not self.weights:
+            partly = close = False  # "Has she used Rust?" asks only for a line naming Rust itself
         passes = named and typed and informative and (partly or close or names_itself)
         passes = passes and not self._contradicts(c) and self._has_degree(c)
         if q.kind is Kind.LIST:
@@ -221,6 +231,8 @@ class Judge:
             score -= 0.15  # a heading names a topic; the lines under it say something about it
         if typed and q.kind in (Kind.DATE, Kind.NUMBER) and len(c.unit.text.split()) <= 5:
             score += 0.2  # the value itself ("14 October 2024", "Years: 7"), not a story around it
+        if self.span and len(DATE.findall(c.unit.text)) >= 2:
+            score += 0.2  # "when did she start and leave": a line with the range
         if q.change and _CHANGE.search(c.unit.text):
             score += 0.2  # "by how much did it improve": a line with the before and the after
         return Scored(c, score, passes)
@@ -283,13 +295,13 @@ def informative_heading(text: str) -> bool:
     return bool(re.search(r"\d| [—–-] |: |\(", text))
 
 
-def settles(text: str, asked: tuple[str, ...]) -> str:
+def settles(text: str, asked: tuple[str, ...], held: frozenset[str] = frozenset()) -> str:
     """ "Yes" or "No" when the line says so about what was asked, else "".
 
     No: a negation right before an asked word ("not looking to relocate", "please do not send
     frontend ... roles") or a nil value ("Azure years: 0"). Yes: the line holds the asked words
     and negates none of them. "I would hire her again without hesitation" settles nothing about
-    whether she is available.
+    whether she is available. `held`: what the line's headings add ("Certifications").
     """
     tokens = [part.lower() for t in words(text) for part in ((t, *t.split("-")) if "-" in t else (t,)) if part]
     stemmed = [stem(t) for t in tokens]
@@ -298,7 +310,7 @@ def settles(text: str, asked: tuple[str, ...]) -> str:
             return "No"
     if re.search(r":\s*(?:0|no|none)\s*$", text, re.IGNORECASE):
         return "No"
-    return "Yes" if asked and all(t in stemmed for t in asked) else ""
+    return "Yes" if asked and all(t in stemmed or t in held for t in asked) else ""
 
 
 def completes(previous: Unit, unit: Unit) -> bool:

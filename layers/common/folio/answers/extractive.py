@@ -154,7 +154,8 @@ class Extractor:
         if not passing:
             return REFUSAL
         lines = self._best_lines(passing, limit=2, margin=0.08)
-        return Draft("answer", lines, lead=settles(passing[0].candidate.unit.text, asked))
+        best = passing[0].candidate
+        return Draft("answer", lines, lead=settles(best.unit.text, asked, best.held))
 
     def _comparison(self, q: Question, shown: frozenset[str]) -> Draft:
         lines: list[Line] = []
@@ -197,8 +198,8 @@ class Extractor:
 
     def _containers(
         self, wanted: set[str], qualifiers: set[str], judge: Judge
-    ) -> dict[tuple[str, ...], tuple[float, int]]:
-        scores: dict[tuple[str, ...], tuple[float, int]] = {}
+    ) -> dict[tuple[str, ...], tuple[float, int, int]]:
+        scores: dict[tuple[str, ...], tuple[float, int, int]] = {}
         for order, located in enumerate(self.corpus.outline):
             path = located.unit.path if located.unit.kind != "heading" else (*located.unit.path, located.unit.text)
             for depth in range(1, len(path) + 1):
@@ -214,7 +215,8 @@ class Extractor:
                 share = len(wanted & named) / max(len(named), 1)
                 branches = 0.5 if len(self.corpus.children.get(prefix, ())) >= 2 else 0.0
                 retrieved = 0.5 if located.row in self.rows else 0.0
-                scores[prefix] = (len(qualifiers & context) + share + branches + retrieved, -order)
+                # Of equal scores, the narrower section ("Talks" under "Talks and writing").
+                scores[prefix] = (len(qualifiers & context) + share + branches + retrieved, depth, -order)
         return scores
 
     def _items(self, container: tuple[str, ...], qualifiers: set[str], shown: frozenset[str]) -> list[Line]:
@@ -239,6 +241,10 @@ class Extractor:
         if len(children) >= 2:
             return [Line(name, loc.row) for name, loc in children.items() if not _shown(name, shown)]
         leaves = [loc for loc in under if loc.unit.kind in ("item", "pair", "row") and not _shown(loc.unit.text, shown)]
+        if len(leaves) < 2:
+            # Entries written as paragraphs (a plain-text list of talks): each one's first line.
+            firsts = {(loc.row, loc.unit.block): loc for loc in reversed(under) if loc.unit.kind != "heading"}
+            leaves = [loc for loc in reversed(firsts.values()) if not _shown(loc.unit.text, shown)] or leaves
         # Qualifiers that tell items apart ("spring 2015" among terms) pick the items asked for.
         held = [stems(loc.unit.text) for loc in leaves]
         telling = {t for t in qualifiers if 0 < sum(t in h for h in held) < len(held)}
@@ -339,8 +345,10 @@ class Extractor:
         labelled = unit.kind in ("item", "pair", "row") and (len(heading.split()) > 1 or informative_heading(heading))
         # A line under a heading that states something ("Kestrel Marine Robotics — Plymouth").
         stated = unit.kind == "sentence" and informative_heading(heading)
-        if len(unit.path) > 1 and (labelled or stated) and not stems(heading) <= stems(text):
-            text = f"{heading}: {text}"
+        # A fact at the top of a project's write-up ("Language: Rust") is the project's.
+        project_fact = unit.kind in ("item", "pair", "row") and self.snapshot.columns["doc_type"][c.row] == "project"
+        if (len(unit.path) > 1 and (labelled or stated)) or (len(unit.path) == 1 and project_fact):
+            text = text if stems(heading) <= stems(text) else f"{heading}: {text}"
         return Line(text, c.row)
 
     def _previous(self, c: Candidate) -> Unit | None:

@@ -165,6 +165,9 @@ _PHRASE_WORDS |= dict.fromkeys(
     ("for fun", "spare time", "free time", "downtime", "outside of work", "outside work", "off work"), "hobbies"
 )
 _PHRASE_WORDS |= dict.fromkeys(("response time", "response times", "reaction time"), "latency")
+# "Has she spoken at conferences?" asks about talks, not languages; "what is it written in", a language.
+_PHRASE_WORDS |= {f"{verb} at": "talked at" for verb in ("speak", "speaks", "spoke", "spoken", "speaking")}
+_PHRASE_WORDS |= dict.fromkeys(("written in", "coded in", "programmed in", "implemented in"), "language")
 _PHRASE_WORDS |= dict.fromkeys(("these days", "nowadays", "right now", "at present"), "now")
 _PHRASE_WORDS |= {f"{wh}'s": f"{wh} is" for wh in ("what", "where", "when", "who", "how", "which")}
 _CHANGE_VERBS = re.compile(
@@ -252,10 +255,10 @@ def _analyse(text: str, owner_words: frozenset[str]) -> Question:
     count = "how many" in lowered or "number of" in lowered
     sides = _sides(text, skip, entities) if first not in ("is", "are") else ()
     vague = len(terms) <= 1 and len(tokens) <= 2
-    kind = _kind(lowered, first, tokens, count, quantity, bool(sides))
+    kind = _kind(lowered, first, tokens, count, quantity, bool(sides), entities)
     # Nothing asked at all ("What is it?", "hmm"), though a summary of the owner may be.
     vague = vague or (not terms and not entities and kind is not Kind.SUMMARY)
-    list_noun = _list_noun(lowered) if kind in (Kind.LIST, Kind.YESNO, Kind.SUMMARY) else ""
+    list_noun = _list_noun(lowered, entities) if kind in (Kind.LIST, Kind.YESNO, Kind.SUMMARY) else ""
     if kind is Kind.YESNO and list_noun and re.search(r"\bany\b", lowered):
         kind = Kind.LIST
     return Question(
@@ -344,7 +347,9 @@ def _measured(lowered: str, tokens: list[str]) -> str:
     return ""
 
 
-def _kind(lowered: str, first: str, tokens: list[str], count: bool, quantity: str, comparison: bool) -> Kind:
+def _kind(
+    lowered: str, first: str, tokens: list[str], count: bool, quantity: str, comparison: bool, names: tuple[str, ...]
+) -> Kind:
     if _DATE_PHRASES.search(lowered):
         return Kind.DATE
     if count or lowered.startswith(
@@ -357,23 +362,23 @@ def _kind(lowered: str, first: str, tokens: list[str], count: bool, quantity: st
         return Kind.YESNO
     if _SUMMARY.search(lowered) and not (first == "who" and len(tokens) > 3):
         return Kind.SUMMARY
-    return _wh_kind(lowered, first, quantity)
+    return _wh_kind(lowered, first, quantity, names)
 
 
-def _wh_kind(lowered: str, first: str, quantity: str) -> Kind:
+def _wh_kind(lowered: str, first: str, quantity: str, names: tuple[str, ...]) -> Kind:
     if first == "where" or re.match(r"(?:which|what) (?:city|town|country|place|location|region)\b", lowered):
         return Kind.PLACE
     if first == "who" or lowered.startswith(("whose", "by whom")):
         return Kind.PERSON
     if first in ("what", "which") or lowered.startswith(("list", "name")):
-        if _list_noun(lowered):
+        if _list_noun(lowered, names):
             return Kind.LIST
         if quantity and not lowered.startswith(("what is the name", "what's the name")):
             return Kind.NUMBER
     return Kind.FACT
 
 
-def _list_noun(lowered: str) -> str:
+def _list_noun(lowered: str, names: tuple[str, ...]) -> str:
     """The plural noun a list question asks for: "what projects", "which of her certifications"."""
     match = re.search(
         r"\b(?:what|which|list|name|any|all|about)\s+(?:(?:are|were|of|her|his|their|the|other|kinds?|types?|sorts?)\s+)*"
@@ -382,10 +387,14 @@ def _list_noun(lowered: str) -> str:
     )
     if match is None:
         return ""
-    for noun in match.group(1).split():
+    found = match.group(1).split()
+    for n, noun in enumerate(found):
         if noun in _LIST_NOUN_SKIP or noun in STOP:
             return ""
-        if noun.endswith("s") and not noun.endswith(("ss", "us", "is")):
+        # "any Kubernetes qualification": a name before the head noun says which one.
+        following = found[n + 1] if n + 1 < len(found) else ""
+        modifier = stem(noun) in names and following not in STOP and following not in _AUXILIARIES
+        if noun.endswith("s") and not noun.endswith(("ss", "us", "is")) and not modifier:
             return stem(noun)
     return ""
 

@@ -180,6 +180,10 @@ STOP = frozenset(
         "far",
         "up",
         "through",
+        "go",
+        "goes",
+        "went",
+        "gone",
     ]
 )
 
@@ -192,7 +196,7 @@ _SYNONYM_GROUPS = (
     "employer company job employment organisation organization firm",
     "role title position",
     "salary compensation pay wage remuneration",
-    "certification certificate certified credential",
+    "certification certificate certified credential qualification qualifications qualified",
     "expire expired lapse lapsed",
     "award prize",
     "hobby hobbies interest interests pastime",
@@ -232,6 +236,11 @@ JOB = frozenset(("employer", "rol", "work", "career"))
 ORDER = frozenset(("first", "earliest", "earlier", "last", "latest", "previous", "prior", "recent"))
 # A narrower word that the documents may only state through its kind: "a PhD" through "degrees".
 BROADER = {"phd": "degre", "doctorat": "degre", "mba": "degre", "msc": "degre", "bsc": "degre"}
+
+
+def with_kinds(found: frozenset[str]) -> frozenset[str]:
+    """Stems and the kinds they name: a line about a BSc is a line about a degree."""
+    return found | {BROADER[t] for t in found if t in BROADER}
 
 
 def siblings(term: str) -> set[str]:
