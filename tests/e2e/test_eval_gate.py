@@ -59,6 +59,8 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_fourth", "Casimir Thorbecke-Nunes"),
         ("kb_fifth", "Priya Kettleborough"),
         ("kb_sixth", "Rafaela Quistgaard"),
+        ("kb_seventh", "Ilse Marrowby"),
+        ("kb_eighth", "Ansel Varga-Nkemelu"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:

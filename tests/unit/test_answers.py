@@ -13,6 +13,7 @@ from folio.answers.conversation import answer_lines, follow_up
 from folio.answers.evidence import settles
 from folio.answers.grounding import grounded_reply
 from folio.answers.question import Kind, analyse
+from folio.answers.text import heading_stems, span_months, stem, stems
 from folio.answers.units import parse_units, sentences
 from folio.answers.writing import Writer
 from folio.documents import reflow
@@ -37,6 +38,8 @@ OWNER = frozenset({"ada", "quill"})
         ("What salary is she expecting?", Kind.NUMBER),
         ("Does she have a PhD?", Kind.YESNO),
         ("Has she won any awards?", Kind.LIST),
+        # A name before the noun says which one: not a list of "Kubernetes".
+        ("Does she have any Kubernetes qualification?", Kind.YESNO),
         ("What projects has she built?", Kind.LIST),
         ("Which testing frameworks does she use?", Kind.LIST),
         ("Summarise her work experience.", Kind.SUMMARY),
@@ -212,12 +215,27 @@ def test_a_cited_llm_reply_is_kept_with_its_sources_renumbered() -> None:
         ("Relocation: not looking to relocate", ("relocat",), "No"),
         ("Recruiters: please do not send frontend or pure management roles.", ("frontend", "rol"), "No"),
         ("Azure years: 0", ("azur",), "No"),
+        # A master's is a degree: no master's says no to a degree.
+        ("I don't have a master's.", ("degre",), "No"),
         ("Riptide is an open-source library for backpressure.", ("riptid", "open", "sourc"), "Yes"),
         ("I would hire her again without hesitation for any Staff role.", ("availabl", "new", "rol"), ""),
     ],
 )
 def test_yes_or_no_only_when_the_line_settles_it(line: str, asked: tuple[str, ...], verdict: str) -> None:
     assert settles(line, asked) == verdict
+
+
+def test_a_span_is_measured_from_its_first_date_to_its_last() -> None:
+    assert span_months("March 2018 to August 2022 · Dundee") == 53
+    assert span_months("Jul 2016 – Feb 2018") == 19
+    assert span_months("2012–2016") == 48
+    assert span_months("Shipped in 2021") is None
+
+
+def test_words_are_read_in_urls_and_idioms() -> None:
+    assert {"github", "github.com"} <= stems("Repo: github.com/ada/wren — 1,400 stars")
+    assert stem("hobbies") in heading_stems("Off the clock")
+    assert stem("hobbies") not in heading_stems("Clock design")
 
 
 def test_answers_speak_of_the_owner_by_name() -> None:
@@ -363,6 +381,12 @@ def _ask(answerer: Answerer, question: str) -> Answer:
         ("Where did she go to university?", ["Rivermouth University"], []),
         # Entries written as paragraphs under an underlined plain-text heading are a list's items.
         ("Has she spoken at any conferences?", ["Bees and backpressure", "Queues you can reason about"], []),
+        # A comparison of how long: each side's span, the longer first.
+        (
+            "Which job did she hold longer, Nimbus or Harbour Bank?",
+            ["Harbour Bank (March 2015 – May 2021)", "Nimbus Robotics (June 2021 – present)"],
+            [],
+        ),
     ],
 )
 def test_extractive_answers_hold_the_asked_fact(

@@ -25,6 +25,7 @@ from folio.answers.text import (
     ORDER,
     YEAR,
     acronyms,
+    heading_stems,
     siblings,
     stem,
     stems,
@@ -109,7 +110,7 @@ def candidates(units: list[tuple[Unit, int]], snapshot: Snapshot, vector: np.nda
         block = " ".join(dict.fromkeys(blocks[(row, unit.block)])) if unit.kind == "sentence" else unit.text
         around = " ".join((block, *unit.path))
         own = with_kinds(stems(unit.text))
-        held = own | with_kinds(stems(" ".join(unit.path))) | acronyms(unit.text)
+        held = own | with_kinds(frozenset().union(*map(heading_stems, unit.path))) | acronyms(unit.text)
         context = frozenset(held | stems(around) | acronyms(around))
         out.append(Candidate(unit, row, float(sim), context, frozenset(held), frozenset(own)))
     return out
@@ -131,7 +132,8 @@ class Judge:
         # "her undergraduate degree": "degree" only repeats what "undergraduate" says.
         type_words = type_words | {BROADER[t] for t in question.terms if t in BROADER}
         if question.duration:
-            type_words = type_words | {"last", "tak"}  # "how long did it last / take"
+            # "how long did it last / take", "which job did she hold longer"
+            type_words = type_words | {"last", "tak", "longer", "longest", "hold", "stai"}
         if question.kind is Kind.YESNO and asked:
             type_words = type_words | _HANDLED  # "Has she used Unity?": any line naming Unity
         self.type_words = type_words
@@ -306,7 +308,8 @@ def settles(text: str, asked: tuple[str, ...], held: frozenset[str] = frozenset(
     tokens = [part.lower() for t in words(text) for part in ((t, *t.split("-")) if "-" in t else (t,)) if part]
     stemmed = [stem(t) for t in tokens]
     for n, token in enumerate(tokens):
-        if token in _NEGATIONS and any(s in asked for s in stemmed[n + 1 : n + 5]):
+        # "I don't have a master's" says no to a degree as well as to a master's.
+        if token in _NEGATIONS and any(s in asked or BROADER.get(s) in asked for s in stemmed[n + 1 : n + 5]):
             return "No"
     if re.search(r":\s*(?:0|no|none)\s*$", text, re.IGNORECASE):
         return "No"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from folio.answers.evidence import Judge, candidates, completes, fields, informative_heading, settles
 from folio.answers.question import Kind
-from folio.answers.text import BROADER, YEAR, stem, stems
+from folio.answers.text import BROADER, YEAR, heading_stems, siblings, span_months, stem, stems
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -134,7 +134,7 @@ class Extractor:
     def _names_a_section(self, judge: Judge) -> bool:
         """ "What does she do for fun?" asks for a section ("Hobbies") as a whole."""
         asked = set(judge.attribute)
-        return bool(asked) and any(stems(path[-1]) == asked for path in self.corpus.paths)
+        return bool(asked) and any(heading_stems(path[-1]) == asked for path in self.corpus.paths)
 
     def _yes_no(self, passing: list[Scored], ranked: list[Scored], absent: list[str], asked: tuple[str, ...]) -> Draft:
         """Yes or No only when the best line settles it; otherwise the lines, without a verdict."""
@@ -155,7 +155,13 @@ class Extractor:
             return REFUSAL
         lines = self._best_lines(passing, limit=2, margin=0.08)
         best = passing[0].candidate
-        return Draft("answer", lines, lead=settles(best.unit.text, asked, best.held))
+        lead = settles(best.unit.text, asked, best.held)
+        others = {kin for t in asked for kin in siblings(t)}
+        if lead == "No" and others:
+            # "A master's?" - "No": and the degree she does have.
+            kin = [s for s in ranked if others & s.candidate.own and not settles(s.candidate.unit.text, asked)]
+            lines = (*lines, *self._best_lines(kin[:1], limit=1, margin=1.0)) if kin else lines
+        return Draft("answer", lines, lead=lead)
 
     def _comparison(self, q: Question, shown: frozenset[str]) -> Draft:
         lines: list[Line] = []
@@ -163,11 +169,16 @@ class Extractor:
             names = tuple(t for t in side if t in q.entities) or side
             judge = Judge(q, self.corpus, entities=names)
             best = [s for s in judge.rank(self.found) if s.passes and not _shown(s.candidate.unit.text, shown)]
+            if q.duration:
+                best = [s for s in best if span_months(s.candidate.unit.text)] or best
             if not best:
                 return REFUSAL
             line = self._line(best[0].candidate)
             if line not in lines:
                 lines.append(line)
+        if q.duration:
+            # "Which job did she hold longer?": the longer span first.
+            lines.sort(key=lambda line: -(span_months(line.text) or 0))
         return Draft("answer", tuple(lines))
 
     def _listing(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
@@ -206,7 +217,7 @@ class Extractor:
                 prefix = path[:depth]
                 if prefix in scores:
                     continue
-                named = stems(prefix[-1])
+                named = heading_stems(prefix[-1])
                 if not wanted & named:
                     continue
                 context = stems(" ".join(prefix))
@@ -244,7 +255,8 @@ class Extractor:
         if len(leaves) < 2:
             # Entries written as paragraphs (a plain-text list of talks): each one's first line.
             firsts = {(loc.row, loc.unit.block): loc for loc in reversed(under) if loc.unit.kind != "heading"}
-            leaves = [loc for loc in reversed(firsts.values()) if not _shown(loc.unit.text, shown)] or leaves
+            entries = [loc for loc in reversed(firsts.values()) if not _shown(loc.unit.text, shown)]
+            leaves = entries if len(entries) >= 2 else leaves
         # Qualifiers that tell items apart ("spring 2015" among terms) pick the items asked for.
         held = [stems(loc.unit.text) for loc in leaves]
         telling = {t for t in qualifiers if 0 < sum(t in h for h in held) < len(held)}
@@ -338,9 +350,11 @@ class Extractor:
         asked = [(key, value) for key, value in record[1:] if stems(key) & self.focus]
         if asked:
             text = "; ".join(f"{key}: {value}" for key, value in (record[0], *asked))
-        previous = self._previous(c)
+        previous, following = self._neighbours(c)
         if previous is not None and completes(previous, unit):
             text = f"{previous.text} {text}"
+        if following is not None and completes(unit, following):
+            text = f"{text} {following.text}"  # "BSc Physics, 2011–2015" + "First-class honours."
         heading = unit.heading
         labelled = unit.kind in ("item", "pair", "row") and (len(heading.split()) > 1 or informative_heading(heading))
         # A line under a heading that states something ("Kestrel Marine Robotics — Plymouth").
@@ -351,12 +365,12 @@ class Extractor:
             text = text if stems(heading) <= stems(text) else f"{heading}: {text}"
         return Line(text, c.row)
 
-    def _previous(self, c: Candidate) -> Unit | None:
+    def _neighbours(self, c: Candidate) -> tuple[Unit | None, Unit | None]:
         units = [loc.unit for loc in self._units_of(c.row)]
         for n, unit in enumerate(units):
             if unit == c.unit:
-                return units[n - 1] if n else None
-        return None
+                return (units[n - 1] if n else None), (units[n + 1] if n + 1 < len(units) else None)
+        return None, None
 
     def _units_of(self, row: int) -> list[Located]:
         return self.corpus.by_row.get(row, [])

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from folio.answers.text import STOP, stem, words
+from folio.answers.text import LEISURE, STOP, stem, words
 
 
 class Kind(StrEnum):
@@ -161,9 +161,7 @@ _PHRASE_WORDS = {f"{verb} part": "participated" for verb in ("take", "takes", "t
 }
 _PHRASE_WORDS |= {f"{verb} live": "launched" for verb in ("go", "goes", "went", "gone", "going")}
 _PHRASE_WORDS |= {f"{verb} out": "released" for verb in ("come", "comes", "came", "coming")}
-_PHRASE_WORDS |= dict.fromkeys(
-    ("for fun", "spare time", "free time", "downtime", "outside of work", "outside work", "off work"), "hobbies"
-)
+_PHRASE_WORDS |= dict.fromkeys(LEISURE, "hobbies")
 _PHRASE_WORDS |= dict.fromkeys(("response time", "response times", "reaction time"), "latency")
 # "Has she spoken at conferences?" asks about talks, not languages; "what is it written in", a language.
 _PHRASE_WORDS |= {f"{verb} at": "talked at" for verb in ("speak", "speaks", "spoke", "spoken", "speaking")}
@@ -282,7 +280,10 @@ def _analyse(text: str, owner_words: frozenset[str]) -> Question:
         ),
         name_of=_name_of(lowered),
         present=next((w in ("do", "does", "is", "are", "am") for w in lowered.split() if w in _AUXILIARIES), False),
-        duration=bool(re.search(r"\bhow (?:long|quick|quickly|fast)\b", lowered)),
+        duration=bool(
+            re.search(r"\bhow (?:long|quick|quickly|fast)\b", lowered)
+            or (sides and re.search(r"\blong(?:er|est)\b|\bmore time\b", lowered))
+        ),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from functools import lru_cache
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][A-Za-zÀ-ÖØ-öø-ÿ0-9+#.'’-]*")
@@ -238,6 +239,51 @@ ORDER = frozenset(("first", "earliest", "earlier", "last", "latest", "previous",
 BROADER = {"phd": "degre", "doctorat": "degre", "mba": "degre", "msc": "degre", "bsc": "degre"}
 
 
+# Idioms for time away from work, in a question ("what does she do for fun") or as a section's
+# heading ("Off the clock"): both mean hobbies.
+LEISURE = (
+    "for fun",
+    "spare time",
+    "free time",
+    "downtime",
+    "outside of work",
+    "outside work",
+    "off work",
+    "off the clock",
+    "away from the keyboard",
+    "away from work",
+    "when i'm not working",
+    "life outside work",
+)
+_LEISURE = re.compile(r"\b(?:" + "|".join(LEISURE) + r")\b", re.IGNORECASE)
+
+
+_POINT = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+((?:19|20)\d{2})\b|\b((?:19|20)\d{2})\b|"
+    r"\b(present|now|today)\b",
+    re.IGNORECASE,
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def span_months(text: str) -> int | None:
+    """ "March 2018 to August 2022" -> 53: the months from a line's first date to its last."""
+    points = []
+    for month, year, bare, now in _POINT.findall(text):
+        if now:
+            today = datetime.now(UTC)
+            points.append(today.year * 12 + today.month - 1)
+        else:
+            points.append(int(year or bare) * 12 + (_MONTHS.index(month.lower()[:3]) if month else 0))
+    return points[-1] - points[0] if len(points) >= 2 else None
+
+
+def heading_stems(heading: str) -> frozenset[str]:
+    """A heading's stems, an idiom read for what it names ("Off the clock" names hobbies)."""
+    found = stems(heading)
+    return found | {stem("hobbies")} if _LEISURE.search(heading.replace("’", "'")) else found
+
+
 def with_kinds(found: frozenset[str]) -> frozenset[str]:
     """Stems and the kinds they name: a line about a BSc is a line about a degree."""
     return found | {BROADER[t] for t in found if t in BROADER}
@@ -290,10 +336,11 @@ _CANON = {_strip(word): _strip(group.split()[0]) for group in _SYNONYM_GROUPS fo
 # Corpus texts (units, headings, paragraphs) come back with every question: compute them once.
 @lru_cache(maxsize=16384)
 def stems(text: str, *, drop: frozenset[str] = STOP) -> frozenset[str]:
-    """The stems of a text's words; a hyphenated word counts whole and by its parts."""
+    """The stems of a text's words; a hyphenated or dotted word ("github.com") counts whole and by
+    its parts."""
     out = set()
     for word in words(text):
-        for part in (word, *word.split("-")) if "-" in word else (word,):
+        for part in (word, *re.split(r"[-.]", word)) if "-" in word or "." in word else (word,):
             if part and ((part.lower() not in drop and len(part) > 1) or part.isdigit()):
                 out.add(stem(part))
     return frozenset(out)
