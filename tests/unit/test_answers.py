@@ -24,6 +24,8 @@ from folio.retrieval import Retriever
 from folio.sessions import Turn
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from folio.embeddings import Embedder
 
 OWNER = frozenset({"ada", "quill"})
@@ -427,6 +429,21 @@ def test_near_misses_are_refused(small_kb: Answerer, question: str) -> None:
     answer = _ask(small_kb, question)
     assert not answer.grounded and answer.sources == [], answer.text
     assert answer.text.startswith("I don't have that in Ada's documents.")
+
+
+def test_a_section_named_by_an_idiom_answers_what_it_names(tmp_path: Path, embedder: Embedder) -> None:
+    (tmp_path / "about.md").write_text(
+        "# About Ada\n\nI write firmware for weather stations.\n\n## Away from the keyboard\n\n"
+        "I sail on Sundays. I also bake sourdough for the neighbours.\n\n## What I'm not interested in\n\n"
+        "Crypto projects, and roles that are pure people management.\n",
+        encoding="utf-8",
+    )
+    index = Index(str(tmp_path / ".index"))
+    run_ingest(tmp_path, index, embedder)
+    answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Ada Quill")
+    answer = _ask(answerer, "What does she do in her free time?")
+    assert "sail on Sundays" in answer.text and "sourdough" in answer.text, answer.text
+    assert "Crypto" not in answer.text
 
 
 def test_lines_in_the_owners_own_voice_are_quoted_as_theirs(small_kb: Answerer) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from folio.answers.text import DATE, FIRST_PERSON, JOB, acronyms, stem, stems, with_kinds, words
+from folio.answers.text import DATE, FIRST_PERSON, JOB, acronyms, idioms, stem, stems, with_kinds, words
 from folio.answers.units import Unit, parse_units
 
 if TYPE_CHECKING:
@@ -38,12 +38,15 @@ class Corpus:
         self.by_row: dict[int, list[Located]] = {}
         self.first_row: dict[str, int] = {}
         for row, text in enumerate(columns["text"]):
-            found = with_kinds(stems(text) | acronyms(text))
+            self.by_row[row] = [Located(unit, row) for unit in parse_units(text)]
+            # What the chunk's headings name, in any words ("Off the clock": hobbies).
+            units = [loc.unit for loc in self.by_row[row]]
+            headings = {h for unit in units for h in unit.path} | {u.text for u in units if u.kind == "heading"}
+            found = with_kinds(stems(text) | acronyms(text)).union(*map(idioms, headings))
             self.df.update(found)
             source = columns["source"][row]
             by_source.setdefault(source, set()).update(found)
             self.first_row.setdefault(source, row)
-            self.by_row[row] = [Located(unit, row) for unit in parse_units(text)]
             self.outline += self.by_row[row]
         # Words in a good share of the documents are what the corpus is about (its owner's name,
         # the documents' shared vocabulary): they tell no passage from another.

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from folio.answers.evidence import Judge, candidates, completes, fields, informative_heading, settles
 from folio.answers.question import Kind
-from folio.answers.text import BROADER, YEAR, heading_stems, siblings, span_months, stem, stems
+from folio.answers.text import BROADER, YEAR, heading_stems, idioms, siblings, span_months, stem, stems
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -134,7 +134,7 @@ class Extractor:
     def _names_a_section(self, judge: Judge) -> bool:
         """ "What does she do for fun?" asks for a section ("Hobbies") as a whole."""
         asked = set(judge.attribute)
-        return bool(asked) and any(heading_stems(path[-1]) == asked for path in self.corpus.paths)
+        return bool(asked) and any(asked in (stems(path[-1]), idioms(path[-1])) for path in self.corpus.paths)
 
     def _yes_no(self, passing: list[Scored], ranked: list[Scored], absent: list[str], asked: tuple[str, ...]) -> Draft:
         """Yes or No only when the best line settles it; otherwise the lines, without a verdict."""
@@ -218,8 +218,8 @@ class Extractor:
                 if prefix in scores:
                     continue
                 named = heading_stems(prefix[-1])
-                if not wanted & named:
-                    continue
+                if not wanted & named or _NEGATED.search(prefix[-1]):
+                    continue  # "What I'm not interested in" holds no interests
                 context = stems(" ".join(prefix))
                 if not all(e in context for e in judge.entities):
                     continue
@@ -256,7 +256,9 @@ class Extractor:
             # Entries written as paragraphs (a plain-text list of talks): each one's first line.
             firsts = {(loc.row, loc.unit.block): loc for loc in reversed(under) if loc.unit.kind != "heading"}
             entries = [loc for loc in reversed(firsts.values()) if not _shown(loc.unit.text, shown)]
-            leaves = entries if len(entries) >= 2 else leaves
+            # One paragraph ("Off the clock: I dive. I also boulder. ..."): its sentences.
+            prose = [loc for loc in under if loc.unit.kind == "sentence" and not _shown(loc.unit.text, shown)]
+            leaves = entries if len(entries) >= 2 else prose if len(prose) >= 2 else leaves
         # Qualifiers that tell items apart ("spring 2015" among terms) pick the items asked for.
         held = [stems(loc.unit.text) for loc in leaves]
         telling = {t for t in qualifiers if 0 < sum(t in h for h in held) < len(held)}
@@ -268,7 +270,7 @@ class Extractor:
 
     def _gist(self, section: tuple[str, ...], shown: frozenset[str]) -> Line | None:
         """A labelled section in one line: "Databases: PostgreSQL, Redis, BigQuery, ClickHouse"."""
-        if re.search(r"\bnot\b", section[-1].lower()):
+        if _NEGATED.search(section[-1]):
             return None
         leaves = [loc for loc in self.corpus.outline if loc.unit.path[: len(section)] == section]
         records = [
@@ -376,6 +378,7 @@ class Extractor:
         return self.corpus.by_row.get(row, [])
 
 
+_NEGATED = re.compile(r"\b(?:not|never|no)\b", re.IGNORECASE)
 _CURRENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b", re.IGNORECASE)
 _STATUS = frozenset(("valid", "expir", "current"))
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))

@@ -280,8 +280,11 @@ def span_months(text: str) -> int | None:
 
 def heading_stems(heading: str) -> frozenset[str]:
     """A heading's stems, an idiom read for what it names ("Off the clock" names hobbies)."""
-    found = stems(heading)
-    return found | {stem("hobbies")} if _LEISURE.search(heading.replace("’", "'")) else found
+    return stems(heading) | idioms(heading)
+
+
+def idioms(heading: str) -> frozenset[str]:
+    return frozenset((stem("hobbies"),)) if _LEISURE.search(heading.replace("’", "'")) else frozenset()
 
 
 def with_kinds(found: frozenset[str]) -> frozenset[str]:
