@@ -61,6 +61,7 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_sixth", "Rafaela Quistgaard"),
         ("kb_seventh", "Ilse Marrowby"),
         ("kb_eighth", "Ansel Varga-Nkemelu"),
+        ("kb_ninth", "Ysolde Tarrant-Okafor"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:

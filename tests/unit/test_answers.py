@@ -14,7 +14,7 @@ from folio.answers.evidence import settles
 from folio.answers.grounding import grounded_reply
 from folio.answers.question import Kind, analyse
 from folio.answers.text import heading_stems, span_months, stem, stems
-from folio.answers.units import parse_units, sentences
+from folio.answers.units import parse_units, sentences, split_sentences
 from folio.answers.writing import Writer
 from folio.documents import reflow
 from folio.index import Index
@@ -234,6 +234,16 @@ def test_a_span_is_measured_from_its_first_date_to_its_last() -> None:
     assert span_months("Shipped in 2021") is None
 
 
+def test_wrapped_records_and_sentences_after_titles_stay_whole() -> None:
+    units = parse_units("## Facts\n\n- **Team:** 4 people — me and two\n  ML engineers\n- **Stack:** Rust")
+    assert [u.text for u in units] == ["Team: 4 people — me and two ML engineers", "Stack: Rust"]
+    text = "Her research, supervised by Prof. Sara Lind, won a prize. It ran for three years."
+    assert split_sentences(text) == [
+        "Her research, supervised by Prof. Sara Lind, won a prize.",
+        "It ran for three years.",
+    ]
+
+
 def test_words_are_read_in_urls_and_idioms() -> None:
     assert {"github", "github.com"} <= stems("Repo: github.com/ada/wren — 1,400 stars")
     assert stem("hobbies") in heading_stems("Off the clock")
@@ -279,6 +289,7 @@ doc_type: resume
 ### BSc Physics — Rivermouth University (2011 – 2015)
 
 - Graduated with first-class honours; dissertation on chaotic pendulums.
+- Dissertation: Chaotic pendulums, cheaply
 """,
     "wren.md": """---
 title: "Wren — a weather station"
@@ -289,6 +300,8 @@ The Wren station is a solar-powered weather station I built in 2022. The parts f
 about £45, and it runs for 30 days on one charge.
 
 ## Firmware
+
+Stack: ESP32, Rust, a LiFePO4 battery
 
 Its battery life was measured on 3 stations in May 2023. A rewrite in March 2023 took its battery
 life from 12 days to 30 days.
@@ -383,6 +396,11 @@ def _ask(answerer: Answerer, question: str) -> Answer:
         ("Where did she go to university?", ["Rivermouth University"], []),
         # Entries written as paragraphs under an underlined plain-text heading are a list's items.
         ("Has she spoken at any conferences?", ["Bees and backpressure", "Queues you can reason about"], []),
+        # "built with" asks for the stack; "use" asks nothing the noun does not; a name's parts
+        # ("Wren-2") are not the asked attribute; "the title of" a thing is its name.
+        ("What was the Wren station built with?", ["ESP32"], []),
+        ("What battery did the Wren station use?", ["LiFePO4"], []),
+        ("What was the title of her dissertation?", ["Chaotic pendulums, cheaply"], []),
         # A comparison of how long: each side's span, the longer first.
         (
             "Which job did she hold longer, Nimbus or Harbour Bank?",

@@ -57,10 +57,32 @@ def test_underlined_headings_are_headings_in_markdown_and_plain_text(tmp_path: P
     # A boxed heading's top rule is no text; a plain-text table's header row is no heading.
     assert [(s.headings, s.text) for s in doc.sections] == [
         (("MY TALKS", "Conference talks"), "2023  Fog, cheaply\n\n# 1 is not a heading in plain text"),
-        (("WRITING",), "Two guides.\n\nCourse        ECTS   Grade\nStatistics       6     8.5"),
+        (("WRITING",), "Two guides.\n\n| Course | ECTS | Grade |\n| --- | --- | --- |\n| Statistics | 6 | 8.5 |"),
     ]
     (tmp_path / "cv.md").write_text("Intro.\n\nWork\n----\n\n- Built things.\n\n---\n\nSkills\n===\nPython.")
     assert [s.headings for s in load(tmp_path / "cv.md", tmp_path).sections] == [(), ("Work",), ("Skills",)]
+
+
+def test_plain_text_tables_are_read_as_tables(tmp_path: Path) -> None:
+    (tmp_path / "transcript.txt").write_text(
+        "MSc Statistics\n\n  Course                                   ECTS   Grade\n"
+        "  ---------------------------------------  ----   -----\n"
+        "  Statistical Learning Theory                5     9.5\n"
+        "  Internship (Port of Lindmarsch analytics) 15     8.0\n"
+        "  MSc thesis                                45     9.0\n"
+        '    "Haplotype-aware k-mer counting"\n'
+        "  ---------------------------------------\n"
+        "  Total                                    65\n"
+    )
+    text = load(tmp_path / "transcript.txt", tmp_path).sections[0].text
+    assert text.splitlines()[2:7] == [
+        "| Course | ECTS | Grade |",
+        "| --- | --- | --- |",
+        "| Statistical Learning Theory | 5 | 9.5 |",
+        "| Internship (Port of Lindmarsch analytics) | 15 | 8.0 |",
+        '| MSc thesis "Haplotype-aware k-mer counting" | 45 | 9.0 |',
+    ]
+    assert text.endswith("Total                                    65")
 
 
 def test_yaml_facts_are_rendered_as_readable_text() -> None:

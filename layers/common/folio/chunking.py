@@ -19,10 +19,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from folio.answers.units import split_sentences
+
 if TYPE_CHECKING:
     from folio.documents import Document, Section
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 _LINE_ITEM = re.compile(r"^\s*([-*+]|\d+[.)]|\|)")
 
 
@@ -152,7 +153,7 @@ def _units(n: int, block: str, budget: int) -> list[_Unit]:
             # each slice is its own block so slices are never glued under one header.
             return [_Unit(group, n, "\n\n") for group in _group_rows("\n".join(header), rows, budget)]
         return [_Unit(row, n, "\n") for row in rows]
-    sentences = _SENTENCE_END.split(" ".join(line.strip() for line in lines))
+    sentences = split_sentences(" ".join(line.strip() for line in lines))
     return [_Unit(piece, n, " ") for sentence in sentences for piece in _hard_wrap(sentence, budget)]
 
 

@@ -14,6 +14,9 @@ from folio.errors import IngestError, Unavailable
 SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".yaml", ".yml")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+# Plain-text table columns, and the rule under a plain-text table's header ("-----  ----").
+_COLUMNS = re.compile(r"\s{2,}")
+_RULE = re.compile(r"^\s*-{3,}(?:\s+-{2,})*\s*$")
 # A setext heading: a line underlined with "===" (level 1) or "---" (level 2), in Markdown and
 # in plain text alike.
 _UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
@@ -83,7 +86,7 @@ def _read_markdown(source: str, raw: bytes, sha: str) -> Document:
 
 
 def _read_text(source: str, raw: bytes, sha: str) -> Document:
-    sections, h1 = _markdown_sections(raw.decode("utf-8", errors="replace"), atx=False)
+    sections, h1 = _markdown_sections(_text_tables(raw.decode("utf-8", errors="replace")), atx=False)
     return _document(source, sha, h1 or _title_from_name(source), {}, sections)
 
 
@@ -236,11 +239,55 @@ def _markdown_sections(content: str, *, atx: bool = True) -> tuple[list[Section]
     return sections, None
 
 
+def _text_tables(text: str) -> str:
+    """Plain-text tables (a header row of columns two spaces apart, after a blank line and ruled
+    off with dashes) as Markdown tables, so that each row is read with its header: "Course:
+    Statistics; Grade: 9.5". A line of one cell continues the row above (a wrapped title); any
+    other line that does not fit the columns ends the table and stays as it is."""
+    lines = text.splitlines()
+    out: list[str] = []
+    n = 0
+    while n < len(lines):
+        header = _COLUMNS.split(lines[n].strip())
+        opens = n == 0 or not lines[n - 1].strip()
+        if len(header) < 2 or not opens or n + 1 >= len(lines) or not _RULE.match(lines[n + 1]):
+            out.append(lines[n])
+            n += 1
+            continue
+        rows: list[list[str]] = []
+        n += 2
+        while n < len(lines) and lines[n].strip() and not _RULE.match(lines[n]):
+            cells = _cells(lines[n], len(header))
+            if cells is None and rows and len(_COLUMNS.split(lines[n].strip())) == 1:
+                rows[-1][0] = f"{rows[-1][0]} {lines[n].strip()}"
+            elif cells is None:
+                break
+            else:
+                rows.append(cells)
+            n += 1
+        out += ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+        out += ["| " + " | ".join(cells) + " |" for cells in rows]
+        out.append("")
+    return "\n".join(out)
+
+
+def _cells(line: str, columns: int) -> list[str] | None:
+    cells = _COLUMNS.split(line.strip())
+    # "Internship (Port of Lindmarsch analytics) 15": a long cell that ran into the next column.
+    for n in range(len(cells)):
+        if len(cells) >= columns:
+            break
+        head, _, tail = cells[n].rpartition(" ")
+        if head and len(tail) <= 6:
+            cells[n : n + 1] = [head, tail]
+    return cells if len(cells) == columns else None
+
+
 def _heading(line: str, previous: list[str], *, atx: bool) -> tuple[int, str] | None:
     underline = _UNDERLINE.match(line)
     above = previous[-1].strip() if previous else ""
     # Not a list item, a table row or a quote; not columns of a plain-text table ("Course   ECTS").
-    heading_like = above and not above.startswith(("-", "*", "|", ">")) and "  " not in above and len(above) <= 80
+    heading_like = above and not above.startswith(("-", "*", "|", ">")) and "  " not in above and len(above) <= 120
     if underline and heading_like and len(line.strip()) >= 3:
         return (1 if underline.group(1)[0] == "=" else 2), above
     match = _HEADING.match(line) if atx else None

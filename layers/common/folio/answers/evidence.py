@@ -71,6 +71,7 @@ _RELATED = 0.3
 _GENERIC_DEGREES = frozenset(("good", "skil", "experienc", "strong", "profici", "fluent", "familiar", "comfort"))
 # Verbs of having handled a thing: "used", "worked with", "has experience of".
 _HANDLED = frozenset(("use", "used", "using", "work", "career", "familiar", "know", "known", "tri", "touch", "handl"))
+_USE = frozenset(("use", "used", "using"))
 _SHARES = frozenset(("shar", "percentag", "percent", "rate"))
 
 
@@ -138,9 +139,11 @@ class Judge:
             type_words = type_words | _HANDLED  # "Has she used Unity?": any line naming Unity
         self.type_words = type_words
         self.span = question.kind is Kind.DATE and bool(_SPAN_WORDS & set(question.terms))
-        self.attribute = tuple(
-            t for t in question.terms if t not in question.entities and t not in type_words and corpus.known(t)
-        )
+        # "the Kestrel-Cal team": "kestrel" and "cal" are the name's parts, not what is asked.
+        named = {*question.entities, *(stem(part) for e in question.entities for part in e.split("-"))}
+        attribute = [t for t in question.terms if t not in named and t not in type_words and corpus.known(t)]
+        # "What data did it use?": the verb asks nothing the noun does not.
+        self.attribute = tuple(t for t in attribute if t not in _USE) or tuple(attribute)
         self.weights = {t: corpus.weight(t) for t in self.attribute}
         self.variants = {t: corpus.extensions(t) for t in self.attribute}
         # Asked words the documents never use still count against every line ("a poem about
@@ -244,7 +247,11 @@ class Judge:
 
     def _contradicts(self, c: Candidate) -> bool:
         """Asked about one of a kind, the line is about another ("bachelor's GPA" on the MSc's)."""
-        return any(t not in c.held and siblings(t) & c.held for t in self.attribute)
+        # The line's own words first: "the best MSc thesis" under a "…, PhD" title is the MSc's.
+        return any(
+            (t not in c.held and siblings(t) & c.held) or (t not in c.own and siblings(t) & c.own)
+            for t in self.attribute
+        )
 
     def _has_degree(self, c: Candidate) -> bool:
         """ "How accurate is it?" needs a line about accuracy (or one very close in meaning)."""
@@ -342,7 +349,11 @@ def _is_name(word: str, asked: set[str]) -> bool:
 
 def _names_the(text: str, noun: str, asked: set[str]) -> bool:
     """Whether the line names the asked thing where it speaks of it: "the Valongo Trail Club", "a
-    cat called Ohm"; not "a gym in Bonfim" (a place, not the gym's name)."""
+    cat called Ohm", "Thesis: Calibrated Uncertainty ..."; not "a gym in Bonfim" (a place, not the
+    gym's name)."""
+    key, _, value = text.partition(": ")
+    if value and stems(key) == {noun} and _is_name(value.strip("\"'“*_ "), asked):
+        return True
     tokens = words(text)
     for n, token in enumerate(tokens):
         if stem(token) != noun:

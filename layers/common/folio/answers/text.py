@@ -181,6 +181,7 @@ STOP = frozenset(
         "far",
         "up",
         "through",
+        "during",
         "go",
         "goes",
         "went",
@@ -206,7 +207,7 @@ _SYNONYM_GROUPS = (
     "study studied education",
     "msc master masters",
     "bsc bachelor bachelors undergraduate undergrad beng ba",
-    "phd doctor doctorate",
+    "phd doctor doctorate doctoral",
     "based location live lives reside",
     "born birth birthday",
     "married spouse husband wife",
@@ -230,6 +231,7 @@ _SYNONYM_GROUPS = (
     "relocate relocation relocating move moving moved",
     "valid active unexpired",
     "latency delay lag",
+    "stack technology technologies tech techstack",
 )
 # What a question about a job asks (stems), and the section names that hold a work history.
 JOB = frozenset(("employer", "rol", "work", "career"))

@@ -64,14 +64,18 @@ def plain(line: str) -> str:
 
 
 def sentences(paragraph: str) -> list[str]:
-    pieces = _SENTENCE.split(paragraph)
+    return [s.strip() for s in split_sentences(paragraph) if len(s.strip()) > 2]
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """A paragraph's sentences, all of its text kept; not cut after "Prof." or "J."."""
     out: list[str] = []
-    for piece in pieces:
+    for piece in _SENTENCE.split(paragraph):
         if out and _ABBREVIATION.search(out[-1]):
             out[-1] = f"{out[-1]} {piece}"
         else:
             out.append(piece)
-    return [s.strip() for s in out if len(s.strip()) > 2]
+    return out
 
 
 class _Parser:
@@ -135,6 +139,7 @@ class _Parser:
         pair = _PAIR.match(text)
         if pair and len(pair.group(1).split()) <= 6:
             self._add(text, "pair", key=pair.group(1))
+            self.in_item = item is not None  # "- **Team:** 4 people, ..." may wrap too
         elif text:
             self._add(text, "item")
             self.in_item = True
