@@ -464,6 +464,26 @@ def test_a_section_named_by_an_idiom_answers_what_it_names(tmp_path: Path, embed
     assert "Crypto" not in answer.text
 
 
+def test_the_work_history_answers_job_questions_wherever_retrieval_looked(tmp_path: Path, embedder: Embedder) -> None:
+    (tmp_path / "resume.md").write_text(
+        "# Ada Quill\n\n## Professional Experience\n\n### Staff Engineer — Quill Labs\n*Leeds · since 2023*\n\n"
+        "- Leads the data team.\n\n### Engineer — Harbour Bank\n*Mar 2019 – Jun 2022*\n\n- Built the ledger.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "bio.md").write_text(
+        "# Speaker bio\n\nIn 2019 Ada joined Harbour Bank, a retail bank, as an engineer. Harbour Bank, 2019–2022. "
+        "Before that she studied in Leeds, and she has spoken about ledgers and jobs at many meetups.\n",
+        encoding="utf-8",
+    )
+    index = Index(str(tmp_path / ".index"))
+    run_ingest(tmp_path, index, embedder)
+    answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Ada Quill")
+    # "since 2023" is an open range: the current entry.
+    assert "Staff Engineer — Quill Labs" in _ask(answerer, "What is Ada's current job?").text
+    # A start-and-leave question takes the range.
+    assert "Mar 2019 – Jun 2022" in _ask(answerer, "When did she start and leave Harbour Bank?").text
+
+
 def test_lines_in_the_owners_own_voice_are_quoted_as_theirs(small_kb: Answerer) -> None:
     answer = _ask(small_kb, "How much honey did her hives produce?")
     quoted = "“My hives produced 40 kg of honey in 2023, and I sell it at the Roath market.”"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from folio.answers.text import DATE, FIRST_PERSON, JOB, acronyms, idioms, stem, stems, with_kinds, words
+from folio.answers.text import DATE, FIRST_PERSON, JOB, SINCE, acronyms, idioms, stem, stems, with_kinds, words
 from folio.answers.units import Unit, parse_units
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def _is_position(unit: Unit) -> bool:
     if not JOB & stems(" ".join(unit.path[1:])):
         return False
     short = unit.kind == "heading" or len(unit.text.split()) <= 25
-    return short and len(DATE.findall(unit.text)) >= 2
+    return short and (len(DATE.findall(unit.text)) >= 2 or bool(SINCE.search(unit.text)))
 
 
 def _adjacent(texts: Iterable[str]) -> set[tuple[str, str]]:

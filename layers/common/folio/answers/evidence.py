@@ -18,6 +18,7 @@ import numpy as np
 from folio.answers.question import Kind
 from folio.answers.text import (
     BROADER,
+    CURRENT,
     DATE,
     FIRST_PERSON,
     JOB,
@@ -71,6 +72,7 @@ _RELATED = 0.3
 _GENERIC_DEGREES = frozenset(("good", "skil", "experienc", "strong", "profici", "fluent", "familiar", "comfort"))
 # Verbs of having handled a thing: "used", "worked with", "has experience of".
 _HANDLED = frozenset(("use", "used", "using", "work", "career", "familiar", "know", "known", "tri", "touch", "handl"))
+_MONTH_YEAR = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b", re.IGNORECASE)
 _USE = frozenset(("use", "used", "using"))
 _SHARES = frozenset(("shar", "percentag", "percent", "rate"))
 
@@ -200,7 +202,8 @@ class Judge:
         own_terms, held_terms = c.own, c.held
         if c.unit.text in self.corpus.positions:
             # A work-history entry is a job, its role and employer, with its place in time.
-            own_terms, held_terms = own_terms | JOB | ORDER, held_terms | JOB | ORDER
+            job = JOB | ORDER | ({"current"} if CURRENT.search(c.unit.text) else set())
+            own_terms, held_terms = own_terms | job, held_terms | job
         own = sum(w for t, w in self.weights.items() if self._holds(own_terms, t)) / self.total if self.total else 0.0
         held = sum(w for t, w in self.weights.items() if self._holds(held_terms, t)) / self.total if self.total else 1.0
         named = all(e in c.context for e in self.entities)
@@ -237,7 +240,8 @@ class Judge:
         if typed and q.kind in (Kind.DATE, Kind.NUMBER) and len(c.unit.text.split()) <= 5:
             score += 0.2  # the value itself ("14 October 2024", "Years: 7"), not a story around it
         if self.span and len(DATE.findall(c.unit.text)) >= 2:
-            score += 0.2  # "when did she start and leave": a line with the range
+            score += 0.2  # "when did she start and leave": a line with the range,
+            score += 0.1 if _MONTH_YEAR.search(c.unit.text) else 0.0  # to the month if it says
         if q.change and _CHANGE.search(c.unit.text):
             score += 0.2  # "by how much did it improve": a line with the before and the after
         return Scored(c, score, passes)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from folio.answers.evidence import Judge, candidates, completes, fields, informative_heading, settles
 from folio.answers.question import Kind
-from folio.answers.text import BROADER, YEAR, heading_stems, idioms, siblings, span_months, stem, stems
+from folio.answers.text import BROADER, CURRENT, YEAR, heading_stems, idioms, siblings, span_months, stem, stems
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -94,7 +94,11 @@ class Extractor:
             # "Where does she work?", "her first job": the entries of her work history answer it,
             # the current one when asked in the present tense.
             jobs = [s for s in passing if s.candidate.unit.text in self.corpus.positions]
-            current = [s for s in jobs if _CURRENT.search(s.candidate.unit.text)]
+            if q.present and not any(CURRENT.search(s.candidate.unit.text) for s in jobs):
+                # The current entry of the work history, wherever it is: retrieval may have missed it.
+                history = [(loc.unit, loc.row) for loc in self.corpus.outline if loc.unit.text in self.corpus.positions]
+                jobs += [s for s in judge.rank(candidates(history, self.snapshot, self.vector)) if s.passes]
+            current = [s for s in jobs if CURRENT.search(s.candidate.unit.text)]
             passing = (current if q.present and current else jobs) or passing
         typed = q.kind in (Kind.DATE, Kind.NUMBER, Kind.PERSON, Kind.PLACE)
         limit = 2 if typed else 3
@@ -379,7 +383,6 @@ class Extractor:
 
 
 _NEGATED = re.compile(r"\b(?:not|never|no)\b", re.IGNORECASE)
-_CURRENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b", re.IGNORECASE)
 _STATUS = frozenset(("valid", "expir", "current"))
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))

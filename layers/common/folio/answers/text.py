@@ -49,6 +49,10 @@ DATE = re.compile(
     r"\bpresent\b",
     re.IGNORECASE,
 )
+# An open range: "since 2023", "since March 2021" (to the present).
+SINCE = re.compile(r"\bsince\s+(?:[A-Za-z]+\.?\s+)?(?:19|20)\d{2}\b", re.IGNORECASE)
+# A line about the present: "May 2021 – present", "since 2023".
+CURRENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b|" + SINCE.pattern, re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself|I'm|I've|I'd)\b")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS)) + r")\b", re.IGNORECASE)
