@@ -40,6 +40,7 @@ OWNER = frozenset({"ada", "quill"})
         ("What salary is she expecting?", Kind.NUMBER),
         ("Does she have a PhD?", Kind.YESNO),
         ("Has she won any awards?", Kind.LIST),
+        ("At which venues has she published?", Kind.LIST),
         # A name before the noun says which one: not a list of "Kubernetes".
         ("Does she have any Kubernetes qualification?", Kind.YESNO),
         ("What projects has she built?", Kind.LIST),
@@ -335,6 +336,13 @@ Writing
 -------
 Two short guides to beekeeping for beginners.
 """,
+    "papers.md": """# Publications
+
+| Year | Venue | Title |
+|------|-------|-------|
+| 2021 | ICML | Pendulums at scale |
+| 2023 | KDD | Bees in the loop |
+""",
     "certifications.yaml": """certifications:
   - name: Kubernetes Administrator (CKA)
     issued: 2021-03-01
@@ -401,6 +409,8 @@ def _ask(answerer: Answerer, question: str) -> Answer:
         ("What was the Wren station built with?", ["ESP32"], []),
         ("What battery did the Wren station use?", ["LiFePO4"], []),
         ("What was the title of her dissertation?", ["Chaotic pendulums, cheaply"], []),
+        # The field of the records that the listed noun names; a preposition before "which".
+        ("At which venues has she published?", ["- ICML [1]", "- KDD [1]"], []),
         # A comparison of how long: each side's span, the longer first.
         (
             "Which job did she hold longer, Nimbus or Harbour Bank?",

@@ -144,8 +144,9 @@ class Judge:
         # "the Kestrel-Cal team": "kestrel" and "cal" are the name's parts, not what is asked.
         named = {*question.entities, *(stem(part) for e in question.entities for part in e.split("-"))}
         attribute = [t for t in question.terms if t not in named and t not in type_words and corpus.known(t)]
-        # "What data did it use?": the verb asks nothing the noun does not.
-        self.attribute = tuple(t for t in attribute if t not in _USE) or tuple(attribute)
+        # "What data did it use?", "Has she worked at a lab?": the verb asks nothing the noun does not.
+        light = _USE | _HANDLED if question.kind is Kind.YESNO else _USE
+        self.attribute = tuple(t for t in attribute if t not in light) or tuple(attribute)
         self.weights = {t: corpus.weight(t) for t in self.attribute}
         self.variants = {t: corpus.extensions(t) for t in self.attribute}
         # Asked words the documents never use still count against every line ("a poem about

@@ -192,6 +192,10 @@ class Extractor:
         if noun and len(rows) >= 2 and not judge.entities:
             titles = [Line(self.snapshot.columns["title"][row], row) for row in rows]
             return Draft("answer", tuple(titles[:_MAX_ITEMS]), listing=True)
+        values = self._field_values(noun, qualifiers, shown)
+        if len(values) >= 2 and not judge.entities:
+            # "At which venues has she published?": the Venue of each record that has one.
+            return Draft("answer", tuple(values[:_MAX_ITEMS]), listing=True)
         best = self._container(noun, qualifiers, judge)
         if best is None and judge.entities:
             return self._instances_in_topic(noun, judge, shown)
@@ -201,6 +205,30 @@ class Extractor:
         # One item is a list when the question narrowed it ("which are still valid?").
         listed = len(items) >= 2 or (len(items) == 1 and bool(qualifiers))
         return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True) if listed else None
+
+    def _field_values(self, noun: str, qualifiers: set[str], shown: frozenset[str]) -> list[Line]:
+        """The distinct values of the records' field the listed noun names ("Venue: UAI")."""
+        if noun not in self.corpus.all_keys:
+            return []
+        records = [
+            (Line(value, loc.row), stems(loc.unit.text) | stems(" ".join(loc.unit.path)))
+            for loc in self.corpus.outline
+            if loc.unit.kind in ("pair", "row")
+            for key, value in fields(loc.unit.text)
+            if stems(key) == {noun} and value and not _shown(value, shown)
+        ]
+        # A qualifier that names a section ("programming" languages) must hold; one that tells
+        # records apart ("in 2022") picks the records asked for.
+        naming = {t for t in qualifiers if any(t in heading_stems(path[-1]) for path in self.corpus.paths)}
+        records = [(line, held) for line, held in records if naming <= held]
+        if any(not any(t in held for _, held in records) for t in qualifiers):
+            return []  # "Which languages can she speak?" is not answered by records of no speaking
+        telling = {t for t in qualifiers if 0 < sum(t in held for _, held in records) < len(records)}
+        distinct: dict[str, Line] = {}
+        for line, held in records:
+            if telling <= held:
+                distinct.setdefault(line.text.lower(), line)
+        return list(distinct.values())
 
     def _container(self, noun: str, qualifiers: set[str], judge: Judge) -> tuple[str, ...] | None:
         """The heading path whose last heading names what is listed (or summarised), best first."""

@@ -184,6 +184,9 @@ _WHICH_ONE = re.compile(
     r"(?:is|was|does|did|do|has|have)\b"
 )
 _POSSESSIVE = re.compile(r"['’]s$")
+_PREPOSITION = re.compile(
+    r"^(?:at|in|on|for|with|from|to|by|during|under|of)\s+(?=(?:which|what|whom|whose)\b)", re.IGNORECASE
+)
 _LEAD_IN = re.compile(r"^(?:and|so|but|also|ok|okay|then|hmm|oh|well|right)\b[,\s]+", re.IGNORECASE)
 _TALK_ABOUT = re.compile(r"^(?:please\s+)?talk (?:me through|about)\b", re.IGNORECASE)
 _PHRASES = re.compile(r"\b(?:" + "|".join(_PHRASE_WORDS) + r")\b", re.IGNORECASE)
@@ -237,7 +240,9 @@ def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question
 
 
 def _analyse(text: str, owner_words: frozenset[str]) -> Question:
-
+    # "At which venues has she published?" asks what "Which venues ...?" asks.
+    text = _PREPOSITION.sub("", text.lstrip())
+    text = text[:1].upper() + text[1:]
     lowered = " ".join(text.lower().replace("’", "'").split())
     tokens = [_POSSESSIVE.sub("", w) for w in words(text)]  # "Rafaela's career": Rafaela is the owner
     first = tokens[0].lower() if tokens else ""

@@ -236,6 +236,7 @@ _SYNONYM_GROUPS = (
     "valid active unexpired",
     "latency delay lag",
     "stack technology technologies tech techstack",
+    "publish published publication publications",
 )
 # What a question about a job asks (stems), and the section names that hold a work history.
 JOB = frozenset(("employer", "rol", "work", "career"))
