@@ -274,6 +274,8 @@ doc_type: resume
 
 # Ada Quill — Resume
 
+Based in: Cardiff, Wales (GMT/BST)
+
 ## Experience
 
 ### Principal Engineer — Nimbus Robotics (June 2021 – present)
@@ -411,6 +413,8 @@ def _ask(answerer: Answerer, question: str) -> Answer:
         ("What was the title of her dissertation?", ["Chaotic pendulums, cheaply"], []),
         # The field of the records that the listed noun names; a preposition before "which".
         ("At which venues has she published?", ["- ICML [1]", "- KDD [1]"], []),
+        # A time zone is written as its abbreviation.
+        ("Which time zone is she in?", ["GMT/BST"], []),
         # A comparison of how long: each side's span, the longer first.
         (
             "Which job did she hold longer, Nimbus or Harbour Bank?",

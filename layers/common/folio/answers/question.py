@@ -169,6 +169,7 @@ _PHRASE_WORDS |= dict.fromkeys(("written in", "coded in", "programmed in", "impl
 _PHRASE_WORDS |= dict.fromkeys(("built with", "built using", "made with", "tech stack"), "stack")
 # "The title of her thesis" is its name; "her title" is her role.
 _PHRASE_WORDS |= {"title of": "name of", "titles of": "names of"}
+_PHRASE_WORDS |= dict.fromkeys(("time zone", "time zones"), "timezone")
 _PHRASE_WORDS |= dict.fromkeys(("these days", "nowadays", "right now", "at present"), "now")
 _PHRASE_WORDS |= {f"{wh}'s": f"{wh} is" for wh in ("what", "where", "when", "who", "how", "which")}
 _CHANGE_VERBS = re.compile(

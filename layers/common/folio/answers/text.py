@@ -237,6 +237,7 @@ _SYNONYM_GROUPS = (
     "latency delay lag",
     "stack technology technologies tech techstack",
     "publish published publication publications",
+    "timezone zone zones cet cest utc gmt bst wet eet pst pdt est edt cst ist jst aest",
 )
 # What a question about a job asks (stems), and the section names that hold a work history.
 JOB = frozenset(("employer", "rol", "work", "career"))
