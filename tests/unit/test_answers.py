@@ -449,6 +449,8 @@ def test_extractive_answers_hold_the_asked_fact(
         "What was the budget for the Wren project?",
         # Her Terraform record has an issue date, not an expiry.
         "When does her Terraform certification expire?",
+        # The documents give the year she built the Wren station, not the month.
+        "In which month of 2022 did she build the Wren station?",
         # She climbs; no gym is named. Cardiff is in the documents, the weather is not.
         "What is the name of the climbing gym she goes to?",
         "Which climbing club is she a member of?",

@@ -73,6 +73,11 @@ _GENERIC_DEGREES = frozenset(("good", "skil", "experienc", "strong", "profici", 
 # Verbs of having handled a thing: "used", "worked with", "has experience of".
 _HANDLED = frozenset(("use", "used", "using", "work", "career", "familiar", "know", "known", "tri", "touch", "handl"))
 _MONTH_YEAR = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b", re.IGNORECASE)
+# A date to the month: "March 2023", "14 March", "2023-03".
+_MONTH = re.compile(
+    _MONTH_YEAR.pattern + r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b\d{4}-\d{2}\b",
+    re.IGNORECASE,
+)
 _USE = frozenset(("use", "used", "using"))
 _SHARES = frozenset(("shar", "percentag", "percent", "rate"))
 
@@ -295,6 +300,8 @@ class Judge:
 
     def _value_typed(self, text: str, key: str) -> bool:
         q = self.question
+        if q.kind is Kind.DATE and "month" in q.terms:
+            return bool(_MONTH.search(text))  # "In which month did she join?": a year is no month
         if q.kind is Kind.DATE:
             return bool(DATE.search(text) or (q.duration and _DURATION.search(text)))
         if q.duration:
