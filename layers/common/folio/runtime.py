@@ -338,7 +338,9 @@ class Runtime:
         if not (s.session_secret or s.session_secret_parameter):
             warnings.append("no FOLIO_SESSION_SECRET: session ids are valid in this process only")
         if not (s.redis_url or s.upstash_redis_rest_url or s.upstash_redis_rest_url_parameter):
-            warnings.append("no REDIS_URL or UPSTASH_REDIS_REST_URL: limits, sessions and budget live in this process")
+            warnings.append(
+                "no REDIS_URL or UPSTASH_REDIS_REST_URL: limits, sessions, budget and feedback live in this process"
+            )
         if s.log_questions:
             warnings.append("FOLIO_LOG_QUESTIONS is on: visitors' questions go to the logs")
         return warnings
