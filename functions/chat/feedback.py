@@ -45,7 +45,12 @@ async def listing(request: Request) -> JSONResponse:
     return JSONResponse(body.model_dump(mode="json"))
 
 
-ROUTES = [Route("/api/feedback", give, methods=["POST"]), Route("/api/feedback", listing, methods=["GET"])]
+async def feedback(request: Request) -> JSONResponse:
+    # One route for both methods, so that a 405 names both in its Allow header.
+    return await (give(request) if request.method == "POST" else listing(request))
+
+
+ROUTES = [Route("/api/feedback", feedback, methods=["GET", "POST"])]
 OPERATIONS = [
     Operation(
         "POST",
