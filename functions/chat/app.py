@@ -1,4 +1,5 @@
-"""The public chat function: POST /api/chat (JSON, or Server-Sent Events: folio.streaming)."""
+"""The public chat function: POST /api/chat (JSON, or Server-Sent Events: folio.streaming), and
+feedback on its answers (feedback.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from folio.openapi import Operation
 from folio.runtime import Runtime, runtime
 from folio.schemas import ChatRequest, ChatResponse
 from folio.streaming import STREAM_DESCRIPTION, STREAM_EVENTS, streamed_turn, wants_stream
+
+from . import feedback
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -35,7 +38,7 @@ async def chat(request: Request) -> Response:
     return JSONResponse(response.model_dump(mode="json"), headers=headers)
 
 
-ROUTES = [Route("/api/chat", chat, methods=["POST"])]
+ROUTES = [Route("/api/chat", chat, methods=["POST"]), *feedback.ROUTES]
 OPERATIONS = [
     Operation(
         "POST",
@@ -45,6 +48,7 @@ OPERATIONS = [
         description="Answers from the owner's documents only, citing them as [n]. "
         "When nothing relevant is found the answer says so, with grounded=false and no LLM call. "
         "The first answer returns a server-signed session_id: send it back to continue the conversation. "
+        "Every answer has an answer_id, for feedback on it (POST /api/feedback). "
         "Limits per client address, per session and on new sessions answer 429 with Retry-After. "
         "The answer, titles, sections and snippets are untrusted text (an LLM's or the documents'): "
         "control characters, HTML and Markdown links are stripped, but render them as text, never as HTML. "
@@ -54,7 +58,8 @@ OPERATIONS = [
         errors=(400, 401, 403, 413, 415, 422, 429, 503),
         security="apiKey",
         rate_limited=True,
-    )
+    ),
+    *feedback.OPERATIONS,
 ]
 
 

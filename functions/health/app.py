@@ -40,12 +40,13 @@ async def detailed(request: Request) -> JSONResponse:
         "index": await rt.check_index(),
         "llm": rt.check_llm(),
         "store": await rt.check_store(),
+        "feedback": rt.check_feedback(),
         "budget": await rt.budget.usage(),
     }
     status: Literal["ok", "degraded", "unavailable"] = "ok"
     if not (checks["model"]["ok"] and checks["index"]["ok"]):
         status = "unavailable"
-    elif not (checks["store"]["ok"] and checks["llm"]["ok"]) or "stale" in checks["index"]:
+    elif not all(checks[name]["ok"] for name in ("store", "llm", "feedback")) or "stale" in checks["index"]:
         status = "degraded"
     body = HealthStatus(status=status, checks=checks, request_id=request_id(request.scope))
     return JSONResponse(body.model_dump(mode="json"), status_code=503 if status == "unavailable" else 200)

@@ -35,7 +35,7 @@ def test_answers_with_citations_without_any_llm(serve: Callable[..., httpx.Clien
     response = serve().post("/api/chat", json=QUESTION)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"answer", "sources", "grounded", "provider", "cached", "session_id", "request_id"}
+    assert set(body) == {"answer", "sources", "grounded", "provider", "cached", "session_id", "answer_id", "request_id"}
     assert body["provider"] == "extractive" and body["grounded"] is True
     assert "DSY518" in body["answer"]
     source = body["sources"][0]

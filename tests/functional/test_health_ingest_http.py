@@ -50,7 +50,7 @@ def test_detailed_health_reports_each_dependency(serve: Callable[..., httpx.Clie
     assert client.get("/health/detailed").status_code == 401
     body = client.get("/health/detailed", headers=ADMIN).json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"model", "index", "llm", "store", "budget"}
+    assert set(body["checks"]) == {"model", "index", "llm", "store", "feedback", "budget"}
     assert body["checks"]["store"]["backend"] == "memory"
     empty = serve(admin_key=ADMIN_KEY, index_uri=str(tmp_path / "nothing"))
     response = empty.get("/health/detailed", headers=ADMIN)

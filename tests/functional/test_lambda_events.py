@@ -104,7 +104,7 @@ def test_ingest_event_indexes_the_docs_folder(invoke: Invoke, docs: Path, tmp_pa
 
 def test_openapi_event(invoke: Invoke) -> None:
     spec = body_of(invoke("chat")(load_event("openapi.json")))
-    assert list(spec["paths"]) == ["/api/chat"]
+    assert list(spec["paths"]) == ["/api/chat", "/api/feedback"]
 
 
 def test_unexpected_errors_are_500_without_internals(

@@ -104,7 +104,7 @@ def test_without_any_llm_the_answer_is_extractive_and_cited(sample_index: Path, 
     assert answer.provider == "extractive" and answer.grounded
     assert "DSY518" in answer.text and "Grade: A-" in answer.text
     assert answer.text.startswith("From Maya's documents:")
-    response = chat_response(answer, session_id="s", request_id="r")
+    response = chat_response(answer, session_id="s", answer_id="a", request_id="r")
     assert response.sources[0].snippet.startswith("Course code: DSY518"), "the snippet is the quoted line"
     assert [s.n for s in answer.sources] == sorted({int(n) for n in answer.text.split("[")[1:] for n in [n[0]]})
 

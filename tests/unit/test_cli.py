@@ -103,3 +103,9 @@ def test_invoke_runs_the_real_handler_module(sample_index: Path, tmp_path: Path)
 def test_invoke_with_a_missing_event_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["invoke", "health", "/nonexistent/event.json"]) == 2
     assert "cannot read event" in capsys.readouterr().err
+
+
+def test_feedback_refuses_a_window_it_cannot_read(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["feedback", "--since", "a fortnight"])
+    assert exited.value.code == 2 and "not a duration like 30m, 24h, 7d or 2w" in capsys.readouterr().err

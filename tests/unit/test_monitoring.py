@@ -33,6 +33,7 @@ def test_dashboard_panels_query_emitted_metrics() -> None:
     dashboard = json.loads((MONITORING / "grafana" / "dashboards" / "folio.json").read_text())
     queries = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
     assert len(queries) >= 8
+    assert any("folio_feedback_total" in query for query in queries), "feedback by rating has its panel"
     for query in queries:
         used = _metrics_in(query)
         assert used and used <= _emitted(), query

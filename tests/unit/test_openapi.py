@@ -47,3 +47,27 @@ def test_the_page_renders_every_string_as_text() -> None:
 def test_an_operation_without_limits_documents_no_limit_headers() -> None:
     spec = build_spec([Operation("GET", "/y", "y", ChatResponse)])
     assert "headers" not in spec["components"]
+
+
+def test_the_feedback_routes_are_documented() -> None:
+    spec = _spec()
+    post = spec["paths"]["/api/feedback"]["post"]
+    assert set(post["responses"]) == {"202", "400", "401", "403", "404", "413", "415", "422", "429", "503"}
+    assert post["responses"]["202"]["description"] == "Accepted"
+    assert set(post["responses"]["202"]["headers"]) == LIMIT_HEADERS
+    assert set(post["responses"]["429"]["headers"]) == {"Retry-After", *LIMIT_HEADERS}
+    assert post["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/FeedbackRequest")
+    assert post["security"] == [{"apiKey": []}]
+    schemas = spec["components"]["schemas"]
+    assert schemas["FeedbackRequest"]["properties"]["rating"]["enum"] == ["up", "down"]
+    example = schemas["FeedbackRequest"]["examples"][0]
+    # Real ids, issued under the documentation's secret: the answer's in the example session.
+    SessionIds(b"folio-docs-example", 21_600).verify_answer(
+        example["answer_id"], example["session_id"], now=1_796_083_200
+    )
+    assert schemas["ChatResponse"]["examples"][0]["answer_id"] == example["answer_id"]
+    assert "answer_id" in schemas["ChatResponse"]["required"]
+    listing = spec["paths"]["/api/feedback"]["get"]
+    assert listing["security"] == [{"admin": []}] and "since=7d" in listing["description"]
+    page = render(spec)
+    assert "op-post_api_feedback" in page and "op-get_api_feedback" in page and "<td>202</td>" in page

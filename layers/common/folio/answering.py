@@ -159,7 +159,9 @@ def _short(text: str, limit: int = 240) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def chat_response(answer: Answer, *, session_id: str, request_id: str, cached: bool = False) -> ChatResponse:
+def chat_response(
+    answer: Answer, *, session_id: str, answer_id: str, request_id: str, cached: bool = False
+) -> ChatResponse:
     """What a client receives: every string an LLM or a document wrote passes `plain_text`."""
     from folio.schemas import ChatResponse
 
@@ -170,6 +172,7 @@ def chat_response(answer: Answer, *, session_id: str, request_id: str, cached: b
         provider=answer.provider,
         cached=cached,
         session_id=session_id,
+        answer_id=answer_id,
         request_id=request_id,
     )
 
@@ -189,7 +192,8 @@ def public_source(cited: CitedSource) -> Source:
 
 
 async def ask(answerer: Answerer, request: ChatRequest, *, request_id: str) -> ChatResponse:
-    """One stateless question, as `folio ask` answers it (no limits, sessions or cache)."""
+    """One stateless question, as `folio ask` answers it (no limits, sessions, cache or feedback:
+    its ids are random, and no server accepts them)."""
     answer = await answerer.answer(request.message, doc_type=request.doc_type)
     session_id = request.session_id or secrets.token_urlsafe(12)
-    return chat_response(answer, session_id=session_id, request_id=request_id)
+    return chat_response(answer, session_id=session_id, answer_id=secrets.token_urlsafe(12), request_id=request_id)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from folio.answering import Answer, Answerer, Listener
     from folio.budget import Budget
     from folio.cache import AnswerCache
+    from folio.feedback import Feedback
     from folio.metrics import Metrics
     from folio.ratelimit import Limits
     from folio.schemas import ChatRequest
@@ -48,6 +49,7 @@ class ChatService:
         conversations: Conversations,
         cache: AnswerCache,
         budget: Budget,
+        feedback: Feedback,
         prefix: str,
         history_tokens: int = 600,
         metrics: Metrics | None = None,
@@ -59,6 +61,7 @@ class ChatService:
         self.conversations = conversations
         self.cache = cache
         self.budget = budget
+        self.feedback = feedback
         self.prefix = prefix
         self.history_tokens = history_tokens
         self.metrics = metrics
@@ -98,13 +101,13 @@ class ChatService:
         self, request: ChatRequest, admitted: Admitted, *, request_id: str, listener: Listener | None = None
     ) -> ChatResponse:
         """The answer to an admitted question, and what it leaves behind: the budget spent, the
-        cache entry, the conversation's new turn, the metrics."""
+        cache entry, the conversation's new turn, the answer kept for feedback, the metrics."""
         session_id, key = admitted.session_id, admitted.key
+        answer_id = self.session_ids.answer_id(session_id)
         writes = []
         if admitted.cached is not None:
-            response = ChatResponse.model_validate(
-                {**admitted.cached, "cached": True, "session_id": session_id, "request_id": request_id}
-            )
+            ids = {"session_id": session_id, "answer_id": answer_id, "request_id": request_id}
+            response = ChatResponse.model_validate({**admitted.cached, "cached": True, **ids})
         else:
             answer = await self.answerer.answer(
                 request.message,
@@ -114,13 +117,14 @@ class ChatService:
                 history_tokens=self.history_tokens,
                 listener=listener,
             )
-            response = chat_response(answer, session_id=session_id, request_id=request_id)
+            response = chat_response(answer, session_id=session_id, answer_id=answer_id, request_id=request_id)
             if answer.completion is not None:
                 used = answer.completion.prompt_tokens + answer.completion.completion_tokens
                 writes.append(self.budget.record_tokens(used))
             if key and _cacheable(answer):
                 writes.append(self.cache.put(key, _cache_payload(response)))
         writes.append(self.conversations.append(session_id, Turn(request.message, response.answer)))
+        writes.append(self.feedback.remember(request.message, response))
         await asyncio.gather(*writes)
         if self.metrics is not None:
             self.metrics.count(

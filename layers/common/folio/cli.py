@@ -1,4 +1,4 @@
-"""The `folio` command: ingest, ask, serve, eval, invoke."""
+"""The `folio` command: ingest, ask, serve, eval, feedback, invoke."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
 
     from folio.runtime import Runtime
+    from folio.schemas import FeedbackEntry, FeedbackList
+    from folio.store import Store
 
 FUNCTIONS = ("chat", "health", "ingest")
 
@@ -83,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
         "--min-answer-refusal-rate", type=float, help="exit 1 when the whole answer path refuses fewer near misses"
     )
     p.set_defaults(run=_eval)
+
+    p = sub.add_parser("feedback", help="list visitors' feedback on answers, down-voted first")
+    p.add_argument("--since", default="7d", type=_duration, help="how far back: 30m, 24h, 7d (default), 2w")
+    p.add_argument("--json", action="store_true", help="print the same JSON as GET /api/feedback")
+    p.add_argument("--url", help="ask this running folio (GET URL/api/feedback, with FOLIO_ADMIN_KEY)")
+    p.set_defaults(run=_feedback)
 
     p = sub.add_parser("invoke", help="run a function's Lambda handler on an event file, like `sam local invoke`")
     p.add_argument("function", choices=FUNCTIONS)
@@ -200,6 +208,97 @@ def _describe(report: dict[str, Any]) -> list[str]:
         tally = a[key]
         missed = f"; answered: {', '.join(tally['failures'])}" if tally["failures"] else ""
         lines.append(f"{label}: {tally['refused']}/{tally['total']} refused ({tally['refusal_rate']:.1%}){missed}")
+    return lines
+
+
+def _duration(text: str) -> str:
+    from folio.feedback import parse_duration
+
+    try:
+        parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text
+
+
+def _feedback(args: argparse.Namespace, settings: Settings) -> int:
+    """From the shared store when one is configured (and no --url); otherwise from a running folio,
+    by default the local one (`folio serve`, `make run`), which holds it in its memory."""
+    from folio.secrets import Secrets
+    from folio.store.failover import primary_store
+
+    secrets = Secrets(settings)
+    store = None if args.url else primary_store(settings, secrets)
+    if store is not None:
+        listing = asyncio.run(_feedback_in(store, settings.store_prefix, args.since))
+    else:
+        url = args.url or f"http://{settings.host}:{settings.port}"
+        listing = _feedback_from(url, args, secrets.value("admin_key"))
+    if args.json:
+        _out(listing.model_dump_json(indent=2))
+        return 0
+    down = sum(1 for entry in listing.entries if entry.rating == "down")
+    _out(f"{down} down, {len(listing.entries) - down} up since {listing.since:%Y-%m-%d %H:%M} UTC")
+    if listing.truncated:
+        _out(f"(only the latest {len(listing.entries)}: ask for a shorter --since)")
+    for entry in listing.entries:
+        _out("\n".join(_describe_feedback(entry)))
+    return 0
+
+
+async def _feedback_in(store: Store, prefix: str, since_text: str) -> FeedbackList:
+    from datetime import UTC, datetime, timedelta
+
+    from folio.errors import Unavailable
+    from folio.feedback import newest, parse_duration
+    from folio.schemas import FeedbackList
+    from folio.store import StoreUnavailable
+
+    since = datetime.now(UTC) - timedelta(seconds=parse_duration(since_text))
+    try:
+        entries, truncated = await newest(store, prefix, since)
+    except StoreUnavailable as exc:
+        raise Unavailable("The store cannot be reached.", internal=str(exc)) from exc
+    finally:
+        await store.aclose()
+    return FeedbackList(entries=entries, since=since, truncated=truncated, request_id=uuid.uuid4().hex)
+
+
+def _feedback_from(url: str, args: argparse.Namespace, admin_key: str | None) -> FeedbackList:
+    import httpx
+
+    from folio.errors import Unavailable
+    from folio.schemas import FeedbackList
+
+    headers = {"authorization": f"Bearer {admin_key}"} if admin_key else {}
+    endpoint = f"{url.rstrip('/')}/api/feedback"
+    try:
+        response = httpx.get(endpoint, params={"since": args.since}, headers=headers, timeout=30)
+    except httpx.HTTPError as exc:
+        hint = "" if args.url else " (no REDIS_URL or UPSTASH_REDIS_REST_URL: feedback lives in the serving process)"
+        raise Unavailable(f"No folio answers at {url}{hint}.", internal=f"{type(exc).__name__}: {exc}") from exc
+    if response.status_code != 200:
+        try:
+            message = response.json()["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            message = response.text[:200]
+        raise FolioError(f"{url} answered {response.status_code}: {message}")
+    return FeedbackList.model_validate_json(response.content)
+
+
+def _describe_feedback(entry: FeedbackEntry) -> list[str]:
+    lines = [f"{entry.rating.upper():4}  {entry.at:%Y-%m-%d %H:%M}  {entry.answer_id}"]
+    if entry.comment:
+        lines.append(f"      comment: {entry.comment}")
+    answered = entry.answered
+    if answered is None:
+        lines.append("      (the answer was no longer kept)")
+        return lines
+    answer = answered.answer if len(answered.answer) <= 300 else answered.answer[:300] + "…"
+    lines += [f"      question: {answered.question}", f"      answer ({answered.provider}): {answer}"]
+    for source in answered.sources:
+        where = " > ".join(part for part in (source.title, source.section) if part)
+        lines.append(f"        [{source.n}] {where}" + (f" <{source.url}>" if source.url else ""))
     return lines
 
 

@@ -84,6 +84,11 @@ class NotFound(FolioError):
     message = "No such route."
 
 
+class UnknownAnswer(NotFound):
+    code = "unknown_answer"
+    message = "This answer_id was not given by this server in this conversation."
+
+
 class MethodNotAllowed(FolioError):
     status = 405
     code = "method_not_allowed"

@@ -1,4 +1,4 @@
-"""What the service counts: requests, answers by provider, refusals, LLM latency and tokens.
+"""What the service counts: requests, answers by provider, refusals, LLM latency and tokens, feedback.
 
 On a VPS the numbers are Prometheus metrics served at `/metrics` (on the internal network only:
 the proxy does not route it). On Lambda they are CloudWatch EMF lines through Powertools Metrics,
@@ -27,6 +27,7 @@ DEFINITIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "llm_skipped": ("counter", "LLM calls skipped because the provider's circuit breaker was open", ("provider",)),
     "llm_breaker_open": ("gauge", "1 while the provider's circuit breaker is open in this process", ("provider",)),
     "store_fallbacks": ("counter", "Store calls served from memory while the store was unreachable", ()),
+    "feedback": ("counter", "Visitors' feedback on answers by rating (a replacement counts again)", ("rating",)),
     "budget_used_ratio": ("gauge", "Share of today's LLM call budget used, as last seen", ()),
 }
 
@@ -101,7 +102,7 @@ class EmfMetrics:
 
 def _emf_name(name: str, labels: dict[str, str]) -> str:
     # EMF dimensions are shared by all metrics of a flush: label values go into the name instead.
-    wanted = [labels[key] for key in ("provider", "rule", "status") if key in labels]
+    wanted = [labels[key] for key in ("provider", "rule", "status", "rating") if key in labels]
     return "_".join([name, *wanted])
 
 

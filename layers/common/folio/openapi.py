@@ -15,10 +15,12 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
     from starlette.requests import Request
 
+_SUCCESS_TEXT = {200: "OK", 202: "Accepted"}
 _ERROR_TEXT = {
     400: "Malformed JSON",
     401: "Missing or wrong key",
     403: "Origin not allowed",
+    404: "Not found",
     413: "Body too large",
     415: "Body is not JSON",
     422: "Invalid fields",
@@ -53,6 +55,7 @@ class Operation:
     rate_limited: bool = False
     # Server-Sent Events the 200 may stream instead (Accept: text/event-stream): (event name, data model)
     events: tuple[tuple[str, type[BaseModel]], ...] = ()
+    status: int = 200  # of a success
 
 
 def build_spec(operations: list[Operation], title: str = "folio") -> dict[str, Any]:
@@ -64,19 +67,23 @@ def build_spec(operations: list[Operation], title: str = "folio") -> dict[str, A
     )
     paths: dict[str, dict[str, Any]] = {}
     for op in operations:
+        success = str(op.status)
         entry: dict[str, Any] = {
             "summary": op.summary,
             "description": op.description or op.summary,
             "operationId": f"{op.method.lower()}_{op.path.strip('/').replace('/', '_')}",
             "responses": {
-                "200": {"description": "OK", "content": {**_json(op.response), **_events(op)}},
+                success: {
+                    "description": _SUCCESS_TEXT.get(op.status, "Success"),
+                    "content": {**_json(op.response), **_events(op)},
+                },
                 **{
                     str(s): {"description": _ERROR_TEXT.get(s, "Error"), "content": _json(ErrorBody)} for s in op.errors
                 },
             },
         }
         if op.rate_limited:
-            entry["responses"]["200"]["headers"] = _header_refs(_ALLOWANCE)
+            entry["responses"][success]["headers"] = _header_refs(_ALLOWANCE)
         if 429 in op.errors:
             entry["responses"]["429"]["headers"] = _header_refs(("Retry-After", *_ALLOWANCE))
         if op.request is not None:

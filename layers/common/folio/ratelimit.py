@@ -81,6 +81,18 @@ def rules(settings: Settings) -> dict[str, Rule]:
                 3600,
                 "This conversation has reached its limit of questions for the hour. Please come back in {wait}.",
             ),
+            Rule(
+                "feedback_ip",
+                s.feedback_ip_per_hour,
+                3600,
+                "Too much feedback from your network this hour. Please try again in {wait}.",
+            ),
+            Rule(
+                "feedback_session",
+                s.feedback_session_per_hour,
+                3600,
+                "This conversation has sent all the feedback it may this hour. Please try again in {wait}.",
+            ),
         )
     }
 

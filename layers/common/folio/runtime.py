@@ -23,10 +23,13 @@ if TYPE_CHECKING:
     from folio.budget import Budget
     from folio.chat import ChatService
     from folio.embeddings import Embedder
+    from folio.feedback import Feedback
     from folio.index import Index
     from folio.ingest import IngestSummary, Progress
     from folio.llm import LLMChain
+    from folio.ratelimit import Limits
     from folio.retrieval import Retriever
+    from folio.sessions import SessionIds
     from folio.settings import Settings
     from folio.store import FailoverStore
 
@@ -58,6 +61,9 @@ class Runtime:
         self._answerer: Answerer | None = None
         self._store: FailoverStore | None = None
         self._chat: ChatService | None = None
+        self._limits: Limits | None = None
+        self._session_ids: SessionIds | None = None
+        self._feedback: Feedback | None = None
         self._budget: Budget | None = None
         self._lock = threading.Lock()
         self._ingest_lock = threading.Lock()
@@ -132,23 +138,57 @@ class Runtime:
         return self._store
 
     @property
+    def limits(self) -> Limits:
+        if self._limits is None:
+            from folio.ratelimit import Limits
+
+            self._limits = Limits(self.store, self.settings, self.metrics)
+        return self._limits
+
+    @property
+    def session_ids(self) -> SessionIds:
+        """One signer for the session and answer ids of the chat and the feedback alike."""
+        if self._session_ids is None:
+            from folio.sessions import SessionIds
+
+            self._session_ids = SessionIds(self._session_secret(), self.settings.session_ttl_seconds)
+        return self._session_ids
+
+    @property
+    def feedback(self) -> Feedback:
+        if self._feedback is None:
+            from folio.feedback import Feedback
+
+            s = self.settings
+            self._feedback = Feedback(
+                self.store,
+                limits=self.limits,
+                session_ids=self.session_ids,
+                prefix=s.store_prefix,
+                keep=s.feedback_keep,
+                ttl_seconds=s.session_ttl_seconds,
+                metrics=self.metrics,
+            )
+        return self._feedback
+
+    @property
     def chat(self) -> ChatService:
         if self._chat is None:
             from folio.cache import AnswerCache
             from folio.chat import ChatService
-            from folio.ratelimit import Limits
-            from folio.sessions import Conversations, SessionIds
+            from folio.sessions import Conversations
 
             s, store = self.settings, self.store
             self._chat = ChatService(
                 self.answerer,
-                limits=Limits(store, s, self.metrics),
-                session_ids=SessionIds(self._session_secret(), s.session_ttl_seconds),
+                limits=self.limits,
+                session_ids=self.session_ids,
                 conversations=Conversations(
                     store, s.store_prefix, turns=s.history_turns, ttl_seconds=s.session_ttl_seconds
                 ),
                 cache=AnswerCache(store, ttl_seconds=s.cache_ttl_seconds),
                 budget=self.budget,
+                feedback=self.feedback,
                 prefix=s.store_prefix,
                 history_tokens=s.history_token_budget,
                 metrics=self.metrics,
@@ -257,6 +297,14 @@ class Runtime:
             return {"ok": False, "backend": store.name, "error": f"{type(exc).__name__}: {exc}"}
         return store.status()
 
+    def check_feedback(self) -> dict[str, Any]:
+        """Where feedback goes; not ok while this process holds some the store has not got."""
+        try:
+            feedback = self.feedback
+        except FolioError as exc:  # the store's credentials cannot be read: check_store says why
+            return {"ok": False, "error": exc.message}
+        return feedback.status()
+
     def check_llm(self) -> dict[str, Any]:
         """The providers and their circuit breakers as this process sees them; not ok while every
         provider is skipped (answers are extractive meanwhile)."""
@@ -290,7 +338,9 @@ class Runtime:
         if not (s.session_secret or s.session_secret_parameter):
             warnings.append("no FOLIO_SESSION_SECRET: session ids are valid in this process only")
         if not (s.redis_url or s.upstash_redis_rest_url or s.upstash_redis_rest_url_parameter):
-            warnings.append("no REDIS_URL or UPSTASH_REDIS_REST_URL: limits, sessions and budget live in this process")
+            warnings.append(
+                "no REDIS_URL or UPSTASH_REDIS_REST_URL: limits, sessions, budget and feedback live in this process"
+            )
         if s.log_questions:
             warnings.append("FOLIO_LOG_QUESTIONS is on: visitors' questions go to the logs")
         return warnings

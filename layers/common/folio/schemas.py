@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -14,6 +15,8 @@ SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 # A real id (folio.sessions), issued under the secret b"folio-docs-example" for the documentation.
 SESSION_ID_EXAMPLE = "s1VMLwOvYQzMbrqgk_0tpcrc0tlkxwAtRmU5jWWRowklAww"
 SESSION_ID_TEXT = "Issued by the server: 's1', 16 random characters, the expiry and a signature (47 characters)."
+ANSWER_ID_EXAMPLE = "a1EtXYANckqCWtzW6xb6bDoMxshTKTGI5dT-k7LA"  # given in SESSION_ID_EXAMPLE's session
+ANSWER_ID_TEXT = "Issued by the server: 'a1', 16 random characters and a signature binding it to its session (40)."
 _WHITESPACE = re.compile(r"\s+")
 _CHAR_RUN = re.compile(r"(.)\1{15,}")
 _PATTERN_RUN = re.compile(r"(.{2,24}?)\1{5,}")
@@ -112,6 +115,7 @@ class ChatResponse(BaseModel):
                     "provider": "groq",
                     "cached": False,
                     "session_id": SESSION_ID_EXAMPLE,
+                    "answer_id": ANSWER_ID_EXAMPLE,
                     "request_id": "9f1c2e7a4b5d4c0e8a6b3d2f1e0c9b8a",
                 }
             ]
@@ -126,6 +130,7 @@ class ChatResponse(BaseModel):
     )
     cached: bool
     session_id: str = Field(description=f"Send it back to continue the conversation. {SESSION_ID_TEXT}")
+    answer_id: str = Field(description=f"Send it with feedback on this answer (POST /api/feedback). {ANSWER_ID_TEXT}")
     request_id: str
 
 
@@ -191,4 +196,85 @@ class IngestResponse(BaseModel):
 class HealthStatus(BaseModel):
     status: Literal["ok", "degraded", "unavailable"]
     checks: dict[str, Any] = Field(default_factory=dict)
+    request_id: str
+
+
+MAX_COMMENT_CHARS = 1000
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "session_id": SESSION_ID_EXAMPLE,
+                    "answer_id": ANSWER_ID_EXAMPLE,
+                    "rating": "down",
+                    "comment": "She studied at Vestmark, not Oslo.",
+                }
+            ]
+        },
+    )
+
+    session_id: str = Field(pattern=SESSION_ID_PATTERN, description=f"The answer's session_id. {SESSION_ID_TEXT}")
+    answer_id: str = Field(pattern=SESSION_ID_PATTERN, description=f"The answer's answer_id. {ANSWER_ID_TEXT}")
+    rating: Literal["up", "down"]
+    comment: str | None = Field(
+        None,
+        description=f"What was wrong or right: at most {MAX_COMMENT_CHARS} characters after whitespace is "
+        "collapsed and control characters are dropped; blank is no comment.",
+    )
+
+    @field_validator("comment", mode="before")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = clean_message(value)
+        if len(text) > MAX_COMMENT_CHARS:
+            raise ValueError(f"the comment is longer than {MAX_COMMENT_CHARS} characters")
+        return text or None
+
+
+class FeedbackResponse(BaseModel):
+    status: Literal["recorded"]
+    replaced: bool = Field(description="True when it replaces earlier feedback on the same answer (the latest counts).")
+    request_id: str
+
+
+class RatedSource(BaseModel):
+    n: int
+    title: str
+    section: str
+    url: str
+
+
+class RatedAnswer(BaseModel):
+    """What the server answered, as it kept it: never what a client says it was."""
+
+    question: str
+    answer: str
+    sources: list[RatedSource]
+    provider: str
+    grounded: bool
+    cached: bool
+    asked_at: datetime
+
+
+class FeedbackEntry(BaseModel):
+    answer_id: str
+    rating: Literal["up", "down"]
+    comment: str | None
+    at: datetime
+    answered: RatedAnswer | None = Field(
+        description="None when the answer was no longer kept (past its session's lifetime, or given while "
+        "the store was unreachable)."
+    )
+
+
+class FeedbackList(BaseModel):
+    entries: list[FeedbackEntry] = Field(description="Down-voted first, then the newest first.")
+    since: datetime
+    truncated: bool = Field(description="True when more feedback was given in the window than one answer lists.")
     request_id: str

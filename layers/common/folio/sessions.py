@@ -2,6 +2,9 @@
 
 An id is `s1` + 16 random characters + its expiry (base 36) + an HMAC of both with the server's
 secret, all in `[A-Za-z0-9_-]` and 47 characters: a client cannot mint, alter or extend one.
+
+Each answer gets an id of its own, `a1` + 16 random characters + the same HMAC over those and the
+session id (40 characters): it is valid in that session only, and only while the session is.
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from folio.errors import InvalidSession, SessionExpired
+from folio.errors import InvalidSession, SessionExpired, UnknownAnswer
 from folio.store.base import push_trimmed
 
 if TYPE_CHECKING:
     from folio.store import Store
 
 _VERSION = "s1"
+_ANSWER_VERSION = "a1"
 _RANDOM, _EXPIRY, _SIGNATURE = 16, 7, 22
 
 
@@ -45,6 +49,22 @@ class SessionIds:
         expiry = int(body[-_EXPIRY:], 36)
         if expiry < (now if now is not None else time.time()):
             raise SessionExpired()
+
+    def answer_id(self, session_id: str) -> str:
+        """A new answer's id, bound to its (issued) session."""
+        body = f"{_ANSWER_VERSION}{secrets.token_urlsafe(12)}"
+        return body + self._sign(f"{body}.{session_id}")
+
+    def verify_answer(self, answer_id: str, session_id: str, now: float | None = None) -> None:
+        """The session's checks (verify), then UnknownAnswer unless this server gave the answer
+        in this session. The signed text has a '.', which no session id has: neither kind of id
+        can pass for the other."""
+        self.verify(session_id, now)
+        if len(answer_id) != len(_ANSWER_VERSION) + _RANDOM + _SIGNATURE or not answer_id.startswith(_ANSWER_VERSION):
+            raise UnknownAnswer()
+        body, signature = answer_id[:-_SIGNATURE], answer_id[-_SIGNATURE:]
+        if not hmac.compare_digest(signature, self._sign(f"{body}.{session_id}")):
+            raise UnknownAnswer()
 
     def _sign(self, body: str) -> str:
         digest = hmac.new(self._secret, body.encode(), hashlib.sha256).digest()[:16]

@@ -144,6 +144,11 @@ class Settings(BaseSettings):
     budget_daily_llm_tokens: int = Field(500_000, ge=0)
     # With FOLIO_ENV=development only: loopback clients (make run, curl) are not rate limited
     dev_loopback_unlimited: bool = True
+    # Feedback on answers (POST /api/feedback): per client (as above) and per session, per hour;
+    # the store keeps the latest feedback_keep of them (a capped stream, trimmed approximately)
+    feedback_ip_per_hour: int = Field(60, ge=1)
+    feedback_session_per_hour: int = Field(30, ge=1)
+    feedback_keep: int = Field(10_000, ge=100, le=1_000_000)
 
     # Secrets in SSM Parameter Store (names, not values): read at run time, cached this long
     api_keys_parameter: str | None = Field(None, validation_alias=_secret("API_KEYS"))

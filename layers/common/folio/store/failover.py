@@ -83,6 +83,11 @@ class FailoverStore:
         return result
 
     async def _run(self, call: Callable[[Store], Awaitable[T]]) -> T:
+        result, _ = await self._run_durable(call)
+        return result
+
+    async def _run_durable(self, call: Callable[[Store], Awaitable[T]]) -> tuple[T, bool]:
+        """The call's result, and whether the configured backend answered it (not the memory)."""
         if self.primary is not None and (not self.degraded or self._may_probe()):
             probe, began = self.degraded, self._switches
             if probe:
@@ -93,7 +98,7 @@ class FailoverStore:
                 self._failed(str(exc), began=began, probe=probe)
             else:
                 self._answered(began)
-                return result
+                return result, True
             finally:
                 if probe:
                     self._probing = False
@@ -101,7 +106,7 @@ class FailoverStore:
             self.fallback_calls += 1
             if self.metrics is not None:
                 self.metrics.count("store_fallbacks")
-        return await call(self.fallback)
+        return await call(self.fallback), False
 
     def _may_probe(self) -> bool:
         return not self._probing and time.monotonic() >= self._next_try
@@ -136,6 +141,12 @@ class FailoverStore:
 
     async def eval(self, script: str, keys: list[str] | None = None, args: list[Any] | None = None) -> Any:
         return await self._run(lambda s: s.eval(script, keys, args))
+
+    async def eval_durable(
+        self, script: str, keys: list[str] | None = None, args: list[Any] | None = None
+    ) -> tuple[Any, bool]:
+        """eval, and whether the configured backend ran it (False: this process's memory did)."""
+        return await self._run_durable(lambda s: s.eval(script, keys, args))
 
     async def get(self, key: str) -> str | None:
         return await self._run(lambda s: s.get(key))
