@@ -1,4 +1,5 @@
-"""The public chat function: POST /api/chat (JSON, or Server-Sent Events: folio.streaming)."""
+"""The public chat function: POST /api/chat (JSON, or Server-Sent Events: folio.streaming), the
+widget that calls it (GET /widget.js) and a page embedding that (GET /demo): folio.widget."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from folio.openapi import Operation
 from folio.runtime import Runtime, runtime
 from folio.schemas import ChatRequest, ChatResponse
 from folio.streaming import STREAM_DESCRIPTION, STREAM_EVENTS, streamed_turn, wants_stream
+from folio.widget import demo, widget
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -35,7 +37,11 @@ async def chat(request: Request) -> Response:
     return JSONResponse(response.model_dump(mode="json"), headers=headers)
 
 
-ROUTES = [Route("/api/chat", chat, methods=["POST"])]
+ROUTES = [
+    Route("/api/chat", chat, methods=["POST"]),
+    Route("/widget.js", widget, methods=["GET"]),
+    Route("/demo", demo, methods=["GET"]),
+]
 OPERATIONS = [
     Operation(
         "POST",

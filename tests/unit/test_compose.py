@@ -88,7 +88,14 @@ def test_the_trusted_proxy_is_exactly_the_edge_network_caddy_lives_on() -> None:
 
 def test_caddy_routes_only_the_public_routes() -> None:
     caddyfile = (ROOT / "infra" / "Caddyfile").read_text()
-    public = (("/api/chat", "chat"), ("/health*", "health"), ("/api/ingest", "ingest"), ("/docs", "chat"))
+    public = (
+        ("/api/chat", "chat"),
+        ("/health*", "health"),
+        ("/api/ingest", "ingest"),
+        ("/docs", "chat"),
+        ("/widget.js", "chat"),
+        ("/demo", "chat"),
+    )
     for route, upstream in public:
         assert f"handle {route} {{\n\t\treverse_proxy {upstream}:8080" in caddyfile
     assert "respond" in caddyfile and "404" in caddyfile
