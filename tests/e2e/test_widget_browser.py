@@ -357,6 +357,37 @@ def test_a_hostile_stream_renders_inertly_even_past_the_server(
     assert answer.locator(".thumb").count() == 0
 
 
+def test_other_failures_are_told_kindly(folio: Callable[..., Folio], visit: Callable[..., Visit]) -> None:
+    """What a visitor reads when folio cannot answer: never a status code, a stack or a blank."""
+    server = folio()
+    seen = visit(f"{server.url}/demo")
+    error = {"error": {"code": "unavailable", "message": "The index is not ready.", "request_id": "rid-503"}}
+    sources = {"sources": [], "session_id": "s1" + "D" * 45, "request_id": "rid-stream"}
+    replies: list[Callable[[PlaywrightRoute], None]] = [
+        lambda route: route.abort("connectionrefused"),
+        lambda route: route.fulfill(status=503, json=error),
+        lambda route: route.fulfill(
+            body=_event("sources", sources) + _event("token", {"text": "She got"}),
+            headers={"content-type": "text/event-stream"},
+        ),
+        lambda route: route.fulfill(
+            body=_event("sources", sources) + _event("error", error) + _event("done", error),
+            headers={"content-type": "text/event-stream"},
+        ),
+    ]
+    seen.page.route(f"{server.url}/api/chat", lambda route: replies.pop(0)(route))
+    seen.open_by_keyboard()
+    told = [seen.ask(QUESTION).locator(".problem").inner_text() for _ in range(4)]
+    assert told == [
+        "The chat could not be reached. Check your connection and try again.",
+        "The assistant is not available right now. Please try again later.",
+        "The answer was cut short. Please ask again.",
+        "The assistant is not available right now. Please try again later.",
+    ]
+    assert seen.widget.locator(".bot small").all_inner_texts() == ["Reference: rid-503", "Reference: rid-503"]
+    assert seen.widget.locator(".bot .text").count() == 0, "a failed answer's partial text is not left standing"
+
+
 def test_thumbs_send_feedback_for_the_answer(folio: Callable[..., Folio], visit: Callable[..., Visit]) -> None:
     # GIVEN answers that carry an answer_id (added here where this server does not yet send one) and a
     # feedback route that is busy once, then accepts

@@ -374,15 +374,17 @@ textarea::placeholder{color:var(--mu)}
           if (name === "sources") chat.remember(data.session_id);
           else if (name === "token") {
             dots.remove();
-            streamed.appendData(data.text);
+            streamed.appendData(String(data.text ?? ""));
             chat.log.scrollTop = chat.log.scrollHeight;
           } else if (name === "error") this.fail(describe(0, data.error));
           else if (name === "done") {
             if (data.error) return this.fail(describe(0, data.error));
+            const sources = Array.isArray(data.sources) ? data.sources : [];
+            const shown = cited(String(data.answer ?? ""), sources);
             chat.remember(data.session_id);
             settle();
-            text.replaceChildren(...cited(data.answer, data.sources));
-            if (data.sources.length) node.append(sourceList(data.sources));
+            text.replaceChildren(...shown);
+            if (sources.length) node.append(sourceList(sources));
             if (data.answer_id) node.append(chat.thumbs(data));
             chat.log.scrollTop = chat.log.scrollHeight;
           }
