@@ -39,8 +39,9 @@ async def chat(request: Request) -> Response:
 
 ROUTES = [
     Route("/api/chat", chat, methods=["POST"]),
-    Route("/widget.js", widget, methods=["GET"]),
-    Route("/demo", demo, methods=["GET"]),
+    # Not API routes: no OpenAPI operation (include_in_schema=False), see folio.widget.
+    Route("/widget.js", widget, methods=["GET"], include_in_schema=False),
+    Route("/demo", demo, methods=["GET"], include_in_schema=False),
 ]
 OPERATIONS = [
     Operation(
