@@ -153,7 +153,7 @@ def visit(browser: Browser) -> Iterator[Callable[..., Visit]]:
         page.add_init_script(RECORD_VIOLATIONS)
         response = page.goto(url, wait_until="load")
         assert response is not None and response.status == 200
-        seen.widget.locator(".bubble").wait_for()
+        seen.widget.locator(".bubble").first.wait_for()
         return seen
 
     yield open_page
@@ -469,7 +469,18 @@ def host_site() -> Iterator[tuple[str, dict[str, str]]]:
         policy = f"default-src 'none'; script-src {folio}; connect-src {folio}; style-src 'sha256-{HOST_CSS_HASH}'"
         return HTMLResponse(html, headers={"content-security-policy": policy})
 
-    with UvicornServer(Starlette(routes=[Route("/", page)]), lifespan="off", name="host") as host:
+    async def element(_request: StarletteRequest) -> HTMLResponse:
+        folio = config["folio"]
+        html = (
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Host</title></head><body>"
+            f"<folio-chat endpoint='{folio}' heading='Placed by the page'></folio-chat>"
+            "<folio-chat endpoint='javascript:alert(1)' position='left' heading='Misconfigured'></folio-chat>"
+            f"<script src='{folio}/widget.js' data-mount='none' defer></script></body></html>"
+        )
+        return HTMLResponse(html, headers={"content-security-policy": f"script-src {folio}; connect-src {folio}"})
+
+    app = Starlette(routes=[Route("/", page), Route("/element", element)])
+    with UvicornServer(app, lifespan="off", name="host") as host:
         yield f"http://localhost:{host.port}", config
 
 
@@ -538,3 +549,26 @@ def test_escape_closes_the_panel_and_returns_focus(folio: Callable[..., Folio], 
     expect(seen.widget.get_by_role("dialog")).to_be_hidden()
     assert bubble.get_attribute("aria-expanded") == "false"
     assert seen.shadow("return root.activeElement.classList.contains('bubble')")
+
+
+def test_the_element_placed_by_a_page(
+    folio: Callable[..., Folio], visit: Callable[..., Visit], host_site: tuple[str, dict[str, str]]
+) -> None:
+    """<folio-chat> elements of the page's own, the script loaded with data-mount="none"."""
+    origin, config = host_site
+    server = folio(allowed_origins=[origin])
+    config["folio"] = server.url
+    seen = visit(f"{origin}/element")
+    placed, misconfigured = seen.page.locator("folio-chat").all()
+    assert seen.page.locator("folio-chat").count() == 2, "no automatic one besides"
+    placed.locator(".bubble").click()
+    assert placed.get_by_role("dialog", name="Placed by the page").is_visible()
+    seen.page.keyboard.type(QUESTION)
+    seen.page.keyboard.press("Enter")
+    placed.locator(".bot[aria-busy=false]").wait_for()
+    assert placed.locator("a.cite").get_attribute("href") == TRANSCRIPT
+    # An endpoint that is not http(s) is refused, said so, and nothing can be sent
+    misconfigured.locator(".bubble").click()
+    assert misconfigured.locator(".msg").inner_text() == "This chat is not set up: it has no endpoint."
+    assert misconfigured.locator(".send").is_disabled()
+    assert seen.dialogs == [] and seen.errors == [] and seen.violations() == []

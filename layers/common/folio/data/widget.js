@@ -234,10 +234,11 @@ textarea::placeholder{color:var(--mu)}
       if (this.controller) this.controller.abort();
     }
 
+    // folio's base URL: absolute, or relative to the page; "" (not set up) for anything else.
     resolve(url) {
       try {
         const parsed = new URL(url, document.baseURI);
-        if (parsed.protocol === "https:" || parsed.protocol === "http:") return parsed.href.replace(/\/+$/, "");
+        if (url && /^https?:$/.test(parsed.protocol)) return (parsed.origin + parsed.pathname).replace(/\/+$/, "");
       } catch {
         // not a URL: said in the panel
       }
