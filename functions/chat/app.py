@@ -1,5 +1,6 @@
-"""The public chat function: POST /api/chat (JSON, or Server-Sent Events: folio.streaming), and
-feedback on its answers (feedback.py)."""
+"""The public chat function: POST /api/chat (JSON, or Server-Sent Events: folio.streaming),
+feedback on its answers (feedback.py), the widget that calls both (GET /widget.js) and a page
+embedding that (GET /demo): folio.widget."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from folio.openapi import Operation
 from folio.runtime import Runtime, runtime
 from folio.schemas import ChatRequest, ChatResponse
 from folio.streaming import STREAM_DESCRIPTION, STREAM_EVENTS, streamed_turn, wants_stream
+from folio.widget import demo, widget
 
 from . import feedback
 
@@ -38,7 +40,13 @@ async def chat(request: Request) -> Response:
     return JSONResponse(response.model_dump(mode="json"), headers=headers)
 
 
-ROUTES = [Route("/api/chat", chat, methods=["POST"]), *feedback.ROUTES]
+ROUTES = [
+    Route("/api/chat", chat, methods=["POST"]),
+    *feedback.ROUTES,
+    # Not API routes: no OpenAPI operation (include_in_schema=False), see folio.widget.
+    Route("/widget.js", widget, methods=["GET"], include_in_schema=False),
+    Route("/demo", demo, methods=["GET"], include_in_schema=False),
+]
 OPERATIONS = [
     Operation(
         "POST",

@@ -3,13 +3,12 @@ policy folio serves with it, with no CSP violation, and the route list is on scr
 
 from __future__ import annotations
 
-import os
-import shutil
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from folio.cli import combined_app
+from tests.support.browser import RECORD_VIOLATIONS
 from tests.support.servers import UvicornServer
 
 if TYPE_CHECKING:
@@ -21,28 +20,7 @@ if TYPE_CHECKING:
     from folio.settings import Settings
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = "/usr/bin/chromium"
 JSON_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# Registered before the page's own code runs; Playwright injects it past the page's CSP.
-RECORD_VIOLATIONS = (
-    "window.__violations = [];"
-    "document.addEventListener('securitypolicyviolation',"
-    " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
-)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if shutil.which(CHROMIUM) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -94,6 +94,8 @@ def test_caddy_routes_only_the_public_routes() -> None:
         ("/health*", "health"),
         ("/api/ingest", "ingest"),
         ("/docs", "chat"),
+        ("/widget.js", "chat"),
+        ("/demo", "chat"),
     )
     for route, upstream in public:
         assert f"handle {route} {{\n\t\treverse_proxy {upstream}:8080" in caddyfile

@@ -111,6 +111,22 @@ def test_loopback_relaxation_is_for_development_only(env: str, flag: bool, unlim
     assert settings.loopback_unlimited is unlimited
 
 
+@pytest.mark.parametrize(
+    ("env", "flag", "enabled"),
+    [
+        ("development", "", True),
+        ("development", "false", False),
+        ("test", "", False),
+        ("test", "true", True),
+    ],
+)
+def test_the_demo_page_is_on_in_development_unless_told(
+    monkeypatch: pytest.MonkeyPatch, env: str, flag: str, enabled: bool
+) -> None:
+    monkeypatch.setenv("FOLIO_DEMO_PAGE", flag)
+    assert load_settings(_env_file=None, env=env).demo_enabled is enabled
+
+
 def test_overlap_must_be_smaller_than_half_a_chunk() -> None:
     with pytest.raises(ConfigError, match="OVERLAP"):
         load_settings(_env_file=None, chunk_chars=400, chunk_overlap_chars=300)

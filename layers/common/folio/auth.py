@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from folio.errors import Forbidden, Unauthorized
 
@@ -20,9 +21,14 @@ def _matches(given: str, keys: list[str]) -> bool:
 
 
 def check_origin(request: Request, settings: Settings) -> None:
-    """A browser request from an origin not on the allowlist is refused (when an allowlist is set)."""
+    """A browser request from an origin not on the allowlist is refused (when an allowlist is set).
+
+    A page of folio's own origin (/demo) is not cross-origin: browsers send Origin with every POST,
+    their own host's included, and no page elsewhere can send that one."""
     origin = request.headers.get("origin")
     if origin is None or not settings.allowed_origins or "*" in settings.allowed_origins:
+        return
+    if urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower():
         return
     if origin.rstrip("/") not in settings.allowed_origins:
         raise Forbidden(f"Origin {origin} is not allowed.")

@@ -164,6 +164,8 @@ class Settings(BaseSettings):
     admin_key: SecretStr | None = None
     allowed_origins: CommaList = Field(default_factory=list)
     max_body_bytes: int = Field(16_384, ge=256, le=10_485_760)
+    # GET /demo, a page embedding the chat widget: unset = on in development only
+    demo_page: bool | None = None
 
     # Local server (uvicorn: `folio serve` and the image)
     host: str = "127.0.0.1"
@@ -222,6 +224,7 @@ class Settings(BaseSettings):
         "session_secret_parameter",
         "upstash_redis_rest_url_parameter",
         "upstash_redis_rest_token_parameter",
+        "demo_page",
         mode="before",
     )
     @classmethod
@@ -272,6 +275,10 @@ class Settings(BaseSettings):
     @property
     def loopback_unlimited(self) -> bool:
         return self.env == "development" and self.dev_loopback_unlimited
+
+    @property
+    def demo_enabled(self) -> bool:
+        return self.env == "development" if self.demo_page is None else self.demo_page
 
     @property
     def on_lambda(self) -> bool:
