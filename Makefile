@@ -76,6 +76,7 @@ bench: install
 	$(BIN)/python scripts/bench_latency.py
 	$(BIN)/python scripts/bench_protection.py
 	$(BIN)/python scripts/bench_llm_faults.py
+	$(BIN)/python scripts/bench_lambda_stream.py
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv

@@ -29,11 +29,13 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from folio.settings import Settings
+    from tests.fakes.llm_server import FakeLLM
 
 pytestmark = pytest.mark.e2e
 
 DOCKERFILE = ROOT / "Dockerfile"
 HEALTHCHECK_PATH = "/openapi.json"
+CITED = "She got an A- [2] in Database Internals, a course on storage engines and query planning."
 DEV_ONLY = {"pytest", "pytest-cov", "mypy", "ruff", "moto", "cfn-lint", "aws-sam-translator", "types-pyyaml"}
 
 
@@ -131,6 +133,77 @@ def test_with_a_runtime_api_awslambdaric_runs_the_handler(sample_index: Path, tm
     assert ignored["cold_start"] is False and ignored["function_request_id"] == warmup_id
     emf = [json.loads(line) for line in stdout.splitlines() if line.startswith('{"_aws"')]
     assert [line.get("cold_starts") for line in emf] == [[1.0]], "one EMF flush, for the chat invocation"
+
+
+def test_with_a_streaming_url_the_runtime_api_loop_streams_the_answer(
+    sample_index: Path, tmp_path: Path, fake_llm: FakeLLM
+) -> None:
+    """FOLIO_LAMBDA_INVOKE_MODE=response_stream, as the SAM template sets it for the chat function:
+    the answer's first events reach the Runtime API while the LLM is held mid-answer; the JSON route
+    and a malformed event answer through the same streamed path; a warm-up ping is answered whole."""
+    fake_llm.reply_text = CITED
+    fake_llm.hold_after = 6  # the role chunk and "She got an A- [2] "
+    with FakeLambdaRuntime(function_name="folio-chat") as api:
+        process = _start(
+            tmp_path,
+            "chat",
+            AWS_LAMBDA_RUNTIME_API=api.address,
+            AWS_LAMBDA_FUNCTION_NAME="folio-chat",
+            FOLIO_LAMBDA_INVOKE_MODE="response_stream",
+            FOLIO_INDEX_URI=str(sample_index),
+            GROQ_API_KEY="gsk_fake_key_for_tests",
+            GROQ_BASE_URL=fake_llm.url,
+            FOLIO_LLM_MAX_RETRIES="0",
+        )
+        try:
+            stream_id = api.invoke(load_event("chat-stream.json"))
+            try:
+                so_far = api.wait_received(stream_id, b"event: token", timeout=60)
+                (llm,) = fake_llm.chat_requests()
+                assert llm.get("held") and llm["stream"] == "streaming", "the LLM has not finished"
+                assert not api.finished(stream_id)
+            finally:
+                fake_llm.release.set()
+            streamed = api.outcome(stream_id, timeout=30).streamed
+            json_id = api.invoke(load_event("chat.json"))
+            malformed_id = api.invoke(load_event("chat.json", requestContext={"http": {"method": "POST"}}))
+            warmup_id = api.invoke(load_event("warmup.json"))
+            plain, malformed = api.outcome(json_id, timeout=30).streamed, api.outcome(malformed_id, timeout=30).streamed
+            warmup = api.outcome(warmup_id, timeout=30)
+        finally:
+            stdout, stderr = stop(process)
+    assert b"event: sources" in so_far and b"event: done" not in so_far
+    assert streamed is not None and streamed.problems == [], stderr
+    assert streamed.status == 200 and streamed.headers["content-type"].startswith("text/event-stream")
+    assert streamed.text().rstrip().split("\n\n")[-1].startswith("event: done")
+    assert '"provider":"groq"' in streamed.text() and fake_llm.chat_requests()[0]["stream"] == "finished"
+    assert plain is not None and plain.problems == [] and plain.status == 200
+    assert json.loads(plain.payload)["grounded"] is True
+    assert malformed is not None and malformed.problems == [] and malformed.status == 400
+    assert json.loads(malformed.payload)["error"]["code"] == "bad_request"
+    assert warmup.kind == "response" and warmup.body["ok"] is True
+    assert not api.init_errors and "Traceback" not in stderr
+    logged = _json_lines(stderr)
+    requests = [line for line in logged if line["message"] == "request"]
+    assert [line["status"] for line in requests] == [200, 200], "one line per request, not two"
+    assert requests[0]["cold_start"] is True and requests[0]["function_request_id"] == stream_id
+    assert requests[0]["correlation_id"] == "4d7e0b1c-6a2f-4e8b-b3c9-5f0a1d2e3c4b"
+    emf = [json.loads(line) for line in stdout.splitlines() if line.startswith('{"_aws"')]
+    assert len(emf) == 3, "one EMF flush per HTTP invocation"
+
+
+def test_a_handler_that_cannot_be_loaded_is_posted_as_the_init_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FOLIO_LAMBDA_INVOKE_MODE", "response_stream")
+    monkeypatch.setitem(sys.modules, "functions.chat.handler", None)  # importing it raises ImportError
+    with FakeLambdaRuntime() as api:
+        monkeypatch.setenv("AWS_LAMBDA_RUNTIME_API", api.address)
+        assert main(["entrypoint", "chat"]) == 1
+        error = api.wait_init_error(timeout=5)
+    assert error.error_type == "Runtime.ImportModuleError"
+    assert error.body["errorType"] == "ModuleNotFoundError" and "functions.chat.handler" in error.body["errorMessage"]
 
 
 def _json_lines(text: str) -> list[dict[str, Any]]:

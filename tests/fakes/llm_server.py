@@ -26,7 +26,9 @@ read gets a byte well within any per-read timeout; a streamed answer sends its c
 
 A streamed answer records how it is going in its request entry: ``"stream"`` is ``"streaming"``,
 then ``"finished"``, or ``"closed"`` when the client closed the connection before the last chunk
-(or ``broken`` mode broke it).
+(or ``broken`` mode broke it). With ``hold_after = n``, a streamed answer stops after its first n
+chunks (``"held"`` is then True in its entry) until ``release`` is set: a test can look at what its
+client has made of the first chunks while the answer is, for certain, not complete.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -138,6 +141,7 @@ class FakeLLM(ScriptedServer[Mode]):
     * ``hang_seconds``: how long ``hang`` mode sleeps before answering normally.
     * ``trickle_seconds``: how long ``trickle`` mode takes to send its body.
     * ``model``: model listed by ``GET /api/tags``; used when a request has none.
+    * ``hold_after``: a streamed answer's chunks sent before it waits for ``release`` (None: none).
 
     Recorded: ``requests`` (every request: method, path, headers with lower-cased
     keys, parsed JSON body or None, and the mode applied), ``calls`` (number of
@@ -159,6 +163,8 @@ class FakeLLM(ScriptedServer[Mode]):
         self.retry_after: str = retry_after
         self.trickle_seconds: float = trickle_seconds
         self.model: str = model
+        self.hold_after: int | None = None
+        self.release = threading.Event()
         app = Starlette(
             routes=[
                 Route(GROQ_CHAT_PATH, self._groq_chat, methods=["POST"]),
@@ -191,6 +197,8 @@ class FakeLLM(ScriptedServer[Mode]):
         self.retry_after = "0"
         self.hang_seconds = 30.0
         self.trickle_seconds = 30.0
+        self.hold_after = None
+        self.release.clear()
 
     # ------------------------------------------------------------------ helpers
 
@@ -422,6 +430,10 @@ class FakeLLM(ScriptedServer[Mode]):
                     return
                 if mode == "broken" and n == max(len(pieces) // 2, 2):
                     raise ConnectionAbortedError("the fake breaks the stream")
+                if n == self.hold_after:
+                    entry["held"] = True
+                    while not (self.release.is_set() or self.stopping.is_set()):
+                        await asyncio.sleep(_STOP_POLL_SECONDS)
                 yield piece
                 await asyncio.sleep(pause)
             entry["stream"] = "finished"

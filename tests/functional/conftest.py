@@ -15,6 +15,7 @@ from tests.support.servers import UvicornServer
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+    from folio.handlers import LambdaHandler
     from folio.runtime import Runtime
     from folio.settings import Settings
 
@@ -64,10 +65,10 @@ def _close_lambda_event_loop() -> Iterator[None]:
 
 
 @pytest.fixture
-def invoke(
+def lambda_handlers(
     make_settings: Callable[..., Settings], make_runtime: Callable[[Settings], Runtime], monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Callable[..., Callable[[dict[str, Any]], dict[str, Any]]]]:
-    """invoke(function, **settings) -> that function's Lambda handler (Mangum, lifespan off).
+) -> Iterator[Callable[..., LambdaHandler]]:
+    """lambda_handlers(function, **settings) -> that function's LambdaHandler (Mangum, lifespan off).
 
     The test stands for a new execution environment: its first invocation is a cold start (Powertools
     keeps that flag per process).
@@ -79,14 +80,11 @@ def invoke(
     monkeypatch.setattr(logger, "is_cold_start", True)
     runtimes: list[Runtime] = []
 
-    def build(function: str, **overrides: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def build(function: str, **overrides: Any) -> LambdaHandler:
         settings = make_settings(**overrides)
         module = importlib.import_module(f"functions.{function}.app")
         runtimes.append(make_runtime(settings))
-        handler = lambda_handler(module.create_app(settings, runtimes[-1]))
-        from tests.support.lambdas import context
-
-        return lambda event: handler(event, context(f"folio-{function}"))
+        return lambda_handler(module.create_app(settings, runtimes[-1]))
 
     yield build
     # Connections (LLM, store) were opened on Mangum's loop: closed there, before the loop is.
@@ -94,3 +92,17 @@ def invoke(
     if loop is not None and not loop.is_closed():
         for runtime in runtimes:
             loop.run_until_complete(runtime.aclose())
+
+
+@pytest.fixture
+def invoke(
+    lambda_handlers: Callable[..., LambdaHandler],
+) -> Callable[..., Callable[[dict[str, Any]], dict[str, Any]]]:
+    """invoke(function, **settings) -> that function's Lambda handler, called as Lambda calls it."""
+    from tests.support.lambdas import context
+
+    def build(function: str, **overrides: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        handler = lambda_handlers(function, **overrides)
+        return lambda event: handler(event, context(f"folio-{function}"))
+
+    return build

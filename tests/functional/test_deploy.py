@@ -19,7 +19,7 @@ from folio.handlers import lambda_handler
 from folio.notifications import ingest_on_s3_notification
 from folio.secrets import OPTIONAL
 from tests.support.aws import moto_endpoint
-from tests.support.lambdas import body_of, context, load_event
+from tests.support.lambdas import body_of, context, load_event, streamed
 from tests.support.template import REGION, Deployment
 
 if TYPE_CHECKING:
@@ -71,7 +71,8 @@ def _deployed(
     environment: dict[str, str],
     on_event: EventHandler | None = None,
 ) -> Any:
-    """The function as its handler module builds it on Lambda: settings from the environment alone."""
+    """The function as its handler module builds it on Lambda: settings from the environment alone;
+    answering as its Function URL's invoke mode has it answered (the chat's streams)."""
     import importlib
 
     monkeypatch.chdir(tmp_path)  # no .env of the repository
@@ -81,7 +82,10 @@ def _deployed(
     app = importlib.import_module(f"functions.{function}.app").create_app()
     for name in environment:
         monkeypatch.delenv(name)  # built: the next function gets only its own environment
-    return lambda_handler(app, on_event=on_event)
+    handler = lambda_handler(app, on_event=on_event)
+    if environment.get("FOLIO_LAMBDA_INVOKE_MODE") == "response_stream":
+        return lambda event, _context: streamed(handler, event)
+    return handler
 
 
 def test_the_readme_creates_every_parameter_the_template_names() -> None:
@@ -130,6 +134,7 @@ def test_the_default_deployment_reindexes_into_s3_and_chat_answers_from_it(
     # Only the S3 endpoint and a prompt index refresh differ from what the template gives.
     test_only = {"FOLIO_S3_ENDPOINT_URL": aws, "FOLIO_INDEX_REFRESH_SECONDS": "0"}
     chat = _deployed(monkeypatch, tmp_path, "chat", chat_env | test_only)
+    assert chat_env["FOLIO_LAMBDA_INVOKE_MODE"] == "response_stream", "the chat's answers are streamed"
     assert "api_keys" not in _secret_parameters(chat_env), "public mode: no API key"
     question = load_event("chat.json")
     before = chat(question, context("folio-chat"))

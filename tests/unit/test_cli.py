@@ -100,6 +100,28 @@ def test_invoke_runs_the_real_handler_module(sample_index: Path, tmp_path: Path)
     assert "DSY518" in json.loads(response["body"])["answer"]
 
 
+def test_invoke_stream_prints_the_prelude_then_the_events(sample_index: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "FOLIO_INDEX_URI": str(sample_index), "FOLIO_LOG_LEVEL": "WARNING"}
+    env.pop("GROQ_API_KEY", None)
+    event = str(ROOT / "events" / "chat-stream.json")
+    done = subprocess.run(
+        [sys.executable, "-m", "folio.cli", "invoke", "chat", event, "--stream"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    prelude, body = done.stdout.split("\n", 1)
+    head = json.loads(prelude)
+    assert head["statusCode"] == 200 and head["headers"]["content-type"].startswith("text/event-stream")
+    assert head["cookies"] == []
+    names = [line.removeprefix("event: ") for line in body.splitlines() if line.startswith("event: ")]
+    assert names == ["sources", "token", "done"]
+
+
 def test_invoke_with_a_missing_event_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["invoke", "health", "/nonexistent/event.json"]) == 2
     assert "cannot read event" in capsys.readouterr().err

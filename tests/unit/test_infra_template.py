@@ -70,7 +70,7 @@ def test_the_command_line_exits_zero_with_a_one_line_summary(
 
 
 def test_an_invalid_invoke_mode_is_caught_after_the_transform(tmp_path: Path) -> None:
-    broken = _broken_copy(tmp_path, "InvokeMode: BUFFERED", "InvokeMode: STREAMING")
+    broken = _broken_copy(tmp_path, "InvokeMode: RESPONSE_STREAM", "InvokeMode: STREAMING")
     report = validate(broken, ["us-east-1"])
     assert not report.passed()
     (error,) = report.errors
@@ -226,13 +226,26 @@ def test_function_urls_public_for_chat_and_health_iam_for_ingest(template: dict[
         "HealthFunction": "NONE",
         "IngestFunction": "AWS_IAM",
     }
-    assert {url["InvokeMode"] for url in urls.values()} == {"BUFFERED"}
+    assert {name: url["InvokeMode"] for name, url in urls.items()} == {
+        "ChatFunction": "RESPONSE_STREAM",
+        "HealthFunction": "BUFFERED",
+        "IngestFunction": "BUFFERED",
+    }
     for name in ("ChatFunction", "HealthFunction"):
         cors = urls[name]["Cors"]
         assert cors["AllowOrigins"] == {"Ref": "AllowedOrigins"}
         assert cors["AllowHeaders"] == ["content-type", "x-api-key", "authorization", "x-request-id"]
         assert {"x-request-id", "retry-after", "ratelimit-limit", "ratelimit-remaining"} <= set(cors["ExposeHeaders"])
     assert "Cors" not in urls["IngestFunction"]
+
+
+def test_each_function_answers_in_its_urls_invoke_mode(template: dict[str, Any]) -> None:
+    """FOLIO_LAMBDA_INVOKE_MODE picks the entrypoint's runtime loop: a streaming URL fed buffered
+    answers (or the reverse) would garble every response."""
+    for name in FUNCTIONS:
+        properties = template["Resources"][name]["Properties"]
+        configured = properties["Environment"]["Variables"].get("FOLIO_LAMBDA_INVOKE_MODE", "buffered")
+        assert configured.upper() == properties["FunctionUrlConfig"]["InvokeMode"], name
 
 
 def test_the_docs_bucket_name_is_computed_the_same_way_everywhere(template: dict[str, Any]) -> None:

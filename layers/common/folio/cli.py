@@ -95,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("invoke", help="run a function's Lambda handler on an event file, like `sam local invoke`")
     p.add_argument("function", choices=FUNCTIONS)
     p.add_argument("event", type=Path)
+    p.add_argument(
+        "--stream",
+        action="store_true",
+        help="answer as a RESPONSE_STREAM Function URL is answered: the prelude, then the body as it is written",
+    )
     p.set_defaults(run=_invoke)
     return parser
 
@@ -325,9 +330,31 @@ def _invoke(args: argparse.Namespace, _settings: Settings) -> int:
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read event {args.event}: {exc}") from exc
     module = importlib.import_module(f"functions.{args.function}.handler")
-    result = module.handler(event, LambdaContext(f"folio-{args.function}"))
-    _out(json.dumps(result, indent=2))
+    context = LambdaContext(f"folio-{args.function}")
+    result = module.handler.stream(event, context, PrintedStream()) if args.stream else module.handler(event, context)
+    if result is not None:
+        _out(json.dumps(result, indent=2))
     return 0
+
+
+class PrintedStream:
+    """A response stream on stdout: the prelude Lambda is sent (one JSON line), then the body
+    written as it arrives (the 8 NUL bytes between them left out: a terminal shows them badly)."""
+
+    async def start(self, status: int, headers: Sequence[tuple[bytes, bytes]]) -> None:
+        from folio.runtime_api import http_prelude
+
+        _out(http_prelude(status, headers).decode())
+
+    async def write(self, data: bytes) -> None:
+        sys.stdout.write(data.decode(errors="replace"))
+        sys.stdout.flush()
+
+    async def close(self) -> None:
+        sys.stdout.flush()
+
+    async def abort(self, message: str) -> None:
+        _err(f"\nthe response was cut short: {message}")
 
 
 def _progress_bar() -> Any:

@@ -3,9 +3,11 @@
     python -m folio.entrypoint [chat|health|ingest]
 
 The function is the first argument, else FOLIO_FUNCTION. With AWS_LAMBDA_RUNTIME_API set (Lambda,
-or an emulator of its Runtime API) the function's handler is handed to the Lambda runtime interface
-client in this process; otherwise uvicorn serves the function's app on FOLIO_HOST:FOLIO_PORT.
-Invalid settings end the process with one message on stderr and exit code 2.
+or an emulator of its Runtime API) the function's handler answers invocations in this process: through
+the Lambda runtime interface client when its Function URL buffers (FOLIO_LAMBDA_INVOKE_MODE=buffered),
+through folio's own Runtime API loop when it streams (response_stream, folio.runtime_api). Otherwise
+uvicorn serves the function's app on FOLIO_HOST:FOLIO_PORT. Invalid settings end the process with
+one message on stderr and exit code 2.
 """
 
 from __future__ import annotations
@@ -44,8 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         sys.stderr.write(f"folio: {exc.message}\n")
         if runtime_api:
-            _report_init_error(runtime_api, exc)
+            _report_init_error(runtime_api, "Runtime.ConfigInvalid", exc, exc.message)
         return EXIT_CONFIG
+    if runtime_api and settings.lambda_invoke_mode == "response_stream":
+        return _run_streaming(runtime_api, function)
     if runtime_api:
         return _run_lambda(function)
     return _serve(function, settings)
@@ -74,6 +78,30 @@ def _run_lambda(function: str) -> int:
     return 0
 
 
+def _run_streaming(runtime_api: str, function: str) -> int:
+    """Answer invocations with folio's own Runtime API loop, which streams HTTP responses.
+
+    An init failure (the handler module raising) is posted to init/error, as the runtime client
+    posts it, and the process exits 1; so it does when the Runtime API stops answering.
+    """
+    from folio.logs import json_root_logging
+    from folio.runtime_api import FunctionConfig, RuntimeApi, RuntimeApiError, serve
+
+    json_root_logging()  # awslambdaric would have given the root logger its handler
+    module = f"functions.{function}.handler"
+    try:
+        handler = importlib.import_module(module).handler
+    except Exception as exc:
+        log.exception("the handler could not be loaded")
+        _report_init_error(runtime_api, "Runtime.ImportModuleError", exc, f"{module}: {type(exc).__name__}: {exc}")
+        return 1
+    try:
+        serve(RuntimeApi(runtime_api), handler, FunctionConfig.from_environ(os.environ), os.environ)
+    except RuntimeApiError as exc:
+        log.error("the Lambda Runtime API stopped answering", extra={"reason": str(exc)})
+    return 1
+
+
 def _serve(function: str, settings: Settings) -> int:
     from folio.application import serve
 
@@ -86,16 +114,16 @@ def _serve(function: str, settings: Settings) -> int:
     return 0
 
 
-def _report_init_error(runtime_api: str, exc: ConfigError) -> None:
+def _report_init_error(runtime_api: str, error_type: str, exc: Exception, message: str) -> None:
     """Tell the Lambda service why init failed, as the runtime client does for a failing import."""
-    body = json.dumps({"errorMessage": exc.message, "errorType": type(exc).__name__, "stackTrace": []})
+    body = json.dumps({"errorMessage": message, "errorType": type(exc).__name__, "stackTrace": []})
     connection = http.client.HTTPConnection(runtime_api, timeout=2)
     try:
         connection.request(
             "POST",
             "/2018-06-01/runtime/init/error",
             body,
-            {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": "Runtime.ConfigInvalid"},
+            {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error_type},
         )
         connection.getresponse().read()
     except (OSError, http.client.HTTPException) as error:

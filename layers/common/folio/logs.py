@@ -86,11 +86,18 @@ def configure_logging(level: str, *, on_lambda: bool, library_level: str = "WARN
         return
     # The root logger's handler, so that uvicorn's records (it is run without a logging config)
     # come out alike.
+    json_root_logging()
+    logging.getLogger(SERVICE).setLevel(level)
+
+
+def json_root_logging() -> None:
+    """Give the root logger folio's JSON handler on stderr, once: under uvicorn, and on Lambda when
+    folio's own Runtime API loop stands in for awslambdaric (which installs a handler of its own)."""
+    root = logging.getLogger()
     if not any(isinstance(handler, StderrHandler) for handler in root.handlers):
         handler = StderrHandler()
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
-    logging.getLogger(SERVICE).setLevel(level)
 
 
 def powertools_logger(level: str) -> Logger:

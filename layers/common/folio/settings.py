@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     # logs through Powertools Logger
     lambda_function_name: str | None = Field(None, validation_alias=AliasChoices("AWS_LAMBDA_FUNCTION_NAME"))
     metrics_namespace: str = Field("Folio", validation_alias=AliasChoices("POWERTOOLS_METRICS_NAMESPACE"))
+    # How the function's Function URL is invoked (its InvokeMode), so the Lambda entrypoint answers
+    # the way it expects: buffered (awslambdaric and Mangum) or response_stream (folio.runtime_api)
+    lambda_invoke_mode: Literal["buffered", "response_stream"] = "buffered"
 
     # Embeddings
     model_path: Path | None = None
