@@ -73,6 +73,8 @@ eval: install
 
 bench: install
 	$(BIN)/python scripts/bench_coldstart.py
+	$(BIN)/python scripts/bench_embeddings.py
+	$(BIN)/python scripts/bench_ingest.py
 	$(BIN)/python scripts/bench_latency.py
 	$(BIN)/python scripts/bench_protection.py
 	$(BIN)/python scripts/bench_llm_faults.py
