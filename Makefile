@@ -11,7 +11,7 @@ OWNER ?= Maya Okonkwo-Lindqvist
 NO_HUB := --no-emit-package huggingface-hub --no-emit-package hf-xet --no-emit-package filelock \
 	--no-emit-package fsspec --no-emit-package httpx2 --no-emit-package httpcore2 --no-emit-package truststore
 
-.PHONY: runtime install run ingest test lint typecheck validate pytest eval bench lock clean
+.PHONY: runtime install run ingest test lint typecheck validate pytest eval bench model lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,15 +73,32 @@ eval: install
 
 bench: install
 	$(BIN)/python scripts/bench_coldstart.py
+	$(BIN)/python scripts/bench_embeddings.py
+	$(BIN)/python scripts/bench_ingest.py
 	$(BIN)/python scripts/bench_latency.py
 	$(BIN)/python scripts/bench_protection.py
 	$(BIN)/python scripts/bench_llm_faults.py
 	$(BIN)/python scripts/bench_lambda_stream.py
 
+# The embedding model (layers/common/folio/data/all-MiniLM-L6-v2-int8.onnx) rebuilt from the original
+# fp32 weights in a throwaway venv (scripts/model-build.lock, every package pinned by hash; never
+# folio's venv, never PyTorch), written only if it hashes as pinned: the same bytes as the file
+# committed. Not part of `make run`: the build venv alone is ~250 MB of downloads (scripts/build_model.py).
+MODEL_VENV := .folio/model-venv
+model:
+	rm -rf $(MODEL_VENV)
+	$(PYTHON) -m venv $(MODEL_VENV)
+	$(MODEL_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --only-binary :all: \
+		--require-hashes -r scripts/model-build.lock
+	$(MODEL_VENV)/bin/python scripts/build_model.py
+	rm -rf $(MODEL_VENV)
+
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra lambda -o requirements.lock --python-version 3.11 $(NO_HUB) --quiet
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements-dev.lock --python-version 3.11 $(NO_HUB) --quiet
+	$(BIN)/uv pip compile scripts/model-build.in --no-deps --generate-hashes -o scripts/model-build.lock \
+		--python-version 3.11 --quiet
 
 clean:
 	rm -rf $(VENV) .folio .mypy_cache .ruff_cache .pytest_cache .coverage

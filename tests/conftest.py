@@ -48,7 +48,11 @@ def _hermetic(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    return _shared_embedder(None, None, 256, 32)
+    """The session the apps under test share (the same cache key as their default settings)."""
+    s = Settings(_env_file=None)
+    return _shared_embedder(
+        s.model_path, s.tokenizer_path, s.embed_max_tokens, s.embed_batch_size, s.embed_threads, s.embed_workers
+    )
 
 
 @pytest.fixture(scope="session")

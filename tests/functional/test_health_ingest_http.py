@@ -63,7 +63,7 @@ def test_ingest_over_http_then_chat_sees_the_new_document(
     client = serve(admin_key=ADMIN_KEY, docs_dir=docs, index_uri=str(tmp_path / "index"))
     assert client.post("/api/ingest").status_code == 401
     first = client.post("/api/ingest", headers=ADMIN).json()
-    assert first["files"] == 12 and first["request_id"]
+    assert first["files"] == 12 and first["request_id"] and set(first["timings"]) >= {"read", "embed_chunks", "write"}
     (docs / "beekeeping.md").write_text(
         "---\ntitle: Beekeeping\ndoc_type: about\n---\n# Beekeeping\n\n"
         "Maya keeps three beehives on her allotment in Majorna."

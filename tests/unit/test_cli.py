@@ -30,7 +30,9 @@ def test_ingest_and_eval_on_another_folder_and_eval_file(tmp_path: Path, capsys:
     index = str(tmp_path / "alt-index")
     assert main(["ingest", str(DATA / "kb_alt"), "--index", index]) == 0
     out = capsys.readouterr().out
-    assert "4 files" in out and "added" in out
+    assert "4 files" in out and "added" in out and "timings" not in out
+    assert main(["ingest", str(DATA / "kb_alt"), "--index", index, "--timings"]) == 0
+    assert "timings: read " in capsys.readouterr().out
     assert main(["eval", str(DATA / "eval_alt.json"), "--index", index, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report) == {"retrieval", "unanswerable", "answers"}

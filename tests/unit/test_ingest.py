@@ -55,6 +55,10 @@ def test_first_run_then_unchanged_rerun_embeds_nothing(docs: Path, tmp_path: Pat
     assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, first.chunks)
     assert index.snapshot().version == version, "no new index version for unchanged input"
     assert second.corpus_version == first.corpus_version
+    # Each phase that ran is timed; an unchanged run embeds and writes nothing.
+    assert list(first.timings) == ["read", "diff", "embed_chunks", "embed_units", "write", "refresh"]
+    assert list(second.timings) == ["read", "diff", "refresh"]
+    assert sum(first.timings.values()) <= first.seconds + 0.01
 
 
 def test_editing_one_section_re_embeds_only_that_chunk(docs: Path, tmp_path: Path, embedder: Embedder) -> None:

