@@ -357,14 +357,18 @@ Two short guides to beekeeping for beginners.
 }
 
 
-@pytest.fixture(scope="module")
-def small_kb(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Answerer:
-    root = tmp_path_factory.mktemp("kb")
-    for name, text in KB.items():
+def _answerer(root: Path, embedder: Embedder, files: dict[str, str]) -> Answerer:
+    """Ada Quill's documents, written into `root` and indexed there, with no LLM."""
+    for name, text in files.items():
         (root / name).write_text(text, encoding="utf-8")
     index = Index(str(root / ".index"))
     run_ingest(root, index, embedder)
     return Answerer(Retriever(index, embedder), LLMChain([]), owner="Ada Quill")
+
+
+@pytest.fixture(scope="module")
+def small_kb(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Answerer:
+    return _answerer(tmp_path_factory.mktemp("kb"), embedder, KB)
 
 
 def _ask(answerer: Answerer, question: str) -> Answer:
@@ -466,34 +470,27 @@ def test_near_misses_are_refused(small_kb: Answerer, question: str) -> None:
 
 
 def test_a_section_named_by_an_idiom_answers_what_it_names(tmp_path: Path, embedder: Embedder) -> None:
-    (tmp_path / "about.md").write_text(
+    about = (
         "# About Ada\n\nI write firmware for weather stations.\n\n## Away from the keyboard\n\n"
         "I sail on Sundays. I also bake sourdough for the neighbours.\n\n## What I'm not interested in\n\n"
-        "Crypto projects, and roles that are pure people management.\n",
-        encoding="utf-8",
+        "Crypto projects, and roles that are pure people management.\n"
     )
-    index = Index(str(tmp_path / ".index"))
-    run_ingest(tmp_path, index, embedder)
-    answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Ada Quill")
+    answerer = _answerer(tmp_path, embedder, {"about.md": about})
     answer = _ask(answerer, "What does she do in her free time?")
     assert "sail on Sundays" in answer.text and "sourdough" in answer.text, answer.text
     assert "Crypto" not in answer.text
 
 
 def test_the_work_history_answers_job_questions_wherever_retrieval_looked(tmp_path: Path, embedder: Embedder) -> None:
-    (tmp_path / "resume.md").write_text(
+    resume = (
         "# Ada Quill\n\n## Professional Experience\n\n### Staff Engineer — Quill Labs\n*Leeds · since 2023*\n\n"
-        "- Leads the data team.\n\n### Engineer — Harbour Bank\n*Mar 2019 – Jun 2022*\n\n- Built the ledger.\n",
-        encoding="utf-8",
+        "- Leads the data team.\n\n### Engineer — Harbour Bank\n*Mar 2019 – Jun 2022*\n\n- Built the ledger.\n"
     )
-    (tmp_path / "bio.md").write_text(
+    bio = (
         "# Speaker bio\n\nIn 2019 Ada joined Harbour Bank, a retail bank, as an engineer. Harbour Bank, 2019–2022. "
-        "Before that she studied in Leeds, and she has spoken about ledgers and jobs at many meetups.\n",
-        encoding="utf-8",
+        "Before that she studied in Leeds, and she has spoken about ledgers and jobs at many meetups.\n"
     )
-    index = Index(str(tmp_path / ".index"))
-    run_ingest(tmp_path, index, embedder)
-    answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Ada Quill")
+    answerer = _answerer(tmp_path, embedder, {"resume.md": resume, "bio.md": bio})
     # "since 2023" is an open range: the current entry.
     assert "Staff Engineer — Quill Labs" in _ask(answerer, "What is Ada's current job?").text
     # A start-and-leave question takes the range.

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -21,39 +20,14 @@ from folio.settings import Settings
 from folio.store.failover import FailoverStore
 from folio.store.redis import RedisStore
 from folio.store.upstash import UpstashStore
-from tests.fakes.upstash_server import FakeUpstash
 from tests.support.redis import RedisServer
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from folio.store.base import Store
+    from tests.fakes.upstash_server import FakeUpstash
 
 SECRET = b"s" * 32
 IDS = SessionIds(SECRET, 3600)
-
-
-@pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    with RedisServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def upstash(redis_server: RedisServer) -> Iterator[FakeUpstash]:
-    with FakeUpstash(redis_url=redis_server.url) as server:
-        yield server
-
-
-@pytest.fixture
-def prefix(redis_server: RedisServer) -> Iterator[str]:
-    value = f"test-{uuid.uuid4().hex[:12]}"
-    yield value
-    client = redis.Redis.from_url(redis_server.url)
-    keys = list(client.scan_iter(f"{value}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
 
 
 # --- answer ids -------------------------------------------------------------------------------

@@ -3,50 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import TYPE_CHECKING
 
 import pytest
-import redis
 
 from folio.store.base import StoreUnavailable, incr_with_ttl, push_trimmed
 from folio.store.failover import FailoverStore
 from folio.store.memory import memory_store
 from folio.store.redis import RedisStore
 from folio.store.upstash import UpstashStore
-from tests.fakes.upstash_server import FakeUpstash
 from tests.support.redis import RedisServer
 from tests.support.tls import make_server_certificate
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
     from folio.store.base import Store
-
-
-@pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    """This module's own redis-server (a free port): the Redis and Upstash tests share it."""
-    with RedisServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def upstash(redis_server: RedisServer) -> Iterator[FakeUpstash]:
-    with FakeUpstash(redis_url=redis_server.url) as server:
-        yield server
-
-
-@pytest.fixture
-def prefix(redis_server: RedisServer) -> Iterator[str]:
-    value = f"test-{uuid.uuid4().hex[:12]}"
-    yield value
-    client = redis.Redis.from_url(redis_server.url)
-    keys = list(client.scan_iter(f"{value}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
+    from tests.fakes.upstash_server import FakeUpstash
 
 
 def _store(kind: str, redis_server: RedisServer, upstash: FakeUpstash) -> Store:
