@@ -15,7 +15,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -38,27 +37,16 @@ print(json.dumps({"init": t1 - t0, "first_invoke": t2 - t1, "rss_mb": rss}), flu
 """
 
 
-def _ensure_index(index: Path | None) -> Path:
-    if index is not None:
-        return index
-    path = Path(tempfile.mkdtemp(prefix="folio-bench-")) / "index"
-    subprocess.run(
-        [sys.executable, "-m", "folio.cli", "ingest", str(ROOT / "knowledge"), "--index", str(path)],
-        check=True,
-        capture_output=True,
-    )
-    return path
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--index", type=Path)
     args = parser.parse_args()
 
+    from scripts.bench_support import sample_index
     from tests.fakes.llm_server import FakeLLM
 
-    index = _ensure_index(args.index)
+    index = sample_index(args.index)
     with FakeLLM() as llm:
         llm.reply_text = "She got an A- in Database Internals [1]."
         env = {

@@ -17,9 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -39,16 +37,6 @@ UNLIMITED: dict[str, Any] = {
     "budget_daily_llm_tokens": 10**12,
 }
 REPLY = "She got an A- [1] in Database Internals, a course on storage engines and query planning."
-
-
-def _index() -> Path:
-    path = Path(tempfile.mkdtemp(prefix="folio-bench-")) / "index"
-    subprocess.run(
-        [sys.executable, "-m", "folio.cli", "ingest", str(ROOT / "knowledge"), "--index", str(path)],
-        check=True,
-        capture_output=True,
-    )
-    return path
 
 
 def _handler(index: Path, **settings: Any) -> Any:
@@ -149,7 +137,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--llm-seconds", type=float, default=2.0)
     args = parser.parse_args()
-    index = _index()
+    from scripts.bench_support import sample_index
+
+    index = sample_index()
     first_token(index, args.runs, args.llm_seconds)
     overhead(index, args.requests)
 

@@ -24,7 +24,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -245,14 +244,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--index", type=Path)
     args = parser.parse_args()
-    index = args.index
-    if index is None:
-        index = Path(tempfile.mkdtemp(prefix="folio-bench-")) / "index"
-        subprocess.run(
-            [sys.executable, "-m", "folio.cli", "ingest", str(ROOT / "knowledge"), "--index", str(index)],
-            check=True,
-            capture_output=True,
-        )
+    from scripts.bench_support import sample_index
+
+    index = sample_index(args.index)
     in_process(index, args.requests, distinct=True)
     in_process(index, args.requests, distinct=False)
     in_process(index, args.requests, distinct=True, llm=False)

@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -82,14 +80,10 @@ def main() -> None:
     parser.add_argument("--trickle", type=float, default=58)
     parser.add_argument("--burst", type=int, default=100)
     args = parser.parse_args()
+    from scripts.bench_support import sample_index
     from tests.fakes.llm_server import FakeLLM
 
-    index = Path(tempfile.mkdtemp(prefix="folio-bench-")) / "index"
-    subprocess.run(
-        [sys.executable, "-m", "folio.cli", "ingest", str(ROOT / "knowledge"), "--index", str(index)],
-        check=True,
-        capture_output=True,
-    )
+    index = sample_index()
     with FakeLLM(mode="trickle", trickle_seconds=args.trickle) as fake:
         server = _serve(index, fake.url)
         try:

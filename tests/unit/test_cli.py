@@ -84,18 +84,16 @@ def test_ask_with_a_missing_index_says_what_to_do(tmp_path: Path, capsys: pytest
     assert "folio ingest" in capsys.readouterr().err
 
 
-def test_invoke_runs_the_real_handler_module(sample_index: Path, tmp_path: Path) -> None:
+def _invoke(sample_index: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`folio invoke ARGS` in a process of its own, on the sample index, with no LLM."""
     env = {**os.environ, "FOLIO_INDEX_URI": str(sample_index), "FOLIO_LOG_LEVEL": "WARNING"}
     env.pop("GROQ_API_KEY", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "folio.cli", "invoke", "chat", str(ROOT / "events" / "chat.json")],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    command = [sys.executable, "-m", "folio.cli", "invoke", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=120, check=False)
+
+
+def test_invoke_runs_the_real_handler_module(sample_index: Path, tmp_path: Path) -> None:
+    done = _invoke(sample_index, tmp_path, "chat", str(ROOT / "events" / "chat.json"))
     assert done.returncode == 0, done.stderr
     response = json.loads(done.stdout)
     assert response["statusCode"] == 200
@@ -103,18 +101,7 @@ def test_invoke_runs_the_real_handler_module(sample_index: Path, tmp_path: Path)
 
 
 def test_invoke_stream_prints_the_prelude_then_the_events(sample_index: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "FOLIO_INDEX_URI": str(sample_index), "FOLIO_LOG_LEVEL": "WARNING"}
-    env.pop("GROQ_API_KEY", None)
-    event = str(ROOT / "events" / "chat-stream.json")
-    done = subprocess.run(
-        [sys.executable, "-m", "folio.cli", "invoke", "chat", event, "--stream"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    done = _invoke(sample_index, tmp_path, "chat", str(ROOT / "events" / "chat-stream.json"), "--stream")
     assert done.returncode == 0, done.stderr
     prelude, body = done.stdout.split("\n", 1)
     head = json.loads(prelude)
