@@ -42,6 +42,18 @@ def _passage(text: str, n: int = 1) -> Passage:
     return Passage(f"id{n}", "a.md", "Title", "Sec", "", "about", text, 0.5, 0.1)
 
 
+def test_the_retrieval_measure_reads_a_phrase_across_a_line_wrap(sample_index: Path, embedder: Embedder) -> None:
+    from folio.evaluation import EvalSet, RetrievalTest, evaluate
+
+    # A document may wrap a phrase onto the next line; whitespace is compared as a reader sees it.
+    test = RetrievalTest(
+        id="w", query="What grade did she get in Database Internals?", required_content=["Database\n  Internals"]
+    )
+    answerer = _answerer(sample_index, embedder, LLMChain([]))
+    report = asyncio.run(evaluate(answerer, EvalSet(retrieval_tests=[test])))
+    assert report["retrieval"]["passed"] == 1, report["retrieval"]
+
+
 def test_retrieval_finds_the_transcript_row(sample_index: Path, embedder: Embedder) -> None:
     retriever = Retriever(Index(str(sample_index)), embedder)
     found = asyncio.run(retriever.retrieve("What grade did she get in Database Internals?"))
