@@ -1,8 +1,8 @@
 """The chat widget in a real headless Chromium (Debian's, driven by Playwright), against folio over
 real HTTP (uvicorn) with the sample index: /demo on folio's own origin, and a host page on another
 site (`localhost` against folio's `127.0.0.1`: cross-site, so CORS and CORP are real) whose CSS
-tries to break it. Only Groq is faked (tests/fakes/llm_server.py, its real wire protocol), and the
-feedback route's answer, which another change provides."""
+tries to break it. Only Groq is faked (tests/fakes/llm_server.py, its real wire protocol); a few
+tests answer /api/chat in the page itself with what folio would never send."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from folio.cli import combined_app
+from folio.cli import combined_app, main
 from folio.server import server_options
 from tests.support.browser import RECORD_VIOLATIONS
 from tests.support.limits import NO_LIMITS
@@ -40,15 +41,16 @@ pytestmark = pytest.mark.e2e
 QUESTION = "What grade did she get in Database Internals?"
 FOLLOW_UP = "When did she take that course?"
 TRANSCRIPT = "https://maya.example.dev/education/transcript"
-# Cites the transcript's courses as the LLM saw them numbered ([3]); the visitor sees [1].
-CITED = "She got an A- [3] in Database Internals, a course on storage engines and query planning."
-SHOWN = CITED.replace("[3]", "[1]")
+# {n}: the transcript, as the LLM sees it numbered (_transcript); the visitor sees it as [1].
+CITED = "She got an A- [{n}] in Database Internals, a course on storage engines and query planning."
+SHOWN = CITED.format(n=1)
 HOSTILE_REPLY = (
-    "<script>window.__pwned = 1</script>She got an A- [3] in Database Internals."
+    "<script>window.__pwned = 1</script>She got an A- [{n}] in Database Internals."
     " <img src=x onerror='window.__pwned = 2'> [details](javascript:window.__pwned=3)"
     " <a href='javascript:window.__pwned = 4' onclick='window.__pwned = 5'>more</a> [9]"
 )
-GROQ = {"groq_api_key": "gsk_fake_key_for_tests", "llm_max_retries": 0}
+# No answer cache: _transcript asks the question first.
+GROQ = {"groq_api_key": "gsk_fake_key_for_tests", "llm_max_retries": 0, "cache_ttl_seconds": 0}
 
 
 @dataclass
@@ -73,6 +75,16 @@ def folio(
     yield start
     for server in servers:
         server.stop()
+
+
+def _transcript(server: Folio) -> dict[str, Any]:
+    """The first source retrieved for QUESTION that is the transcript, numbered as the LLM sees it
+    (the stream's sources event, read before the answer: closing it cancels the answer)."""
+    headers = {"accept": "text/event-stream"}
+    with httpx.stream("POST", f"{server.url}/api/chat", json={"message": QUESTION}, headers=headers) as response:
+        data = next(line for line in response.iter_lines() if line.startswith("data: "))
+    source: dict[str, Any] = next(s for s in json.loads(data[6:])["sources"] if s["url"] == TRANSCRIPT)
+    return source
 
 
 @dataclass
@@ -110,6 +122,7 @@ class Visit:
     def ask(self, question: str) -> Locator:
         """Type the question and press Enter; the answer's element, once it is complete."""
         answered = self.answers().count()
+        self.widget.get_by_role("textbox", name="Your question").focus()
         self.page.keyboard.type(question)
         self.page.keyboard.press("Enter")
         answer = self.answers().nth(answered)
@@ -180,8 +193,9 @@ def test_demo_streams_a_cited_answer(
     folio: Callable[..., Folio], visit: Callable[..., Visit], fake_llm: FakeLLM
 ) -> None:
     # GIVEN folio with Groq (faked, sending its answer's chunks over two seconds) and the demo page
-    fake_llm.mode, fake_llm.reply_text, fake_llm.trickle_seconds = "trickle", CITED, 2.0
     server = folio(groq_base_url=fake_llm.url, **GROQ)
+    transcript = _transcript(server)
+    fake_llm.mode, fake_llm.reply_text, fake_llm.trickle_seconds = "trickle", CITED.format(n=transcript["n"]), 2.0
     seen = visit(f"{server.url}/demo")
     # WHEN a visitor opens the chat with the keyboard and asks
     seen.open_by_keyboard()
@@ -202,7 +216,7 @@ def test_demo_streams_a_cited_answer(
     assert citation.inner_text() == "[1]" and citation.get_attribute("href") == TRANSCRIPT
     assert citation.get_attribute("rel") == "noopener noreferrer"
     (source,) = answer.locator(".src li").all()
-    assert source.inner_text() == "Academic Transcript — MSc Distributed Systems — Courses"
+    assert source.inner_text() == f"{transcript['title']} — {transcript['section']}".removesuffix(" — ")
     assert source.locator("a").get_attribute("href") == TRANSCRIPT
     # AND the citation opens the source
     with seen.page.expect_popup() as popup:
@@ -288,8 +302,8 @@ def test_a_hostile_llm_reply_renders_inertly(
     folio: Callable[..., Folio], visit: Callable[..., Visit], fake_llm: FakeLLM
 ) -> None:
     # GIVEN an LLM whose reply carries a script, an image with onerror, javascript: links and a fake citation
-    fake_llm.reply_text = HOSTILE_REPLY
     server = folio(groq_base_url=fake_llm.url, **GROQ)
+    fake_llm.reply_text = HOSTILE_REPLY.format(n=_transcript(server)["n"])
     seen = visit(f"{server.url}/demo")
     seen.open_by_keyboard()
     # WHEN it answers in the widget
@@ -388,58 +402,48 @@ def test_other_failures_are_told_kindly(folio: Callable[..., Folio], visit: Call
     assert seen.widget.locator(".bot .text").count() == 0, "a failed answer's partial text is not left standing"
 
 
-def test_thumbs_send_feedback_for_the_answer(folio: Callable[..., Folio], visit: Callable[..., Visit]) -> None:
-    # GIVEN answers that carry an answer_id (added here where this server does not yet send one) and a
-    # feedback route that is busy once, then accepts
-    server = folio()
+def test_thumbs_give_feedback_that_the_owner_then_reads(
+    folio: Callable[..., Folio], visit: Callable[..., Visit], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN folio's own feedback route, allowing two votes per conversation per hour
+    server = folio(feedback_session_per_hour=2)
     seen = visit(f"{server.url}/demo")
-    answer_id = "a1" + "C" * 45
-    feedback: list[Any] = []
-
-    def with_answer_id(route: PlaywrightRoute) -> None:
-        response = route.fetch()
-        lines = [
-            f"data: {json.dumps({'answer_id': answer_id, **json.loads(line[6:])})}"
-            if line.startswith("data: ") and '"answer"' in line
-            else line
-            for line in response.text().split("\n")
-        ]
-        route.fulfill(response=response, body="\n".join(lines))
-
-    def feedback_route(route: PlaywrightRoute) -> None:
-        feedback.append(route.request.post_data_json)
-        if len(feedback) == 1:
-            error = {"code": "rate_limited", "message": "Too much feedback in a short time. Please wait 1 minute."}
-            route.fulfill(status=429, json={"error": error}, headers={"retry-after": "60"})
-        else:
-            route.fulfill(status=202, json={"status": "accepted"})
-
-    seen.page.route(f"{server.url}/api/chat", with_answer_id)
-    seen.page.route(f"{server.url}/api/feedback", feedback_route)
+    sent: list[Any] = []
+    seen.page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/api/feedback") else None)
     seen.open_by_keyboard()
     answer = seen.ask(QUESTION)
     session = seen.session(server)
     down = answer.get_by_role("button", name="Not helpful")
     up = answer.get_by_role("button", name="Helpful", exact=True)
-    # WHEN the visitor votes down while the route is busy
-    down.click()
     note = answer.get_by_role("status")
-    note.filter(has_text="Please wait").wait_for()
-    # THEN the reason is told and the vote can be given again
-    assert note.inner_text().startswith("Too much feedback in a short time. Please wait 1 minute.")
-    assert down.get_attribute("aria-pressed") == "false"
-    # WHEN the visitor votes up (by keyboard)
+    # WHEN the visitor votes down, then changes their mind (by keyboard)
+    down.click()
+    expect(note).to_have_text("Thanks for your feedback.")
+    assert down.get_attribute("aria-pressed") == "true"
     up.focus()
     seen.page.keyboard.press("Enter")
-    note.filter(has_text="Thanks").wait_for()
-    # THEN both requests named this answer in this session, and the vote is final
-    assert feedback == [
+    expect(up).to_have_attribute("aria-pressed", "true")
+    expect(down).to_have_attribute("aria-pressed", "false")
+    expect(note).to_have_text("Thanks for your feedback.")
+    # THEN each vote named this answer in this session, and the owner reads the latest with what was answered
+    (answer_id,) = {vote["answer_id"] for vote in sent}
+    assert sent == [
         {"session_id": session, "answer_id": answer_id, "rating": "down"},
         {"session_id": session, "answer_id": answer_id, "rating": "up"},
     ]
-    assert up.get_attribute("aria-pressed") == "true" and down.get_attribute("aria-disabled") == "true"
-    down.dispatch_event("click")
-    assert len(feedback) == 2
+    assert main(["feedback", "--url", server.url, "--json"]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)["entries"]
+    assert (entry["answer_id"], entry["rating"], entry["answered"]["question"]) == (answer_id, "up", QUESTION)
+    assert entry["answered"]["answer"] == answer.locator(".text").inner_text()
+    # WHEN a third vote in the conversation is one too many
+    second = seen.ask(FOLLOW_UP)
+    refused = second.get_by_role("button", name="Not helpful")
+    refused.click()
+    # THEN folio's sentence is told with when to try again, and the vote is undone
+    status = second.get_by_role("status")
+    expect(status).to_contain_text("This conversation has sent all the feedback it may this hour.")
+    assert re.search(r"You can send feedback again at \d{1,2}:\d{2}", status.inner_text()), status.inner_text()
+    assert refused.get_attribute("aria-pressed") == "false"
     assert seen.errors == []
 
 

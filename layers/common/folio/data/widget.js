@@ -117,13 +117,13 @@ textarea::placeholder{color:var(--mu)}
   const UNAVAILABLE = "The assistant is not available right now. Please try again later.";
 
   // What a visitor reads for an error: the server's sentence for a person where it has one.
-  const describe = (status, error = {}, retryAfter = null) => {
+  const describe = (status, error = {}, retryAfter = null, again = "ask again") => {
     const generic = status >= 500 || status === 401 || status === 403 || /^(internal_error|unavailable)$/.test(error.code);
     let text = generic || !error.message ? UNAVAILABLE : error.message;
     const wait = Number(retryAfter);
     if (status === 429 && wait > 0) {
       const at = new Date(Date.now() + wait * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-      text += wait < 90 ? ` You can ask again in ${Math.ceil(wait)} seconds.` : ` You can ask again at ${at}.`;
+      text += wait < 90 ? ` You can ${again} in ${Math.ceil(wait)} seconds.` : ` You can ${again} at ${at}.`;
     }
     return { text, ref: error.request_id };
   };
@@ -404,41 +404,46 @@ textarea::placeholder{color:var(--mu)}
       };
     }
 
+    // Thumbs up and down on one answer. folio keeps the latest vote on an answer, so a visitor
+    // may change their mind; a vote folio refused (a 429, say) is told and undone.
     thumbs(answer) {
       const note = h("span", { class: "fbm", role: "status" });
       const group = h("div", { class: "fb", role: "group", "aria-label": "Was this answer helpful?" });
+      let sending = false;
+      const press = (chosen) => buttons.forEach((b) => b.setAttribute("aria-pressed", String(b === chosen)));
       const buttons = [["up", "Helpful"], ["down", "Not helpful"]].map(([rating, label]) => {
         const button = h("button", { class: `thumb ${rating}`, type: "button", "aria-label": label, title: label, "aria-pressed": "false" }, icon("thumb"));
-        button.addEventListener("click", () => this.rate(answer, rating, button, buttons, note));
+        button.addEventListener("click", async () => {
+          if (sending || button.getAttribute("aria-pressed") === "true") return;
+          sending = true;
+          const before = buttons.find((b) => b.getAttribute("aria-pressed") === "true");
+          press(button);
+          try {
+            note.textContent = await this.rate(answer, rating);
+          } catch (problem) {
+            press(before);
+            note.textContent = problem.text || "Your feedback could not be sent. Please try again.";
+          }
+          sending = false;
+        });
         return button;
       });
       group.append(...buttons, note);
       return group;
     }
 
-    async rate(answer, rating, chosen, buttons, note) {
-      if (chosen.getAttribute("aria-disabled") === "true") return;
-      const mark = (sent) => buttons.forEach((b) => {
-        b.setAttribute("aria-pressed", String(sent && b === chosen));
-        b.setAttribute("aria-disabled", String(sent));
+    async rate(answer, rating) {
+      const response = await fetch(`${this.endpoint}/api/feedback`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ session_id: answer.session_id, answer_id: answer.answer_id, rating }),
+        credentials: "omit",
       });
-      mark(true);
-      try {
-        const response = await fetch(`${this.endpoint}/api/feedback`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ session_id: answer.session_id, answer_id: answer.answer_id, rating }),
-          credentials: "omit",
-        });
-        if (!response.ok) {
-          const error = (await response.json().catch(() => ({}))).error || {};
-          throw describe(response.status, error, response.headers.get("retry-after"));
-        }
-        note.textContent = "Thanks for your feedback.";
-      } catch (problem) {
-        mark(false);
-        note.textContent = problem.text || "Your feedback could not be sent. Please try again.";
+      if (!response.ok) {
+        const error = (await response.json().catch(() => ({}))).error || {};
+        throw describe(response.status, error, response.headers.get("retry-after"), "send feedback again");
       }
+      return "Thanks for your feedback.";
     }
   }
 
