@@ -277,7 +277,9 @@ def test_100_concurrent_streams_against_a_slow_llm(uvicorn_app: Callable[..., st
     fake_llm.reply_text = CITED
     fake_llm.mode = "trickle"
     fake_llm.trickle_seconds = 2.0
-    url = uvicorn_app(**_groq(fake_llm), **NO_LIMITS)
+    # 100 connections opened at once to one small fake server: the connect timeout is not what
+    # this test is about, so it gets the room a loaded 2-core machine needs.
+    url = uvicorn_app(**_groq(fake_llm, llm_connect_timeout_seconds=15), **NO_LIMITS)
 
     async def one(client: httpx.AsyncClient, n: int) -> Stream:
         body = {"message": f"What grade did she get in Database Internals? ({n})"}
