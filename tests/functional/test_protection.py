@@ -277,7 +277,10 @@ def test_a_hundred_requests_at_once_get_exactly_the_promised_numbers(serve: Serv
     """More concurrent requests than Redis connections is back-pressure, not an outage: no request
     is counted in a fresh in-memory store (#10 item 1)."""
     with RedisServer() as redis:
-        client = serve(**LOOSE, redis_url=redis.url)
+        # A reply slower than the store timeout is an outage by design (answered from memory, and
+        # counted there): on a loaded 2-core machine connecting can take longer than the default
+        # 0.5 s, so the store gets room; waiting for a pooled connection must still not count.
+        client = serve(**LOOSE, redis_url=redis.url, store_timeout_seconds=5)
         session = _ask(client).json()["session_id"]
         statuses = _burst(str(client.base_url), [{"message": Q, "session_id": session}] * 100)
         assert sorted(set(statuses)) == [200, 429] and statuses.count(200) == 19, statuses
