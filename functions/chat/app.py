@@ -10,29 +10,25 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from folio.application import build_app
-from folio.auth import require_api_key
-from folio.clientip import client_key
-from folio.http import read_json, request_id
+from folio.http import request_id
 from folio.openapi import Operation
-from folio.runtime import Runtime, runtime
 from folio.schemas import ChatRequest, ChatResponse
 from folio.streaming import STREAM_DESCRIPTION, STREAM_EVENTS, streamed_turn, wants_stream
 from folio.widget import demo, widget
 
 from . import feedback
+from .visitor import visitor_call
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
     from starlette.requests import Request
 
+    from folio.runtime import Runtime
     from folio.settings import Settings
 
 
 async def chat(request: Request) -> Response:
-    rt = runtime(request)
-    require_api_key(request, rt.settings, rt.secrets.api_keys())
-    body = await read_json(request, ChatRequest)
-    client = client_key(request.scope, rt.trusted_proxies, rt.settings.ipv6_prefix_length)
+    rt, body, client = await visitor_call(request, ChatRequest)
     rid = request_id(request.scope)
     if wants_stream(request.headers.get("accept", "")):
         return await streamed_turn(rt, body, client=client, request_id=rid)

@@ -8,24 +8,22 @@ from typing import TYPE_CHECKING
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from folio.auth import require_admin, require_api_key
-from folio.clientip import client_key
+from folio.auth import require_admin
 from folio.errors import ValidationFailed
 from folio.feedback import LIST_LIMIT, newest, parse_duration
-from folio.http import read_json, request_id
+from folio.http import request_id
 from folio.openapi import Operation
 from folio.runtime import runtime
 from folio.schemas import FeedbackList, FeedbackRequest, FeedbackResponse
+
+from .visitor import visitor_call
 
 if TYPE_CHECKING:
     from starlette.requests import Request
 
 
 async def give(request: Request) -> JSONResponse:
-    rt = runtime(request)
-    require_api_key(request, rt.settings, rt.secrets.api_keys())
-    body = await read_json(request, FeedbackRequest)
-    client = client_key(request.scope, rt.trusted_proxies, rt.settings.ipv6_prefix_length)
+    rt, body, client = await visitor_call(request, FeedbackRequest)
     replaced, headers = await rt.feedback.give(body, client=client)
     response = FeedbackResponse(status="recorded", replaced=replaced, request_id=request_id(request.scope))
     return JSONResponse(response.model_dump(mode="json"), status_code=202, headers=headers)
