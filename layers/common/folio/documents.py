@@ -214,9 +214,7 @@ def _markdown_sections(content: str, *, atx: bool = True) -> tuple[list[Section]
     levels: list[int] = []
 
     def flush() -> None:
-        # A rule left over (a thematic break, the top of a boxed heading) is no text.
-        text = "\n".join(line for line in lines if not _UNDERLINE.match(line))
-        sections.append(Section(tuple(title for _, title in path), text.strip()))
+        sections.append(Section(tuple(title for _, title in path), "\n".join(lines).strip()))
         lines.clear()
 
     for line in content.splitlines():
@@ -224,7 +222,10 @@ def _markdown_sections(content: str, *, atx: bool = True) -> tuple[list[Section]
             in_fence = not in_fence
         heading = None if in_fence else _heading(line, lines, atx=atx)
         if heading is None:
-            lines.append(line)
+            # A rule left over (a thematic break, the top of a boxed heading) is no text; in a
+            # code block it is.
+            if in_fence or not _UNDERLINE.match(line):
+                lines.append(line)
             continue
         if _UNDERLINE.match(line):
             lines.pop()  # the underlined line is the heading's text
