@@ -123,3 +123,35 @@ def test_missing_folder_is_unavailable(tmp_path: Path) -> None:
     with pytest.raises(Unavailable, match="cannot be found") as raised:
         discover(tmp_path / "nope")
     assert str(tmp_path) not in raised.value.message and str(tmp_path) in str(raised.value.internal)
+
+
+def test_a_ruled_plain_text_table_is_cut_at_its_columns(tmp_path: Path) -> None:
+    # Each column has its own dashes; a wrapped row continues in whichever columns it fills.
+    (tmp_path / "talks.txt").write_text(
+        "TALKS\n\nDATE     EVENT                  TITLE\n"
+        "-------- ---------------------- --------------------\n"
+        "2024-10  QA Eire Conference     Accessibility with\n"
+        "         (online)               Playwright + axe\n"
+        "2023-11  Cork Testers Meetup    From Titrations\n"
+        "                                to Test Plans\n"
+    )
+    text = load(tmp_path / "talks.txt", tmp_path).sections[0].text
+    assert text.splitlines()[2:6] == [
+        "| DATE | EVENT | TITLE |",
+        "| --- | --- | --- |",
+        "| 2024-10 | QA Eire Conference (online) | Accessibility with Playwright + axe |",
+        "| 2023-11 | Cork Testers Meetup | From Titrations to Test Plans |",
+    ]
+
+
+def test_a_bold_line_over_a_list_is_the_entry_s_heading(tmp_path: Path) -> None:
+    (tmp_path / "cv.md").write_text(
+        "# CV\n\n## Experience\n\n**Caremesh Health** — Cork\n- Test Engineer II, Jan 2025 – present\n\n"
+        "**Fernhill Digital**\n\n- Junior QA Analyst, 2023\n\n## Skills\n\n**Bold words** in a sentence.\n\n- pytest\n"
+    )
+    sections = load(tmp_path / "cv.md", tmp_path).sections
+    assert [(s.headings, s.text) for s in sections] == [
+        (("Experience", "Caremesh Health — Cork"), "- Test Engineer II, Jan 2025 – present"),
+        (("Experience", "Fernhill Digital"), "- Junior QA Analyst, 2023"),
+        (("Skills",), "**Bold words** in a sentence.\n\n- pytest"),
+    ]

@@ -21,6 +21,9 @@ _RULE = re.compile(r"^\s*-{3,}(?:\s+-{2,})*\s*$")
 # in plain text alike.
 _UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _DATE_KEYS = ("date", "start_date", "end_date")
+# A paragraph of one bold line over a list names the list's entry: "**Fernhill Digital** — Cork".
+_BOLD_LABEL = re.compile(r"^\*\*([^*]+)\*\*((?:\s*[—–|-]\s*|\s+\(|,\s*)[^*]*)?$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
 @dataclass(frozen=True)
@@ -212,15 +215,23 @@ def _markdown_sections(content: str, *, atx: bool = True) -> tuple[list[Section]
     lines: list[str] = []
     in_fence = False
     levels: list[int] = []
+    labels: set[int] = set()  # the levels given to bold labels, not to headings
 
     def flush() -> None:
         sections.append(Section(tuple(title for _, title in path), "\n".join(lines).strip()))
         lines.clear()
 
-    for line in content.splitlines():
+    written = content.splitlines()
+    for n, line in enumerate(written):
         if _FENCE.match(line):
             in_fence = not in_fence
         heading = None if in_fence else _heading(line, lines, atx=atx)
+        if heading is None and not in_fence and atx and (label := _label(written, n)):
+            # One level below the section it sits in; the next label is its sibling, not its child.
+            heading = (max((lvl for lvl, _ in path if lvl not in labels), default=0) + 1, label)
+            labels.add(heading[0])
+        elif heading is not None:
+            labels.discard(heading[0])
         if heading is None:
             # A rule left over (a thematic break, the top of a boxed heading) is no text; in a
             # code block it is.
@@ -244,7 +255,9 @@ def _text_tables(text: str) -> str:
     """Plain-text tables (a header row of columns two spaces apart, after a blank line and ruled
     off with dashes) as Markdown tables, so that each row is read with its header: "Course:
     Statistics; Grade: 9.5". A line of one cell continues the row above (a wrapped title); any
-    other line that does not fit the columns ends the table and stays as it is."""
+    other line that does not fit the columns ends the table and stays as it is. When the rule
+    marks each column with its own dashes, rows are cut where the columns are, and a line with its
+    first column empty (or one cell only) continues the row above in every column it fills."""
     lines = text.splitlines()
     out: list[str] = []
     n = 0
@@ -255,11 +268,15 @@ def _text_tables(text: str) -> str:
             out.append(lines[n])
             n += 1
             continue
+        starts = [m.start() for m in re.finditer(r"-+", lines[n + 1])]
+        starts = starts if len(starts) == len(header) else []
         rows: list[list[str]] = []
         n += 2
         while n < len(lines) and lines[n].strip() and not _RULE.match(lines[n]):
-            cells = _cells(lines[n], len(header))
-            if cells is None and rows and len(_COLUMNS.split(lines[n].strip())) == 1:
+            cells = _sliced(lines[n], starts) if starts else _cells(lines[n], len(header))
+            if cells is not None and rows and (not cells[0] or sum(map(bool, cells)) == 1):
+                rows[-1] = [f"{old} {new}".strip() for old, new in zip(rows[-1], cells, strict=True)]
+            elif cells is None and rows and len(_COLUMNS.split(lines[n].strip())) == 1:
                 rows[-1][0] = f"{rows[-1][0]} {lines[n].strip()}"
             elif cells is None:
                 break
@@ -270,6 +287,17 @@ def _text_tables(text: str) -> str:
         out += ["| " + " | ".join(cells) + " |" for cells in rows]
         out.append("")
     return "\n".join(out)
+
+
+def _sliced(line: str, starts: list[int]) -> list[str] | None:
+    """A row cut where the rule's columns start; a word running over a column's start stays whole."""
+    bounds = []
+    for start in starts[1:]:
+        while 0 < start < len(line) and not line[start - 1].isspace() and not line[start].isspace():
+            start += 1
+        bounds.append(start)
+    cells = [line[a:b].strip() for a, b in zip([0, *bounds], [*bounds, len(line)], strict=True)]
+    return cells if any(cells) and len(set(bounds)) == len(bounds) else None
 
 
 def _cells(line: str, columns: int) -> list[str] | None:
@@ -293,6 +321,15 @@ def _heading(line: str, previous: list[str], *, atx: bool) -> tuple[int, str] | 
         return (1 if underline.group(1)[0] == "=" else 2), above
     match = _HEADING.match(line) if atx else None
     return (len(match.group(1)), match.group(2)) if match else None
+
+
+def _label(lines: list[str], n: int) -> str | None:
+    """A bold line standing alone right over a list ("**Caremesh Health** — Cork"), as a heading."""
+    match = _BOLD_LABEL.match(lines[n].strip())
+    if match is None or (n and lines[n - 1].strip()) or n + 1 >= len(lines):
+        return None
+    following = next((line for line in lines[n + 1 :] if line.strip()), "")
+    return f"{match.group(1).strip()}{(match.group(2) or '').rstrip()}" if _LIST_ITEM.match(following) else None
 
 
 def _first_heading(sections: list[Section]) -> str | None:
