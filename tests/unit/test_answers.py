@@ -511,3 +511,21 @@ def test_a_yes_no_question_is_answered_only_when_the_line_settles_it(small_kb: A
     assert _ask(small_kb, "Does she have any Kubernetes qualification?").text.startswith("Yes —")
     phd = _ask(small_kb, "Does she have a PhD?")
     assert phd.grounded and "BSc Physics" in phd.text and not phd.text.startswith(("Yes", "No"))
+
+
+def test_sections_of_entries_and_of_tools_are_listed_by_name(tmp_path: Path, embedder: Embedder) -> None:
+    certifications = (
+        "# Certifications\n\nWhat Ada holds, with credential IDs.\n\n## Current\n\n### Certified Wind Technician\n\n"
+        "- **Issuer:** Gale Institute\n- **Notes:** Taken for the turbine work; renewed twice.\n\n"
+        "### Rope Access Level 2\n\n- **Issuer:** IRATA\n\n## Lapsed\n\n### Marine Radio Operator\n\n"
+        "- **Issuer:** Coastguard\n"
+    )
+    skills = "testing:\n  field:\n    - multimeter\n    - thermal camera\n  bench:\n    - oscilloscope\n"
+    answerer = _answerer(tmp_path, embedder, {"certifications.md": certifications, "skills.yaml": skills})
+    # Entries with sections of their own, by name, under the label that groups them.
+    held = _ask(answerer, "What certifications does she hold?").text
+    assert "Current: Certified Wind Technician, Rope Access Level 2" in held, held
+    assert "Lapsed: Marine Radio Operator" in held and "turbine" not in held, held
+    # "What does she use for X?": what the section of that name lists.
+    used = _ask(answerer, "What does she use for field testing?").text
+    assert "multimeter" in used and "thermal camera" in used and "oscilloscope" not in used, used

@@ -44,6 +44,7 @@ class Draft:
 
 REFUSAL = Draft("refusal")
 _MAX_ITEMS = 8
+_USE = frozenset(("use", "used", "using"))
 # The document types that describe their owner, most direct first.
 _ABOUT = ("about", "bio", "profile", "resume", "cv")
 _POOL_UNITS = 12
@@ -129,6 +130,12 @@ class Extractor:
                 listed = replace(listed, lines=kept) if kept else REFUSAL
             if listed is not None:
                 return listed
+        if q.kind is Kind.FACT and _USE & set(q.terms):
+            # "What do they use for API testing?": what the section of that name lists.
+            used = self._section_for(set(q.terms) - _USE)
+            items = self._items(used, set(), shown) if used else []
+            if len(items) >= 2:
+                return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True)
         if q.kind is Kind.SUMMARY and not q.terms and not judge.entities:
             return self._about_owner(shown)
         if judge.entities and (q.kind is Kind.SUMMARY or (q.kind is Kind.FACT and set(q.terms) <= set(q.entities))):
@@ -139,6 +146,15 @@ class Extractor:
         """ "What does she do for fun?" asks for a section ("Hobbies") as a whole."""
         asked = set(judge.attribute)
         return bool(asked) and any(asked in (stems(path[-1]), idioms(path[-1])) for path in self.corpus.paths)
+
+    def _section_for(self, wanted: set[str]) -> tuple[str, ...] | None:
+        """The narrowest section named by the asked words: "API testing" -> Testing > Api."""
+        found = [
+            path
+            for path in self.corpus.paths
+            if wanted and heading_stems(path[-1]) & wanted and wanted <= stems(" ".join(path))
+        ]
+        return max(found, key=len) if found else None
 
     def _yes_no(self, passing: list[Scored], ranked: list[Scored], absent: list[str], asked: tuple[str, ...]) -> Draft:
         """Yes or No only when the best line settles it; otherwise the lines, without a verdict."""
@@ -305,10 +321,14 @@ class Extractor:
         if _NEGATED.search(section[-1]):
             return None
         leaves = [loc for loc in self.corpus.outline if loc.unit.path[: len(section)] == section]
-        records = [
-            loc for loc in leaves if loc.unit.kind == "item" or (loc.unit.kind == "pair" and ";" in loc.unit.text)
+        entries = [loc for loc in leaves if loc.unit.kind == "heading" and len(loc.unit.path) == len(section)]
+        records = entries or [
+            loc
+            for loc in leaves
+            if loc.unit.kind == "item" or (loc.unit.kind == "pair" and len(fields(loc.unit.text)) > 1)
         ]
-        names = list(dict.fromkeys(_instance(loc.unit.text) for loc in records))
+        # Entries with sections of their own ("### Certified Kubernetes Administrator") by name.
+        names = list(dict.fromkeys(loc.unit.text if entries else _instance(loc.unit.text) for loc in records))
         if not names or _shown(section[-1], shown):
             return None
         return Line(f"{section[-1]}: {', '.join(names[:_MAX_ITEMS])}", leaves[0].row)
