@@ -155,3 +155,14 @@ def test_a_bold_line_over_a_list_is_the_entry_s_heading(tmp_path: Path) -> None:
         (("Experience", "Fernhill Digital"), "- Junior QA Analyst, 2023"),
         (("Skills",), "**Bold words** in a sentence.\n\n- pytest"),
     ]
+
+
+def test_top_level_yaml_facts_are_the_opening_lines(tmp_path: Path) -> None:
+    (tmp_path / "profile.yaml").write_text(
+        "name: Ada Quill\nlocation: Cork, Ireland\nskills:\n  - Rust\nsince: 2023\n", encoding="utf-8"
+    )
+    sections = load(tmp_path / "profile.yaml", tmp_path).sections
+    assert [(s.headings, s.text) for s in sections] == [
+        ((), "Name: Ada Quill\nLocation: Cork, Ireland\nSince: 2023"),
+        (("Skills",), "- Rust"),
+    ]

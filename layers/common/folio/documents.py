@@ -118,7 +118,11 @@ def _read_yaml(source: str, raw: bytes, sha: str) -> Document:
     if not isinstance(data, dict):
         raise IngestError(f"{source}: expected a mapping at the top level")
     meta = {key: data.pop(key) for key in ("title", "doc_type", "url", "tags", *_DATE_KEYS) if key in data}
-    sections = [Section((_humanize(str(key)),), _render(value)) for key, value in data.items()]
+    # Top-level facts ("location: Cork, Ireland") read as the document's opening lines, "Key:
+    # value"; each mapping or list is a section under its key.
+    facts = {key: value for key, value in data.items() if not isinstance(value, dict | list)}
+    sections = [Section((), _render(facts))] if facts else []
+    sections += [Section((_humanize(str(k)),), _render(v)) for k, v in data.items() if k not in facts]
     return _document(source, sha, str(meta.get("title") or _title_from_name(source)), meta, sections)
 
 
