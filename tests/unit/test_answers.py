@@ -529,3 +529,15 @@ def test_sections_of_entries_and_of_tools_are_listed_by_name(tmp_path: Path, emb
     # "What does she use for X?": what the section of that name lists.
     used = _ask(answerer, "What does she use for field testing?").text
     assert "multimeter" in used and "thermal camera" in used and "oscilloscope" not in used, used
+
+
+def test_a_list_kept_in_two_documents_is_answered_from_both_once(tmp_path: Path, embedder: Embedder) -> None:
+    cv = "# Ada Quill\n\n## Experience\n\n- Engineer, Harbour Bank, 2019 – present\n\n## Certifications\n\n"
+    cv += "- Rope Access Level 2 — 2021\n- Marine Radio Operator — 2018\n"
+    profile = "certifications:\n  - name: Rope Access Level 2\n    issuer: IRATA\n"
+    profile += "  - name: First Aid at Work\n    issuer: Red Cross\n"
+    answerer = _answerer(tmp_path, embedder, {"cv.md": cv, "profile.yaml": profile})
+    text = _ask(answerer, "Which certifications does Ada have?").text
+    assert "Rope Access Level 2 — 2021" in text and "Marine Radio Operator" in text, text
+    # A record that opens with its name reads as the name first.
+    assert "First Aid at Work (Issuer: Red Cross)" in text and text.count("Rope Access") == 1, text

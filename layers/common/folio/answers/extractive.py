@@ -208,9 +208,11 @@ class Extractor:
         if noun and len(rows) >= 2 and not judge.entities:
             titles = [Line(self.snapshot.columns["title"][row], row) for row in rows]
             return Draft("answer", tuple(titles[:_MAX_ITEMS]), listing=True)
-        values = self._field_values(noun, qualifiers, shown)
+        # A section named for what is listed ("## Certifications") first; else the field of that
+        # name in each record ("At which venues has she published?": each record's Venue).
+        named = self._containers({noun}, qualifiers, judge) if noun else {}
+        values = [] if named else self._field_values(noun, qualifiers, shown)
         if len(values) >= 2 and not judge.entities:
-            # "At which venues has she published?": the Venue of each record that has one.
             return Draft("answer", tuple(values[:_MAX_ITEMS]), listing=True)
         best = self._container(noun, qualifiers, judge)
         if best is None and judge.entities:
@@ -218,6 +220,14 @@ class Extractor:
         if best is None:
             return None
         items = self._items(best, qualifiers, shown)
+        # The same list kept in another document too (a CV's and a profile's certifications):
+        # what it adds.
+        for other in named:
+            if other[0] != best[0] and heading_stems(other[-1]) == heading_stems(best[-1]):
+                known = {_instance(line.text).lower() for line in items}
+                items += [
+                    line for line in self._items(other, qualifiers, shown) if _instance(line.text).lower() not in known
+                ]
         # One item is a list when the question narrowed it ("which are still valid?").
         listed = len(items) >= 2 or (len(items) == 1 and bool(qualifiers))
         return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True) if listed else None

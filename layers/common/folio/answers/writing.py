@@ -28,6 +28,16 @@ _TOPICS = {
 }
 
 
+# A record that opens with its name: "Name: ISTQB Foundation; Issuer: ISTQB" reads "ISTQB Foundation
+# (Issuer: ISTQB)".
+_NAME_FIRST = re.compile(r"^(?:Name|Title): ([^;]+); (.+)$")
+
+
+def _named(text: str) -> str:
+    match = _NAME_FIRST.match(text)
+    return f"{match.group(1)} ({match.group(2)})" if match else text
+
+
 class Writer:
     def __init__(self, owner: str) -> None:
         self.owner = owner
@@ -53,7 +63,7 @@ class Writer:
             own_words = row in voiced and (FIRST_PERSON.search(text) or _WE.search(text))
             return f"in {self.possessive} words, “{text}”" if own_words else text
 
-        lines = [f"{quote(line.text, line.row)} {cite(line.row)}" for line in draft.lines]
+        lines = [f"{quote(_named(line.text), line.row)} {cite(line.row)}" for line in draft.lines]
         if draft.unmentioned:
             head = f"{self.possessive} documents don't say that directly. The closest they come:"
         elif draft.lead:
