@@ -541,3 +541,23 @@ def test_a_list_kept_in_two_documents_is_answered_from_both_once(tmp_path: Path,
     assert "Rope Access Level 2 — 2021" in text and "Marine Radio Operator" in text, text
     # A record that opens with its name reads as the name first.
     assert "First Aid at Work (Issuer: Red Cross)" in text and text.count("Rope Access") == 1, text
+
+
+def test_a_side_project_named_in_lower_case_is_a_topic(tmp_path: Path, embedder: Embedder) -> None:
+    projects = (
+        "# Projects\n\n## tidecount (side project)\n\nA small command-line tool that counts tide gauges.\n\n"
+        "| Thing | Detail |\n| --- | --- |\n| Language | Rust 1.80 |\n| Storage | DuckDB |\n| Licence | MIT |\n\n"
+        "## Saturdays\n\nI run a workshop for kids aged 9-14 at the library; usually about 12 kids come.\n\n"
+        "| Date | Event |\n| --- | --- |\n| 2023-03 | Library workshop (kids 9-14) |\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"projects.md": projects})
+    # "What's X?" of a section's name: its first lines, never the bare heading.
+    what = _ask(answerer, "What's tidecount?").text
+    assert "counts tide gauges" in what and "Language: Rust 1.80" in what, what
+    # A follow-up keeps that topic; "built with" is met by the parts of a stack.
+    history = [Turn("What's tidecount?", what)]
+    built = asyncio.run(answerer.answer("What is it built with?", history=history)).text
+    assert "Rust" in built and "DuckDB" in built and "Licence" not in built, built
+    # The ages after "kids" are no count of them.
+    kids = _ask(answerer, "How many kids come to the workshop?").text
+    assert "about 12 kids" in kids, kids

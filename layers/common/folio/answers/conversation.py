@@ -36,6 +36,7 @@ _REFERRING = frozenset(
     ]
 )
 _CITATION = re.compile(r"\s*\[\d+\]")
+_NAMING = re.compile(r"(?:what(?:'s| is| was)|tell me about) (?:the |an? )?\w+\W*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,19 @@ def follow_up(question: str, asked: Question, history: Sequence[Turn], analyse: 
     if asked.vague:
         shown = frozenset(line for turn in history[anchor:] for line in answer_lines(turn.answer))
         return FollowUp(
-            history[anchor].question, history[anchor].question, analyse(history[anchor].question).entities, shown
+            history[anchor].question, history[anchor].question, _topic(analyse(history[anchor].question)), shown
         )
     if not _refers(question, asked):
         return FollowUp(question, question)
     earlier = history[anchor].question
-    return FollowUp(f"{earlier} {question}", question, analyse(earlier).entities)
+    return FollowUp(f"{earlier} {question}", question, _topic(analyse(earlier)))
+
+
+def _topic(asked: Question) -> tuple[str, ...]:
+    """The names a question is about; of a short "What's flakewatch?", its words when none is a name."""
+    if asked.entities:
+        return asked.entities
+    return asked.terms if _NAMING.match(asked.text) and len(asked.terms) <= 2 else ()
 
 
 def answer_lines(answer: str) -> list[str]:

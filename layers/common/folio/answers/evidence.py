@@ -79,6 +79,7 @@ _MONTH = re.compile(
     re.IGNORECASE,
 )
 _USE = frozenset(("use", "used", "using"))
+_RANGE = re.compile(r"\d+\s*[-–]\s*\d+")
 _SHARES = frozenset(("shar", "percentag", "percent", "rate"))
 
 
@@ -407,8 +408,10 @@ def _number_about(text: str, key: str, noun: str) -> bool:
     tokens = words(text)
     for n, token in enumerate(tokens):
         if stem(token) == noun or noun in (stem(p) for p in token.split("-")):
-            near = tokens[max(n - 4, 0) : n + 5]
-            if any(NUMBER.search(t) and not YEAR.fullmatch(t) for t in near if t is not token):
+            # "about 18 kids", "kids: 18", not the ages in "(kids 9-14)".
+            before, after = tokens[max(n - 4, 0) : n], tokens[n + 1 : n + 5]
+            near = [*before, *(t for t in after if not _RANGE.fullmatch(t))]
+            if any(NUMBER.search(t) and not YEAR.fullmatch(t) for t in near):
                 return True
     return False
 

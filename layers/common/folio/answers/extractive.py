@@ -45,6 +45,7 @@ class Draft:
 REFUSAL = Draft("refusal")
 _MAX_ITEMS = 8
 _USE = frozenset(("use", "used", "using"))
+_WHAT_IS = re.compile(r"what(?:'s| is| was) (?:the |an? )?\w+\W*$", re.IGNORECASE)
 # The document types that describe their owner, most direct first.
 _ABOUT = ("about", "bio", "profile", "resume", "cv")
 _POOL_UNITS = 12
@@ -113,14 +114,9 @@ class Extractor:
     def _structured(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
         """Answers read from the documents' structure rather than from single lines."""
         if q.kind in (Kind.LIST, Kind.SUMMARY) and judge.asks_job() and not judge.entities:
-            # "Summarise her career", "Where has she worked?": the entries of her work history.
-            jobs = [
-                Line(_with_heading(loc.unit), loc.row)
-                for loc in self.corpus.outline
-                if loc.unit.text in self.corpus.positions and not _shown(loc.unit.text, shown)
-            ]
-            if len(jobs) >= 2:
-                return Draft("answer", tuple(dict.fromkeys(jobs))[:_MAX_ITEMS], listing=True)
+            history = self._work_history(shown)  # "Summarise her career", "Where has she worked?"
+            if history is not None:
+                return history
         section = q.kind is Kind.FACT and not judge.entities and self._names_a_section(judge)
         if q.kind is Kind.LIST or (q.kind is Kind.SUMMARY and not q.entities) or section:
             listed = self._listing(q, judge, shown)
@@ -130,17 +126,30 @@ class Extractor:
                 listed = replace(listed, lines=kept) if kept else REFUSAL
             if listed is not None:
                 return listed
-        if q.kind is Kind.FACT and _USE & set(q.terms):
-            # "What do they use for API testing?": what the section of that name lists.
-            used = self._section_for(set(q.terms) - _USE)
-            items = self._items(used, set(), shown) if used else []
-            if len(items) >= 2:
-                return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True)
+        if q.kind is Kind.FACT and _USE & set(q.terms) and (used := self._used_for(q, shown)) is not None:
+            return used
         if q.kind is Kind.SUMMARY and not q.terms and not judge.entities:
             return self._about_owner(shown)
         if judge.entities and (q.kind is Kind.SUMMARY or (q.kind is Kind.FACT and set(q.terms) <= set(q.entities))):
             return self._opening(judge, shown)
+        if q.kind is Kind.FACT and _WHAT_IS.match(q.text) and len(q.terms) <= 2:
+            return self._section_opening(set(q.terms), shown)  # "What's flakewatch?"
         return None
+
+    def _work_history(self, shown: frozenset[str]) -> Draft | None:
+        """The entries of the work history, each with the heading naming its employer."""
+        jobs = [
+            Line(_with_heading(loc.unit), loc.row)
+            for loc in self.corpus.outline
+            if loc.unit.text in self.corpus.positions and not _shown(loc.unit.text, shown)
+        ]
+        return Draft("answer", tuple(dict.fromkeys(jobs))[:_MAX_ITEMS], listing=True) if len(jobs) >= 2 else None
+
+    def _used_for(self, q: Question, shown: frozenset[str]) -> Draft | None:
+        """ "What do they use for API testing?": what the section of that name lists."""
+        used = self._section_for(set(q.terms) - _USE)
+        items = self._items(used, set(), shown) if used else []
+        return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True) if len(items) >= 2 else None
 
     def _names_a_section(self, judge: Judge) -> bool:
         """ "What does she do for fun?" asks for a section ("Hobbies") as a whole."""
@@ -389,6 +398,18 @@ class Extractor:
                 continue
             lines = self._document_lines(source, shown)
             return Draft("answer", lines[:3]) if lines else None
+        return self._section_opening(set(judge.entities), shown)
+
+    def _section_opening(self, names: set[str], shown: frozenset[str]) -> Draft | None:
+        """What a section is, named by its heading ("## flakewatch (side project)"): its first lines."""
+        for path in self.corpus.paths:
+            if names and names <= heading_stems(path[-1]):
+                under = [
+                    Line(loc.unit.text, loc.row)
+                    for loc in self.corpus.outline
+                    if loc.unit.path == path and loc.unit.kind != "heading" and not _shown(loc.unit.text, shown)
+                ]
+                return Draft("answer", tuple(under[:2])) if under else None
         return None
 
     # --- lines ------------------------------------------------------------------------------

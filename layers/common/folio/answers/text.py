@@ -295,9 +295,14 @@ def idioms(heading: str) -> frozenset[str]:
     return frozenset((stem("hobbies"),)) if _LEISURE.search(heading.replace("’", "'")) else frozenset()
 
 
+# What a thing is built with: "Language: Python 3.12", "Storage: SQLite" tell its stack.
+_STACK_PARTS = frozenset(("languag", "framework", "storag", "databas", "librari", "cli", "runtim", "hardwar"))
+
+
 def with_kinds(found: frozenset[str]) -> frozenset[str]:
     """Stems and the kinds they name: a line about a BSc is a line about a degree."""
-    return found | {BROADER[t] for t in found if t in BROADER}
+    stack = {"stack"} if found & _STACK_PARTS else set()
+    return found | {BROADER[t] for t in found if t in BROADER} | stack
 
 
 def siblings(term: str) -> set[str]:

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from folio.answers.text import DATE
 
+# A two-column table whose second column is named like this holds facts, not records.
+_GENERIC_COLUMNS = frozenset(("detail", "details", "value", "values", "description", "info", "notes", ""))
 _INNER_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
 _ITEM = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
@@ -155,6 +157,11 @@ class _Parser:
         cells = [plain(c) for c in line.strip().strip("|").split("|")]
         if not self.header:
             self.header = cells
+            return
+        if len(self.header) == 2 and len(cells) == 2 and plain(self.header[1]).lower() in _GENERIC_COLUMNS:
+            # "| Thing | Detail |": each row is a fact named by its first cell ("Language: Python").
+            if cells[0] and cells[1]:
+                self._add(f"{cells[0]}: {cells[1]}", "pair", key=cells[0])
             return
         text = "; ".join(f"{h}: {c}" for h, c in zip(self.header, cells, strict=False) if c)
         if text:
