@@ -392,6 +392,8 @@ def _ask(answerer: Answerer, question: str) -> Answer:
         ("What did she work on at Harbour Bank?", ["payments ledger"], []),
         ("Can you summarise her career so far?", ["Nimbus Robotics", "Harbour Bank"], []),
         ("Give me a quick summary of Ada's career.", ["Nimbus Robotics", "Harbour Bank"], []),
+        # A qualified career: the entries it names.
+        ("Summarise her banking career.", ["Harbour Bank"], ["Nimbus"]),
         ("What do the parts for one Wren station cost?", ["£45"], []),
         ("How long does the Wren station run on one charge?", ["30 days"], []),
         ("Which spoken languages does she know besides English?", ["Welsh"], ["English"]),

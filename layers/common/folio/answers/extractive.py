@@ -13,7 +13,19 @@ from typing import TYPE_CHECKING
 
 from folio.answers.evidence import Judge, candidates, completes, fields, informative_heading, settles
 from folio.answers.question import Kind
-from folio.answers.text import BROADER, CURRENT, YEAR, heading_stems, idioms, siblings, span_months, stem, stems
+from folio.answers.text import (
+    BROADER,
+    CURRENT,
+    JOB,
+    ORDER,
+    YEAR,
+    heading_stems,
+    idioms,
+    siblings,
+    span_months,
+    stem,
+    stems,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -114,7 +126,8 @@ class Extractor:
     def _structured(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
         """Answers read from the documents' structure rather than from single lines."""
         if q.kind in (Kind.LIST, Kind.SUMMARY) and judge.asks_job() and not judge.entities:
-            history = self._work_history(shown)  # "Summarise her career", "Where has she worked?"
+            # "Summarise her career", "Where has she worked?", "her teaching career".
+            history = self._work_history(set(judge.attribute) - JOB - ORDER, shown)
             if history is not None:
                 return history
         section = q.kind is Kind.FACT and not judge.entities and self._names_a_section(judge)
@@ -136,14 +149,18 @@ class Extractor:
             return self._section_opening(set(q.terms), shown)  # "What's flakewatch?"
         return None
 
-    def _work_history(self, shown: frozenset[str]) -> Draft | None:
-        """The entries of the work history, each with the heading naming its employer."""
+    def _work_history(self, qualifiers: set[str], shown: frozenset[str]) -> Draft | None:
+        """The entries of the work history, each with the heading naming its employer; only those
+        the qualifiers name ("teaching" -> "Teacher of Science"), if any do."""
         jobs = [
             Line(_with_heading(loc.unit), loc.row)
             for loc in self.corpus.outline
             if loc.unit.text in self.corpus.positions and not _shown(loc.unit.text, shown)
         ]
-        return Draft("answer", tuple(dict.fromkeys(jobs))[:_MAX_ITEMS], listing=True) if len(jobs) >= 2 else None
+        if qualifiers:
+            jobs = [job for job in jobs if all(any(w.startswith(t) for w in stems(job.text)) for t in qualifiers)]
+        listed = len(jobs) >= 2 or (bool(qualifiers) and bool(jobs))  # narrowed, one is a list
+        return Draft("answer", tuple(dict.fromkeys(jobs))[:_MAX_ITEMS], listing=True) if listed else None
 
     def _used_for(self, q: Question, shown: frozenset[str]) -> Draft | None:
         """ "What do they use for API testing?": what the section of that name lists."""
