@@ -17,6 +17,7 @@ import numpy as np
 
 from folio.answers.question import Kind
 from folio.answers.text import (
+    AMOUNT,
     BROADER,
     CURRENT,
     DATE,
@@ -40,8 +41,8 @@ if TYPE_CHECKING:
     from folio.answers.units import Unit
     from folio.index import Snapshot
 
-_DURATION = re.compile(
-    r"\b\d+(?:[.,]\d+)?\s*(?:-\s*)?(?:ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|"
+DURATION = re.compile(
+    rf"\b{AMOUNT}\s*(?:-\s*)?(?:ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|"
     r"months?|years?)\b",
     re.IGNORECASE,
 )
@@ -304,9 +305,9 @@ class Judge:
         if q.kind is Kind.DATE and "month" in q.terms:
             return bool(_MONTH.search(text))  # "In which month did she join?": a year is no month
         if q.kind is Kind.DATE:
-            return bool(DATE.search(text) or (q.duration and _DURATION.search(text)))
+            return bool(DATE.search(text) or (q.duration and DURATION.search(text)))
         if q.duration:
-            return bool(_DURATION.search(text))
+            return bool(DURATION.search(text))
         if q.quantity in _MONEY:
             return bool(_MONEY_AMOUNT.search(text))
         return _number_about(text, key, q.quantity)

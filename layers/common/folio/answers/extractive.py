@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from folio.answers.evidence import Judge, candidates, completes, fields, informative_heading, settles
+from folio.answers.evidence import DURATION, Judge, candidates, completes, fields, informative_heading, settles
 from folio.answers.question import Kind
 from folio.answers.text import (
     BROADER,
@@ -114,6 +114,9 @@ class Extractor:
                 jobs += [s for s in judge.rank(candidates(history, self.snapshot, self.vector)) if s.passes]
             current = [s for s in jobs if CURRENT.search(s.candidate.unit.text)]
             passing = (current if q.present and current else jobs) or passing
+        if q.duration and passing and DURATION.search(passing[0].candidate.unit.text):
+            # "How long did they teach?": "about seven years"; the dated lines near it say less.
+            passing = [s for s in passing if DURATION.search(s.candidate.unit.text)]
         typed = q.kind in (Kind.DATE, Kind.NUMBER, Kind.PERSON, Kind.PLACE)
         limit = 2 if typed else 3
         if q.kind is Kind.DATE or judge.asks_job():

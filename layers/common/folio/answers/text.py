@@ -56,6 +56,8 @@ CURRENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b|" + SINCE.patte
 FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself|I'm|I've|I'd)\b")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS)) + r")\b", re.IGNORECASE)
+# An amount, in figures or in words: "7", "2.5", "seven".
+AMOUNT = r"(?:\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBER_WORDS)) + ")"
 
 STOP = frozenset(
     [
