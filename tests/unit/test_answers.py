@@ -550,7 +550,8 @@ def test_a_side_project_named_in_lower_case_is_a_topic(tmp_path: Path, embedder:
         "# Projects\n\n## tidecount (side project)\n\nA small command-line tool that counts tide gauges.\n\n"
         "| Thing | Detail |\n| --- | --- |\n| Language | Rust 1.80 |\n| Storage | DuckDB |\n| Licence | MIT |\n\n"
         "## Saturdays\n\nI run a workshop for kids aged 9-14 at the library; usually about 12 kids come. "
-        "Before all this I taught maths for about six years.\n\n"
+        "Before all this I taught maths for about six years.\n\nThe tidecount kits sell for £40 each. "
+        "About 300 kits have been sold so far.\n\n"
         "| Date | Event |\n| --- | --- |\n| 2023-03 | Library workshop (kids 9-14) |\n"
     )
     answerer = _answerer(tmp_path, embedder, {"projects.md": projects})
@@ -564,6 +565,10 @@ def test_a_side_project_named_in_lower_case_is_a_topic(tmp_path: Path, embedder:
     # The ages after "kids" are no count of them.
     kids = _ask(answerer, "How many kids come to the workshop?").text
     assert "about 12 kids" in kids, kids
-    # A duration in words answers "how long", and the dated lines near it are left out.
+    # A price counts no kits.
+    sold = _ask(answerer, "How many tidecount kits has she sold?").text
+    assert "About 300 kits" in sold and "£40" not in sold, sold
+    # A duration in words answers "how long" ("taught" is what "teach" was), and the dated lines
+    # near it are left out.
     taught = _ask(answerer, "How long did she teach for?").text
     assert "about six years" in taught and "2023-03" not in taught, taught

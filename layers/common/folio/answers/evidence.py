@@ -80,6 +80,7 @@ _MONTH = re.compile(
     re.IGNORECASE,
 )
 _USE = frozenset(("use", "used", "using"))
+_PRICE = re.compile(r"[£$€¥]\s?\d[\d,.]*")
 _RANGE = re.compile(r"\d+\s*[-–]\s*\d+")
 _SHARES = frozenset(("shar", "percentag", "percent", "rate"))
 
@@ -406,7 +407,7 @@ def _number_about(text: str, key: str, noun: str) -> bool:
         return noun in text.lower()
     if noun in stems(key) or (noun in _SHARES and "%" in text):
         return True
-    tokens = words(text)
+    tokens = words(_PRICE.sub(" ", text))  # a price counts no things: "the kits sell for £95"
     for n, token in enumerate(tokens):
         if stem(token) == noun or noun in (stem(p) for p in token.split("-")):
             # "about 18 kids", "kids: 18", not the ages in "(kids 9-14)".

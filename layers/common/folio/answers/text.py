@@ -221,7 +221,7 @@ _SYNONYM_GROUPS = (
     "write wrote author written",
     "supervise supervised supervisor advisor",
     "career experience",
-    "speak spoken",
+    "speak spoken spoke",
     "leave left quit",
     "big bigger larger large",
     "build built create made",
@@ -240,6 +240,18 @@ _SYNONYM_GROUPS = (
     "stack technology technologies tech techstack",
     "publish published publication publications",
     "timezone zone zones cet cest utc gmt bst wet eet pst pdt est edt cst ist jst aest",
+    # Verbs whose past tense no stemmer reaches.
+    "teach taught teacher teachers",
+    "lead led",
+    "win won",
+    "run ran",
+    "hold held",
+    "spend spent",
+    "sell sold",
+    "meet met",
+    "grow grew grown",
+    "give gave given",
+    "take took taken",
 )
 # What a question about a job asks (stems), and the section names that hold a work history.
 JOB = frozenset(("employer", "rol", "work", "career"))
