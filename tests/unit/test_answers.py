@@ -12,7 +12,7 @@ from folio.answering import Answer, Answerer
 from folio.answers.conversation import answer_lines, follow_up
 from folio.answers.evidence import settles
 from folio.answers.grounding import grounded_reply
-from folio.answers.question import Kind, analyse
+from folio.answers.question import Kind, analyse, two_questions
 from folio.answers.text import heading_stems, span_months, stem, stems
 from folio.answers.units import parse_units, sentences, split_sentences
 from folio.answers.writing import Writer
@@ -68,6 +68,20 @@ def test_the_kind_of_answer_asked_for(question: str, kind: Kind) -> None:
 )
 def test_a_request_is_read_for_the_question_inside_it(question: str, kind: Kind) -> None:
     assert analyse(question).kind is kind
+
+
+def test_a_second_question_after_and_is_found() -> None:
+    assert two_questions("What grade did her thesis get, and how many credits was it worth?") == (
+        "What grade did her thesis get",
+        "How many credits was it worth?",
+        True,
+    )
+    assert two_questions("Where did she study and what did she study?") == (
+        "Where did she study",
+        "What did she study?",
+        False,
+    )
+    assert two_questions("Does she know Rust and Go?") is None
 
 
 def test_what_leads_into_a_question_is_set_aside() -> None:
@@ -568,6 +582,9 @@ def test_a_side_project_named_in_lower_case_is_a_topic(tmp_path: Path, embedder:
     # A price counts no kits.
     sold = _ask(answerer, "How many tidecount kits has she sold?").text
     assert "About 300 kits" in sold and "£40" not in sold, sold
+    # Two questions in one: the part the whole answer leaves out is answered on its own.
+    two = _ask(answerer, "Which language is tidecount written in, and how many kits has she sold?").text
+    assert "Rust" in two and "About 300 kits" in two, two
     # A duration in words answers "how long" ("taught" is what "teach" was), and the dated lines
     # near it are left out.
     taught = _ask(answerer, "How long did she teach for?").text

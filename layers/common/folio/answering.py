@@ -101,7 +101,7 @@ class Answerer:
 
         def extract() -> Draft:
             extractor = Extractor(corpus, found.snapshot, found.query_vector, found.rows, found.pool)
-            return extractor.answer(target, topic=turn.topic, shown=turn.shown)
+            return extractor.answer_all(target, self.analyse, topic=turn.topic, shown=turn.shown)
 
         # The answerability check: no evidence in the documents, no LLM call.
         draft = await asyncio.to_thread(extract)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from folio.answers.evidence import DURATION, Judge, candidates, completes, fields, informative_heading, settles
-from folio.answers.question import Kind
+from folio.answers.question import Kind, two_questions
 from folio.answers.text import (
     BROADER,
     CURRENT,
@@ -28,7 +28,7 @@ from folio.answers.text import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     import numpy as np
 
@@ -123,6 +123,29 @@ class Extractor:
             passing, ordered = _in_time_order(q, passing)
             limit = 1 if ordered else limit  # "her first job": the one that came first
         return Draft("answer", self._best_lines(passing, limit=limit, margin=0.06 if typed else 0.1))
+
+    def answer_all(
+        self,
+        q: Question,
+        analyse: Callable[[str], Question],
+        *,
+        topic: tuple[str, ...] = (),
+        shown: frozenset[str] = frozenset(),
+    ) -> Draft:
+        """The answer, completed for a second question asked in the same breath: "What grade did
+        her thesis get, and how many credits was it worth?": each part's best line, asked on its own
+        ("it" being what the first part was about), when the whole answer lacks it."""
+        draft = self.answer(q, topic=topic, shown=shown)
+        parts = two_questions(q.text)
+        if parts is None:
+            return draft
+        first, second = analyse(parts[0]), analyse(parts[1])
+        if first.kind is second.kind or (JOB & set(first.terms) and JOB & set(second.terms)):
+            return draft  # one question asked twice over: "when did she start and when did she leave"
+        about = (first.entities or first.terms[-2:]) if parts[2] else ()
+        for part, around in ((first, topic), (second, (*topic, *about))):
+            draft = both(draft, self.answer(part, topic=around, shown=shown))
+        return draft
 
     # --- the kinds of answer ----------------------------------------------------------------
 
@@ -485,6 +508,16 @@ _NEGATED = re.compile(r"\b(?:not|never|no)\b", re.IGNORECASE)
 _STATUS = frozenset(("valid", "expir", "current"))
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))
+
+
+def both(answer: Draft, part: Draft) -> Draft:
+    """An answer completed by the best line of a part of the question it left out."""
+    if part.kind == "refusal" or not part.lines:
+        return answer
+    if answer.kind == "refusal":
+        return part
+    lines = (*answer.lines, *(line for line in part.lines[:1] if line not in answer.lines))
+    return replace(answer, lines=lines)
 
 
 def _in_time_order(q: Question, passing: list[Scored]) -> tuple[list[Scored], bool]:

@@ -488,3 +488,21 @@ def _named_pair(text: str, entities: tuple[str, ...]) -> tuple[tuple[str, ...], 
         if stem(left) in entities and stem(right) in entities and stem(left) != stem(right):
             return ((stem(left),), (stem(right),))
     return ()
+
+
+# "What grade did her thesis get, and how many credits was it worth?": a second question after "and".
+_SECOND = re.compile(
+    r"^(?P<first>.{6,}?)(?:,?\s+and|;)\s+(?P<second>(?:how|what|when|where|which|who|whose|is|was|did|does|has)\b.{4,})$",
+    re.IGNORECASE,
+)
+_BACK = frozenset(("it", "its", "that", "this", "there", "their", "they", "them"))
+
+
+def two_questions(text: str) -> tuple[str, str, bool] | None:
+    """The two questions a text asks, and whether the second refers back to the first ("it")."""
+    match = _SECOND.match(" ".join(text.split()))
+    if match is None:
+        return None
+    second = match.group("second")
+    refers = bool(_BACK & {w.lower() for w in words(second)})
+    return match.group("first"), second[:1].upper() + second[1:], refers

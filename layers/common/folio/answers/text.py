@@ -310,13 +310,16 @@ def idioms(heading: str) -> frozenset[str]:
 
 
 # What a thing is built with: "Language: Python 3.12", "Storage: SQLite" tell its stack.
+# A grade given in words: "with Distinction", "Merit".
+_GRADES = frozenset(("distinction", "merit"))
 _STACK_PARTS = frozenset(("languag", "framework", "storag", "databas", "librari", "cli", "runtim", "hardwar"))
 
 
 def with_kinds(found: frozenset[str]) -> frozenset[str]:
     """Stems and the kinds they name: a line about a BSc is a line about a degree."""
     stack = {"stack"} if found & _STACK_PARTS else set()
-    return found | {BROADER[t] for t in found if t in BROADER} | stack
+    grade = {"grad"} if found & _GRADES else set()
+    return found | {BROADER[t] for t in found if t in BROADER} | stack | grade
 
 
 def siblings(term: str) -> set[str]:
