@@ -282,8 +282,8 @@ class Judge:
             # its "Issued" date when this record has no expiry.
             asked = set(self.attribute) & self.corpus.keys.get(c.unit.path, frozenset())
             if asked and record:
-                return any(asked & stems(key) and self._value_typed(value, key) for key, value in record)
-            return self._value_typed(c.unit.text, c.unit.key)
+                return any(asked & stems(key) and self.value_typed(value, key) for key, value in record)
+            return self.value_typed(c.unit.text, c.unit.key)
         text = c.unit.text
         if kind is Kind.PERSON:
             known = set(self.question.entities) | self.corpus.common
@@ -301,7 +301,8 @@ class Judge:
             return any(_is_name(w, terms) for w in words(text)[1:])
         return True
 
-    def _value_typed(self, text: str, key: str) -> bool:
+    def value_typed(self, text: str, key: str = "") -> bool:
+        """Whether a text holds a value of the asked type: a date, an amount, a count of the noun."""
         q = self.question
         if q.kind is Kind.DATE and "month" in q.terms:
             return bool(_MONTH.search(text))  # "In which month did she join?": a year is no month

@@ -25,6 +25,7 @@ from folio.answers.text import (
     span_months,
     stem,
     stems,
+    with_kinds,
 )
 
 if TYPE_CHECKING:
@@ -144,8 +145,18 @@ class Extractor:
             return draft  # one question asked twice over: "when did she start and when did she leave"
         about = (first.entities or first.terms[-2:]) if parts[2] else ()
         for part, around in ((first, topic), (second, (*topic, *about))):
-            draft = both(draft, self.answer(part, topic=around, shown=shown))
+            if draft.kind == "refusal" or not self._covers(draft, part):
+                draft = both(draft, self.answer(part, topic=around, shown=shown))
         return draft
+
+    def _covers(self, draft: Draft, q: Question) -> bool:
+        """Whether a draft already answers a question: a line with its words, of its type."""
+        judge = Judge(q, self.corpus)
+        asked = set(judge.attribute)
+        typed = q.kind not in (Kind.DATE, Kind.NUMBER)
+        return any(
+            asked <= with_kinds(stems(line.text)) and (typed or judge.value_typed(line.text)) for line in draft.lines
+        )
 
     # --- the kinds of answer ----------------------------------------------------------------
 
