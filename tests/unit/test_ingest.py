@@ -26,6 +26,7 @@ class CountingEmbedder:
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.model_id = inner.model_id
+        self.identity = inner.identity
         self.dimensions = inner.dimensions
         self.texts: list[str] = []
 
@@ -161,6 +162,8 @@ def test_an_index_written_before_evidence_units_is_upgraded(docs: Path, tmp_path
 
     summary = run_ingest(docs, old, embedder)
     assert summary.added == 0 and summary.index_version is not None
+    assert summary.reembedded is not None and summary.reembedded.startswith("the index does not record its")
+    assert summary.embedded == summary.chunks, "its vectors' model is unknown: every chunk is embedded again"
     upgraded = old.refresh()
     assert len(upgraded.unit_rows) == len(index.snapshot().unit_rows) > 300
     assert upgraded.version > 1
@@ -221,3 +224,34 @@ def test_a_front_matter_only_edit_is_re_indexed_without_re_embedding(
     third = run_ingest(docs, index, counting)
     assert (third.added, third.updated, third.removed, third.unchanged) == (0, 0, 0, first.chunks)
     assert third.embedded == 0 and counting.texts == [] and index.snapshot().version == snap.version
+
+
+def test_an_index_of_another_model_is_re_embedded_whole_and_the_summary_says_why(
+    docs: Path, tmp_path: Path, embedder: Embedder, other_embedder: Embedder, sample_index: Path
+) -> None:
+    """No vector of the other model survives, not even those of a file that fails to read."""
+    from folio.index import embedded_by
+
+    index = Index(str(tmp_path / "index"))
+    first = run_ingest(docs, index, other_embedder)
+    assert index.snapshot().model == other_embedder.identity != embedder.identity
+    (docs / "about.md").write_text("---\ntitle: [unclosed\n---\nbody")  # its chunks are kept
+
+    counting = CountingEmbedder(embedder)
+    second = run_ingest(docs, index, counting)
+    assert second.reembedded == (
+        f"the index was embedded by {other_embedder.identity}; this folio embeds with {embedder.identity}"
+    )
+    assert "re-embedded everything: the index was embedded by" in second.describe()
+    assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, first.chunks)
+    assert second.embedded == first.chunks
+    snap, fresh = index.snapshot(), Index(str(sample_index)).snapshot()
+    assert snap.model == embedder.identity == embedded_by(index.stored_rows(["id"]).schema)  # type: ignore[union-attr]
+    vectors = {text: snap.vectors[n].tobytes() for n, text in enumerate(snap.columns["text"])}
+    assert vectors == {text: fresh.vectors[n].tobytes() for n, text in enumerate(fresh.columns["text"])}
+    assert snap.unit_rows.keys() == fresh.unit_rows.keys()
+    assert snap.unit_vectors(list(fresh.unit_rows)).tobytes() == fresh.unit_vectors(list(fresh.unit_rows)).tobytes()
+
+    counting.texts.clear()
+    third = run_ingest(docs, index, counting)
+    assert third.reembedded is None and counting.texts == [] and not third.changed

@@ -102,8 +102,18 @@ class Runtime:
                 refresh_seconds=s.index_refresh_seconds,
                 storage_options=s.storage_options(),
                 keep_versions_seconds=s.index_keep_versions_seconds,
+                model=self.model_identity(),
             )
         return self._index
+
+    def model_identity(self) -> str:
+        """What this process's query vectors depend on; known without loading the model."""
+        if self._embedder is not None:
+            return self._embedder.identity
+        from folio.embeddings import model_identity
+
+        s = self.settings
+        return model_identity(s.model_path, s.tokenizer_path, s.embed_max_tokens)
 
     @property
     def chain(self) -> LLMChain:
@@ -272,7 +282,12 @@ class Runtime:
             embedder = self.embedder
         except FolioError as exc:
             return _failed_check("model", exc)
-        return {"ok": True, "model": embedder.model_id, "dimensions": embedder.dimensions}
+        return {
+            "ok": True,
+            "model": embedder.model_id,
+            "identity": embedder.identity,
+            "dimensions": embedder.dimensions,
+        }
 
     async def check_index(self) -> dict[str, Any]:
         """The version readers are served, read for real (a cheap query), and any newer version
@@ -288,6 +303,7 @@ class Runtime:
             "chunks": snap.size,
             "version": snap.version,
             "corpus_version": snap.corpus_version,
+            "model": snap.model,
         }
         if not ok:
             result["error"] = "the index is empty: run `folio ingest`"
