@@ -18,17 +18,20 @@ source locations, panics) go to the log only.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
+import json
 import logging
 import math
+import os
 import sys
 import threading
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -86,7 +89,7 @@ def import_lancedb() -> ModuleType:
     return lancedb
 
 
-@contextmanager
+@contextlib.contextmanager
 def _deferred_pydantic_builds() -> Iterator[None]:
     try:
         from pydantic._internal import _config
@@ -176,6 +179,19 @@ class Snapshot:
         if doc_type is None:
             return None
         return np.array([t == doc_type for t in self.columns["doc_type"]], dtype=bool)
+
+
+@dataclass(frozen=True)
+class IngestNote:
+    """What an ingest left, written beside a local table (`<table>.ingested.json`): an ingest of the
+    same corpus with the same model, on a table nobody changed since, has nothing to do and need
+    not open the table (nor import LanceDB, most of an unchanged ingest's time)."""
+
+    corpus: str  # the ingest's digest of what it would write (chunk ids and their evidence units)
+    model: str
+    version: int
+    corpus_version: str
+    files: dict[str, list[int]]  # every file of the table: size and mtime in ns
 
 
 def corpus_version(ids: list[str]) -> str:
@@ -361,6 +377,52 @@ class Index:
         self.refresh()
         version: int = table.version
         return version
+
+    # --- the ingest note -----------------------------------------------------------------
+
+    def ingest_note(self, corpus: str, model: str) -> IngestNote | None:
+        """The note of the last ingest when it was of `corpus` by `model` and every file of the
+        table is as that ingest left it; None otherwise, or for an object-store index."""
+        path = self._note_path()
+        if path is None:
+            return None
+        try:
+            note = IngestNote(**json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):  # none yet, or not one this folio can read
+            return None
+        if note.corpus != corpus or note.model != model or note.files != self._table_files():
+            return None
+        return note
+
+    def write_ingest_note(self, corpus: str, model: str, snap: Snapshot) -> None:
+        """Note that the table, as it is now at `snap`'s version, holds `corpus` embedded by `model`.
+        Best effort: without a note the next ingest reads the table, as before."""
+        path = self._note_path()
+        if path is None or snap.model != model:
+            return
+        note = IngestNote(corpus, model, snap.version, snap.corpus_version, self._table_files())
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        try:
+            partial.write_text(json.dumps(asdict(note)), encoding="utf-8")
+            partial.replace(path)
+        except OSError as exc:  # a read-only folder: the next ingest reads the table
+            log.info("the ingest note was not written", extra={"reason": str(exc)})
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+
+    def _note_path(self) -> Path | None:
+        return None if "://" in self.uri else Path(self.uri) / f"{self.table_name}.ingested.json"
+
+    def _table_files(self) -> dict[str, list[int]]:
+        """Any commit, compaction, clean-up or restore from a copy changes this (new files, new
+        mtimes); reads do not."""
+        root = Path(self.uri) / f"{self.table_name}.lance"
+        files: dict[str, list[int]] = {}
+        for folder, _, names in os.walk(root):
+            for name in names:
+                stat = os.stat(os.path.join(folder, name))
+                files[os.path.relpath(os.path.join(folder, name), root)] = [stat.st_size, stat.st_mtime_ns]
+        return files
 
     # --- internals -----------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -104,6 +105,16 @@ def run_ingest(
     with summary.phase("read"):
         chunks = _read(docs_dir, summary, chunk_chars, overlap_chars)
     with summary.phase("diff"):
+        units = {c.id: unit_texts(c.text) for c in chunks}
+        corpus = _digest(units)
+        # What the last ingest left, if the table is still as it left it: nothing to do.
+        note = None if summary.skipped else index.ingest_note(corpus, embedder.identity)
+    if note is not None:
+        summary.chunks = summary.unchanged = len(chunks)
+        summary.corpus_version = note.corpus_version
+        summary.seconds = round(time.perf_counter() - started, 3)
+        return summary
+    with summary.phase("diff"):
         stored = index.stored_rows(["id", "source", "section", "part", "vector", *_CARRIED, *_UNITS])
         if stored is not None:
             summary.reembedded = _other_model(embedded_by(stored.schema), embedder.identity)
@@ -125,7 +136,6 @@ def run_ingest(
     summary.chunks = len(new_ids)
 
     with summary.phase("diff"):
-        units = {c.id: unit_texts(c.text) for c in chunks}
         units |= {cid: unit_texts(row["text"]) for cid, row in kept.items()}
     if summary.changed or stored is None or any(units[cid] != old.unit_texts.get(cid) for cid in units):
         # Only text nobody embedded yet: a chunk whose front matter alone changed keeps its vector.
@@ -141,7 +151,10 @@ def run_ingest(
             rows = _table(chunks, vectors, kept, units, unit_vectors)
             summary.index_version = index.replace_corpus(rows, embedder.identity)
     with summary.phase("refresh"):
-        summary.corpus_version = index.refresh().corpus_version
+        snap = index.refresh()
+        summary.corpus_version = snap.corpus_version
+        if not summary.skipped:
+            index.write_ingest_note(corpus, embedder.identity, snap)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
@@ -167,6 +180,14 @@ _UNITS = ("unit_texts", "unit_vectors")
 def unit_texts(text: str) -> list[str]:
     """The chunk's evidence units as they are embedded, each once."""
     return list(dict.fromkeys(unit.embed_text for unit in parse_units(text)))
+
+
+def _digest(units: dict[str, list[str]]) -> str:
+    """Everything the diff compares: the chunk ids (text and metadata) and their evidence units."""
+    digest = hashlib.sha256()
+    for chunk_id in sorted(units):
+        digest.update("\x1e".join([chunk_id, *units[chunk_id]]).encode() + b"\x1d")
+    return digest.hexdigest()
 
 
 def _key(chunk: Chunk) -> tuple[str, str, int]:

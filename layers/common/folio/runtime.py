@@ -15,8 +15,10 @@ from folio.metrics import build_metrics
 from folio.secrets import Secrets
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
+    import numpy as np
     from starlette.requests import Request
 
     from folio.answering import Answerer
@@ -380,7 +382,7 @@ class Runtime:
             return run_ingest(
                 folder,
                 self.index,
-                self.embedder,
+                self._embedder or _ModelOnFirstUse(self),
                 chunk_chars=s.chunk_chars,
                 overlap_chars=s.chunk_overlap_chars,
                 progress=progress,
@@ -391,6 +393,22 @@ class Runtime:
             await self._chain.aclose()
         if self._store is not None:
             await self._store.aclose()
+
+
+class _ModelOnFirstUse:
+    """The runtime's embedder, loaded when the first text is embedded: an ingest with nothing new
+    to embed loads no model (onnxruntime and the session are most of what it would cost)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        from folio.embeddings import DIMENSIONS, MODEL_ID
+
+        self._runtime = runtime
+        self.model_id = MODEL_ID
+        self.identity = runtime.model_identity()
+        self.dimensions = DIMENSIONS
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        return self._runtime.embedder.embed_batch(texts)
 
 
 def _failed_check(name: str, exc: FolioError) -> dict[str, Any]:
