@@ -109,6 +109,19 @@ def test_an_index_of_another_model_is_refused_until_ingest_re_embeds_it(
     assert "re-embedded" not in capsys.readouterr().out
 
 
+def test_ingest_with_a_model_that_cannot_load_says_so_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The model loads only once there is text to embed; its failure is still the command's."""
+    model = tmp_path / "broken.onnx"
+    model.write_bytes(b"not an onnx graph" * 100)
+    monkeypatch.setenv("FOLIO_MODEL_PATH", str(model))
+    assert main(["ingest", str(DATA / "kb_alt"), "--index", str(tmp_path / "index")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("folio: The embedding model could not be loaded. (loading the embedding model at")
+    assert "Traceback" not in err and "Exception in thread" not in err
+
+
 def _invoke(sample_index: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`folio invoke ARGS` in a process of its own, on the sample index, with no LLM."""
     env = {**os.environ, "FOLIO_INDEX_URI": str(sample_index), "FOLIO_LOG_LEVEL": "WARNING"}

@@ -396,8 +396,8 @@ class Runtime:
 
 
 class _ModelOnFirstUse:
-    """The runtime's embedder, loaded when the first text is embedded: an ingest with nothing new
-    to embed loads no model (onnxruntime and the session are most of what it would cost)."""
+    """The runtime's embedder for an ingest, loaded at the first text to embed: an ingest with
+    nothing new loads no model (onnxruntime, the tokenizer and the session)."""
 
     def __init__(self, runtime: Runtime) -> None:
         from folio.embeddings import DIMENSIONS, MODEL_ID
