@@ -11,9 +11,9 @@ which model its queries are embedded with serves no version another model made: 
 between two models' vectors mean nothing, and would pass for results.
 
 A newer version that cannot be read (a damaged manifest or data file, another model's vectors)
-does not replace the snapshot a reader holds: it keeps serving that one, and reports the fault. Whatever LanceDB raises
-while reading or writing becomes `Unavailable` with a plain message; its own words (paths, Rust
-source locations, panics) go to the log only.
+does not replace the snapshot a reader holds: it keeps serving that one, and reports the fault.
+Whatever LanceDB raises while reading or writing becomes `Unavailable` with a plain message; its
+own words (paths, Rust source locations, panics) go to the log only.
 """
 
 from __future__ import annotations
@@ -388,11 +388,10 @@ class Index:
             return None
         try:
             note = IngestNote(**json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):  # none yet, or not one this folio can read
+            same = note.corpus == corpus and note.model == model and note.files == self._table_files()
+        except (OSError, ValueError, TypeError):  # none yet, not one this folio reads, a file just removed
             return None
-        if note.corpus != corpus or note.model != model or note.files != self._table_files():
-            return None
-        return note
+        return note if same else None
 
     def write_ingest_note(self, corpus: str, model: str, snap: Snapshot) -> None:
         """Note that the table, as it is now at `snap`'s version, holds `corpus` embedded by `model`.
@@ -400,9 +399,9 @@ class Index:
         path = self._note_path()
         if path is None or snap.model != model:
             return
-        note = IngestNote(corpus, model, snap.version, snap.corpus_version, self._table_files())
         partial = path.with_name(f".{path.name}.{os.getpid()}")
         try:
+            note = IngestNote(corpus, model, snap.version, snap.corpus_version, self._table_files())
             partial.write_text(json.dumps(asdict(note)), encoding="utf-8")
             partial.replace(path)
         except OSError as exc:  # a read-only folder: the next ingest reads the table
@@ -418,10 +417,10 @@ class Index:
         mtimes); reads do not."""
         root = Path(self.uri) / f"{self.table_name}.lance"
         files: dict[str, list[int]] = {}
-        for folder, _, names in os.walk(root):
-            for name in names:
-                stat = os.stat(os.path.join(folder, name))
-                files[os.path.relpath(os.path.join(folder, name), root)] = [stat.st_size, stat.st_mtime_ns]
+        for path in root.rglob("*"):
+            stat = path.stat()
+            if not path.is_dir():
+                files[path.relative_to(root).as_posix()] = [stat.st_size, stat.st_mtime_ns]
         return files
 
     # --- internals -----------------------------------------------------------------------
