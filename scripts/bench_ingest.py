@@ -1,12 +1,15 @@
 """Ingest of the sample knowledge base: a fresh index, then an unchanged re-ingest, per phase.
 
-Each run is `folio ingest knowledge --index NEW --timings` in a fresh process, then the same again
-on the index it made; prints the median over the runs of the process's wall time (interpreter
-start to exit), its CPU time, and each phase of the ingest summary (read: discover, parse, chunk;
-diff: open the index and read the stored rows; embed_chunks, embed_units; write: the commit, the
-full-text index, compaction; refresh: the new snapshot).
+Each run is `folio ingest knowledge --index NEW` in a fresh process, then the same again on the
+index it made; prints the median over the runs of the process's wall time (interpreter start to
+exit), its CPU time (user + system), and each phase of the ingest summary (read: discover, parse,
+chunk; diff: the note beside the index or the stored rows; embed_chunks, embed_units; write: the
+commit, the full-text index, compaction; refresh: the new snapshot), with the load average.
 
-    python scripts/bench_ingest.py [--runs 5] [--docs knowledge]
+`--against DIR` runs another checkout of folio (e.g. `git archive main | tar -x -C DIR`) with this
+venv, interleaved with this one, run by run: on a shared machine the two see the same load.
+
+    python scripts/bench_ingest.py [--runs 5] [--docs knowledge] [--against DIR]
 """
 
 from __future__ import annotations
@@ -34,8 +37,10 @@ print(json.dumps({"summary": summary.as_dict()}))
 """
 
 
-def _ingest(docs: Path, index: Path) -> dict[str, float]:
+def _ingest(docs: Path, index: Path, checkout: Path | None) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FOLIO_")} | {"FOLIO_LOG_LEVEL": "ERROR"}
+    if checkout is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(checkout / "layers" / "common"), str(checkout)])
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     out = subprocess.run(
@@ -48,22 +53,36 @@ def _ingest(docs: Path, index: Path) -> dict[str, float]:
     return {"process wall": wall, "process CPU": cpu, "ingest": summary["seconds"], **summary.get("timings", {})}
 
 
+def _load() -> float:
+    return os.getloadavg()[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--docs", type=Path, default=ROOT / "knowledge")
+    parser.add_argument("--against", type=Path, help="another checkout of folio, run interleaved with this one")
     args = parser.parse_args()
-    fresh: list[dict[str, float]] = []
-    unchanged: list[dict[str, float]] = []
+    variants: dict[str, Path | None] = {"this checkout": None}
+    if args.against is not None:
+        variants[str(args.against)] = args.against.resolve()
+    runs: dict[tuple[str, str], list[dict[str, float]]] = {}
+    loads = [_load()]
     for _ in range(args.runs):
-        with tempfile.TemporaryDirectory(prefix="folio-bench-") as tmp:
-            fresh.append(_ingest(args.docs, Path(tmp) / "index"))
-            unchanged.append(_ingest(args.docs, Path(tmp) / "index"))
-    sys.stdout.write(f"ingest of {args.docs.name}/, median of {args.runs} fresh processes, seconds\n")
-    for name, runs in (("fresh index", fresh), ("unchanged re-ingest", unchanged)):
-        keys = list(dict.fromkeys(k for run in runs for k in run))
-        figures = "  ".join(f"{k} {statistics.median(run.get(k, 0.0) for run in runs):.2f}" for k in keys)
-        sys.stdout.write(f"  {name:20s} {figures}\n")
+        for name, checkout in variants.items():
+            with tempfile.TemporaryDirectory(prefix="folio-bench-") as tmp:
+                for kind in ("fresh index", "unchanged re-ingest"):
+                    runs.setdefault((name, kind), []).append(_ingest(args.docs, Path(tmp) / "index", checkout))
+        loads.append(_load())
+    sys.stdout.write(
+        f"ingest of {args.docs.name}/, median of {args.runs} fresh processes, seconds; "
+        f"load average {min(loads):.1f}-{max(loads):.1f} (1 min, sampled between runs)\n"
+    )
+    for (name, kind), measured in runs.items():
+        keys = list(dict.fromkeys(k for run in measured for k in run))
+        figures = "  ".join(f"{k} {statistics.median(run.get(k, 0.0) for run in measured):.2f}" for k in keys)
+        label = kind if len(variants) == 1 else f"{name}: {kind}"
+        sys.stdout.write(f"  {label:20s} {figures}\n")
 
 
 if __name__ == "__main__":

@@ -56,6 +56,14 @@ def embedder() -> Embedder:
 
 
 @pytest.fixture(scope="session")
+def other_embedder() -> Embedder:
+    """Another model as far as vectors go: the same files, every text cut at 16 tokens."""
+    from folio.embeddings import OnnxEmbedder
+
+    return OnnxEmbedder(max_tokens=16)
+
+
+@pytest.fixture(scope="session")
 def sample_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
     """The sample knowledge base, ingested once per test session. Read it, never write it."""
     from folio.index import Index

@@ -14,11 +14,15 @@ from tests.support.processes import clean_environ, free_port, stop, wait_until_a
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from folio.embeddings import Embedder
+
 pytestmark = pytest.mark.e2e
 
 
-def _serve(index: Path, cwd: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
-    """`folio serve` on a free port, once /health/ready answers; and its URL."""
+def _serve(
+    index: Path, cwd: Path, env: dict[str, str], ready: str = "/health/ready"
+) -> tuple[subprocess.Popen[str], str]:
+    """`folio serve` on a free port, once `ready` answers; and its URL."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "folio.cli", "serve", "--index", str(index), "--port", str(port)],
@@ -30,7 +34,7 @@ def _serve(index: Path, cwd: Path, env: dict[str, str]) -> tuple[subprocess.Pope
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_answering(process, f"{url}/health/ready")
+        wait_until_answering(process, f"{url}{ready}")
     except BaseException:
         stop(process)
         raise
@@ -81,3 +85,26 @@ def test_serve_starts_when_the_optional_secrets_parameters_do_not_exist(sample_i
         moto.stop()
     assert "Traceback" not in stderr and "secret unavailable" not in stderr, stderr
     assert stderr.count("optional secret not configured") == 3, stderr
+
+
+def test_serve_on_an_index_another_model_embedded_says_so_at_start(
+    tmp_path: Path, embedder: Embedder, other_embedder: Embedder
+) -> None:
+    """The operator's terminal names both models and the command; the port answers 503 meanwhile."""
+    from folio.index import OTHER_MODEL, Index
+    from folio.ingest import run_ingest
+    from tests.conftest import DATA
+
+    index = tmp_path / "index"
+    run_ingest(DATA / "kb_alt", Index(str(index)), other_embedder)
+    process, url = _serve(index, tmp_path, clean_environ(), ready="/health/live")
+    try:
+        response = httpx.get(f"{url}/health/ready", timeout=30)
+        assert response.status_code == 503 and response.json()["error"]["message"] == f"index: {OTHER_MODEL}"
+        response = httpx.post(f"{url}/api/chat", json={"message": "What does Rafael work on?"}, timeout=30)
+        assert response.status_code == 503 and str(index) not in response.text
+    finally:
+        _, stderr = stop(process)
+    (line,) = [line for line in stderr.splitlines() if line.startswith("folio: not ready yet")]
+    assert OTHER_MODEL in line and "/health/ready will say so" in line
+    assert f"embedded by {other_embedder.identity}; this folio embeds with {embedder.identity}" in line

@@ -1,11 +1,13 @@
-"""A damaged LanceDB index on disk, over HTTP and through the Lambda handlers.
+"""A damaged LanceDB index on disk, or one another embedding model made, over HTTP and through the
+Lambda handlers.
 
 GIVEN the sample documents ingested, then ingested again with one more document (a second version)
 WHEN the files of that newest version are overwritten with garbage (its manifests, or its data files)
 THEN a process holding the older version keeps answering from it (ready, detailed says degraded);
 a process that starts on the damaged index, or whose served version's files are damaged, answers
 503 on chat, ready and detailed, with a plain reason: never a path or LanceDB's words, which go to
-the log with the request id.
+the log with the request id. A version whose vectors another model made is refused the same way,
+with its own reason, until `folio ingest` re-embeds it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from folio.index import UNREADABLE, Index
+from folio.index import OTHER_MODEL, UNREADABLE, Index
 from folio.ingest import run_ingest
 from tests.conftest import ADMIN_KEY, KNOWLEDGE
 from tests.support.damage import assert_no_internals, damage, files_of
@@ -168,17 +170,64 @@ def test_damage_under_the_version_being_served_is_503_on_chat_ready_and_detailed
         _assert_unavailable(call, path, tmp_path)
 
 
-def _assert_unavailable(call: Call, *locations: object) -> None:
+@pytest.mark.parametrize("via", ["http", "lambda"])
+def test_an_index_another_model_embedded_is_refused_until_re_ingested(
+    via: str,
+    docs: Path,
+    tmp_path: Path,
+    embedder: Embedder,
+    other_embedder: Embedder,
+    serve: Callable[..., httpx.Client],
+    invoke: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """GIVEN an index on disk whose vectors another model made (the model changed, the index did
+    not) WHEN a process starts on it THEN it says so at start, naming both models, and answers 503
+    with a plain reason rather than ranking by scores that mean nothing; re-ingesting fixes it."""
+    path = tmp_path / "index"
+    run_ingest(docs, Index(str(path)), other_embedder)
+    call = _client(via, serve, invoke, index_uri=str(path), admin_key=ADMIN_KEY, docs_dir=docs)
+    if via == "lambda":  # each function's init phase warms up: its log line names both models
+        started = [r for r in caplog.records if r.getMessage().startswith("not ready at start-up")]
+        both = f"embedded by {other_embedder.identity}; this folio embeds with {embedder.identity}"
+        assert len(started) == 2 and all(both in getattr(r, "reason", "") for r in started)
+    _assert_unavailable(call, path, tmp_path, message=OTHER_MODEL)
+    assert json.loads(call("detailed")[1])["checks"]["model"]["identity"] == embedder.identity
+
+    run_ingest(docs, Index(str(path)), embedder)
+    assert [call(route)[0] for route in ROUTES] == [200, 200, 200]
+    assert json.loads(call("detailed")[1])["checks"]["index"]["model"] == embedder.identity
+
+
+def test_a_newer_version_another_model_embedded_leaves_the_held_snapshot_serving(
+    docs: Path, tmp_path: Path, embedder: Embedder, other_embedder: Embedder, serve: Callable[..., httpx.Client]
+) -> None:
+    """An ingest by another folio (a deployment half rolled out) while this one serves: it keeps
+    answering from the version its own model made, and detailed health says why it is stale."""
+    path = tmp_path / "index"
+    run_ingest(docs, Index(str(path)), embedder)
+    call = _client("http", serve, None, index_uri=str(path), admin_key=ADMIN_KEY)
+    assert [call(route)[0] for route in ROUTES] == [200, 200, 200]
+    run_ingest(docs, Index(str(path)), other_embedder)
+    status, text = call("chat")
+    assert status == 200 and "DSY518" in json.loads(text)["answer"]
+    status, text = call("detailed")
+    index = json.loads(text)["checks"]["index"]
+    assert status == 200 and index["ok"] and index["model"] == embedder.identity
+    assert index["stale"] == f"a newer version cannot be read ({OTHER_MODEL}); serving this one"
+
+
+def _assert_unavailable(call: Call, *locations: object, message: str = UNREADABLE) -> None:
     status, text = call("chat")
     assert status == 503, text
     assert json.loads(text)["error"] | {"request_id": None} == {
         "code": "unavailable",
-        "message": UNREADABLE,
+        "message": message,
         "request_id": None,
     }
     assert_no_internals(text, *locations)
     status, text = call("ready")
-    assert status == 503 and json.loads(text)["error"]["message"] == f"index: {UNREADABLE}"
+    assert status == 503 and json.loads(text)["error"]["message"] == f"index: {message}"
     assert_no_internals(text, *locations)
     status, text = call("detailed")
     body = json.loads(text)
@@ -188,7 +237,7 @@ def _assert_unavailable(call: Call, *locations: object) -> None:
         and body["checks"]["index"]
         == {
             "ok": False,
-            "error": UNREADABLE,
+            "error": message,
         }
     )
     assert_no_internals(text, *locations)

@@ -117,7 +117,7 @@ def test_unexpected_errors_are_500_without_internals(
     from tests.support.lambdas import context
 
     class ExplodingEmbedder:
-        model_id, dimensions = "broken", 384
+        model_id, identity, dimensions = "broken", embedder.identity, 384
 
         def embed_batch(self, texts: Any) -> np.ndarray:
             raise RuntimeError("secret internal detail")
@@ -143,7 +143,7 @@ def test_invocations_reuse_the_worker_thread(make_settings: Callable[..., Any], 
     threads: list[int] = []
 
     class RecordingEmbedder:
-        model_id, dimensions = embedder.model_id, embedder.dimensions
+        model_id, identity, dimensions = embedder.model_id, embedder.identity, embedder.dimensions
 
         def embed_batch(self, texts: Any) -> np.ndarray:
             threads.append(threading.get_native_id())  # not get_ident: pthread ids are reused

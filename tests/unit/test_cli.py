@@ -14,6 +14,7 @@ import pytest
 from folio.cli import main
 
 if TYPE_CHECKING:
+    from folio.embeddings import Embedder
     from tests.fakes.llm_server import FakeLLM
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,6 +83,43 @@ def test_ask_uses_groq_when_configured(
 def test_ask_with_a_missing_index_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "hello there", "--index", str(tmp_path / "none")]) == 1
     assert "folio ingest" in capsys.readouterr().err
+
+
+def test_an_index_of_another_model_is_refused_until_ingest_re_embeds_it(
+    tmp_path: Path, other_embedder: Embedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GIVEN an index whose vectors another model made WHEN asked THEN folio names both models and
+    the command; `folio ingest` says why it re-embeds everything, and the index answers again."""
+    from folio.embeddings import model_identity
+    from folio.index import OTHER_MODEL, Index
+    from folio.ingest import run_ingest
+
+    index = str(tmp_path / "index")
+    run_ingest(DATA / "kb_alt", Index(index), other_embedder)
+    ours = model_identity(None, None, 256)
+    assert main(["ask", "What does Rafael work on?", "--index", index]) == 1
+    err = capsys.readouterr().err
+    assert OTHER_MODEL in err and f"embedded by {other_embedder.identity}; this folio embeds with {ours}" in err
+
+    assert main(["ingest", str(DATA / "kb_alt"), "--index", index]) == 0
+    out = capsys.readouterr().out
+    assert f"re-embedded everything: the index was embedded by {other_embedder.identity}" in out
+    assert main(["ask", "What does Rafael work on?", "--index", index]) == 0
+    assert main(["ingest", str(DATA / "kb_alt"), "--index", index]) == 0
+    assert "re-embedded" not in capsys.readouterr().out
+
+
+def test_ingest_with_a_model_that_cannot_load_says_so_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The model loads only once there is text to embed; its failure is still the command's."""
+    model = tmp_path / "broken.onnx"
+    model.write_bytes(b"not an onnx graph" * 100)
+    monkeypatch.setenv("FOLIO_MODEL_PATH", str(model))
+    assert main(["ingest", str(DATA / "kb_alt"), "--index", str(tmp_path / "index")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("folio: The embedding model could not be loaded. (loading the embedding model at")
+    assert "Traceback" not in err and "Exception in thread" not in err
 
 
 def _invoke(sample_index: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from folio.embeddings import Embedder
+    from tests.support.damage import Part
 
 
 def _write(folder: Path, name: str, text: str) -> None:
@@ -174,13 +175,18 @@ def test_a_reader_holds_its_snapshot_while_the_newest_version_is_unreadable_and_
     assert any(r.getMessage() == "the index is readable again" for r in caplog.records)
 
 
-def test_a_damaged_index_is_unavailable_not_missing_and_ingest_refuses_it(tmp_path: Path, embedder: Embedder) -> None:
-    """A table that exists but cannot be read is never taken for "no index yet" (which ingest would rebuild over)."""
+@pytest.mark.parametrize("part", ["manifest", "data"])
+def test_a_damaged_index_is_unavailable_not_missing_and_ingest_refuses_it(
+    tmp_path: Path, embedder: Embedder, part: Part
+) -> None:
+    """A table that exists but cannot be read is never taken for "no index yet" (which ingest would
+    rebuild over), nor for unchanged by the note the last ingest left beside it."""
     docs, path = tmp_path / "docs", tmp_path / "index"
     _write(docs, "a.md", "# A\n\nFirst fact.")
     before: set[Path] = set()
     run_ingest(docs, Index(str(path)), embedder)
-    damage(path, before, "manifest")
+    assert (path / "chunks.ingested.json").is_file()
+    damage(path, before, part)
     with pytest.raises(Unavailable) as raised:
         Index(str(path)).snapshot()
     assert raised.value.message == UNREADABLE and "lance error" in str(raised.value.internal)

@@ -26,6 +26,7 @@ class CountingEmbedder:
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.model_id = inner.model_id
+        self.identity = inner.identity
         self.dimensions = inner.dimensions
         self.texts: list[str] = []
 
@@ -55,10 +56,69 @@ def test_first_run_then_unchanged_rerun_embeds_nothing(docs: Path, tmp_path: Pat
     assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, first.chunks)
     assert index.snapshot().version == version, "no new index version for unchanged input"
     assert second.corpus_version == first.corpus_version
-    # Each phase that ran is timed; an unchanged run embeds and writes nothing.
+    # Each phase that ran is timed; an unchanged run embeds and writes nothing, and answers from
+    # the note the first one left beside the table, without opening it.
     assert list(first.timings) == ["read", "diff", "embed_chunks", "embed_units", "write", "refresh"]
-    assert list(second.timings) == ["read", "diff", "refresh"]
+    assert list(second.timings) == ["read", "diff"]
     assert sum(first.timings.values()) <= first.seconds + 0.01
+    assert (tmp_path / "index" / "chunks.ingested.json").is_file()
+
+
+CHILD = """
+import json, sys
+from folio.runtime import Runtime
+from folio.settings import Settings
+summary = Runtime(Settings(_env_file=None, index_uri=sys.argv[2])).ingest(sys.argv[1])
+heavy = sorted(m for m in ("lancedb", "pyarrow", "onnxruntime", "tokenizers") if m in sys.modules)
+print(json.dumps({"chunks": summary.chunks, "changed": summary.changed, "heavy": heavy}))
+"""
+
+
+def test_an_unchanged_ingest_neither_opens_the_index_nor_loads_the_model(docs: Path, tmp_path: Path) -> None:
+    """What the second `folio ingest` of the same folder imports, in a process of its own."""
+    import json
+    import subprocess
+    import sys
+
+    def ingest() -> dict[str, object]:
+        command = [sys.executable, "-c", CHILD, str(docs), str(tmp_path / "index")]
+        out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=300).stdout
+        result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+        return result
+
+    first = ingest()
+    assert first["changed"] and first["heavy"] == ["lancedb", "onnxruntime", "pyarrow", "tokenizers"]
+    assert ingest() == {"chunks": first["chunks"], "changed": False, "heavy": []}
+
+
+def test_the_note_is_not_trusted_once_anything_else_wrote_the_table(
+    docs: Path, tmp_path: Path, embedder: Embedder
+) -> None:
+    """A row added behind folio's back (another tool, an older folio) is seen and removed."""
+    from folio.index import import_lancedb
+
+    path = tmp_path / "index"
+    run_ingest(docs, Index(str(path)), embedder)
+    table = import_lancedb().connect(str(path)).open_table("chunks")
+    row = table.to_arrow().slice(0, 1).to_pylist()[0]
+    table.add([{**row, "id": "stray", "source": "stray.md"}])
+    summary = run_ingest(docs, Index(str(path)), embedder)
+    assert summary.removed == 1 and summary.embedded == 0 and "diff" in summary.timings and "write" in summary.timings
+    assert "stray" not in Index(str(path)).snapshot().columns["id"]
+    assert "write" not in run_ingest(docs, Index(str(path)), embedder).timings
+
+
+def test_the_note_is_not_trusted_for_other_chunking_or_a_file_that_breaks(
+    docs: Path, tmp_path: Path, embedder: Embedder
+) -> None:
+    path = tmp_path / "index"
+    first = run_ingest(docs, Index(str(path)), embedder)
+    wider = run_ingest(docs, Index(str(path)), embedder, chunk_chars=1600)
+    assert wider.changed and wider.chunks < first.chunks
+    (docs / "about.md").write_text("---\ntitle: [unclosed\n---\nbody")
+    broken = run_ingest(docs, Index(str(path)), embedder, chunk_chars=1600)
+    assert [s.source for s in broken.skipped] == ["about.md"] and "refresh" in broken.timings
+    assert broken.chunks == wider.chunks and not broken.changed
 
 
 def test_editing_one_section_re_embeds_only_that_chunk(docs: Path, tmp_path: Path, embedder: Embedder) -> None:
@@ -161,6 +221,8 @@ def test_an_index_written_before_evidence_units_is_upgraded(docs: Path, tmp_path
 
     summary = run_ingest(docs, old, embedder)
     assert summary.added == 0 and summary.index_version is not None
+    assert summary.reembedded is not None and summary.reembedded.startswith("the index does not record its")
+    assert summary.embedded == summary.chunks, "its vectors' model is unknown: every chunk is embedded again"
     upgraded = old.refresh()
     assert len(upgraded.unit_rows) == len(index.snapshot().unit_rows) > 300
     assert upgraded.version > 1
@@ -221,3 +283,34 @@ def test_a_front_matter_only_edit_is_re_indexed_without_re_embedding(
     third = run_ingest(docs, index, counting)
     assert (third.added, third.updated, third.removed, third.unchanged) == (0, 0, 0, first.chunks)
     assert third.embedded == 0 and counting.texts == [] and index.snapshot().version == snap.version
+
+
+def test_an_index_of_another_model_is_re_embedded_whole_and_the_summary_says_why(
+    docs: Path, tmp_path: Path, embedder: Embedder, other_embedder: Embedder, sample_index: Path
+) -> None:
+    """No vector of the other model survives, not even those of a file that fails to read."""
+    from folio.index import embedded_by
+
+    index = Index(str(tmp_path / "index"))
+    first = run_ingest(docs, index, other_embedder)
+    assert index.snapshot().model == other_embedder.identity != embedder.identity
+    (docs / "about.md").write_text("---\ntitle: [unclosed\n---\nbody")  # its chunks are kept
+
+    counting = CountingEmbedder(embedder)
+    second = run_ingest(docs, index, counting)
+    assert second.reembedded == (
+        f"the index was embedded by {other_embedder.identity}; this folio embeds with {embedder.identity}"
+    )
+    assert "re-embedded everything: the index was embedded by" in second.describe()
+    assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, first.chunks)
+    assert second.embedded == first.chunks
+    snap, fresh = index.snapshot(), Index(str(sample_index)).snapshot()
+    assert snap.model == embedder.identity == embedded_by(index.stored_rows(["id"]).schema)  # type: ignore[union-attr]
+    vectors = {text: snap.vectors[n].tobytes() for n, text in enumerate(snap.columns["text"])}
+    assert vectors == {text: fresh.vectors[n].tobytes() for n, text in enumerate(fresh.columns["text"])}
+    assert snap.unit_rows.keys() == fresh.unit_rows.keys()
+    assert snap.unit_vectors(list(fresh.unit_rows)).tobytes() == fresh.unit_vectors(list(fresh.unit_rows)).tobytes()
+
+    counting.texts.clear()
+    third = run_ingest(docs, index, counting)
+    assert third.reembedded is None and counting.texts == [] and not third.changed

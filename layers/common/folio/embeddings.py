@@ -5,6 +5,7 @@ rebuilds it and checks it hashes as pinned in data/all-MiniLM-L6-v2-int8.onnx.sh
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
@@ -30,6 +31,9 @@ MODEL_FILE = "all-MiniLM-L6-v2-int8.onnx"
 
 class Embedder(Protocol):
     model_id: str
+    # What its vectors depend on (model_identity): an index records it, and is not served to
+    # queries embedded with another.
+    identity: str
     dimensions: int
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray: ...
@@ -41,6 +45,29 @@ def default_model_path() -> Path:
 
 def default_tokenizer_path() -> Path:
     return Path(str(resources.files("folio") / "data" / "tokenizer.json"))
+
+
+def model_identity(model_path: Path | None, tokenizer_path: Path | None, max_tokens: int) -> str:
+    """What a text's vector depends on: the model file and the tokenizer file (by SHA-256), and
+    where long texts are cut."""
+    model = model_path or default_model_path()
+    tokenizer = tokenizer_path or default_tokenizer_path()
+    return (
+        f"{model.name} sha256:{_sha256(model)[:16]} tokenizer sha256:{_sha256(tokenizer)[:16]} max_tokens:{max_tokens}"
+    )
+
+
+def _sha256(path: Path) -> str:
+    """The file's pin (`<file>.sha256`, which `make model` and the tests hold to the shipped model)
+    when it has one: hashing 23 MB at every start would cost more than the rest of the identity."""
+    pin = path.with_name(path.name + ".sha256")
+    try:
+        if pin.is_file():
+            return pin.read_text(encoding="ascii").split()[0]
+        with path.open("rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    except (OSError, IndexError, UnicodeDecodeError) as exc:
+        raise Unavailable("The embedding model is not available.", internal=f"reading {path}: {exc}") from exc
 
 
 class OnnxEmbedder:
@@ -65,6 +92,7 @@ class OnnxEmbedder:
         self.workers = workers
         self._tokenizer = _load_tokenizer(self.tokenizer_path, max_tokens)
         self._session = _load_session(self.model_path, threads)
+        self.identity = model_identity(self.model_path, self.tokenizer_path, max_tokens)
         self._wants_token_types = any(i.name == "token_type_ids" for i in self._session.get_inputs())
         self._lock = threading.Lock()
 

@@ -6,25 +6,32 @@ cheaper than a round trip through the query engine. Full-text (BM25) search runs
 native FTS index. Writers commit a whole new corpus in one `merge_insert` transaction, so a
 reader sees either the old version or the new one, never a half-written mix.
 
-A newer version that cannot be read (a damaged manifest or data file) does not replace the
-snapshot a reader holds: it keeps serving that one, and reports the fault. Whatever LanceDB raises
-while reading or writing becomes `Unavailable` with a plain message; its own words (paths, Rust
-source locations, panics) go to the log only.
+Each version records the embedding model that made its vectors (`embedded_by`). A reader told
+which model its queries are embedded with serves no version another model made: cosine scores
+between two models' vectors mean nothing, and would pass for results.
+
+A newer version that cannot be read (a damaged manifest or data file, another model's vectors)
+does not replace the snapshot a reader holds: it keeps serving that one, and reports the fault.
+Whatever LanceDB raises while reading or writing becomes `Unavailable` with a plain message; its
+own words (paths, Rust source locations, panics) go to the log only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
+import json
 import logging
 import math
+import os
 import sys
 import threading
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -48,6 +55,8 @@ _META_COLUMNS = ("id", "source", "title", "section", "part", "text", "doc_type",
 _LANCE_ERRORS = (OSError, RuntimeError, ValueError)
 NOT_BUILT = "No index has been built yet: run `folio ingest`."
 UNREADABLE = "The index cannot be read right now."
+OTHER_MODEL = "The index was embedded by another model than this folio's: run `folio ingest` to re-embed it."
+MODEL_KEY = b"folio.embedding_model"
 
 
 def import_lancedb() -> ModuleType:
@@ -80,7 +89,7 @@ def import_lancedb() -> ModuleType:
     return lancedb
 
 
-@contextmanager
+@contextlib.contextmanager
 def _deferred_pydantic_builds() -> Iterator[None]:
     try:
         from pydantic._internal import _config
@@ -96,7 +105,8 @@ def _deferred_pydantic_builds() -> Iterator[None]:
         defaults["defer_build"] = previous
 
 
-def schema() -> pa.Schema:
+def schema(model: str | None = None) -> pa.Schema:
+    """The table's columns; `model`, the identity of what made the vectors, in its metadata."""
     import pyarrow as pa
 
     return pa.schema(
@@ -116,8 +126,15 @@ def schema() -> pa.Schema:
             # The chunk's evidence units (folio.answers.units) as embedded, and their vectors.
             pa.field("unit_texts", pa.list_(pa.string())),
             pa.field("unit_vectors", pa.list_(pa.list_(pa.float32(), VECTOR_DIMENSIONS))),
-        ]
+        ],
+        metadata=None if model is None else {MODEL_KEY: model.encode()},
     )
+
+
+def embedded_by(table_schema: pa.Schema) -> str | None:
+    """The model a table version records (None: written before folio recorded it)."""
+    value = (table_schema.metadata or {}).get(MODEL_KEY)
+    return None if value is None else value.decode()
 
 
 @dataclass(frozen=True)
@@ -132,6 +149,7 @@ class Snapshot:
 
     version: int
     corpus_version: str
+    model: str | None
     columns: dict[str, list[Any]]
     vectors: np.ndarray
     unit_rows: dict[str, int]
@@ -163,12 +181,29 @@ class Snapshot:
         return np.array([t == doc_type for t in self.columns["doc_type"]], dtype=bool)
 
 
+@dataclass(frozen=True)
+class IngestNote:
+    """What an ingest left, written beside a local table (`<table>.ingested.json`): an ingest of the
+    same corpus with the same model, on a table nobody changed since, has nothing to do and need
+    not open the table (nor import LanceDB, most of an unchanged ingest's time)."""
+
+    corpus: str  # the ingest's digest of what it would write (chunk ids and their evidence units)
+    model: str
+    version: int
+    corpus_version: str
+    files: dict[str, list[int]]  # every file of the table: size and mtime in ns
+
+
 def corpus_version(ids: list[str]) -> str:
     return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
 
 
 class Index:
-    """A LanceDB table at a local folder or an object-store URI, opened once per process."""
+    """A LanceDB table at a local folder or an object-store URI, opened once per process.
+
+    `model`: the identity of the model queries are embedded with (`folio.embeddings.model_identity`);
+    a version that records another is not served. None: any version is (ingest, tests).
+    """
 
     def __init__(
         self,
@@ -178,8 +213,10 @@ class Index:
         refresh_seconds: float = 10.0,
         storage_options: dict[str, str] | None = None,
         keep_versions_seconds: float = 3600.0,
+        model: str | None = None,
     ) -> None:
         self.uri = uri
+        self.model = model
         self.keep_versions_seconds = keep_versions_seconds
         self.table_name = table_name
         self.refresh_seconds = refresh_seconds
@@ -308,18 +345,22 @@ class Index:
 
     # --- writing -------------------------------------------------------------------------
 
-    def replace_corpus(self, rows: pa.Table) -> int:
-        """Make `rows` the whole corpus in one commit, then rebuild the FTS index. Returns the version."""
+    def replace_corpus(self, rows: pa.Table, model: str) -> int:
+        """Make `rows` (vectors made by `model`) the whole corpus in one commit, then rebuild the FTS
+        index. Returns the version."""
         from lancedb.index import FTS
 
         db = self._connect()
         table = self._find_table()
+        target = schema(model)
+        rows = rows.replace_schema_metadata(target.metadata)
         try:
             if table is None:
-                table = db.create_table(self.table_name, rows, schema=schema())
-            elif table.schema != schema():
-                # Written by an earlier folio: a new version of the table with today's columns.
-                table = db.create_table(self.table_name, rows, schema=schema(), mode="overwrite")
+                table = db.create_table(self.table_name, rows, schema=target)
+            elif not table.schema.equals(target, check_metadata=True):
+                # Written by an earlier folio, or by another model: a new version of the table with
+                # today's columns and model.
+                table = db.create_table(self.table_name, rows, schema=target, mode="overwrite")
             elif rows.num_rows == 0:
                 table.delete("true")
             else:
@@ -336,6 +377,51 @@ class Index:
         self.refresh()
         version: int = table.version
         return version
+
+    # --- the ingest note -----------------------------------------------------------------
+
+    def ingest_note(self, corpus: str, model: str) -> IngestNote | None:
+        """The note of the last ingest when it was of `corpus` by `model` and every file of the
+        table is as that ingest left it; None otherwise, or for an object-store index."""
+        path = self._note_path()
+        if path is None:
+            return None
+        try:
+            note = IngestNote(**json.loads(path.read_text(encoding="utf-8")))
+            same = note.corpus == corpus and note.model == model and note.files == self._table_files()
+        except (OSError, ValueError, TypeError):  # none yet, not one this folio reads, a file just removed
+            return None
+        return note if same else None
+
+    def write_ingest_note(self, corpus: str, model: str, snap: Snapshot) -> None:
+        """Note that the table, as it is now at `snap`'s version, holds `corpus` embedded by `model`.
+        Best effort: without a note the next ingest reads the table, as before."""
+        path = self._note_path()
+        if path is None or snap.model != model:
+            return
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        try:
+            note = IngestNote(corpus, model, snap.version, snap.corpus_version, self._table_files())
+            partial.write_text(json.dumps(asdict(note)), encoding="utf-8")
+            partial.replace(path)
+        except OSError as exc:  # a read-only folder: the next ingest reads the table
+            log.info("the ingest note was not written", extra={"reason": str(exc)})
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+
+    def _note_path(self) -> Path | None:
+        return None if "://" in self.uri else Path(self.uri) / f"{self.table_name}.ingested.json"
+
+    def _table_files(self) -> dict[str, list[int]]:
+        """Any commit, compaction, clean-up or restore from a copy changes this (new files, new
+        mtimes); reads do not."""
+        root = Path(self.uri) / f"{self.table_name}.lance"
+        files: dict[str, list[int]] = {}
+        for path in root.rglob("*"):
+            stat = path.stat()
+            if not path.is_dir():
+                files[path.relative_to(root).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+        return files
 
     # --- internals -----------------------------------------------------------------------
 
@@ -389,12 +475,19 @@ class Index:
             version = table.version
             if previous is not None and previous.version == version:
                 return previous
-            return _read_snapshot(version, table.to_arrow())
+            model = embedded_by(table.schema)
+            if self.model is not None and model != self.model:
+                raise Unavailable(
+                    OTHER_MODEL,
+                    internal=f"version {version} of {self._where()} was embedded by "
+                    f"{model or 'an unrecorded model (an earlier folio)'}; this folio embeds with {self.model}",
+                )
+            return _read_snapshot(version, model, table.to_arrow())
         except _LANCE_ERRORS as exc:
             raise self._unreadable("reading the newest version of", exc) from exc
 
 
-def _read_snapshot(version: int, data: pa.Table) -> Snapshot:
+def _read_snapshot(version: int, model: str | None, data: pa.Table) -> Snapshot:
     columns = {name: data[name].to_pylist() for name in _META_COLUMNS}
     if data.num_rows:
         flat = data["vector"].combine_chunks().values.to_numpy(zero_copy_only=False)
@@ -402,7 +495,7 @@ def _read_snapshot(version: int, data: pa.Table) -> Snapshot:
     else:
         vectors = np.zeros((0, VECTOR_DIMENSIONS), dtype=np.float32)
     unit_rows, unit_matrix = _unit_vectors(data)
-    return Snapshot(version, corpus_version(columns["id"]), columns, vectors, unit_rows, unit_matrix)
+    return Snapshot(version, corpus_version(columns["id"]), model, columns, vectors, unit_rows, unit_matrix)
 
 
 def _unit_vectors(data: pa.Table) -> tuple[dict[str, int], np.ndarray]:

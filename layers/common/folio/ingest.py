@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from folio import documents
 from folio.answers.units import parse_units
 from folio.chunking import Chunk, chunk_document
 from folio.errors import IngestError
+from folio.index import embedded_by
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -46,6 +48,8 @@ class IngestSummary:
     unchanged: int = 0
     embedded: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    # Why every chunk was embedded again: the index's vectors were made by another model.
+    reembedded: str | None = None
     index_version: int | None = None
     corpus_version: str | None = None
     seconds: float = 0.0
@@ -63,7 +67,7 @@ class IngestSummary:
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
+        return bool(self.added or self.updated or self.removed or self.reembedded)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,6 +78,8 @@ class IngestSummary:
             f"{self.removed} removed, {self.unchanged} unchanged ({self.embedded} embedded) "
             f"in {self.seconds:.2f} s",
         ]
+        if self.reembedded:
+            lines.append(f"re-embedded everything: {self.reembedded}")
         if not self.changed:
             lines.append("index unchanged" + (f" (corpus {self.corpus_version})" if self.corpus_version else ""))
         else:
@@ -99,8 +105,21 @@ def run_ingest(
     with summary.phase("read"):
         chunks = _read(docs_dir, summary, chunk_chars, overlap_chars)
     with summary.phase("diff"):
+        units = {c.id: unit_texts(c.text) for c in chunks}
+        corpus = _digest(units)
+        # What the last ingest left, if the table is still as it left it: nothing to do.
+        note = None if summary.skipped else index.ingest_note(corpus, embedder.identity)
+    if note is not None:
+        summary.chunks = summary.unchanged = len(chunks)
+        summary.corpus_version = note.corpus_version
+        summary.seconds = round(time.perf_counter() - started, 3)
+        return summary
+    with summary.phase("diff"):
         stored = index.stored_rows(["id", "source", "section", "part", "vector", *_CARRIED, *_UNITS])
-        old = _StoredCorpus(stored)
+        if stored is not None:
+            summary.reembedded = _other_model(embedded_by(stored.schema), embedder.identity)
+        # Another model's vectors are of no use: every text is embedded again.
+        old = _StoredCorpus(stored, keep_vectors=summary.reembedded is None)
     # A file that exists but failed to read keeps its previous chunks: nothing is lost to a typo.
     broken = {s.source for s in summary.skipped}
     kept = old.rows_for_sources(broken)
@@ -117,11 +136,11 @@ def run_ingest(
     summary.chunks = len(new_ids)
 
     with summary.phase("diff"):
-        units = {c.id: unit_texts(c.text) for c in chunks}
         units |= {cid: unit_texts(row["text"]) for cid, row in kept.items()}
     if summary.changed or stored is None or any(units[cid] != old.unit_texts.get(cid) for cid in units):
         # Only text nobody embedded yet: a chunk whose front matter alone changed keeps its vector.
-        texts = list(dict.fromkeys(c.text for c in fresh if c.text not in old.text_vectors))
+        texts = [c.text for c in chunks] + [row["text"] for row in kept.values()]
+        texts = list(dict.fromkeys(t for t in texts if t not in old.text_vectors))
         with summary.phase("embed_chunks"):
             vectors = {**old.text_vectors, **dict(zip(texts, _embed(texts, embedder, progress), strict=True))}
         summary.embedded = len(texts)
@@ -129,9 +148,13 @@ def run_ingest(
         with summary.phase("embed_units"):
             unit_vectors = {**old.unit_vectors, **dict(zip(missing, _embed(missing, embedder, None), strict=True))}
         with summary.phase("write"):
-            summary.index_version = index.replace_corpus(_table(chunks, vectors, kept, units, unit_vectors))
+            rows = _table(chunks, vectors, kept, units, unit_vectors)
+            summary.index_version = index.replace_corpus(rows, embedder.identity)
     with summary.phase("refresh"):
-        summary.corpus_version = index.refresh().corpus_version
+        snap = index.refresh()
+        summary.corpus_version = snap.corpus_version
+        if not summary.skipped:
+            index.write_ingest_note(corpus, embedder.identity, snap)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
@@ -159,12 +182,28 @@ def unit_texts(text: str) -> list[str]:
     return list(dict.fromkeys(unit.embed_text for unit in parse_units(text)))
 
 
+def _digest(units: dict[str, list[str]]) -> str:
+    """Everything the diff compares: the chunk ids (text and metadata) and their evidence units."""
+    digest = hashlib.sha256()
+    for chunk_id in sorted(units):
+        digest.update("\x1e".join([chunk_id, *units[chunk_id]]).encode() + b"\x1d")
+    return digest.hexdigest()
+
+
 def _key(chunk: Chunk) -> tuple[str, str, int]:
     return (chunk.source, chunk.section, chunk.part)
 
 
+def _other_model(recorded: str | None, current: str) -> str | None:
+    if recorded == current:
+        return None
+    if recorded is None:
+        return f"the index does not record its embedding model (an earlier folio); this folio embeds with {current}"
+    return f"the index was embedded by {recorded}; this folio embeds with {current}"
+
+
 class _StoredCorpus:
-    def __init__(self, stored: pa.Table | None) -> None:
+    def __init__(self, stored: pa.Table | None, *, keep_vectors: bool) -> None:
         self.table = stored
         self.ids: set[str] = set()
         self.text_vectors: dict[str, np.ndarray] = {}
@@ -173,7 +212,7 @@ class _StoredCorpus:
         self.unit_vectors: dict[str, np.ndarray] = {}
         if stored is None or stored.num_rows == 0:
             return
-        if "unit_vectors" in stored.column_names:
+        if keep_vectors and "unit_vectors" in stored.column_names:
             for chunk_id, texts, vectors in zip(
                 stored["id"].to_pylist(),
                 stored["unit_texts"].to_pylist(),
@@ -190,7 +229,8 @@ class _StoredCorpus:
         sources, sections, parts, texts = (stored[c].to_pylist() for c in ("source", "section", "part", "text"))
         self.ids = set(ids)
         for n, chunk_id in enumerate(ids):
-            self.text_vectors[texts[n]] = matrix[n]
+            if keep_vectors:
+                self.text_vectors[texts[n]] = matrix[n]
             self.key_of[chunk_id] = (sources[n], sections[n], parts[n])
 
     def rows_for_sources(self, sources: set[str]) -> dict[str, dict[str, Any]]:
@@ -242,5 +282,12 @@ def _table(
     ]
     for cid, row in kept.items():
         texts = units[cid]
-        records.append({**row, "unit_texts": texts, "unit_vectors": [unit_vectors[t].tolist() for t in texts]})
+        records.append(
+            {
+                **row,
+                "vector": vectors[row["text"]].tolist(),
+                "unit_texts": texts,
+                "unit_vectors": [unit_vectors[t].tolist() for t in texts],
+            }
+        )
     return pa.Table.from_pylist(records, schema=schema())

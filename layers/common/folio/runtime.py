@@ -15,8 +15,10 @@ from folio.metrics import build_metrics
 from folio.secrets import Secrets
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
+    import numpy as np
     from starlette.requests import Request
 
     from folio.answering import Answerer
@@ -102,8 +104,18 @@ class Runtime:
                 refresh_seconds=s.index_refresh_seconds,
                 storage_options=s.storage_options(),
                 keep_versions_seconds=s.index_keep_versions_seconds,
+                model=self.model_identity(),
             )
         return self._index
+
+    def model_identity(self) -> str:
+        """What this process's query vectors depend on; known without loading the model."""
+        if self._embedder is not None:
+            return self._embedder.identity
+        from folio.embeddings import model_identity
+
+        s = self.settings
+        return model_identity(s.model_path, s.tokenizer_path, s.embed_max_tokens)
 
     @property
     def chain(self) -> LLMChain:
@@ -272,7 +284,12 @@ class Runtime:
             embedder = self.embedder
         except FolioError as exc:
             return _failed_check("model", exc)
-        return {"ok": True, "model": embedder.model_id, "dimensions": embedder.dimensions}
+        return {
+            "ok": True,
+            "model": embedder.model_id,
+            "identity": embedder.identity,
+            "dimensions": embedder.dimensions,
+        }
 
     async def check_index(self) -> dict[str, Any]:
         """The version readers are served, read for real (a cheap query), and any newer version
@@ -288,6 +305,7 @@ class Runtime:
             "chunks": snap.size,
             "version": snap.version,
             "corpus_version": snap.corpus_version,
+            "model": snap.model,
         }
         if not ok:
             result["error"] = "the index is empty: run `folio ingest`"
@@ -364,7 +382,7 @@ class Runtime:
             return run_ingest(
                 folder,
                 self.index,
-                self.embedder,
+                self._embedder or _ModelOnFirstUse(self),
                 chunk_chars=s.chunk_chars,
                 overlap_chars=s.chunk_overlap_chars,
                 progress=progress,
@@ -375,6 +393,22 @@ class Runtime:
             await self._chain.aclose()
         if self._store is not None:
             await self._store.aclose()
+
+
+class _ModelOnFirstUse:
+    """The runtime's embedder for an ingest, loaded at the first text to embed: an ingest with
+    nothing new loads no model (onnxruntime, the tokenizer and the session)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        from folio.embeddings import DIMENSIONS, MODEL_ID
+
+        self._runtime = runtime
+        self.model_id = MODEL_ID
+        self.identity = runtime.model_identity()
+        self.dimensions = DIMENSIONS
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        return self._runtime.embedder.embed_batch(texts)
 
 
 def _failed_check(name: str, exc: FolioError) -> dict[str, Any]:

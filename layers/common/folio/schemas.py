@@ -187,6 +187,9 @@ class IngestResponse(BaseModel):
     unchanged: int
     embedded: int
     skipped: list[SkippedFile]
+    reembedded: str | None = Field(
+        None, description="why every chunk was embedded again: the index's vectors were made by another model"
+    )
     index_version: int | None
     corpus_version: str | None
     seconds: float
