@@ -527,6 +527,8 @@ def test_a_yes_no_question_is_answered_only_when_the_line_settles_it(small_kb: A
     assert _ask(small_kb, "Does she have any Kubernetes qualification?").text.startswith("Yes —")
     phd = _ask(small_kb, "Does she have a PhD?")
     assert phd.grounded and "BSc Physics" in phd.text and not phd.text.startswith(("Yes", "No"))
+    # Said as what the documents do not mention, in the visitor's word, with what they do say.
+    assert phd.text.startswith("Ada's documents mention no PhD. The closest they come:"), phd.text
 
 
 def test_sections_of_entries_and_of_tools_are_listed_by_name(tmp_path: Path, embedder: Embedder) -> None:

@@ -26,6 +26,7 @@ from folio.answers.text import (
     stem,
     stems,
     with_kinds,
+    words,
 )
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class Draft:
     lines: tuple[Line, ...] = ()
     lead: str = ""  # "Yes" / "No" for a settled yes-no question
     listing: bool = False
-    unmentioned: bool = False  # a yes-no question on something the documents never mention
+    unmentioned: str = ""  # what a yes-no question asks that the documents never mention ("PhD")
 
 
 REFUSAL = Draft("refusal")
@@ -102,7 +103,7 @@ class Extractor:
         passing = [s for s in ranked if s.passes]
         if q.kind is Kind.YESNO:
             asked = tuple(t for t in q.terms if t in judge.weights or t in judge.entities)
-            return self._yes_no(passing, ranked, absent, asked)
+            return self._yes_no(q, passing, ranked, absent, asked)
         if not passing:
             return REFUSAL
         if judge.asks_job():
@@ -219,7 +220,9 @@ class Extractor:
         ]
         return max(found, key=len) if found else None
 
-    def _yes_no(self, passing: list[Scored], ranked: list[Scored], absent: list[str], asked: tuple[str, ...]) -> Draft:
+    def _yes_no(
+        self, q: Question, passing: list[Scored], ranked: list[Scored], absent: list[str], asked: tuple[str, ...]
+    ) -> Draft:
         """Yes or No only when the best line settles it; otherwise the lines, without a verdict."""
         if absent:
             # Never mentioned: a line about its kind may still settle it ("a PhD?" - "two degrees:
@@ -233,7 +236,9 @@ class Extractor:
             )
             if not close:
                 return REFUSAL
-            return Draft("answer", self._best_lines(close, limit=2, margin=1.0), unmentioned=True)
+            written = [w for w in words(q.text) if stem(w) in absent]  # as the visitor wrote it: "PhD"
+            lines = self._best_lines(close, limit=2, margin=1.0)
+            return Draft("answer", lines, unmentioned=" ".join(written) or " ".join(absent))
         if not passing:
             return REFUSAL
         lines = self._best_lines(passing, limit=2, margin=0.08)

@@ -65,7 +65,7 @@ class Writer:
 
         lines = [f"{quote(_named(line.text), line.row)} {cite(line.row)}" for line in draft.lines]
         if draft.unmentioned:
-            head = f"{self.possessive} documents don't say that directly. The closest they come:"
+            head = f"{self.possessive} documents mention no {draft.unmentioned}. The closest they come:"
         elif draft.lead:
             head = f"{draft.lead} — from {self.possessive} documents:"
         else:
