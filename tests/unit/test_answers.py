@@ -591,3 +591,14 @@ def test_a_side_project_named_in_lower_case_is_a_topic(tmp_path: Path, embedder:
     # near it are left out.
     taught = _ask(answerer, "How long did she teach for?").text
     assert "about six years" in taught and "2023-03" not in taught, taught
+
+
+def test_a_heading_naming_one_school_is_no_list_of_schools(tmp_path: Path, embedder: Embedder) -> None:
+    cv = (
+        "# Ada Quill\n\n## Experience\n\n### Rivermouth High School — Cardiff\n\n- Teacher of Physics, 2010 – 2014\n\n"
+        "### Ely Academy — Cardiff\n\n- Head of Science, 2014 – 2019\n"
+    )
+    bio = "# Bio\n\nAda taught at Rivermouth High School and then at Ely Academy before moving into software.\n"
+    answerer = _answerer(tmp_path, embedder, {"cv.md": cv, "bio.md": bio})
+    text = _ask(answerer, "Which schools did she teach at?").text
+    assert "Rivermouth High School" in text and "Ely Academy" in text, text

@@ -344,8 +344,8 @@ class Extractor:
                 if prefix in scores:
                     continue
                 named = heading_stems(prefix[-1])
-                if not wanted & named or _NEGATED.search(prefix[-1]):
-                    continue  # "What I'm not interested in" holds no interests
+                if not wanted & named or _NEGATED.search(prefix[-1]) or _instance_of(prefix[-1], wanted):
+                    continue  # "What I'm not interested in" holds no interests; "Blackwater School — Fermoy" is one
                 context = stems(" ".join(prefix))
                 if not all(e in context for e in judge.entities):
                     continue
@@ -561,6 +561,15 @@ def _instance(item: str) -> str:
     first = item.split(";")[0]
     first = first.split(": ", 1)[1] if ": " in first else first
     return first.split(" — ")[0].split(" (")[0].strip()
+
+
+def _instance_of(heading: str, wanted: set[str]) -> bool:
+    """A heading naming one thing of the listed kind ("Blackwater Community School — Fermoy"), not a
+    section of them."""
+    if not informative_heading(heading):
+        return False
+    name = [w for w in words(re.split(r" [—–-] | \(|: |,", heading)[0]) if w]
+    return len(name) >= 2 and all(w[:1].isupper() for w in name) and stem(name[-1]) in wanted
 
 
 def _with_heading(unit: Unit) -> str:
