@@ -30,7 +30,7 @@ from folio.answers.text import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     import numpy as np
 
@@ -59,6 +59,7 @@ class Draft:
 REFUSAL = Draft("refusal")
 _MAX_ITEMS = 8
 _USE = frozenset(("use", "used", "using"))
+_ANY = re.compile(r"\bany\b", re.IGNORECASE)
 _WHAT_IS = re.compile(r"what(?:'s| is| was) (?:the |an? )?\w+\W*$", re.IGNORECASE)
 # The document types that describe their owner, most direct first.
 _ABOUT = ("about", "bio", "profile", "resume", "cv")
@@ -177,6 +178,12 @@ class Extractor:
                 listed = replace(listed, lines=kept) if kept else REFUSAL
             if listed is not None:
                 return listed
+        if q.kind is Kind.YESNO and _ANY.search(q.text) and not judge.entities:
+            return self._any_of(judge, shown)
+        return self._described(q, judge, shown)
+
+    def _described(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
+        """What a thing is, or is used for, from the section or document that it names."""
         if q.kind is Kind.FACT and _USE & set(q.terms) and (used := self._used_for(q, shown)) is not None:
             return used
         if q.kind is Kind.SUMMARY and not q.terms and not judge.entities:
@@ -200,6 +207,12 @@ class Extractor:
         listed = len(jobs) >= 2 or (bool(qualifiers) and bool(jobs))  # narrowed, one is a list
         return Draft("answer", tuple(dict.fromkeys(jobs))[:_MAX_ITEMS], listing=True) if listed else None
 
+    def _any_of(self, judge: Judge, shown: frozenset[str]) -> Draft | None:
+        """ "Is she involved in any volunteering?": a section of them says yes, with its entries."""
+        named = self._section_for(set(judge.attribute), exact=True)
+        entries = self._items(named, set(), shown) if named else []
+        return Draft("answer", tuple(entries[:3]), lead="Yes", listing=True) if entries else None
+
     def _used_for(self, q: Question, shown: frozenset[str]) -> Draft | None:
         """ "What do they use for API testing?": what the section of that name lists."""
         used = self._section_for(set(q.terms) - _USE)
@@ -211,12 +224,16 @@ class Extractor:
         asked = set(judge.attribute)
         return bool(asked) and any(asked in (stems(path[-1]), idioms(path[-1])) for path in self.corpus.paths)
 
-    def _section_for(self, wanted: set[str]) -> tuple[str, ...] | None:
-        """The narrowest section named by the asked words: "API testing" -> Testing > Api."""
+    def _section_for(self, wanted: set[str], *, exact: bool = False) -> tuple[str, ...] | None:
+        """The narrowest section named by the asked words: "API testing" -> Testing > Api; `exact`:
+        by its own heading alone ("Volunteering"), never a negated one."""
         found = [
             path
             for path in self.corpus.paths
-            if wanted and heading_stems(path[-1]) & wanted and wanted <= stems(" ".join(path))
+            if wanted
+            and heading_stems(path[-1]) & wanted
+            and wanted <= (heading_stems(path[-1]) if exact else stems(" ".join(path)))
+            and not (exact and _NEGATED.search(path[-1]))
         ]
         return max(found, key=len) if found else None
 
@@ -368,6 +385,9 @@ class Extractor:
         matching = [name for name in children if qualifiers & stems(name)]
         if len(matching) == 1 and len(children) > 1:
             return self._items((*container, matching[0]), qualifiers - stems(matching[0]), shown)
+        entries = _entries(loc for loc in under if loc.unit.path == container)
+        if entries:
+            return [Line(loc.unit.text, loc.row) for loc in entries if not _shown(loc.unit.text, shown)]
         # The container's own records ("certifications:") come before its sub-sections.
         direct = [loc for loc in under if loc.unit.path == container and loc.unit.kind in ("item", "pair", "row")]
         if len(direct) >= 2:
@@ -561,6 +581,17 @@ def _instance(item: str) -> str:
     first = item.split(";")[0]
     first = first.split(": ", 1)[1] if ": " in first else first
     return first.split(" — ")[0].split(" (")[0].strip()
+
+
+def _entries(located: Iterable[Located]) -> list[Located]:
+    """Paragraphs that each open with a line and go on in bullets ("Semente Digital - volunteer
+    mentor, 2022" and its details): their opening lines, when every paragraph is one."""
+    blocks: dict[tuple[int, int], list[Located]] = {}
+    for loc in located:
+        if loc.unit.kind != "heading":
+            blocks.setdefault((loc.row, loc.unit.block), []).append(loc)
+    heads = [units[0] for units in blocks.values() if units[0].unit.kind == "sentence" and len(units) > 1]
+    return heads if len(heads) >= 2 and len(heads) == len(blocks) else []
 
 
 def _instance_of(heading: str, wanted: set[str]) -> bool:
