@@ -123,11 +123,12 @@ def extractive_cost(index: Path) -> None:
     """What the answer path adds to a question once its passages are retrieved: the evidence
     (the answerability check, run before any LLM call) and the extractive answer."""
     from folio.answering import Answerer
+    from folio.embeddings import OnnxEmbedder
     from folio.index import Index
     from folio.retrieval import Retriever
-    from folio.runtime import _shared_embedder
+    from folio.settings import Settings
 
-    embedder = _shared_embedder(None, None, 256, 32)
+    embedder = OnnxEmbedder.from_settings(Settings(_env_file=None, index_uri=str(index)))
     answerer = Answerer(Retriever(Index(str(index)), embedder), LLMChain([]), owner="Maya Okonkwo-Lindqvist")
     questions = [t["query"] for t in json.loads((ROOT / "knowledge" / "eval.json").read_text())["answer_tests"]]
 
