@@ -220,7 +220,9 @@ class _Server:
     def __init__(self, root: Path, index: Path, stub_port: int | None) -> None:
         self.root, self.port, self.asked = root, _free_port(), 0
         env = {k: v for k, v in os.environ.items() if not k.startswith(("FOLIO_", "GROQ_", "OLLAMA_"))}
-        env.update(UNLIMITED, FOLIO_LOG_LEVEL="ERROR")
+        # Loopback clients are not limited in development (FOLIO_DEV_LOOPBACK_UNLIMITED): the limits
+        # are on here, as for any visitor, so their store calls are paid.
+        env.update(UNLIMITED, FOLIO_LOG_LEVEL="ERROR", FOLIO_DEV_LOOPBACK_UNLIMITED="false")
         if stub_port is not None:
             env.update(GROQ_API_KEY="gsk_bench_stub", GROQ_BASE_URL=f"http://127.0.0.1:{stub_port}")
         python = root / ".venv" / "bin" / "python"
