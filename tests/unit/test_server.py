@@ -1,4 +1,4 @@
-"""folio.server's process settings for a long-running server: malloc's arenas and free pages."""
+"""folio.server's process setting for a long-running server: malloc's free pages released."""
 
 from __future__ import annotations
 
@@ -7,23 +7,21 @@ import sys
 import textwrap
 
 
-def test_malloc_arenas_are_limited_and_free_pages_released_on_glibc() -> None:
-    # GIVEN a fresh interpreter (the arena limit is for a process that has not started threads)
+def test_free_heap_pages_are_released_on_glibc() -> None:
+    # GIVEN an interpreter that allocated and freed memory in a thread of its own
     code = textwrap.dedent(
         """
         import threading
-        from folio.server import limit_malloc_arenas, release_free_memory
-        assert limit_malloc_arenas(2)
+        from folio.server import release_free_memory
         blocks = []
         worker = threading.Thread(target=lambda: blocks.extend(bytearray(4096) for _ in range(1000)))
         worker.start(); worker.join()
         del blocks
-        assert release_free_memory()
-        print("ok")
+        print(release_free_memory())
         """
     )
-    # WHEN it limits the arenas, allocates in a thread and releases what was freed
+    # WHEN it releases what malloc holds free
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    # THEN glibc accepted both (this machine's Python runs on glibc, as the image's does)
+    # THEN glibc's malloc_trim ran (this machine's Python runs on glibc, as the image's does)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"
+    assert done.stdout.strip() == "True"

@@ -158,9 +158,7 @@ def combined_app(settings: Settings, runtime: Runtime | None = None) -> Starlett
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from folio.application import serve
-    from folio.server import limit_malloc_arenas
 
-    limit_malloc_arenas()  # before the runtime starts threads
     settings = settings.model_copy(update={k: v for k, v in (("host", args.host), ("port", args.port)) if v})
     app = combined_app(settings)
     try:

@@ -104,9 +104,7 @@ def _run_streaming(runtime_api: str, function: str) -> int:
 
 def _serve(function: str, settings: Settings) -> int:
     from folio.application import serve
-    from folio.server import limit_malloc_arenas
 
-    limit_malloc_arenas()  # before the runtime starts threads
     # The app factory (`functions.<name>.app:create_app`) called here rather than by uvicorn, so
     # it gets the settings validated above and the runtime is warm before the port opens.
     module = importlib.import_module(f"functions.{function}.app")

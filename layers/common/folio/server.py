@@ -43,24 +43,10 @@ def server_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-# mallopt's parameter number for the most arenas glibc's malloc may create (malloc.h).
-_M_ARENA_MAX = -8
-
-
-def limit_malloc_arenas(arenas: int = 2) -> bool:
-    """Let glibc's malloc create at most `arenas` arenas; call it before the process starts threads.
-
-    By default each thread that allocates gets an arena of its own (up to 8 per core): the
-    executor threads running the query embeddings, LanceDB's runtime threads. Memory freed in
-    one arena serves only that arena, so a server's RSS grew ~25 MB over 1,000 answers; with two
-    arenas it grows ~12 MB less (README "The HTTP path"). False where malloc is not glibc's."""
-    libc = _glibc()
-    return libc is not None and libc.mallopt(_M_ARENA_MAX, arenas) == 1
-
-
 def release_free_memory() -> bool:
     """Give the heap pages malloc holds free back to the system (glibc's malloc_trim): after the
-    warm-up, whose model load and index read free ~13 MB that malloc would otherwise keep."""
+    warm-up, whose model load and index read free ~13 MB that malloc would otherwise keep
+    (README "The HTTP path"). False where malloc is not glibc's."""
     libc = _glibc()
     return libc is not None and libc.malloc_trim(0) == 1
 
@@ -68,9 +54,8 @@ def release_free_memory() -> bool:
 @functools.cache
 def _glibc() -> ctypes.CDLL | None:
     libc = ctypes.CDLL(None)
-    if not (hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim")):
+    if not hasattr(libc, "malloc_trim"):
         return None
-    libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     libc.malloc_trim.argtypes = [ctypes.c_size_t]
     return libc
 
