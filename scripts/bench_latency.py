@@ -4,14 +4,18 @@
    from knowledge/eval.json, the LLM an instant stand-in behind the LLM seam: p50/p95; then the
    same with no LLM (extractive answers, the `make run` default), and what finding the evidence
    and writing the extractive answer adds to a question on top of retrieval.
-2. Over HTTP: `folio serve` in its own process, Groq pointed at the local stub server
-   (tests/fakes/llm_server.py, another process), 1 and 10 concurrent clients: req/s, p50/p95,
-   and the server's RSS.
+2. Over HTTP: `folio serve` in its own process on the sample index, once with Groq pointed at the
+   local stub server (tests/fakes/llm_server.py, another process) and once with no LLM
+   (extractive answers): first its RSS (and peak) after 1,000 distinct answers, then 1 and 10
+   concurrent keep-alive clients: req/s, p50/p95 and the server's CPU per request (utime + stime
+   of its process from /proc, every thread included), the median of 5 rounds. `--baseline DIR`
+   serves another checkout (its own .venv) beside this one, the two interleaved in every round.
 
 Each is run twice: with every question distinct (a request number appended, so each one pays
 for its embedding) and with the 46 eval questions repeating (the query-embedding cache hits).
 
-    python scripts/bench_latency.py [--requests 300] [--seconds 10]
+    python scripts/bench_latency.py [--requests 300] [--http-requests 200] [--rounds 5]
+                                    [--answers 1000] [--baseline DIR] [--http-only]
 """
 
 from __future__ import annotations
@@ -119,11 +123,12 @@ def extractive_cost(index: Path) -> None:
     """What the answer path adds to a question once its passages are retrieved: the evidence
     (the answerability check, run before any LLM call) and the extractive answer."""
     from folio.answering import Answerer
+    from folio.embeddings import OnnxEmbedder
     from folio.index import Index
     from folio.retrieval import Retriever
-    from folio.runtime import _shared_embedder
+    from folio.settings import Settings
 
-    embedder = _shared_embedder(None, None, 256, 32)
+    embedder = OnnxEmbedder.from_settings(Settings(_env_file=None, index_uri=str(index)))
     answerer = Answerer(Retriever(Index(str(index)), embedder), LLMChain([]), owner="Maya Okonkwo-Lindqvist")
     questions = [t["query"] for t in json.loads((ROOT / "knowledge" / "eval.json").read_text())["answer_tests"]]
 
@@ -168,26 +173,6 @@ def _wait(url: str) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-async def _load(url: str, clients: int, seconds: float, distinct: bool) -> tuple[int, list[float], int]:
-    timings: list[float] = []
-    errors = 0
-    deadline = time.perf_counter() + seconds
-    async with httpx.AsyncClient(base_url=url, timeout=30, limits=httpx.Limits(max_connections=clients)) as http:
-
-        async def worker(offset: int) -> None:
-            nonlocal errors
-            n = offset
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                response = await http.post("/api/chat", json={"message": _question(n, distinct)})
-                timings.append(time.perf_counter() - started)
-                errors += response.status_code != 200
-                n += clients
-
-        await asyncio.gather(*(worker(i) for i in range(clients)))
-    return len(timings), timings, errors
-
-
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -199,59 +184,177 @@ def _rss_mb(pid: int) -> tuple[float, float]:
     return int(field["VmRSS"]) / 1024, int(field["VmHWM"]) / 1024
 
 
-def over_http(index: Path, seconds: float) -> None:
-    stub_port, port = _free_port(), _free_port()
+class _Connection:
+    """One keep-alive HTTP/1.1 connection posting chat questions: a load generator far lighter
+    than an HTTP library, so that the server, not the client, gets the machine's two cores."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str) -> None:
+        self.reader, self.writer, self.host = reader, writer, host
+
+    @classmethod
+    async def open(cls, host: str, port: int) -> _Connection:
+        reader, writer = await asyncio.open_connection(host, port)
+        return cls(reader, writer, f"{host}:{port}")
+
+    async def ask(self, question: str) -> int:
+        body = json.dumps({"message": question}).encode()
+        head = (
+            f"POST /api/chat HTTP/1.1\r\nhost: {self.host}\r\ncontent-type: application/json\r\n"
+            f"content-length: {len(body)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + body)
+        lines = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        length = next(int(line.split(":", 1)[1]) for line in lines if line.lower().startswith("content-length:"))
+        await self.reader.readexactly(length)
+        return int(lines[0].split()[1])
+
+    async def close(self) -> None:
+        self.writer.close()
+        await self.writer.wait_closed()
+
+
+class _Server:
+    """`folio serve` of a checkout (its own .venv) on the sample index, in its own process;
+    Groq pointed at the local stub when there is one, no LLM (extractive answers) otherwise."""
+
+    def __init__(self, root: Path, index: Path, stub_port: int | None) -> None:
+        self.root, self.port, self.asked = root, _free_port(), 0
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("FOLIO_", "GROQ_", "OLLAMA_"))}
+        # Loopback clients are not limited in development (FOLIO_DEV_LOOPBACK_UNLIMITED): the limits
+        # are on here, as for any visitor, so their store calls are paid.
+        env.update(UNLIMITED, FOLIO_LOG_LEVEL="ERROR", FOLIO_DEV_LOOPBACK_UNLIMITED="false")
+        if stub_port is not None:
+            env.update(GROQ_API_KEY="gsk_bench_stub", GROQ_BASE_URL=f"http://127.0.0.1:{stub_port}")
+        python = root / ".venv" / "bin" / "python"
+        command = [str(python), "-m", "folio.cli", "serve", "--index", str(index), "--port", str(self.port)]
+        self.process = subprocess.Popen(command, env=env, cwd=root, stderr=subprocess.DEVNULL)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def wait(self) -> None:
+        _wait(f"http://127.0.0.1:{self.port}/health/ready")
+
+    def load(self, clients: int, requests: int, distinct: bool) -> dict[str, float]:
+        """`requests` questions from `clients` concurrent connections: req/s, p50/p95 and the
+        server's CPU per request (utime + stime of its process, every thread included)."""
+        first, self.asked = self.asked, self.asked + requests
+        cpu = _cpu_seconds(self.pid)
+        timings, errors, wall = asyncio.run(_load(self.port, clients, range(first, first + requests), distinct))
+        return {
+            "cpu_ms": (_cpu_seconds(self.pid) - cpu) / requests * 1000,
+            "p50_ms": statistics.median(timings) * 1000,
+            "p95_ms": sorted(timings)[int(len(timings) * 0.95)] * 1000,
+            "rps": requests / wall,
+            "errors": errors,
+        }
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=15)
+
+
+async def _load(port: int, clients: int, numbers: range, distinct: bool) -> tuple[list[float], int, float]:
+    timings: list[float] = []
+    errors = 0
+    pending = iter(numbers)
+    connections = [await _Connection.open("127.0.0.1", port) for _ in range(clients)]
+
+    async def worker(connection: _Connection) -> None:
+        nonlocal errors
+        for n in pending:
+            started = time.perf_counter()
+            status = await connection.ask(_question(n, distinct))
+            timings.append(time.perf_counter() - started)
+            errors += status != 200
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(c) for c in connections))
+    wall = time.perf_counter() - started
+    for connection in connections:
+        await connection.close()
+    return timings, errors, wall
+
+
+_SCENARIOS = [(True, 1), (True, 10), (False, 1), (False, 10)]  # (distinct, clients)
+
+
+def over_http(index: Path, roots: dict[str, Path], *, rounds: int, requests: int, answers: int) -> None:
+    """Each mode (stub LLM, no LLM) on fresh servers, one per checkout in `roots`: the RSS after
+    `answers` distinct answers, then `rounds` rounds of every scenario, the checkouts interleaved
+    within each round; the figures are the medians over the rounds."""
+    stub_port = _free_port()
     stub_code = (
-        "import sys, time; sys.path.insert(0, sys.argv[1]); from tests.fakes.llm_server import FakeLLM\n"
+        "import sys; sys.path.insert(0, sys.argv[1]); from tests.fakes.llm_server import FakeLLM\n"
         "f = FakeLLM(); f.reply_text = 'From the documents [1].'\n"
         "import uvicorn; uvicorn.run(f.app, host='127.0.0.1', port=int(sys.argv[2]), log_level='error')"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FOLIO_", "GROQ_", "OLLAMA_"))}
     stub = subprocess.Popen([sys.executable, "-c", stub_code, str(ROOT), str(stub_port)], env=env)
-    env.update(GROQ_API_KEY="gsk_bench_stub", GROQ_BASE_URL=f"http://127.0.0.1:{stub_port}", FOLIO_LOG_LEVEL="ERROR")
-    env.update(UNLIMITED)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "folio.cli", "serve", "--index", str(index), "--port", str(port)],
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
     try:
         _wait(f"http://127.0.0.1:{stub_port}/api/tags")
-        _wait(f"http://127.0.0.1:{port}/health/ready")
-        url = f"http://127.0.0.1:{port}"
-        asyncio.run(_load(url, 4, 2, distinct=True))  # warm-up
-        for distinct in (True, False):
-            for clients in (1, 10):
-                cpu = _cpu_seconds(server.pid)
-                count, timings, errors = asyncio.run(_load(url, clients, seconds, distinct))
-                cpu_ms = (_cpu_seconds(server.pid) - cpu) / max(count, 1) * 1000
-                sys.stdout.write(
-                    f"HTTP, {'distinct' if distinct else 'repeated'} questions, {clients:2d} client(s), "
-                    f"{seconds:.0f} s: {count / seconds:6.1f} req/s   {_percentiles(timings)}   "
-                    f"server CPU {cpu_ms:.1f} ms/req   errors {errors}\n"
-                )
-        rss, peak = _rss_mb(server.pid)
-        sys.stdout.write(f"folio serve RSS {rss:.0f} MB (peak {peak:.0f} MB)\n")
+        for mode, port in (("stub LLM", stub_port), ("no LLM", None)):
+            servers = {name: _Server(root, index, port) for name, root in roots.items()}
+            try:
+                _measure(mode, servers, rounds=rounds, requests=requests, answers=answers)
+            finally:
+                for server in servers.values():
+                    server.stop()
     finally:
-        for process in (server, stub):
-            process.terminate()
-            process.wait(timeout=15)
+        stub.terminate()
+        stub.wait(timeout=15)
+
+
+def _measure(mode: str, servers: dict[str, _Server], *, rounds: int, requests: int, answers: int) -> None:
+    for server in servers.values():
+        server.wait()
+    for name, server in servers.items():
+        server.load(10, answers, distinct=True)
+        rss, peak = _rss_mb(server.pid)
+        server.load(1, len(QUESTIONS), distinct=False)  # the repeated questions asked once: cached
+        sys.stdout.write(
+            f"HTTP, {mode}, {name}: RSS after {answers} distinct answers {rss:.0f} MB (peak {peak:.0f} MB)   "
+            f"load average {os.getloadavg()[0]:.1f}\n"
+        )
+    results: dict[tuple[str, bool, int], list[dict[str, float]]] = {}
+    for _ in range(rounds):
+        for distinct, clients in _SCENARIOS:
+            for name, server in servers.items():
+                results.setdefault((name, distinct, clients), []).append(server.load(clients, requests, distinct))
+    for (name, distinct, clients), runs in results.items():
+        median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+        sys.stdout.write(
+            f"HTTP, {mode}, {name}, {'distinct' if distinct else 'repeated'}, {clients:2d} client(s): "
+            f"server CPU {median['cpu_ms']:5.2f} ms/req   p50 {median['p50_ms']:6.2f} ms   "
+            f"p95 {median['p95_ms']:6.2f} ms   {median['rps']:6.1f} req/s   "
+            f"errors {sum(run['errors'] for run in runs):.0f}   (median of {len(runs)})\n"
+        )
+    sys.stdout.write(f"load average {' '.join(f'{value:.1f}' for value in os.getloadavg())}\n")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--requests", type=int, default=300, help="in-process questions per run")
+    parser.add_argument("--http-requests", type=int, default=200, help="HTTP questions per scenario and round")
+    parser.add_argument("--rounds", type=int, default=5, help="HTTP rounds (the figures are their medians)")
+    parser.add_argument("--answers", type=int, default=1000, help="distinct answers before the RSS is read")
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout (with its .venv) served beside this one, interleaved"
+    )
+    parser.add_argument("--http-only", action="store_true")
     parser.add_argument("--index", type=Path)
     args = parser.parse_args()
     from scripts.bench_support import sample_index
 
     index = sample_index(args.index)
-    in_process(index, args.requests, distinct=True)
-    in_process(index, args.requests, distinct=False)
-    in_process(index, args.requests, distinct=True, llm=False)
-    extractive_cost(index)
-    over_http(index, args.seconds)
+    if not args.http_only:
+        in_process(index, args.requests, distinct=True)
+        in_process(index, args.requests, distinct=False)
+        in_process(index, args.requests, distinct=True, llm=False)
+        extractive_cost(index)
+    roots = {"this checkout": ROOT} | ({"baseline": args.baseline.resolve()} if args.baseline else {})
+    over_http(index, roots, rounds=args.rounds, requests=args.http_requests, answers=args.answers)
 
 
 if __name__ == "__main__":

@@ -76,8 +76,9 @@ def serve(app: Starlette, settings: Settings) -> None:
     """
     import uvicorn
 
-    from folio.server import server_options
+    from folio.server import release_free_memory, server_options
 
+    release_free_memory()  # what the warm-up freed
     uvicorn.run(
         app,
         host=settings.host,

@@ -46,6 +46,7 @@ OnDelta = Callable[[str], None]
 
 # Never wait longer than this for a Retry-After on the chat path: a visitor is waiting.
 _MAX_RETRY_WAIT = 2.0
+_GROQ_CHAT_PATH = "/openai/v1/chat/completions"
 _BREAKER_LOG = {
     "open": "llm provider circuit open: skipped until the cool-down ends",
     "half_open": "llm provider circuit half-open: one call tries it again",
@@ -79,7 +80,7 @@ class LLM(Protocol):
 
 
 class GroqLLM:
-    """Groq through its official SDK. Retries itself (at most `max_retries`), honouring Retry-After."""
+    """Groq through its official SDK's client. Retries itself (at most `max_retries`), honouring Retry-After."""
 
     name = "groq"
 
@@ -114,13 +115,12 @@ class GroqLLM:
         started = time.perf_counter()
 
         async def request() -> Completion:
-            response = await self._sdk().chat.completions.create(
-                model=self.model,
-                messages=messages,  # type: ignore[arg-type]
-                max_tokens=max_tokens,
-                temperature=temperature,
-            )
-            return _groq_completion(response, self.model, started)
+            # The SDK's client (auth, timeouts, its errors for each status) without its typed layer:
+            # transforming the messages and building the reply's models cost ~0.6 ms of CPU a call
+            # (README "The HTTP path"). The same body as chat.completions.create sends.
+            body = {"messages": messages, "model": self.model, "max_tokens": max_tokens, "temperature": temperature}
+            response = await self._sdk().post(_GROQ_CHAT_PATH, body=body, cast_to=httpx.Response)
+            return _groq_completion(response.json(), self.model, started)
 
         return await self._attempts(request, lambda: False)
 
@@ -169,7 +169,7 @@ class GroqLLM:
                 await asyncio.sleep(wait)
             except (groq.APIError, httpx.HTTPError) as exc:  # a status, or an error in the stream
                 raise ProviderError(self.name, _describe(exc)) from exc
-            except (ValueError, AttributeError, TypeError) as exc:  # malformed body
+            except (ValueError, AttributeError, TypeError, LookupError) as exc:  # malformed body
                 # The SDK leaves a connection whose body failed to parse checked out: drop the pool.
                 await self.aclose()
                 raise ProviderError(self.name, f"malformed response: {exc}") from exc
@@ -474,10 +474,12 @@ async def _admitted(ask: Callable[[], Awaitable[bool]], breaker: Breaker) -> boo
     return admitted
 
 
-def _groq_completion(response: Any, model: str, started: float) -> Completion:
-    return _completion(
-        response.choices[0].message.content, "groq", str(response.model or model), response.usage, started
-    )
+def _groq_completion(reply: Any, model: str, started: float) -> Completion:
+    """A chat completion as Groq's JSON has it (choices[0].message.content, model, usage)."""
+    if not isinstance(reply, dict):
+        raise TypeError("the reply is not a JSON object")
+    text = reply["choices"][0]["message"]["content"]
+    return _completion(text, "groq", str(reply.get("model") or model), reply.get("usage"), started)
 
 
 def _completion(text: object, provider: str, model: str, usage: Any, started: float) -> Completion:
@@ -487,10 +489,16 @@ def _completion(text: object, provider: str, model: str, usage: Any, started: fl
         text=text.strip(),
         provider=provider,
         model=model,
-        prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
-        completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+        prompt_tokens=_tokens(usage, "prompt_tokens"),
+        completion_tokens=_tokens(usage, "completion_tokens"),
         seconds=time.perf_counter() - started,
     )
+
+
+def _tokens(usage: Any, name: str) -> int:
+    """A count from a usage object (a streamed chunk's, from the SDK) or dict (a reply's JSON)."""
+    value = usage.get(name) if isinstance(usage, dict) else getattr(usage, name, 0)
+    return int(value or 0)
 
 
 def _retry_after(response: httpx.Response | None) -> float | None:
