@@ -602,3 +602,17 @@ def test_a_heading_naming_one_school_is_no_list_of_schools(tmp_path: Path, embed
     answerer = _answerer(tmp_path, embedder, {"cv.md": cv, "bio.md": bio})
     text = _ask(answerer, "Which schools did she teach at?").text
     assert "Rivermouth High School" in text and "Ely Academy" in text, text
+
+
+def test_any_of_a_section_s_entries_says_yes_with_them(tmp_path: Path, embedder: Embedder) -> None:
+    notes = (
+        "TALKS AND VOLUNTEERING\n\nVOLUNTEERING\n============\n\n"
+        "Cardiff Code Club - mentor, January 2022 to present\n  - Weekly evening sessions for teenagers.\n"
+        "  - About 20 regulars.\n\n"
+        "Bee Rescue Wales - volunteer, 2019\n  - Helped relocate wild swarms.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"notes.txt": notes})
+    text = _ask(answerer, "Is she involved in any volunteering?").text
+    assert text.startswith("Yes — from Ada's documents:"), text
+    assert "Cardiff Code Club - mentor" in text and "Bee Rescue Wales - volunteer" in text, text
+    assert "About 20 regulars" not in text, text
