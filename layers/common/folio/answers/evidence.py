@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -119,12 +120,17 @@ def candidates(units: list[tuple[Unit, int]], snapshot: Snapshot, vector: np.nda
     out = []
     for (unit, row), sim in zip(kept, meaning.tolist(), strict=True):
         block = " ".join(dict.fromkeys(blocks[(row, unit.block)])) if unit.kind == "sentence" else unit.text
-        around = " ".join((block, *unit.path))
-        own = with_kinds(stems(unit.text))
-        held = own | with_kinds(frozenset().union(*map(heading_stems, unit.path))) | acronyms(unit.text)
-        context = frozenset(held | stems(around) | acronyms(around))
-        out.append(Candidate(unit, row, float(sim), context, frozenset(held), frozenset(own)))
+        out.append(Candidate(unit, row, float(sim), *_facts(unit, block)))
     return out
+
+
+@lru_cache(maxsize=32768)
+def _facts(unit: Unit, block: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """What a unit holds, the same for every question: its context, its own and headings' words."""
+    around = " ".join((block, *unit.path))
+    own = with_kinds(stems(unit.text))
+    held = own | with_kinds(frozenset().union(*map(heading_stems, unit.path))) | acronyms(unit.text)
+    return frozenset(held | stems(around) | acronyms(around)), frozenset(held), frozenset(own)
 
 
 class Judge:
@@ -320,6 +326,7 @@ def informative_heading(text: str) -> bool:
     return bool(re.search(r"\d| [—–-] |: |\(", text))
 
 
+@lru_cache(maxsize=16384)
 def settles(text: str, asked: tuple[str, ...], held: frozenset[str] = frozenset()) -> str:
     """ "Yes" or "No" when the line says so about what was asked, else "".
 

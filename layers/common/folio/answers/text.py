@@ -300,6 +300,7 @@ def span_months(text: str) -> int | None:
     return points[-1] - points[0] if len(points) >= 2 else None
 
 
+@lru_cache(maxsize=16384)
 def heading_stems(heading: str) -> frozenset[str]:
     """A heading's stems, an idiom read for what it names ("Off the clock" names hobbies)."""
     return stems(heading) | idioms(heading)
@@ -315,6 +316,7 @@ _GRADES = frozenset(("distinction", "merit"))
 _STACK_PARTS = frozenset(("languag", "framework", "storag", "databas", "librari", "cli", "runtim", "hardwar"))
 
 
+@lru_cache(maxsize=16384)
 def with_kinds(found: frozenset[str]) -> frozenset[str]:
     """Stems and the kinds they name: a line about a BSc is a line about a degree."""
     stack = {"stack"} if found & _STACK_PARTS else set()
