@@ -616,3 +616,26 @@ def test_any_of_a_section_s_entries_says_yes_with_them(tmp_path: Path, embedder:
     assert text.startswith("Yes — from Ada's documents:"), text
     assert "Cardiff Code Club - mentor" in text and "Bee Rescue Wales - volunteer" in text, text
     assert "About 20 regulars" not in text, text
+
+
+def test_a_timeline_is_a_work_history(tmp_path: Path, embedder: Embedder) -> None:
+    resume = (
+        "# Ada Quill — resume\n\n> Hi! This is the proper resume.\n\n"
+        "**Right now:** Staff Engineer at **Nimbus** (warehouse\nrobots), and one day a week I teach.\n\n"
+        "## Timeline\n\n"
+        "- **2021** — joined Nimbus as Staff Engineer. Led the fleet team and wrote\n"
+        "  the scheduler everyone still uses.\n"
+        "- **2015** — first real job: engineer at Harbour Bank, a small bank in Cardiff.\n"
+        "  Java, and my first Kafka cluster.\n"
+        "- **2011** — studied physics at Rivermouth University. Took a year out to\n  build a weather station.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"resume.md": resume})
+    career = _ask(answerer, "Summarise her career so far.").text
+    # Each entry by its first sentence, the wrapped lines kept with their item.
+    assert "2021 — joined Nimbus as Staff Engineer. [1]" in career, career
+    assert "2015 — first real job: engineer at Harbour Bank, a small bank in Cardiff." in career, career
+    assert "scheduler" not in career, career
+    # No entry says "present": the line that says what she does now answers "where does she work?".
+    now = _ask(answerer, "Where does she work now?").text
+    assert "Right now: Staff Engineer at Nimbus (warehouse robots), and one day a week I teach." in now, now
+    assert ">" not in _ask(answerer, "Is this her proper resume?").text

@@ -47,6 +47,16 @@ def test_table_rows_and_list_items_are_never_cut() -> None:
     assert {line for line in all_lines if line.startswith(("| C0", "- item"))} == set(rows + items)
 
 
+def test_a_list_of_wrapped_items_is_cut_between_items() -> None:
+    # Each item wraps onto an indented line: the items, not their lines, are the list.
+    items = [f"- **{2000 + n}** — joined company {n} as an engineer,\n  and shipped product {n}." for n in range(20)]
+    chunks = chunk_document(_doc(Section(("Timeline",), "\n".join(items))), max_chars=400, overlap=80)
+    assert len(chunks) > 1
+    bodies = "\n".join(c.text.split("\n\n", 1)[1] for c in chunks)
+    for item in items:
+        assert item in bodies  # whole, with its line break, never glued to the next item
+
+
 def test_short_sibling_sections_are_packed_together() -> None:
     doc = _doc(Section(("Problem",), "Slow."), Section(("Stack",), "Go."), Section(("Role",), "Lead."), title="P")
     [chunk] = chunk_document(doc)

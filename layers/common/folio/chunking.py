@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from folio.documents import Document, Section
 
 _LINE_ITEM = re.compile(r"^\s*([-*+]|\d+[.)]|\|)")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def _units(n: int, block: str, budget: int) -> list[_Unit]:
     """A block that fits is one unit; else its lines (tables, lists) or its sentences."""
     if len(block) <= budget:
         return [_Unit(block, n, "\n\n")]
-    lines = block.splitlines()
+    lines = _logical_lines(block)
     if len(lines) > 1 and sum(bool(_LINE_ITEM.match(line)) for line in lines) >= len(lines) // 2:
         header = _table_header(lines)
         rows = [piece for line in lines[len(header) :] for piece in _hard_wrap(line, budget)]
@@ -153,8 +154,20 @@ def _units(n: int, block: str, budget: int) -> list[_Unit]:
             # each slice is its own block so slices are never glued under one header.
             return [_Unit(group, n, "\n\n") for group in _group_rows("\n".join(header), rows, budget)]
         return [_Unit(row, n, "\n") for row in rows]
-    sentences = split_sentences(" ".join(line.strip() for line in lines))
+    sentences = split_sentences(" ".join(line.strip() for line in block.splitlines()))
     return [_Unit(piece, n, " ") for sentence in sentences for piece in _hard_wrap(sentence, budget)]
+
+
+def _logical_lines(block: str) -> list[str]:
+    """A block's lines, a list item wrapped onto indented lines kept as one ("- 2019 — moved to\n
+    Berlin ..."), so that a long list is cut between its items, never inside one."""
+    lines: list[str] = []
+    for line in block.splitlines():
+        if lines and _LIST_MARK.match(lines[-1]) and line.startswith((" ", "\t")) and not _LIST_MARK.match(line):
+            lines[-1] = f"{lines[-1]}\n{line}"
+        else:
+            lines.append(line)
+    return lines
 
 
 def _table_header(lines: list[str]) -> list[str]:

@@ -129,6 +129,8 @@ def _is_position(unit: Unit) -> bool:
     in a section named for jobs ("Experience", "Employment", "Work history")."""
     if not JOB & stems(" ".join(unit.path[1:])):
         return False
+    if unit.kind in ("item", "pair") and DATE.match(unit.text):
+        return True  # a timeline's entry: "2019 — moved to Berlin and joined Kapsel Health ..."
     short = unit.kind == "heading" or len(unit.text.split()) <= 25
     return short and (len(DATE.findall(unit.text)) >= 2 or bool(SINCE.search(unit.text)))
 

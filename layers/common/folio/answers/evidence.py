@@ -82,6 +82,7 @@ _MONTH = re.compile(
 )
 _USE = frozenset(("use", "used", "using"))
 _PRICE = re.compile(r"[£$€¥]\s?\d[\d,.]*")
+_CLAUSE_END = re.compile(r"(?<=[.;!?])\s+")
 _RANGE = re.compile(r"\d+\s*[-–]\s*\d+")
 _SHARES = frozenset(("shar", "percentag", "percent", "rate"))
 
@@ -335,12 +336,15 @@ def settles(text: str, asked: tuple[str, ...], held: frozenset[str] = frozenset(
     and negates none of them. "I would hire her again without hesitation" settles nothing about
     whether she is available. `held`: what the line's headings add ("Certifications").
     """
-    tokens = [part.lower() for t in words(text) for part in ((t, *t.split("-")) if "-" in t else (t,)) if part]
-    stemmed = [stem(t) for t in tokens]
-    for n, token in enumerate(tokens):
-        # "I don't have a master's" says no to a degree as well as to a master's.
-        if token in _NEGATIONS and any(s in asked or BROADER.get(s) in asked for s in stemmed[n + 1 : n + 5]):
-            return "No"
+    stemmed: list[str] = []
+    for sentence in _CLAUSE_END.split(text):  # "... with no code freeze. Median deploy time ..."
+        tokens = [p.lower() for t in words(sentence) for p in ((t, *t.split("-")) if "-" in t else (t,)) if p]
+        said = [stem(t) for t in tokens]
+        for n, token in enumerate(tokens):
+            # "I don't have a master's" says no to a degree as well as to a master's.
+            if token in _NEGATIONS and any(s in asked or BROADER.get(s) in asked for s in said[n + 1 : n + 5]):
+                return "No"
+        stemmed += said
     if re.search(r":\s*(?:0|no|none)\s*$", text, re.IGNORECASE):
         return "No"
     return "Yes" if asked and all(t in stemmed or t in held for t in asked) else ""

@@ -28,6 +28,7 @@ from folio.answers.text import (
     with_kinds,
     words,
 )
+from folio.answers.units import sentences
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -60,6 +61,9 @@ REFUSAL = Draft("refusal")
 _MAX_ITEMS = 8
 _USE = frozenset(("use", "used", "using"))
 _ANY = re.compile(r"\bany\b", re.IGNORECASE)
+_BRIEF_WORDS = 12
+# Headings that only name the section they head: its entries need no label.
+_LABEL_ONLY = re.compile(r"^(?:timeline|experience|work history|employment|career)$", re.IGNORECASE)
 _WHAT_IS = re.compile(r"what(?:'s| is| was) (?:the |an? )?\w+\W*$", re.IGNORECASE)
 # The document types that describe their owner, most direct first.
 _ABOUT = ("about", "bio", "profile", "resume", "cv")
@@ -116,7 +120,10 @@ class Extractor:
                 history = [(loc.unit, loc.row) for loc in self.corpus.outline if loc.unit.text in self.corpus.positions]
                 jobs += [s for s in judge.rank(candidates(history, self.snapshot, self.vector)) if s.passes]
             current = [s for s in jobs if CURRENT.search(s.candidate.unit.text)]
-            passing = (current if q.present and current else jobs) or passing
+            # Asked in the present tense with no entry marked current: a line that says what is
+            # now ("Right now: Staff Engineer at Nimbus"), if one does.
+            now = [s for s in passing if "current" in s.candidate.own] if "current" in q.terms else []
+            passing = current if q.present and current else (now or passing) if q.present else jobs or passing
         if q.duration and passing and DURATION.search(passing[0].candidate.unit.text):
             # "How long did they teach?": "about seven years"; the dated lines near it say less.
             passing = [s for s in passing if DURATION.search(s.candidate.unit.text)]
@@ -198,7 +205,7 @@ class Extractor:
         """The entries of the work history, each with the heading naming its employer; only those
         the qualifiers name ("teaching" -> "Teacher of Science"), if any do."""
         jobs = [
-            Line(_with_heading(loc.unit), loc.row)
+            Line(_with_heading(loc.unit, brief=True), loc.row)
             for loc in self.corpus.outline
             if loc.unit.text in self.corpus.positions and not _shown(loc.unit.text, shown)
         ]
@@ -603,12 +610,14 @@ def _instance_of(heading: str, wanted: set[str]) -> bool:
     return len(name) >= 2 and all(w[:1].isupper() for w in name) and stem(name[-1]) in wanted
 
 
-def _with_heading(unit: Unit) -> str:
-    """A work-history entry whose heading names the employer ("Tidewell Automation — Bristol")."""
+def _with_heading(unit: Unit, *, brief: bool = False) -> str:
+    """A work-history entry whose heading names the employer ("Tidewell Automation — Bristol");
+    `brief`: a long entry by its first sentence (a timeline's "2019 — joined Kapsel Health ...")."""
+    text = sentences(unit.text)[0] if brief and len(unit.text.split()) > _BRIEF_WORDS else unit.text
     heading = unit.heading
-    if unit.kind == "heading" or len(unit.path) < 2 or stems(heading) <= stems(unit.text):
-        return unit.text
-    return f"{heading}: {unit.text}"
+    if unit.kind == "heading" or len(unit.path) < 2 or stems(heading) <= stems(text) or _LABEL_ONLY.match(heading):
+        return text
+    return f"{heading}: {text}"
 
 
 def _shown(text: str, shown: frozenset[str]) -> bool:

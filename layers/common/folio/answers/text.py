@@ -220,7 +220,7 @@ _SYNONYM_GROUPS = (
     "earn earned issued obtained",
     "write wrote author written",
     "supervise supervised supervisor advisor",
-    "career experience",
+    "career experience timeline",
     "speak spoken spoke",
     "leave left quit",
     "big bigger larger large",

@@ -20,6 +20,9 @@ _ITEM = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 _PAIR = re.compile(r"^([A-Z0-9][^:]{0,48}?):\s+(\S.*)$")
 _OPEN_KEY = re.compile(r"^([A-Z0-9][^:]{0,48}):$")
+_QUOTE = re.compile(r"^(?:>\s?)+")
+# A line that ends a phrase: what follows it starts anew.
+_ENDED = re.compile(r"[.!?:;)\]\"'”’]\s*$|\d\s*$")
 _MARKUP = re.compile(r"\*\*|__|`|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 # A sentence ends at . ! ? before a capital or digit, except after an initial or a short title.
@@ -98,7 +101,7 @@ class _Parser:
         return self.units
 
     def _line(self, raw: str) -> None:
-        line = raw.strip()
+        line = _QUOTE.sub("", raw.strip())  # a quoted paragraph ("> Hi!") reads as its text
         continuing, self.in_item = self.in_item, False
         if not line:
             self._flush_paragraph()
@@ -141,7 +144,8 @@ class _Parser:
         pair = _PAIR.match(text)
         if pair and len(pair.group(1).split()) <= 6:
             self._add(text, "pair", key=pair.group(1))
-            self.in_item = item is not None  # "- **Team:** 4 people, ..." may wrap too
+            # "- **Team:** 4 people, ..." may wrap, and so may a pair cut mid-phrase ("(design-to-").
+            self.in_item = item is not None or not _ENDED.search(text)
         elif text:
             self._add(text, "item")
             self.in_item = True
