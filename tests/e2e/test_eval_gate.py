@@ -62,6 +62,8 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_seventh", "Ilse Marrowby"),
         ("kb_eighth", "Ansel Varga-Nkemelu"),
         ("kb_ninth", "Ysolde Tarrant-Okafor"),
+        ("kb_tenth", "Teodor Valdés-Kurosawa"),
+        ("kb_twelfth", "Rory Dunleavy"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:
