@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from folio.answers.units import split_sentences
+from folio.documents import LIST_ITEM
 
 if TYPE_CHECKING:
     from folio.documents import Document, Section
 
 _LINE_ITEM = re.compile(r"^\s*([-*+]|\d+[.)]|\|)")
-_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def _logical_lines(block: str) -> list[str]:
     Berlin ..."), so that a long list is cut between its items, never inside one."""
     lines: list[str] = []
     for line in block.splitlines():
-        if lines and _LIST_MARK.match(lines[-1]) and line.startswith((" ", "\t")) and not _LIST_MARK.match(line):
+        if lines and LIST_ITEM.match(lines[-1]) and line.startswith((" ", "\t")) and not LIST_ITEM.match(line):
             lines[-1] = f"{lines[-1]}\n{line}"
         else:
             lines.append(line)

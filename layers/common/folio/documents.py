@@ -23,7 +23,8 @@ _UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _DATE_KEYS = ("date", "start_date", "end_date")
 # A paragraph of one bold line over a list names the list's entry: "**Fernhill Digital** — Cork".
 _BOLD_LABEL = re.compile(r"^\*\*([^*]+)\*\*((?:\s*[—–|-]\s*|\s+\(|,\s*)[^*]*)?$")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+# A Markdown list item's marker ("- ", "* ", "1. ").
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
 @dataclass(frozen=True)
@@ -330,10 +331,10 @@ def _heading(line: str, previous: list[str], *, atx: bool) -> tuple[int, str] | 
 def _label(lines: list[str], n: int) -> str | None:
     """A bold line standing alone right over a list ("**Caremesh Health** — Cork"), as a heading."""
     match = _BOLD_LABEL.match(lines[n].strip())
-    if match is None or (n and lines[n - 1].strip()) or n + 1 >= len(lines):
+    if match is None or (n and lines[n - 1].strip()):
         return None
     following = next((line for line in lines[n + 1 :] if line.strip()), "")
-    return f"{match.group(1).strip()}{(match.group(2) or '').rstrip()}" if _LIST_ITEM.match(following) else None
+    return f"{match.group(1).strip()}{(match.group(2) or '').rstrip()}" if LIST_ITEM.match(following) else None
 
 
 def _first_heading(sections: list[Section]) -> str | None:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from folio.answers.question import ABOUT_ONE
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
@@ -36,7 +38,6 @@ _REFERRING = frozenset(
     ]
 )
 _CITATION = re.compile(r"\s*\[\d+\]")
-_NAMING = re.compile(r"(?:what(?:'s| is| was)|tell me about) (?:the |an? )?\w+\W*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def _topic(asked: Question) -> tuple[str, ...]:
     """The names a question is about; of a short "What's flakewatch?", its words when none is a name."""
     if asked.entities:
         return asked.entities
-    return asked.terms if _NAMING.match(asked.text) and len(asked.terms) <= 2 else ()
+    return asked.terms if ABOUT_ONE.match(asked.text) and len(asked.terms) <= 2 else ()
 
 
 def answer_lines(answer: str) -> list[str]:

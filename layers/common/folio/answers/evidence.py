@@ -80,7 +80,8 @@ _MONTH = re.compile(
     _MONTH_YEAR.pattern + r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b\d{4}-\d{2}\b",
     re.IGNORECASE,
 )
-_USE = frozenset(("use", "used", "using"))
+# Verbs that ask nothing the noun does not: "What data did it use?".
+USE = frozenset(("use", "used", "using"))
 _PRICE = re.compile(r"[£$€¥]\s?\d[\d,.]*")
 _CLAUSE_END = re.compile(r"(?<=[.;!?])\s+")
 _RANGE = re.compile(r"\d+\s*[-–]\s*\d+")
@@ -160,7 +161,7 @@ class Judge:
         named = {*question.entities, *(stem(part) for e in question.entities for part in e.split("-"))}
         attribute = [t for t in question.terms if t not in named and t not in type_words and corpus.known(t)]
         # "What data did it use?", "Has she worked at a lab?": the verb asks nothing the noun does not.
-        light = _USE | _HANDLED if question.kind is Kind.YESNO else _USE
+        light = USE | _HANDLED if question.kind is Kind.YESNO else USE
         self.attribute = tuple(t for t in attribute if t not in light) or tuple(attribute)
         self.weights = {t: corpus.weight(t) for t in self.attribute}
         self.variants = {t: corpus.extensions(t) for t in self.attribute}

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from folio.answers.evidence import DURATION, Judge, candidates, completes, fields, informative_heading, settles
-from folio.answers.question import Kind, two_questions
+from folio.answers.evidence import DURATION, USE, Judge, candidates, completes, fields, informative_heading, settles
+from folio.answers.question import WHAT_IS, Kind, two_questions
 from folio.answers.text import (
     BROADER,
     CURRENT,
@@ -59,12 +59,10 @@ class Draft:
 
 REFUSAL = Draft("refusal")
 _MAX_ITEMS = 8
-_USE = frozenset(("use", "used", "using"))
 _ANY = re.compile(r"\bany\b", re.IGNORECASE)
 _BRIEF_WORDS = 12
 # Headings that only name the section they head: its entries need no label.
 _LABEL_ONLY = re.compile(r"^(?:timeline|experience|work history|employment|career)$", re.IGNORECASE)
-_WHAT_IS = re.compile(r"what(?:'s| is| was) (?:the |an? )?\w+\W*$", re.IGNORECASE)
 # The document types that describe their owner, most direct first.
 _ABOUT = ("about", "bio", "profile", "resume", "cv")
 _POOL_UNITS = 12
@@ -191,13 +189,13 @@ class Extractor:
 
     def _described(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
         """What a thing is, or is used for, from the section or document that it names."""
-        if q.kind is Kind.FACT and _USE & set(q.terms) and (used := self._used_for(q, shown)) is not None:
+        if q.kind is Kind.FACT and USE & set(q.terms) and (used := self._used_for(q, shown)) is not None:
             return used
         if q.kind is Kind.SUMMARY and not q.terms and not judge.entities:
             return self._about_owner(shown)
         if judge.entities and (q.kind is Kind.SUMMARY or (q.kind is Kind.FACT and set(q.terms) <= set(q.entities))):
             return self._opening(judge, shown)
-        if q.kind is Kind.FACT and _WHAT_IS.match(q.text) and len(q.terms) <= 2:
+        if q.kind is Kind.FACT and WHAT_IS.match(q.text) and len(q.terms) <= 2:
             return self._section_opening(set(q.terms), shown)  # "What's flakewatch?"
         return None
 
@@ -222,7 +220,7 @@ class Extractor:
 
     def _used_for(self, q: Question, shown: frozenset[str]) -> Draft | None:
         """ "What do they use for API testing?": what the section of that name lists."""
-        used = self._section_for(set(q.terms) - _USE)
+        used = self._section_for(set(q.terms) - USE)
         items = self._items(used, set(), shown) if used else []
         return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True) if len(items) >= 2 else None
 

@@ -490,6 +490,11 @@ def _named_pair(text: str, entities: tuple[str, ...]) -> tuple[tuple[str, ...], 
     return ()
 
 
+# A question about one named thing: "What's flakewatch?" (and "Tell me about flakewatch").
+_ONE_THING = r" (?:the |an? )?\w+\W*$"
+WHAT_IS = re.compile(r"what(?:'s| is| was)" + _ONE_THING, re.IGNORECASE)
+ABOUT_ONE = re.compile(r"(?:what(?:'s| is| was)|tell me about)" + _ONE_THING, re.IGNORECASE)
+
 # "What grade did her thesis get, and how many credits was it worth?": a second question after "and".
 _SECOND = re.compile(
     r"^(?P<first>.{6,}?)(?:,?\s+and|;)\s+(?P<second>(?:how|what|when|where|which|who|whose|is|was|did|does|has)\b.{4,})$",
