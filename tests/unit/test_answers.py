@@ -639,3 +639,34 @@ def test_a_timeline_is_a_work_history(tmp_path: Path, embedder: Embedder) -> Non
     now = _ask(answerer, "Where does she work now?").text
     assert "Right now: Staff Engineer at Nimbus (warehouse robots), and one day a week I teach." in now, now
     assert ">" not in _ask(answerer, "Is this her proper resume?").text
+
+
+def test_how_many_names_what_it_counts(tmp_path: Path, embedder: Embedder) -> None:
+    talks = (
+        "TALKS AND PODCASTS\n==================\n\n"
+        "PODCASTS\n--------\n\n"
+        "* The Rebase Hour, ep. 88 - 2023\n\n* Sync or Swim - 2024\n\n* Kodiranje s kavo - 2024\n\n\n"
+        "WORKSHOPS\n---------\n\n"
+        '* "Offline-first apps with SQLite" - Jadran.js 2024\n  3 hours, 28 attendees.\n\n'
+        '* "Accessible mobile UIs" - Stropna Conf 2023, half-day\n\n\n'
+        "TOTALS\n------\n4 conference talks, 3 podcasts, 2 workshops.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"talks.txt": talks})
+    # The line that gives the number, then what it counts, from the section of them.
+    podcasts = _ask(answerer, "How many podcasts has she been on?").text
+    assert "3 podcasts" in podcasts and "The Rebase Hour" in podcasts and "Kodiranje s kavo" in podcasts, podcasts
+    # Attendees are people.
+    people = _ask(answerer, "How many people came to her offline-first workshop at Jadran.js?").text
+    assert "28 attendees" in people, people
+
+
+def test_a_leisure_heading_saying_not_holds_hobbies(tmp_path: Path, embedder: Embedder) -> None:
+    about = (
+        "# about me\n\nI build mobile apps in Ljubljana.\n\n"
+        "## when I'm not at a keyboard\n\n- Film photography\n- Bouldering, twice a week\n- Ceramics classes\n\n"
+        "## things I don't do\n\n- Crypto\n- Blockchain\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"about.md": about})
+    text = _ask(answerer, "What are her hobbies?").text
+    assert all(h in text for h in ("Film photography", "Bouldering", "Ceramics")), text
+    assert "Crypto" not in text, text

@@ -29,6 +29,7 @@ from folio.answers.text import (
     YEAR,
     acronyms,
     heading_stems,
+    idioms,
     siblings,
     stem,
     stems,
@@ -404,8 +405,8 @@ def fields(text: str) -> list[tuple[str, str]]:
 
 
 def _under_negation(unit: Unit) -> bool:
-    labels = " ".join((*unit.path[1:], unit.key)).lower()
-    return bool(re.search(r"\bnot\b", labels))
+    labels = [label for label in (*unit.path[1:], unit.key) if not idioms(label)]
+    return bool(re.search(r"\bnot\b", " ".join(labels).lower()))
 
 
 def _number_about(text: str, key: str, noun: str) -> bool:

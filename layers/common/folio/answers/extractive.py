@@ -107,21 +107,13 @@ class Extractor:
         if q.kind is Kind.YESNO:
             asked = tuple(t for t in q.terms if t in judge.weights or t in judge.entities)
             return self._yes_no(q, passing, ranked, absent, asked)
+        # "How many podcasts has he been on?": the entries of a section of podcasts, with the line
+        # that gives their number, or counted when no line does.
+        counted = self._counted(q, judge, shown)
         if not passing:
-            return REFUSAL
+            return Draft("answer", tuple(counted), lead=str(len(counted)), listing=True) if counted else REFUSAL
         if judge.asks_job():
-            # "Where does she work?", "her first job": the entries of her work history answer it,
-            # the current one when asked in the present tense.
-            jobs = [s for s in passing if s.candidate.unit.text in self.corpus.positions]
-            if q.present and not any(CURRENT.search(s.candidate.unit.text) for s in jobs):
-                # The current entry of the work history, wherever it is: retrieval may have missed it.
-                history = [(loc.unit, loc.row) for loc in self.corpus.outline if loc.unit.text in self.corpus.positions]
-                jobs += [s for s in judge.rank(candidates(history, self.snapshot, self.vector)) if s.passes]
-            current = [s for s in jobs if CURRENT.search(s.candidate.unit.text)]
-            # Asked in the present tense with no entry marked current: a line that says what is
-            # now ("Right now: Staff Engineer at Nimbus"), if one does.
-            now = [s for s in passing if "current" in s.candidate.own] if "current" in q.terms else []
-            passing = current if q.present and current else (now or passing) if q.present else jobs or passing
+            passing = self._jobs(q, judge, passing)
         if q.duration and passing and DURATION.search(passing[0].candidate.unit.text):
             # "How long did they teach?": "about seven years"; the dated lines near it say less.
             passing = [s for s in passing if DURATION.search(s.candidate.unit.text)]
@@ -130,7 +122,25 @@ class Extractor:
         if q.kind is Kind.DATE or judge.asks_job():
             passing, ordered = _in_time_order(q, passing)
             limit = 1 if ordered else limit  # "her first job": the one that came first
-        return Draft("answer", self._best_lines(passing, limit=limit, margin=0.06 if typed else 0.1))
+        best = self._best_lines(passing, limit=limit, margin=0.06 if typed else 0.1)
+        # Named after the line that gives their number, when the names are short (not citations).
+        if counted and all(len(line.text.split()) <= 2 * _BRIEF_WORDS for line in counted):
+            return Draft("answer", (*best[:1], *(line for line in counted if line not in best[:1])), listing=True)
+        return Draft("answer", best)
+
+    def _jobs(self, q: Question, judge: Judge, passing: list[Scored]) -> list[Scored]:
+        """ "Where does she work?", "her first job": the entries of her work history answer it, the
+        current one when asked in the present tense."""
+        jobs = [s for s in passing if s.candidate.unit.text in self.corpus.positions]
+        if q.present and not any(CURRENT.search(s.candidate.unit.text) for s in jobs):
+            # The current entry of the work history, wherever it is: retrieval may have missed it.
+            history = [(loc.unit, loc.row) for loc in self.corpus.outline if loc.unit.text in self.corpus.positions]
+            jobs += [s for s in judge.rank(candidates(history, self.snapshot, self.vector)) if s.passes]
+        current = [s for s in jobs if CURRENT.search(s.candidate.unit.text)]
+        # Asked in the present tense with no entry marked current: a line that says what is now
+        # ("Right now: Staff Engineer at Nimbus"), if one does.
+        now = [s for s in passing if "current" in s.candidate.own] if "current" in q.terms else []
+        return current if q.present and current else (now or passing) if q.present else jobs or passing
 
     def answer_all(
         self,
@@ -212,6 +222,17 @@ class Extractor:
         listed = len(jobs) >= 2 or (bool(qualifiers) and bool(jobs))  # narrowed, one is a list
         return Draft("answer", tuple(dict.fromkeys(jobs))[:_MAX_ITEMS], listing=True) if listed else None
 
+    def _counted(self, q: Question, judge: Judge, shown: frozenset[str]) -> list[Line]:
+        """The entries of the section named for what a "how many" question counts, 2 to 8 of them."""
+        if q.kind is not Kind.NUMBER or not q.count or not q.quantity or judge.entities:
+            return []
+        qualifiers = set(judge.attribute) - {q.quantity}
+        found = self._containers({q.quantity}, qualifiers, judge)
+        if not found:
+            return []
+        entries = self._items(max(found, key=lambda p: found[p]), qualifiers, shown)
+        return entries if 2 <= len(entries) <= _MAX_ITEMS else []
+
     def _any_of(self, judge: Judge, shown: frozenset[str]) -> Draft | None:
         """ "Is she involved in any volunteering?": a section of them says yes, with its entries."""
         named = self._section_for(set(judge.attribute), exact=True)
@@ -238,7 +259,7 @@ class Extractor:
             if wanted
             and heading_stems(path[-1]) & wanted
             and wanted <= (heading_stems(path[-1]) if exact else stems(" ".join(path)))
-            and not (exact and _NEGATED.search(path[-1]))
+            and not (exact and _negated(path[-1]))
         ]
         return max(found, key=len) if found else None
 
@@ -366,7 +387,7 @@ class Extractor:
                 if prefix in scores:
                     continue
                 named = heading_stems(prefix[-1])
-                if not wanted & named or _NEGATED.search(prefix[-1]) or _instance_of(prefix[-1], wanted):
+                if not wanted & named or _negated(prefix[-1]) or _instance_of(prefix[-1], wanted):
                     continue  # "What I'm not interested in" holds no interests; "Blackwater School — Fermoy" is one
                 context = stems(" ".join(prefix))
                 if not all(e in context for e in judge.entities):
@@ -421,7 +442,7 @@ class Extractor:
 
     def _gist(self, section: tuple[str, ...], shown: frozenset[str]) -> Line | None:
         """A labelled section in one line: "Databases: PostgreSQL, Redis, BigQuery, ClickHouse"."""
-        if _NEGATED.search(section[-1]):
+        if _negated(section[-1]):
             return None
         leaves = [loc for loc in self.corpus.outline if loc.unit.path[: len(section)] == section]
         entries = [loc for loc in leaves if loc.unit.kind == "heading" and len(loc.unit.path) == len(section)]
@@ -545,7 +566,14 @@ class Extractor:
         return self.corpus.by_row.get(row, [])
 
 
-_NEGATED = re.compile(r"\b(?:not|never|no)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no)\b", re.IGNORECASE)
+
+
+def _negated(heading: str) -> bool:
+    """ "What I'm not interested in" holds no interests; "When I'm not at a keyboard" holds hobbies."""
+    return bool(_NEGATION.search(heading)) and not idioms(heading)
+
+
 _STATUS = frozenset(("valid", "expir", "current"))
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))

@@ -229,7 +229,8 @@ _SYNONYM_GROUPS = (
     "recommend recommendation reference",
     "nationality citizen citizenship",
     "visa authorisation authorization permit",
-    "people person persons member members participant participants participate participated",
+    "people person persons member members participant participants participate participated "
+    "attendee attendees delegates",
     "accurate accuracy precision error",
     "available availability",
     "grade mark marks graded",
@@ -275,6 +276,10 @@ LEISURE = (
     "away from the keyboard",
     "away from work",
     "when i'm not working",
+    "when i'm not coding",
+    "not at a keyboard",
+    "not at the keyboard",
+    "away from a keyboard",
     "life outside work",
 )
 _LEISURE = re.compile(r"\b(?:" + "|".join(LEISURE) + r")\b", re.IGNORECASE)
