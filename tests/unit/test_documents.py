@@ -166,3 +166,25 @@ def test_top_level_yaml_facts_are_the_opening_lines(tmp_path: Path) -> None:
         ((), "Name: Ada Quill\nLocation: Cork, Ireland\nSince: 2023"),
         (("Skills",), "- Rust"),
     ]
+
+
+def test_plain_text_entries_over_lists_and_wiki_headings_are_headings(tmp_path: Path) -> None:
+    (tmp_path / "resume.txt").write_text(
+        "== EXPERIENCE ==\n\n"
+        "Sessional Lecturer - University of Assiniboine\nJan 2020 - present (part-time)\n"
+        "  - I teach COMP 3760 Mobile Application Development.\n\n"
+        "Guest lectures:\n  - COMP 2150, Oct 2022\n\n"
+        "Award: 2023 Teaching Excellence Award.\n\n"
+        "A sentence that ends.\n  - a list under prose\n",
+        encoding="utf-8",
+    )
+    sections = load(tmp_path / "resume.txt", tmp_path).sections
+    assert [(s.headings, s.text) for s in sections] == [
+        (
+            ("EXPERIENCE", "Sessional Lecturer - University of Assiniboine, Jan 2020 - present (part-time)"),
+            "- I teach COMP 3760 Mobile Application Development.",
+        ),
+        (("EXPERIENCE", "Guest lectures"), "- COMP 2150, Oct 2022"),
+        # Past the label's list, the lines are the section's own again.
+        (("EXPERIENCE",), "Award: 2023 Teaching Excellence Award.\n\nA sentence that ends.\n  - a list under prose"),
+    ]

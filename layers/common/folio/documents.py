@@ -13,6 +13,8 @@ from folio.errors import IngestError, Unavailable
 
 SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".yaml", ".yml")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+# A plain-text heading in wiki or AsciiDoc style: "== Teaching ==", "=== Talks".
+_EQUALS_HEADING = re.compile(r"^(={1,6})\s+([^=].*?)\s*=*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 # Plain-text table columns, and the rule under a plain-text table's header ("-----  ----").
 _COLUMNS = re.compile(r"\s{2,}")
@@ -215,45 +217,80 @@ def _document(source: str, sha: str, title: str, meta: dict[str, Any], sections:
 def _markdown_sections(content: str, *, atx: bool = True) -> tuple[list[Section], str | None]:
     """Split on headings outside code fences, tracking the heading path: ATX ("## Talks", unless
     `atx` is false: plain text) and setext (a line underlined with === or ---)."""
-    sections: list[Section] = []
-    path: list[tuple[int, str]] = []
-    lines: list[str] = []
-    in_fence = False
-    levels: list[int] = []
-    labels: set[int] = set()  # the levels given to bold labels, not to headings
+    return _Splitter(content.splitlines(), atx=atx).run()
 
-    def flush() -> None:
-        sections.append(Section(tuple(title for _, title in path), "\n".join(lines).strip()))
-        lines.clear()
 
-    written = content.splitlines()
-    for n, line in enumerate(written):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        heading = None if in_fence else _heading(line, lines, atx=atx)
-        if heading is None and not in_fence and atx and (label := _label(written, n)):
-            # One level below the section it sits in; the next label is its sibling, not its child.
-            heading = (max((lvl for lvl, _ in path if lvl not in labels), default=0) + 1, label)
-            labels.add(heading[0])
-        elif heading is not None:
-            labels.discard(heading[0])
-        if heading is None:
-            # A rule left over (a thematic break, the top of a boxed heading) is no text; in a
-            # code block it is.
-            if in_fence or not _UNDERLINE.match(line):
-                lines.append(line)
-            continue
-        if _UNDERLINE.match(line):
-            lines.pop()  # the underlined line is the heading's text
-        flush()
-        level, title = heading
-        levels.append(level)
-        path = [(lvl, t) for lvl, t in path if lvl < level] + [(level, title)]
-    flush()
-    if levels.count(1) == 1 and levels[0] == 1 and not sections[0].text:
-        # A single leading H1 is the document's title, not a section: drop it from every path.
-        return [Section(s.headings[1:], s.text) for s in sections], sections[1].headings[0]
-    return sections, None
+class _Splitter:
+    def __init__(self, written: list[str], *, atx: bool) -> None:
+        self.written = written
+        self.atx = atx
+        self.sections: list[Section] = []
+        self.path: list[tuple[int, str]] = []
+        self.lines: list[str] = []
+        self.in_fence = False
+        self.levels: list[int] = []
+        self.labels: set[int] = set()  # the levels given to labels, not to headings
+        self.listing = 0  # the level of the plain-text label whose list is being read
+
+    def run(self) -> tuple[list[Section], str | None]:
+        skip = 0
+        for n, line in enumerate(self.written):
+            if skip:
+                skip -= 1
+                continue
+            if _FENCE.match(line):
+                self.in_fence = not self.in_fence
+            heading, skip = self._heading_at(n, line)
+            if heading is None:
+                # A rule left over (a thematic break, the top of a boxed heading) is no text; in a
+                # code block it is.
+                if self.in_fence or not _UNDERLINE.match(line):
+                    self.lines.append(line)
+                continue
+            if _UNDERLINE.match(line):
+                self.lines.pop()  # the underlined line is the heading's text
+            self._flush()
+            level, title = heading
+            self.levels.append(level)
+            self.path = [(lvl, t) for lvl, t in self.path if lvl < level] + [(level, title)]
+        self._flush()
+        sections = self.sections
+        if self.levels.count(1) == 1 and self.levels[0] == 1 and not sections[0].text:
+            # A single leading H1 is the document's title, not a section: drop it from every path.
+            return [Section(s.headings[1:], s.text) for s in sections], sections[1].headings[0]
+        return sections, None
+
+    def _heading_at(self, n: int, line: str) -> tuple[tuple[int, str] | None, int]:
+        """The heading a line opens, if any, and how many lines after it the heading takes."""
+        if self.in_fence:
+            return None, 0
+        heading = _heading(line, self.lines, atx=self.atx)
+        if heading is not None:
+            self.labels.discard(heading[0])
+            self.listing = 0
+            return heading, 0
+        if not self.atx and (entry := _text_label(self.written, n)):
+            self.listing = self._label_level()
+            return (self.listing, entry[0]), entry[1]
+        if self.atx and (label := _label(self.written, n)):
+            return (self._label_level(), label), 0
+        ended = n and not self.written[n - 1].strip() and line.strip() and not line[0].isspace()
+        if self.listing and ended and not LIST_ITEM.match(line):
+            # Past the end of a plain-text label's list: the lines are its parent section's again.
+            self._flush()
+            self.path = [(lvl, t) for lvl, t in self.path if lvl < self.listing]
+            self.listing = 0
+        return None, 0
+
+    def _label_level(self) -> int:
+        """One level below the section a label sits in; the next label is its sibling, not its child."""
+        level = max((lvl for lvl, _ in self.path if lvl not in self.labels), default=0) + 1
+        self.labels.add(level)
+        return level
+
+    def _flush(self) -> None:
+        self.sections.append(Section(tuple(title for _, title in self.path), "\n".join(self.lines).strip()))
+        self.lines.clear()
 
 
 def _text_tables(text: str) -> str:
@@ -324,7 +361,7 @@ def _heading(line: str, previous: list[str], *, atx: bool) -> tuple[int, str] | 
     heading_like = above and not above.startswith(("-", "*", "|", ">")) and "  " not in above and len(above) <= 120
     if underline and heading_like and len(line.strip()) >= 3:
         return (1 if underline.group(1)[0] == "=" else 2), above
-    match = _HEADING.match(line) if atx else None
+    match = _HEADING.match(line) if atx else _EQUALS_HEADING.match(line)
     return (len(match.group(1)), match.group(2)) if match else None
 
 
@@ -335,6 +372,31 @@ def _label(lines: list[str], n: int) -> str | None:
         return None
     following = next((line for line in lines[n + 1 :] if line.strip()), "")
     return f"{match.group(1).strip()}{(match.group(2) or '').rstrip()}" if LIST_ITEM.match(following) else None
+
+
+def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
+    """In plain text, one or two short lines standing right over a list ("Sessional Lecturer -
+    University of Assiniboine" / "Jan 2020 - present", then "  - I teach ..."): the entry's
+    heading, and how many lines after the first it takes."""
+    if n and lines[n - 1].strip() and not _UNDERLINE.match(lines[n - 1]):
+        return None
+    for count in (1, 2):
+        label = [line.strip() for line in lines[n : n + count]]
+        following = lines[n + count] if n + count < len(lines) else ""
+        if (
+            len(label) < count
+            or not all(label)
+            or any(LIST_ITEM.match(line) or _UNDERLINE.match(line) for line in label)
+        ):
+            return None
+        # Not a sentence, except a short label ("Guest lectures:").
+        short = count == 1 and label[0].endswith(":") and len(label[0].split()) <= 4
+        if any(len(line) > 90 or line.endswith((".", ":", "!", "?")) for line in label) and not short:
+            return None
+        label = [line.removesuffix(":") for line in label]
+        if LIST_ITEM.match(following):
+            return ", ".join(label), count - 1
+    return None
 
 
 def _first_heading(sections: list[Section]) -> str | None:

@@ -131,8 +131,13 @@ def _is_position(unit: Unit) -> bool:
         return False
     if unit.kind in ("item", "pair") and DATE.match(unit.text):
         return True  # a timeline's entry: "2019 — moved to Berlin and joined Kapsel Health ..."
-    short = unit.kind == "heading" or len(unit.text.split()) <= 25
-    return short and (len(DATE.findall(unit.text)) >= 2 or bool(SINCE.search(unit.text)))
+    if unit.kind != "heading" and any(_dated(heading) for heading in unit.path[1:]):
+        return False  # a line about an entry ("Moved both apps to SwiftUI (2022-2023)"), not one
+    return (unit.kind == "heading" or len(unit.text.split()) <= 25) and _dated(unit.text)
+
+
+def _dated(text: str) -> bool:
+    return len(DATE.findall(text)) >= 2 or bool(SINCE.search(text))
 
 
 def _adjacent(texts: Iterable[str]) -> set[tuple[str, str]]:

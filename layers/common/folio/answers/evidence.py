@@ -86,6 +86,12 @@ USE = frozenset(("use", "used", "using"))
 _PRICE = re.compile(r"[£$€¥]\s?\d[\d,.]*")
 _CLAUSE_END = re.compile(r"(?<=[.;!?])\s+")
 _RANGE = re.compile(r"\d+\s*[-–]\s*\d+")
+# A range still open: "since March 2021", "Sep 2021 - present".
+_OPEN_RANGE = re.compile(
+    r"\bsince\s+(?:\w+\s+)?(?:19|20)\d{2}\b|(?:19|20)\d{2}\s*[-–—]+\s*(?:present|now|today|date)\b", re.I
+)
+# Questions one field can answer: "What was the thesis about?" by "Thesis: ...".
+_VALUE_KINDS = (Kind.FACT, Kind.PERSON, Kind.PLACE)
 _SHARES = frozenset(("shar", "percentag", "percent", "rate"))
 
 
@@ -253,16 +259,29 @@ class Judge:
             passes = passes and not any(t in c.own for t in q.excluded)
         if not q.negated and q.kind is not Kind.YESNO and settles(c.unit.text, self.attribute) == "No":
             passes = False  # "not interested in management" is no answer to "what interests her"
+        return Scored(c, score + self._shape(c, typed), passes)
+
+    def _shape(self, c: Candidate, typed: bool) -> float:
+        """What the line's form adds: the value itself, a range, the field of the asked name."""
+        q = self.question
+        score = 0.0
         if c.unit.kind == "heading" and q.kind in (Kind.FACT, Kind.SUMMARY, Kind.YESNO, Kind.LIST):
             score -= 0.15  # a heading names a topic; the lines under it say something about it
         if typed and q.kind in (Kind.DATE, Kind.NUMBER) and len(c.unit.text.split()) <= 5:
             score += 0.2  # the value itself ("14 October 2024", "Years: 7"), not a story around it
-        if self.span and len(DATE.findall(c.unit.text)) >= 2:
+        if self.span and (len(DATE.findall(c.unit.text)) >= 2 or _OPEN_RANGE.search(c.unit.text)):
             score += 0.2  # "when did she start and leave": a line with the range,
             score += 0.1 if _MONTH_YEAR.search(c.unit.text) else 0.0  # to the month if it says
+        if (
+            q.kind in _VALUE_KINDS
+            and c.unit.kind == "pair"
+            and self.attribute
+            and set(self.attribute) <= stems(c.unit.key)
+        ):
+            score += 0.35  # "What was the thesis about?": "Thesis: Energy-Aware Background Sync ..."
         if q.change and _CHANGE.search(c.unit.text):
             score += 0.2  # "by how much did it improve": a line with the before and the after
-        return Scored(c, score, passes)
+        return score
 
     def _holds(self, found: frozenset[str], term: str) -> bool:
         return term in found or any(v in found for v in self.variants[term])

@@ -122,7 +122,12 @@ class Extractor:
         if q.kind is Kind.DATE or judge.asks_job():
             passing, ordered = _in_time_order(q, passing)
             limit = 1 if ordered else limit  # "her first job": the one that came first
-        best = self._best_lines(passing, limit=limit, margin=0.06 if typed else 0.1)
+        return self._drafted(q, passing, counted, limit=limit, margin=0.06 if typed else 0.1)
+
+    def _drafted(self, q: Question, passing: list[Scored], counted: list[Line], *, limit: int, margin: float) -> Draft:
+        best = self._best_lines(passing, limit=limit, margin=margin)
+        if q.kind is Kind.PLACE and (place := self._place(passing[0].candidate)) is not None:
+            best = (place,)  # "City: Winnipeg; Province: Manitoba; Country: Canada", not "Country: Canada"
         # Named after the line that gives their number, when the names are short (not citations).
         if counted and all(len(line.text.split()) <= 2 * _BRIEF_WORDS for line in counted):
             return Draft("answer", (*best[:1], *(line for line in counted if line not in best[:1])), listing=True)
@@ -226,7 +231,7 @@ class Extractor:
         """The entries of the section named for what a "how many" question counts, 2 to 8 of them."""
         if q.kind is not Kind.NUMBER or not q.count or not q.quantity or judge.entities:
             return []
-        qualifiers = set(judge.attribute) - {q.quantity}
+        qualifiers = _qualifiers(q, judge, q.quantity)
         found = self._containers({q.quantity}, qualifiers, judge)
         if not found:
             return []
@@ -261,6 +266,9 @@ class Extractor:
             and wanted <= (heading_stems(path[-1]) if exact else stems(" ".join(path)))
             and not (exact and _negated(path[-1]))
         ]
+        if exact:
+            # "Volunteering" before one of its entries ("Semente Digital - volunteer mentor").
+            return max(found, key=lambda p: (len(wanted) / len(heading_stems(p[-1])), len(p))) if found else None
         return max(found, key=len) if found else None
 
     def _yes_no(
@@ -314,7 +322,7 @@ class Extractor:
 
     def _listing(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
         noun = q.list_noun
-        qualifiers = {t for t in judge.attribute if t != noun}
+        qualifiers = _qualifiers(q, judge, noun)
         rows = self.corpus.doc_types.get(_doc_type_for(noun, self.corpus), [])
         if noun and len(rows) >= 2 and not judge.entities:
             titles = [Line(self.snapshot.columns["title"][row], row) for row in rows]
@@ -372,8 +380,19 @@ class Extractor:
         wanted = {noun} if noun else set(judge.attribute)
         found = self._containers(wanted, qualifiers, judge)
         if not found and noun:
-            # "Which orchestration tools ...": no heading says "tools"; one says "Orchestration".
-            found = self._containers(qualifiers, qualifiers, judge)
+            # "Which orchestration tools ...": no heading says "tools"; one says "Orchestration",
+            # unless a line under it is labelled as one (under "Teaching", "Award: ..." is the
+            # teaching award, the section's other entries are none).
+            found = {
+                path: score
+                for path, score in self._containers(qualifiers, qualifiers, judge).items()
+                if not any(
+                    _full_path(loc.unit)[: len(path)] == path
+                    and loc.unit.kind == "pair"
+                    and noun in stems(loc.unit.key)
+                    for loc in self.corpus.outline
+                )
+            }
         return max(found, key=lambda p: found[p]) if found else None
 
     def _containers(
@@ -555,6 +574,17 @@ class Extractor:
             text = text if stems(heading) <= stems(text) else f"{heading}: {text}"
         return Line(text, c.row)
 
+    def _place(self, c: Candidate) -> Line | None:
+        """A place given field by field ("city:", "country:" under "location:"): the fields together."""
+        if c.unit.kind != "pair" or not stems(c.unit.key) & _PLACE_KEYS:
+            return None
+        parts = [
+            loc.unit.text
+            for loc in self._units_of(c.row)
+            if loc.unit.kind == "pair" and loc.unit.path == c.unit.path and stems(loc.unit.key) & _PLACE_KEYS
+        ]
+        return Line("; ".join(parts), c.row) if len(parts) >= 2 else None
+
     def _neighbours(self, c: Candidate) -> tuple[Unit | None, Unit | None]:
         units = [loc.unit for loc in self._units_of(c.row)]
         for n, unit in enumerate(units):
@@ -575,8 +605,16 @@ def _negated(heading: str) -> bool:
 
 
 _STATUS = frozenset(("valid", "expir", "current"))
+_INCLUSIVE = re.compile(r"\b(?:in total|altogether|all (?:of )?(?:her|his|their|the)|including|counting)\b", re.I)
+_PLACE_KEYS = frozenset(("citi", "town", "provinc", "stat", "countri", "region", "counti", "neighbourhood", "area"))
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))
+
+
+def _qualifiers(q: Question, judge: Judge, noun: str) -> set[str]:
+    """The asked words that narrow a list of the noun, none when it asks for all of them ("in
+    total, including the expired ones")."""
+    return set() if _INCLUSIVE.search(q.text) else {t for t in judge.attribute if t != noun}
 
 
 def both(answer: Draft, part: Draft) -> Draft:

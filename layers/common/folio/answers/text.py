@@ -339,10 +339,13 @@ def words(text: str) -> list[str]:
     return [w.strip(".'’-").replace("’", "'") for w in _TOKEN.findall(text)]
 
 
+_DOTTED = re.compile(r"[a-z]{1,2}(?:\.[a-z]{1,3})+\.?")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude suffix stripper, then the synonym groups: "expired", "expires", "lapsed" all meet."""
-    root = _strip(word)
+    root = _strip(word.replace(".", "") if _DOTTED.fullmatch(word.lower()) else word)  # "B.Sc." is a BSc
     return _CANON.get(root, root)
 
 

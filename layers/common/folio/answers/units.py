@@ -18,7 +18,8 @@ _GENERIC_COLUMNS = frozenset(("detail", "details", "value", "values", "descripti
 _INNER_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
 _ITEM = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
-_PAIR = re.compile(r"^([A-Z0-9][^:]{0,48}?):\s+(\S.*)$")
+# "Key: value"; a colon inside a quoted title ('2023-05 "Accessible by default: ..."') is no key's.
+_PAIR = re.compile(r"^([A-Z0-9][^:\"“”]{0,48}?):\s+(\S.*)$")
 _OPEN_KEY = re.compile(r"^([A-Z0-9][^:]{0,48}):$")
 _QUOTE = re.compile(r"^(?:>\s?)+")
 # A line that ends a phrase: what follows it starts anew.
@@ -28,7 +29,7 @@ _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 # A sentence ends at . ! ? before a capital or digit, except after an initial or a short title.
 _SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATION = re.compile(
-    r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|vs|etc|approx|e\.g|i\.e|Inc|Ltd|Co|pp|p|vol|fig|ed))\.$"
+    r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|vs|etc|approx|e\.g|i\.e|Inc|Ltd|Co|pp|p|vol|fig|ed|Sc|Eng|Phil|Tech))\.$"
 )
 
 
