@@ -64,6 +64,7 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_ninth", "Ysolde Tarrant-Okafor"),
         ("kb_tenth", "Teodor Valdés-Kurosawa"),
         ("kb_twelfth", "Rory Dunleavy"),
+        ("kb_fourteenth", "Ingrid Nakamura-Olafson"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:

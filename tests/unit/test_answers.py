@@ -713,3 +713,25 @@ def test_fields_keys_and_ranges_answer_what_they_name(tmp_path: Path, embedder: 
     # The GPA given is the M.Sc.'s: the B.Sc.'s is not in the documents.
     assert not _ask(answerer, "What was her undergraduate GPA?").grounded
     assert not [u for u in parse_units("Resume > TALKS\n\n" + resume.splitlines()[-2]) if u.kind == "pair"]
+
+
+def test_a_plain_no_answers_the_specific_case(tmp_path: Path, embedder: Embedder) -> None:
+    faq = "# FAQ\n\n**Would you relocate?**\nNo. I'm staying in Winnipeg. Remote or hybrid only.\n"
+    answerer = _answerer(tmp_path, embedder, {"faq.md": faq})
+    text = _ask(answerer, "Would you be willing to relocate to Toronto?").text
+    assert text.startswith("No — ") and "Would you relocate? No. I'm staying in Winnipeg." in text, text
+    # A plain no in a field settles it too; a yes to relocating would say nothing about Toronto.
+    assert settles("Relocation: no - Winnipeg-based, remote or hybrid only", ("relocat",)) == "No"
+    assert settles("Relocation: happy to move anywhere", ("relocat", "toronto")) == ""
+
+
+def test_a_course_code_names_a_course(tmp_path: Path, embedder: Embedder) -> None:
+    resume = (
+        "EXPERIENCE\n----------\n\n"
+        "Sessional Lecturer - University of Assiniboine\nJan 2020 - present\n"
+        "  - I teach COMP 3760 Mobile Application Development (about 120 students per term).\n\n"
+        "Mobile Developer - Boreal Pixel, Winnipeg\nJun 2018 - Aug 2021\n  - I built client apps in Swift.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"resume.txt": resume})
+    text = _ask(answerer, "What course does she teach at the university?").text
+    assert "COMP 3760 Mobile Application Development" in text, text

@@ -96,6 +96,18 @@ def test_yaml_facts_are_rendered_as_readable_text() -> None:
 def test_pdf_text_is_extracted() -> None:
     doc = load(KNOWLEDGE / "reference-letter.pdf", KNOWLEDGE)
     assert "Tomas Ferreira-Sandvik" in doc.sections[0].text
+    assert "|" not in doc.sections[0].text  # a letter has no table
+
+
+def test_a_pdf_table_in_aligned_columns_is_read_as_a_table() -> None:
+    folder = Path(__file__).resolve().parents[1] / "data" / "kb_twelfth"
+    text = load(folder / "bootcamp_transcript.pdf", folder).sections[0].text
+    # Left-aligned names, right-aligned results, blank lines between some rows: one table.
+    assert "| Module | Hours | Result |\n| --- | --- | --- |\n| M1 Testing fundamentals & test design | 40 |" in text
+    assert "| M2 JavaScript & TypeScript for testers | 60 | Merit |" in text
+    assert "| M7 Capstone project | 60 | Distinction |\n\nCapstone: an automated test framework" in text
+    # The lines around it are paragraphs as before.
+    assert "Learner: Rory Dunleavy\n\nLearner ID: TCA-22-0417" in text
 
 
 @pytest.mark.parametrize(

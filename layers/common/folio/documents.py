@@ -7,9 +7,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from folio.errors import IngestError, Unavailable
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".yaml", ".yml")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -102,7 +105,7 @@ def _read_pdf(source: str, raw: bytes, sha: str) -> Document:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(raw), strict=False)
-    pages = [reflow((page.extract_text() or "").strip()) for page in reader.pages]
+    pages = [_pdf_page(page) for page in reader.pages]
     text = "\n\n".join(page for page in pages if page)
     if not text:
         raise IngestError(f"{source}: no extractable text (scanned PDF?)")
@@ -129,15 +132,86 @@ def _read_yaml(source: str, raw: bytes, sha: str) -> Document:
     return _document(source, sha, str(meta.get("title") or _title_from_name(source)), meta, sections)
 
 
-def reflow(text: str) -> str:
+def _pdf_page(page: PageObject) -> str:
+    """A page's text in paragraphs; a table printed in aligned columns (a transcript's "Term Course
+    Title Grade") as a Markdown table, each row read with its header."""
+    plain = (page.extract_text() or "").strip()
+    layout = (page.extract_text(extraction_mode="layout") or "").splitlines()
+    tables = _aligned_tables(layout)
+    if not tables:
+        return reflow(plain)
+    prose = [" ".join(line.split()) for line in layout]
+    width = max((len(line) for line in prose), default=0)
+    parts: list[str] = []
+    cursor = 0
+    for start, end, table in tables:
+        parts += [reflow("\n".join(prose[cursor:start]), width), "\n".join(table)]
+        cursor = end
+    parts.append(reflow("\n".join(prose[cursor:]), width))
+    return "\n\n".join(part for part in parts if part)
+
+
+def _aligned_tables(lines: list[str]) -> list[tuple[int, int, list[str]]]:
+    """Tables of a page laid out in columns: a header of three or more short cells, then two or more
+    rows whose cells each sit under one of them (left- or right-aligned; blank lines between rows
+    allowed). Each as (first line, the line after the last row, its Markdown lines)."""
+    found: list[tuple[int, int, list[str]]] = []
+    n = 0
+    while n < len(lines):
+        header = _spans(lines[n])
+        if len(header) < 3 or any(len(text.split()) > 4 or any(ch.isdigit() for ch in text) for _, _, text in header):
+            n += 1
+            continue
+        rows: list[list[str]] = []
+        end = n + 1
+        for m in range(n + 1, len(lines)):
+            if not lines[m].strip():
+                continue
+            cells = _under(header, _spans(lines[m]))
+            if cells is None:
+                break
+            rows.append(cells)
+            end = m + 1
+        if len(rows) < 2:
+            n += 1
+            continue
+        names = [text for _, _, text in header]
+        table = ["| " + " | ".join(names) + " |", "|" + " --- |" * len(names)]
+        found.append((n, end, table + ["| " + " | ".join(cells) + " |" for cells in rows]))
+        n = end
+    return found
+
+
+def _spans(line: str) -> list[tuple[int, int, str]]:
+    """A laid-out line's cells: runs of text two or more spaces apart, with where they start and end."""
+    return [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", line)]
+
+
+def _under(header: list[tuple[int, int, str]], cells: list[tuple[int, int, str]]) -> list[str] | None:
+    """A row's cells by the header cell each overlaps most; None when the line is no row (one
+    cell, like a sentence running across the columns, or a cell under no column)."""
+    if len(cells) < 2:
+        return None
+    out = [""] * len(header)
+    for start, end, text in cells:
+        overlaps = [min(end, h_end) - max(start, h_start) for h_start, h_end, _ in header]
+        best = max(range(len(header)), key=lambda i: (overlaps[i], -abs(start - header[i][0])))
+        if overlaps[best] <= 0:
+            return None  # under no column: not this table's
+        out[best] = f"{out[best]} {text}".strip()
+    return out
+
+
+def reflow(text: str, width: int | None = None) -> str:
     """Paragraphs from a PDF page's wrapped lines: a line joins the next unless it is short or
     ends a sentence.
 
-    PDF text comes as one line per printed line. A wrapped line runs close to the page width;
-    a letterhead line, a date, a greeting or a paragraph's last line stops well short of it.
+    PDF text comes as one line per printed line. A wrapped line runs close to the page width
+    (`width`: the page's longest line, if not this text's); a letterhead line, a date, a greeting
+    or a paragraph's last line stops well short of it.
     """
     lines = [line.strip() for line in text.splitlines()]
-    width = max((len(line) for line in lines), default=0)
+    width = width or max((len(line) for line in lines), default=0)
     out: list[str] = []
     current = ""
     for line in lines:

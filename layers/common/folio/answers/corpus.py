@@ -13,7 +13,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from folio.answers.text import DATE, FIRST_PERSON, JOB, SINCE, acronyms, idioms, stem, stems, with_kinds, words
+from folio.answers.text import (
+    DATE,
+    FIRST_PERSON,
+    JOB,
+    SINCE,
+    acronyms,
+    idioms,
+    named_kinds,
+    stem,
+    stems,
+    with_kinds,
+    words,
+)
 from folio.answers.units import Unit, parse_units
 
 if TYPE_CHECKING:
@@ -42,7 +54,7 @@ class Corpus:
             # What the chunk's headings name, in any words ("Off the clock": hobbies).
             units = [loc.unit for loc in self.by_row[row]]
             headings = {h for unit in units for h in unit.path} | {u.text for u in units if u.kind == "heading"}
-            found = with_kinds(stems(text) | acronyms(text)).union(*map(idioms, headings))
+            found = with_kinds(stems(text) | acronyms(text) | named_kinds(text)).union(*map(idioms, headings))
             self.df.update(found)
             source = columns["source"][row]
             by_source.setdefault(source, set()).update(found)

@@ -30,6 +30,7 @@ from folio.answers.text import (
     acronyms,
     heading_stems,
     idioms,
+    named_kinds,
     siblings,
     stem,
     stems,
@@ -90,6 +91,8 @@ _RANGE = re.compile(r"\d+\s*[-–]\s*\d+")
 _OPEN_RANGE = re.compile(
     r"\bsince\s+(?:\w+\s+)?(?:19|20)\d{2}\b|(?:19|20)\d{2}\s*[-–—]+\s*(?:present|now|today|date)\b", re.I
 )
+# A field whose value opens with a plain no: "Relocation: no - remote only".
+_NIL_VALUE = re.compile(r"^([^:]{1,48}):\s*(?:no|none)\s*[-–—,;(]", re.IGNORECASE)
 # Questions one field can answer: "What was the thesis about?" by "Thesis: ...".
 _VALUE_KINDS = (Kind.FACT, Kind.PERSON, Kind.PLACE)
 _SHARES = frozenset(("shar", "percentag", "percent", "rate"))
@@ -137,7 +140,7 @@ def candidates(units: list[tuple[Unit, int]], snapshot: Snapshot, vector: np.nda
 def _facts(unit: Unit, block: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """What a unit holds, the same for every question: its context, its own and headings' words."""
     around = " ".join((block, *unit.path))
-    own = with_kinds(stems(unit.text))
+    own = with_kinds(stems(unit.text)) | named_kinds(unit.text)
     held = own | with_kinds(frozenset().union(*map(heading_stems, unit.path))) | acronyms(unit.text)
     return frozenset(held | stems(around) | acronyms(around)), frozenset(held), frozenset(own)
 
@@ -358,15 +361,22 @@ def settles(text: str, asked: tuple[str, ...], held: frozenset[str] = frozenset(
     whether she is available. `held`: what the line's headings add ("Certifications").
     """
     stemmed: list[str] = []
+    question = False
     for sentence in _CLAUSE_END.split(text):  # "... with no code freeze. Median deploy time ..."
         tokens = [p.lower() for t in words(sentence) for p in ((t, *t.split("-")) if "-" in t else (t,)) if p]
         said = [stem(t) for t in tokens]
+        if question and tokens and tokens[0] in ("yes", "no"):
+            return tokens[0].capitalize()  # "Would you relocate? No. I'm staying in Winnipeg."
+        question = sentence.endswith("?") and any(s in asked for s in said)
         for n, token in enumerate(tokens):
             # "I don't have a master's" says no to a degree as well as to a master's.
             if token in _NEGATIONS and any(s in asked or BROADER.get(s) in asked for s in said[n + 1 : n + 5]):
                 return "No"
         stemmed += said
     if re.search(r":\s*(?:0|no|none)\s*$", text, re.IGNORECASE):
+        return "No"
+    nil = _NIL_VALUE.match(text)  # "Relocation: no - Winnipeg-based, remote or hybrid only"
+    if nil and stems(nil.group(1)) & set(asked):
         return "No"
     return "Yes" if asked and all(t in stemmed or t in held for t in asked) else ""
 
@@ -375,7 +385,9 @@ def completes(previous: Unit, unit: Unit) -> bool:
     """A sentence that leans on the one before it ("That migration cut costs by 31%", "Maya's first
     conference talk.")."""
     leans = unit.text.startswith(_ANAPHORA) or (unit.kind == "sentence" and len(unit.text.split()) < 6)
-    return leans and previous.block == unit.block and previous.kind == unit.kind
+    # An FAQ's answer leans on its question: "Would you relocate?" "No. I'm staying in Winnipeg."
+    answers = previous.text.endswith("?") and not unit.text.endswith("?")
+    return (leans or answers) and previous.block == unit.block and previous.kind == unit.kind
 
 
 _CHANGE = re.compile(r"\bfrom\s+[^\s;]*\d[^;]{0,40}?\bto\b\s+(?:under\s+|about\s+)?[^\s;]*\d", re.IGNORECASE)

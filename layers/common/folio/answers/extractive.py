@@ -286,7 +286,7 @@ class Extractor:
                 key=lambda s: (-len(related & s.candidate.own), -s.score),
             )
             if not close:
-                return REFUSAL
+                return self._no_at_all(absent, ranked, asked)
             written = [w for w in words(q.text) if stem(w) in absent]  # as the visitor wrote it: "PhD"
             lines = self._best_lines(close, limit=2, margin=1.0)
             return Draft("answer", lines, unmentioned=" ".join(written) or " ".join(absent))
@@ -301,6 +301,16 @@ class Extractor:
             kin = [s for s in ranked if others & s.candidate.own and not settles(s.candidate.unit.text, asked)]
             lines = (*lines, *self._best_lines(kin[:1], limit=1, margin=1.0)) if kin else lines
         return Draft("answer", lines, lead=lead)
+
+    def _no_at_all(self, absent: list[str], ranked: list[Scored], asked: tuple[str, ...]) -> Draft:
+        """ "Would you relocate to Toronto?": a plain no to relocating answers it, wherever to; a
+        yes to relocating would say nothing about Toronto."""
+        attribute = tuple(t for t in asked if t not in absent)
+        about = [s for s in ranked if attribute and all(t in s.candidate.held for t in attribute)]
+        lines = self._best_lines(about[:1], limit=1, margin=1.0) if about else ()
+        if lines and settles(lines[0].text, attribute, about[0].candidate.held) == "No":
+            return Draft("answer", lines, lead="No")
+        return REFUSAL
 
     def _comparison(self, q: Question, shown: frozenset[str]) -> Draft:
         lines: list[Line] = []

@@ -308,7 +308,16 @@ def span_months(text: str) -> int | None:
 @lru_cache(maxsize=16384)
 def heading_stems(heading: str) -> frozenset[str]:
     """A heading's stems, an idiom read for what it names ("Off the clock" names hobbies)."""
-    return stems(heading) | idioms(heading)
+    return stems(heading) | idioms(heading) | named_kinds(heading)
+
+
+# A course code: "COMP 3760", "STAT 7040", "CS101" (not a year: "SEP 2021").
+_COURSE_CODE = re.compile(r"\b[A-Z]{2,5} ?(?!(?:19|20)\d{2}\b)\d{3,4}[A-Z]?\b")
+
+
+def named_kinds(text: str) -> frozenset[str]:
+    """The kinds a text names by its form alone: a course code is a course."""
+    return frozenset((stem("course"),)) if _COURSE_CODE.search(text) else frozenset()
 
 
 def idioms(heading: str) -> frozenset[str]:
