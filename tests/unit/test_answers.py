@@ -10,7 +10,7 @@ import pytest
 
 from folio.answering import Answer, Answerer
 from folio.answers.conversation import answer_lines, follow_up
-from folio.answers.evidence import settles
+from folio.answers.evidence import mentions, settles
 from folio.answers.grounding import grounded_reply
 from folio.answers.question import Kind, analyse, two_questions
 from folio.answers.text import heading_stems, span_months, stem, stems
@@ -735,3 +735,11 @@ def test_a_course_code_names_a_course(tmp_path: Path, embedder: Embedder) -> Non
     answerer = _answerer(tmp_path, embedder, {"resume.txt": resume})
     text = _ask(answerer, "What course does she teach at the university?").text
     assert "COMP 3760 Mobile Application Development" in text, text
+
+
+def test_camel_case_and_hyphenated_names_are_names() -> None:
+    asked = analyse("Has he done any iOS work?")
+    assert asked.kind is Kind.YESNO and "ios" in asked.entities, asked
+    # A part of a longer hyphenated name names it; a mere part of a word does not.
+    assert mentions(frozenset({"react-native-haptic-garden"}), "haptic-garden")
+    assert not mentions(frozenset({"react-native-haptic-gardens"}), "haptic-garden")

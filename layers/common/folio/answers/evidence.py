@@ -233,7 +233,7 @@ class Judge:
             own_terms, held_terms = own_terms | job, held_terms | job
         own = sum(w for t, w in self.weights.items() if self._holds(own_terms, t)) / self.total if self.total else 0.0
         held = sum(w for t, w in self.weights.items() if self._holds(held_terms, t)) / self.total if self.total else 1.0
-        named = all(e in c.context for e in self.entities)
+        named = all(mentions(c.context, e) for e in self.entities)
         score = c.meaning + 0.5 * own + 0.25 * held
         if _under_negation(c.unit):
             score += 0.15 if q.negated else -0.25
@@ -379,6 +379,12 @@ def settles(text: str, asked: tuple[str, ...], held: frozenset[str] = frozenset(
     if nil and stems(nil.group(1)) & set(asked):
         return "No"
     return "Yes" if asked and all(t in stemmed or t in held for t in asked) else ""
+
+
+def mentions(context: frozenset[str], name: str) -> bool:
+    """A name among a line's words, or inside a longer hyphenated one ("haptic-garden" in
+    "react-native-haptic-garden")."""
+    return name in context or ("-" in name and any(f"-{name}-" in f"-{word}-" for word in context if "-" in word))
 
 
 def completes(previous: Unit, unit: Unit) -> bool:

@@ -11,7 +11,17 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from folio.answers.evidence import DURATION, USE, Judge, candidates, completes, fields, informative_heading, settles
+from folio.answers.evidence import (
+    DURATION,
+    USE,
+    Judge,
+    candidates,
+    completes,
+    fields,
+    informative_heading,
+    mentions,
+    settles,
+)
 from folio.answers.question import WHAT_IS, Kind, two_questions
 from folio.answers.text import (
     BROADER,
@@ -322,13 +332,22 @@ class Extractor:
                 best = [s for s in best if span_months(s.candidate.unit.text)] or best
             if not best:
                 return REFUSAL
-            line = self._line(best[0].candidate)
+            line = self._named_line(best[0].candidate, names)
             if line not in lines:
                 lines.append(line)
         if q.duration:
             # "Which job did she hold longer?": the longer span first.
             lines.sort(key=lambda line: -(span_months(line.text) or 0))
         return Draft("answer", tuple(lines))
+
+    def _named_line(self, c: Candidate, names: tuple[str, ...]) -> Line:
+        """A side of a comparison, named: "expo-plugin-moodring: 412 stars, ~9k downloads a month."."""
+        line = self._line(c)
+        said = stems(line.text)
+        if all(mentions(said, name) for name in names):
+            return line
+        heading = next((h for h in reversed(c.unit.path) if all(mentions(stems(h), n) for n in names)), "")
+        return Line(f"{heading}: {line.text}", line.row) if heading else line
 
     def _listing(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
         noun = q.list_noun
@@ -499,7 +518,7 @@ class Extractor:
         lines: list[Line] = []
         for scored in judge.rank(self.found):
             c = scored.candidate
-            if not all(e in c.context for e in judge.entities) or _shown(c.unit.text, shown):
+            if not all(mentions(c.context, e) for e in judge.entities) or _shown(c.unit.text, shown):
                 continue
             if any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", c.unit.text) for name in names):
                 line = self._line(c)

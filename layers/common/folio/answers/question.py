@@ -417,7 +417,9 @@ def _entities(text: str, tokens: list[str], skip: frozenset[str]) -> tuple[str, 
             continue
         # A code ("p95", "DSY510"), not an amount ("100k", "2.5M").
         coded = any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word) and not _AMOUNT.match(word)
-        named = n > 0 and word[:1].isupper() and word.lower() not in ("i",)
+        # "Kestrel", and a name with a capital inside it ("iOS", "macOS", "gRPC").
+        capital = word[:1].isupper() or (word[:1].islower() and any(ch.isupper() for ch in word[1:]))
+        named = n > 0 and capital and word.lower() not in ("i",)
         if coded or named or (word.isupper() and len(word) > 1):
             found.append(stem(word))
     for quoted in re.findall(r"[\"“]([^\"”]+)[\"”]", text):
