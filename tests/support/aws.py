@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.request
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,22 @@ REGION = "us-east-1"
 
 
 @contextmanager
+def moto_server() -> Iterator[str]:
+    """A moto server on a free port, its state reset: moto's backends live in the process, shared
+    by every server and mock it starts, so what an earlier test created (an SSM parameter of the
+    same name) must not be there. Yields its endpoint URL."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    try:
+        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
+        yield endpoint
+    finally:
+        server.stop()
+
+
+@contextmanager
 def moto_endpoint(monkeypatch: pytest.MonkeyPatch, region: str = REGION) -> Iterator[str]:
     """The endpoint URL of a fresh moto server; the AWS_* variables point boto3 at fake credentials."""
     for name, value in {
@@ -26,10 +43,5 @@ def moto_endpoint(monkeypatch: pytest.MonkeyPatch, region: str = REGION) -> Iter
         "AWS_DEFAULT_REGION": region,
     }.items():
         monkeypatch.setenv(name, value)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with moto_server() as endpoint:
+        yield endpoint

@@ -743,3 +743,49 @@ def test_camel_case_and_hyphenated_names_are_names() -> None:
     # A part of a longer hyphenated name names it; a mere part of a word does not.
     assert mentions(frozenset({"react-native-haptic-garden"}), "haptic-garden")
     assert not mentions(frozenset({"react-native-haptic-gardens"}), "haptic-garden")
+
+
+def _conversation(answerer: Answerer, *questions: str) -> list[Answer]:
+    async def ask_all() -> list[Answer]:
+        history: list[Turn] = []
+        answers = []
+        for question in questions:
+            answers.append(await answerer.answer(question, history=history))
+            history.append(Turn(question, answers[-1].text))
+        return answers
+
+    return asyncio.run(ask_all())
+
+
+def test_a_follow_up_picks_one_of_the_things_listed(tmp_path: Path, embedder: Embedder) -> None:
+    work = (
+        "# Working with me\n\n**Right now:** Senior Mobile Engineer at Plinthwork.\n\n"
+        "## Rates\n\nI don't publish rates. Email me with what you need.\n\n"
+        "## Freelance clients (2021 – 2022)\n\nFive clients while I was freelancing.\n\n"
+        "### Verdigris Bikes — Amsterdam\n*5 months, 2021*\nRewrote their bike-share rider app in React Native.\n\n"
+        "### Oktopod Radio\nAndroid Auto support for their podcast app, in Kotlin.\n\n"
+        "### Maison Grelot — Lyon\nA click-and-collect app for a bakery chain.\n\n"
+        "## Open source at work\n\n- Plinthwork Mobile SDK — co-maintainer since 2023.\n"
+    )
+    talks = (
+        "TALKS\n=====\n\n"
+        '* Stropna Conf 2023 - Apr 2023\n  "Haptics are UX too"\n  Why vibration patterns deserve a design system.\n\n'
+        '* Jadran.js 2024 - Oct 2024\n  "Offline-first without tears"\n  Conflict resolution and SQLite on device.\n'
+    )
+    for name, text in {"working-with-me.md": work, "talks.txt": talks}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    index = Index(str(tmp_path / ".index"))
+    run_ingest(tmp_path, index, embedder)
+    answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Teodor Valdés")
+    # "Teo" is the owner, not a name the lines must hold: the clients are listed, not a work history.
+    clients, built = _conversation(
+        answerer, "What freelance clients has Teo worked with?", "What did he build for the Amsterdam one?"
+    )
+    assert all(c in clients.text for c in ("Verdigris Bikes — Amsterdam", "Oktopod Radio", "Maison Grelot")), clients
+    assert "bike-share rider app" in built.text and "Oktopod" not in built.text, built.text
+    listed, haptics = _conversation(answerer, "What conference talks has Teo given?", "Which one was about haptics?")
+    assert "Stropna Conf 2023" in listed.text and "Jadran.js 2024" in listed.text, listed.text
+    assert "Stropna Conf 2023" in haptics.text and "Jadran" not in haptics.text, haptics.text
+    # A day rate is money: "I don't publish rates" holds none; an age is a birth date none gives.
+    assert not _ask(answerer, "What's Teo's day rate for React Native work?").grounded
+    assert not _ask(answerer, "How old is Teo?").grounded

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
+from tests.support.aws import moto_server
 from tests.support.processes import clean_environ, free_port
 
 if TYPE_CHECKING:
@@ -95,15 +95,11 @@ def test_a_failing_step_is_not_ready(tmp_path: Path, broken: str) -> None:
 
 @pytest.fixture
 def ssm() -> Iterator[tuple[str, Any]]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    client = boto3.client(
-        "ssm", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t"
-    )
-    yield endpoint, client
-    server.stop()
+    with moto_server() as endpoint:
+        client = boto3.client(
+            "ssm", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t"
+        )
+        yield endpoint, client
 
 
 def _aws(endpoint: str) -> dict[str, str]:

@@ -101,6 +101,8 @@ class Answerer:
 
         def extract() -> Draft:
             extractor = Extractor(corpus, found.snapshot, found.query_vector, found.rows, found.pool)
+            if turn.among and (picked := extractor.pick(target, turn.among)) is not None:
+                return picked
             return extractor.answer_all(target, self.analyse, topic=turn.topic, shown=turn.shown)
 
         # The answerability check: no evidence in the documents, no LLM call.

@@ -38,6 +38,10 @@ _REFERRING = frozenset(
     ]
 )
 _CITATION = re.compile(r"\s*\[\d+\]")
+# One of the things just listed: "which one", "the Amsterdam one", "that one".
+_PICK = re.compile(r"\b(?:which|that|this|the(?:\s+[\w.-]+){1,2})\s+one\b", re.IGNORECASE)
+# A quoted line of the owner's own words: "in Teodor's words, “...”".
+_QUOTED = re.compile(r"^in .+? words, “(.*)”$")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class FollowUp:
     question: str  # what the answer answers
     topic: tuple[str, ...] = ()  # the names the conversation is about
     shown: frozenset[str] = frozenset()  # lines already given, for "more"
+    among: tuple[str, ...] = ()  # the listed lines a follow-up picks one of ("the Amsterdam one")
 
 
 def follow_up(question: str, asked: Question, history: Sequence[Turn], analyse: Callable[[str], Question]) -> FollowUp:
@@ -60,9 +65,13 @@ def follow_up(question: str, asked: Question, history: Sequence[Turn], analyse: 
         return FollowUp(
             history[anchor].question, history[anchor].question, _topic(analyse(history[anchor].question)), shown
         )
+    earlier = history[anchor].question
+    listed = answer_lines(history[-1].answer)
+    if _PICK.search(question) and len(listed) >= 2:
+        # "What conference talks has he given?" -> "Which one was about haptics?"
+        return FollowUp(f"{earlier} {question}", question, among=tuple(listed))
     if not _refers(question, asked):
         return FollowUp(question, question)
-    earlier = history[anchor].question
     return FollowUp(f"{earlier} {question}", question, _topic(analyse(earlier)))
 
 
@@ -80,6 +89,7 @@ def answer_lines(answer: str) -> list[str]:
         line = _CITATION.sub("", raw).strip().removeprefix("- ")
         if ": " in line and line.split(": ", 1)[0].endswith("documents"):
             line = line.split(": ", 1)[1]
+        line = _QUOTED.sub(r"\1", line)
         if line and not line.endswith(":"):
             lines.append(line)
     return lines

@@ -155,7 +155,10 @@ class Extractor:
         # Asked in the present tense with no entry marked current: a line that says what is now
         # ("Right now: Staff Engineer at Nimbus"), if one does.
         now = [s for s in passing if "current" in s.candidate.own] if "current" in q.terms else []
-        return current if q.present and current else (now or passing) if q.present else jobs or passing
+        if q.present:
+            # The current entry and the lines that say what is now, the best first.
+            return sorted({id(s): s for s in (*current, *now)}.values(), key=lambda s: -s.score) or passing
+        return jobs or passing
 
     def answer_all(
         self,
@@ -181,6 +184,39 @@ class Extractor:
                 draft = both(draft, self.answer(part, topic=around, shown=shown))
         return draft
 
+    def pick(self, q: Question, among: tuple[str, ...]) -> Draft | None:
+        """A follow-up on one of the things just listed: "Which one was about haptics?" is the entry
+        whose lines hold "haptics"; "What did he build for the Amsterdam one?" is answered from the
+        entry that names Amsterdam. None when no one entry stands out."""
+        entries = [entry for text in among if (entry := self._entry(text))]
+        asked = set(q.terms)
+        held = [len(asked & frozenset().union(*(stems(loc.unit.text) for loc in entry))) for entry in entries]
+        best = max(held, default=0)
+        if not best or held.count(best) > 1:
+            return None
+        entry = entries[held.index(best)]
+        head, body = entry[0], entry[1:]
+        if re.match(r"(?:which|what) one\b", q.text, re.IGNORECASE):
+            # The entry, and its line that holds what was asked, when that is not the entry's own.
+            hits = [loc for loc in body if asked & stems(loc.unit.text) - stems(head.unit.text)]
+            picked = [head, *hits[:1]]
+        else:
+            picked = body[:2] or [head]  # what the entry says first: "Rewrote their rider app ..."
+        lines = [Line(loc.unit.text if loc is head else _with_heading(loc.unit), loc.row) for loc in picked]
+        return Draft("answer", tuple(dict.fromkeys(lines)))
+
+    def _entry(self, text: str) -> list[Located]:
+        """The units of the entry a listed line stands for: its section when it is a heading, else
+        its paragraph or item."""
+        found = [loc for loc in self.corpus.outline if loc.unit.text in text]
+        if not found:
+            return []
+        top = max(found, key=lambda loc: len(loc.unit.text))
+        if top.unit.kind == "heading":
+            path = (*top.unit.path, top.unit.text)
+            return [top, *(loc for loc in self.corpus.outline if loc.unit.path[: len(path)] == path)]
+        return [top, *(loc for loc in self._units_of(top.row) if loc.unit.block == top.unit.block and loc != top)]
+
     def _covers(self, draft: Draft, q: Question) -> bool:
         """Whether a draft already answers a question: a line with its words, of its type."""
         judge = Judge(q, self.corpus)
@@ -194,7 +230,8 @@ class Extractor:
 
     def _structured(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
         """Answers read from the documents' structure rather than from single lines."""
-        if q.kind in (Kind.LIST, Kind.SUMMARY) and judge.asks_job() and not judge.entities:
+        jobs = not q.list_noun or q.list_noun in JOB  # "What clients has he worked with?" lists clients
+        if q.kind in (Kind.LIST, Kind.SUMMARY) and judge.asks_job() and jobs and not judge.entities:
             # "Summarise her career", "Where has she worked?", "her teaching career".
             history = self._work_history(set(judge.attribute) - JOB - ORDER, shown)
             if history is not None:

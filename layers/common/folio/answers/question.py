@@ -43,6 +43,7 @@ _AUXILIARIES = frozenset(
 )
 _DATE_PHRASES = re.compile(
     r"^(when|since when)\b|\b(what|which) (year|date|month|day|term|semester)\b|\bhow long\b|\bdate of\b|"
+    r"\b(?:her|his|their|your) age\b|"
     r"\b(first|earlier|earliest|latest|most recent|before|after)\b.*\bor\b"
 )
 # Nouns whose value is a quantity: "what salary", "what is her GPA" want a number.
@@ -170,6 +171,7 @@ _PHRASE_WORDS |= dict.fromkeys(("built with", "built using", "made with", "tech 
 # "The title of her thesis" is its name; "her title" is her role.
 _PHRASE_WORDS |= {"title of": "name of", "titles of": "names of"}
 _PHRASE_WORDS |= dict.fromkeys(("time zone", "time zones"), "timezone")
+_PHRASE_WORDS |= dict.fromkeys(("how old",), "when born")  # an age is a birth date
 _PHRASE_WORDS |= dict.fromkeys(("these days", "nowadays", "right now", "at present"), "now")
 _PHRASE_WORDS |= {f"{wh}'s": f"{wh} is" for wh in ("what", "where", "when", "who", "how", "which")}
 _CHANGE_VERBS = re.compile(
@@ -240,6 +242,10 @@ def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question
     return _analyse(text, owner_words)
 
 
+def _shortens(word: str, owner_words: frozenset[str]) -> bool:
+    return any(name.startswith(word) and name != word for name in owner_words)
+
+
 def _analyse(text: str, owner_words: frozenset[str]) -> Question:
     # "At which venues has she published?" asks what "Which venues ...?" asks.
     text = _PREPOSITION.sub("", text.lstrip())
@@ -247,7 +253,9 @@ def _analyse(text: str, owner_words: frozenset[str]) -> Question:
     lowered = " ".join(text.lower().replace("’", "'").split())
     tokens = [_POSSESSIVE.sub("", w) for w in words(text)]  # "Rafaela's career": Rafaela is the owner
     first = tokens[0].lower() if tokens else ""
-    skip = STOP | _GENERIC | owner_words
+    # The owner by a short form of their name: "Teo" for Teodor.
+    short = {w.lower() for w in tokens if w[:1].isupper() and len(w) >= 3 and _shortens(w.lower(), owner_words)}
+    skip = STOP | _GENERIC | owner_words | short
     parts = [part for w in tokens for part in (w.split("-") if "-" in w and not _numeric(w) else [w])]
     content = [w for w in parts if w.lower() not in skip and (len(w) > 1 or w.isdigit())]
     # "How much faster did it boot?": the comparative names the asked change, not a topic.
@@ -353,8 +361,14 @@ def _measured(lowered: str, tokens: list[str]) -> str:
         if word.lower() in _QUANTITIES:
             if word.lower() == "number" and n and tokens[n - 1].lower() not in STOP:
                 return f"{tokens[n - 1].lower()} number"  # an identifier: "phone number", "student number"
+            if word.lower() == "rate" and n and tokens[n - 1].lower() in _PAID_BY:
+                return stem("fee")  # "her day rate", "an hourly rate": money, not a share
             return stem(word)
     return ""
+
+
+# Rates that are money: "day rate", "hourly rate".
+_PAID_BY = frozenset(("day", "daily", "hourly", "hour", "weekly", "monthly", "consulting", "freelance", "contract"))
 
 
 def _kind(

@@ -215,7 +215,7 @@ _SYNONYM_GROUPS = (
     "bsc bachelor bachelors undergraduate undergrad beng ba",
     "phd doctor doctorate doctoral",
     "based location live lives reside",
-    "born birth birthday",
+    "born birth birthday age aged",
     "married spouse husband wife",
     "earn earned issued obtained",
     "write wrote author written",
