@@ -64,6 +64,7 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_ninth", "Ysolde Tarrant-Okafor"),
         ("kb_tenth", "Teodor Valdés-Kurosawa"),
         ("kb_twelfth", "Rory Dunleavy"),
+        ("kb_thirteenth", "Akosua Boateng Figueira"),
         ("kb_fourteenth", "Ingrid Nakamura-Olafson"),
     ],
 )
