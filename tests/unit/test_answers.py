@@ -789,3 +789,18 @@ def test_a_follow_up_picks_one_of_the_things_listed(tmp_path: Path, embedder: Em
     # A day rate is money: "I don't publish rates" holds none; an age is a birth date none gives.
     assert not _ask(answerer, "What's Teo's day rate for React Native work?").grounded
     assert not _ask(answerer, "How old is Teo?").grounded
+
+
+def test_a_career_s_length_and_a_project_s_popularity(tmp_path: Path, embedder: Embedder) -> None:
+    resume = (
+        "# Ada Quill\n\n## Profile\n\nTen years of keeping production systems boring: telecom in Copenhagen, "
+        "payments in Berlin.\n\n## Experience\n\n### Kestrel Payments — Berlin\n\n"
+        "- Co-led the incident programme (2019–2020): recovery time fell from 74 to 21 minutes.\n"
+        "- Built a portal adopted by 23 teams within a year of launch.\n\n"
+        "## Open source\n\n- pagerlint — a linter for alerting rules. About 1,200 stars on GitHub.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"resume.md": resume})
+    tenure = _ask(answerer, "How much experience does she have overall?").text
+    assert "Ten years of keeping production systems boring" in tenure and "74" not in tenure, tenure
+    popular = _ask(answerer, "How popular is pagerlint on GitHub?").text
+    assert "1,200 stars" in popular, popular

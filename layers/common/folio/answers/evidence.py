@@ -93,6 +93,8 @@ _OPEN_RANGE = re.compile(
 )
 # A field whose value opens with a plain no: "Relocation: no - remote only".
 _NIL_VALUE = re.compile(r"^([^:]{1,48}):\s*(?:no|none)\s*[-–—,;(]", re.IGNORECASE)
+# A length of experience: "Ten years of keeping production systems boring", "8+ years of Python".
+YEARS_OF = re.compile(rf"\b{AMOUNT}(?:\+|-plus)?\s+years?\s+of\b", re.IGNORECASE)
 # Questions one field can answer: "What was the thesis about?" by "Thesis: ...".
 _VALUE_KINDS = (Kind.FACT, Kind.PERSON, Kind.PLACE)
 _SHARES = frozenset(("shar", "percentag", "percent", "rate"))
@@ -173,6 +175,14 @@ class Judge:
         # "What data did it use?", "Has she worked at a lab?": the verb asks nothing the noun does not.
         light = USE | _HANDLED if question.kind is Kind.YESNO else USE
         self.attribute = tuple(t for t in attribute if t not in light) or tuple(attribute)
+        # "How much experience does she have overall?": the length of a whole career, of nothing named.
+        self.tenure = (
+            question.kind is Kind.NUMBER
+            and not question.quantity
+            and not self.entities
+            and bool(self.attribute)
+            and set(self.attribute) <= JOB
+        )
         self.weights = {t: corpus.weight(t) for t in self.attribute}
         self.variants = {t: corpus.extensions(t) for t in self.attribute}
         # Asked words the documents never use still count against every line ("a poem about
@@ -250,6 +260,11 @@ class Judge:
             # power draw when the documents use the asked words elsewhere.
             and (q.kind is not Kind.NUMBER or held > 0 or not self.weights)
         )
+        if self.tenure:
+            # "How much experience does she have?": "Ten years of keeping production systems
+            # boring" answers it; a line with some other number does not.
+            names_itself = bool(YEARS_OF.search(c.unit.text))
+            typed = typed and names_itself
         close = c.meaning >= CLOSE and (held > 0 or not self.total)
         # A line holding only part of the asked words must also be about the question in meaning
         # ("Write me a poem about cats" is not answered by "Writing design docs").
@@ -307,6 +322,8 @@ class Judge:
 
     def _typed(self, c: Candidate) -> bool:
         kind = self.question.kind
+        if self.tenure and YEARS_OF.search(c.unit.text):
+            return True  # "Ten years of ...": a length in words
         if kind in (Kind.DATE, Kind.NUMBER):
             record = fields(c.unit.text) if c.unit.kind in ("pair", "row") else []
             # A record's value under the asked key: "Expires: ..." for "when does it expire", not

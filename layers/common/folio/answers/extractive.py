@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from folio.answers.evidence import (
     DURATION,
     USE,
+    YEARS_OF,
     Judge,
     candidates,
     completes,
@@ -112,7 +113,12 @@ class Extractor:
             return structured
         if q.sides:
             return self._comparison(q, shown)
-        ranked = [s for s in judge.rank(self.found) if not _shown(s.candidate.unit.text, shown)]
+        found = self.found
+        if judge.tenure:
+            # A career's length is stated once, wherever the summary is: every such line is heard.
+            told = [(loc.unit, loc.row) for loc in self.corpus.outline if YEARS_OF.search(loc.unit.text)]
+            found = [*found, *candidates(told, self.snapshot, self.vector)]
+        ranked = [s for s in judge.rank(found) if not _shown(s.candidate.unit.text, shown)]
         passing = [s for s in ranked if s.passes]
         if q.kind is Kind.YESNO:
             asked = tuple(t for t in q.terms if t in judge.weights or t in judge.entities)

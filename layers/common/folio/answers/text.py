@@ -240,6 +240,7 @@ _SYNONYM_GROUPS = (
     "latency delay lag",
     "stack technology technologies tech techstack",
     "publish published publication publications",
+    "star stars popular popularity stargazers",
     "timezone zone zones cet cest utc gmt bst wet eet pst pdt est edt cst ist jst aest",
     # Verbs whose past tense no stemmer reaches.
     "teach taught teacher teachers",
