@@ -804,3 +804,18 @@ def test_a_career_s_length_and_a_project_s_popularity(tmp_path: Path, embedder: 
     assert "Ten years of keeping production systems boring" in tenure and "74" not in tenure, tenure
     popular = _ask(answerer, "How popular is pagerlint on GitHub?").text
     assert "1,200 stars" in popular, popular
+
+
+def test_a_grade_average_is_a_gpa_and_a_universidade_a_university(tmp_path: Path, embedder: Embedder) -> None:
+    resume = (
+        "# Ada Quill\n\n## Education\n\n"
+        "- **MSc in Computer Science**, Aarhus University, Denmark — 2014–2016.\n"
+        "  Grade average 10.4 on the Danish 7-point scale.\n"
+        "- **Licenciatura (BSc) in Informatics**, Faculdade de Engenharia da Universidade do Porto,\n"
+        "  Portugal — 2011–2014. Final grade 16/20.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"resume.md": resume})
+    gpa = _ask(answerer, "What was her GPA for the master's degree?").text
+    assert "Grade average 10.4" in gpa and "16/20" not in gpa, gpa
+    university = _ask(answerer, "Where did she go to university?").text
+    assert "Aarhus University" in university and "Universidade do Porto" in university, university

@@ -30,6 +30,7 @@ from folio.answers.text import (
     acronyms,
     heading_stems,
     idioms,
+    kind_words,
     named_kinds,
     siblings,
     stem,
@@ -475,7 +476,7 @@ def _number_about(text: str, key: str, noun: str) -> bool:
         return noun in text.lower()
     if noun in stems(key) or (noun in _SHARES and "%" in text):
         return True
-    tokens = words(_PRICE.sub(" ", text))  # a price counts no things: "the kits sell for £95"
+    tokens = words(_PRICE.sub(" ", kind_words(text)))  # a price counts no things: "the kits sell for £95"
     for n, token in enumerate(tokens):
         if stem(token) == noun or noun in (stem(p) for p in token.split("-")):
             # "about 18 kids", "kids: 18", not the ages in "(kids 9-14)".

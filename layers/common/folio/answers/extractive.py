@@ -138,7 +138,9 @@ class Extractor:
         if q.kind is Kind.DATE or judge.asks_job():
             passing, ordered = _in_time_order(q, passing)
             limit = 1 if ordered else limit  # "her first job": the one that came first
-        return self._drafted(q, passing, counted, limit=limit, margin=0.06 if typed else 0.1)
+        return self._drafted(
+            q, passing, counted, limit=limit, margin=0.06 if q.kind in (Kind.DATE, Kind.NUMBER) else 0.1
+        )
 
     def _drafted(self, q: Question, passing: list[Scored], counted: list[Line], *, limit: int, margin: float) -> Draft:
         best = self._best_lines(passing, limit=limit, margin=margin)

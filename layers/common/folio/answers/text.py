@@ -241,6 +241,7 @@ _SYNONYM_GROUPS = (
     "stack technology technologies tech techstack",
     "publish published publication publications",
     "star stars popular popularity stargazers",
+    "university universities universidade universidad université universität università universiteit",
     "timezone zone zones cet cest utc gmt bst wet eet pst pdt est edt cst ist jst aest",
     # Verbs whose past tense no stemmer reaches.
     "teach taught teacher teachers",
@@ -316,9 +317,20 @@ def heading_stems(heading: str) -> frozenset[str]:
 _COURSE_CODE = re.compile(r"\b[A-Z]{2,5} ?(?!(?:19|20)\d{2}\b)\d{3,4}[A-Z]?\b")
 
 
+# A grade point average in words: "Grade average 10.4", "average mark of 16".
+_GRADE_AVERAGE = re.compile(r"\b(?:grade|mark)s? average\b|\baverage (?:grade|mark)s?\b", re.IGNORECASE)
+
+
+def kind_words(text: str) -> str:
+    """A text with its phrases for a kind written as the kind: "Grade average 10.4" -> "GPA 10.4"."""
+    return _GRADE_AVERAGE.sub("GPA", text)
+
+
 def named_kinds(text: str) -> frozenset[str]:
-    """The kinds a text names by its form alone: a course code is a course."""
-    return frozenset((stem("course"),)) if _COURSE_CODE.search(text) else frozenset()
+    """The kinds a text names by its form alone: a course code is a course, a grade average a GPA."""
+    course = (stem("course"),) if _COURSE_CODE.search(text) else ()
+    average = ("gpa",) if _GRADE_AVERAGE.search(text) else ()
+    return frozenset((*course, *average))
 
 
 def idioms(heading: str) -> frozenset[str]:
