@@ -71,14 +71,26 @@ eval: install
 	$(BIN)/folio ingest knowledge --index $(INDEX)
 	FOLIO_OWNER_NAME="$${FOLIO_OWNER_NAME:-$(OWNER)}" $(BIN)/folio eval knowledge/eval.json --index $(INDEX)
 
+# Every benchmark, then one table of issue #11's targets from the figures they wrote to $(BENCH)
+# (scripts/bench_summary.py). The image's venv is built with $(IMAGE_PYTHON), as the Dockerfile's
+# python:3.12 does, measured (image_size.py), cold-started (bench_coldstart.py --python), removed.
+BENCH ?= .folio/bench
+IMAGE_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3.12)
+KEPT = "$$($(BIN)/python -c 'import json, sys; print(json.load(open(sys.argv[1]))["kept"])' $(BENCH)/image_size.json)"
 bench: install
-	$(BIN)/python scripts/bench_coldstart.py
+	mkdir -p $(BENCH)
+	$(BIN)/python scripts/image_size.py --python $(IMAGE_PYTHON) --keep --json > $(BENCH)/image_size.json
+	$(BIN)/python scripts/bench_coldstart.py --python $(KEPT)/bin/python --json $(BENCH)/coldstart-image.json
+	rm -rf "$$(dirname $(KEPT))"
+	$(BIN)/python scripts/bench_coldstart.py --json $(BENCH)/coldstart.json
 	$(BIN)/python scripts/bench_embeddings.py
-	$(BIN)/python scripts/bench_ingest.py
-	$(BIN)/python scripts/bench_latency.py
+	$(BIN)/python scripts/bench_ingest.py --json $(BENCH)/ingest.json
+	$(BIN)/python scripts/bench_latency.py --json $(BENCH)/latency.json
 	$(BIN)/python scripts/bench_protection.py
 	$(BIN)/python scripts/bench_llm_faults.py
 	$(BIN)/python scripts/bench_lambda_stream.py
+	$(BIN)/python scripts/bench_first_run.py --json $(BENCH)/first_run.json
+	$(BIN)/python scripts/bench_summary.py $(BENCH)
 
 # The embedding model (layers/common/folio/data/all-MiniLM-L6-v2-int8.onnx) rebuilt from the original
 # fp32 weights in a throwaway venv (scripts/model-build.lock, every package pinned by hash; never

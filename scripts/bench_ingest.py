@@ -9,7 +9,7 @@ commit, the full-text index, compaction; refresh: the new snapshot), with the lo
 `--against DIR` runs another checkout of folio (e.g. `git archive main | tar -x -C DIR`) with this
 venv, interleaved with this one, run by run: on a shared machine the two see the same load.
 
-    python scripts/bench_ingest.py [--runs 5] [--docs knowledge] [--against DIR]
+    python scripts/bench_ingest.py [--runs 5] [--docs knowledge] [--against DIR] [--json PATH]
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--docs", type=Path, default=ROOT / "knowledge")
     parser.add_argument("--against", type=Path, help="another checkout of folio, run interleaved with this one")
+    parser.add_argument("--json", type=Path, help="also write the medians here (scripts/bench_summary.py reads them)")
     args = parser.parse_args()
     variants: dict[str, Path | None] = {"this checkout": None}
     if args.against is not None:
@@ -78,11 +79,18 @@ def main() -> None:
         f"ingest of {args.docs.name}/, median of {args.runs} fresh processes, seconds; "
         f"load average {min(loads):.1f}-{max(loads):.1f} (1 min, sampled between runs)\n"
     )
+    figures: dict[str, dict[str, dict[str, float]]] = {}
     for (name, kind), measured in runs.items():
         keys = list(dict.fromkeys(k for run in measured for k in run))
-        figures = "  ".join(f"{k} {statistics.median(run.get(k, 0.0) for run in measured):.2f}" for k in keys)
+        medians = {k: statistics.median(run.get(k, 0.0) for run in measured) for k in keys}
+        figures.setdefault(name, {})[kind] = medians
+        line = "  ".join(f"{k} {v:.2f}" for k, v in medians.items())
         label = kind if len(variants) == 1 else f"{name}: {kind}"
-        sys.stdout.write(f"  {label:20s} {figures}\n")
+        sys.stdout.write(f"  {label:20s} {line}\n")
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        report = {"runs": args.runs, "load": [min(loads), max(loads)], "figures": figures}
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ Each is run twice: with every question distinct (a request number appended, so e
 for its embedding) and with the 46 eval questions repeating (the query-embedding cache hits).
 
     python scripts/bench_latency.py [--requests 300] [--http-requests 200] [--rounds 5]
-                                    [--answers 1000] [--baseline DIR] [--http-only]
+                                    [--answers 1000] [--baseline DIR] [--http-only] [--json PATH]
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ UNLIMITED = {
     "FOLIO_BUDGET_DAILY_LLM_CALLS": "1000000000",
     "FOLIO_BUDGET_DAILY_LLM_TOKENS": "1000000000000",
 }
+# What this run measured, for `--json` (scripts/bench_summary.py reads it).
+FIGURES: dict[str, Any] = {"in_process": {}, "http": {}}
 QUESTIONS = [t["query"] for t in json.loads((ROOT / "knowledge" / "eval.json").read_text())["retrieval_tests"]]
 
 
@@ -83,10 +85,13 @@ class InstantLLM:
         return None
 
 
-def _percentiles(samples: list[float]) -> str:
+def _p50_p95(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
-    p50 = statistics.median(ordered) * 1000
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000
+    return statistics.median(ordered) * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000
+
+
+def _percentiles(samples: list[float]) -> str:
+    p50, p95 = _p50_p95(samples)
     return f"p50 {p50:6.2f} ms   p95 {p95:6.2f} ms"
 
 
@@ -116,6 +121,8 @@ def in_process(index: Path, requests: int, distinct: bool, *, llm: bool = True) 
             timings.append(time.perf_counter() - started)
         assert response["statusCode"] == 200, response
     label = ("distinct" if distinct else "repeated") + ("" if llm else ", no LLM (extractive)")
+    p50, p95 = _p50_p95(timings)
+    FIGURES["in_process"][label] = {"p50_ms": p50, "p95_ms": p95}
     sys.stdout.write(f"in-process chat handler (Mangum), {requests} {label} questions: {_percentiles(timings)}\n")
 
 
@@ -148,6 +155,7 @@ def extractive_cost(index: Path) -> None:
 
     retrieval, answer = asyncio.run(run())
     added = statistics.median(answer) - statistics.median(retrieval)
+    FIGURES["in_process"]["answer path added"] = {"p50_ms": added * 1000}
     sys.stdout.write(
         f"answer path, {len(questions)} answer-test questions (embeddings cached):\n"
         f"  retrieval alone                        {_percentiles(retrieval)}\n"
@@ -312,6 +320,7 @@ def _measure(mode: str, servers: dict[str, _Server], *, rounds: int, requests: i
     for name, server in servers.items():
         server.load(10, answers, distinct=True)
         rss, peak = _rss_mb(server.pid)
+        FIGURES["http"].setdefault(mode, {}).setdefault(name, {}).update(rss_mb=rss, peak_mb=peak, answers=answers)
         server.load(1, len(QUESTIONS), distinct=False)  # the repeated questions asked once: cached
         sys.stdout.write(
             f"HTTP, {mode}, {name}: RSS after {answers} distinct answers {rss:.0f} MB (peak {peak:.0f} MB)   "
@@ -324,6 +333,8 @@ def _measure(mode: str, servers: dict[str, _Server], *, rounds: int, requests: i
                 results.setdefault((name, distinct, clients), []).append(server.load(clients, requests, distinct))
     for (name, distinct, clients), runs in results.items():
         median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+        scenario = f"{'distinct' if distinct else 'repeated'}, {clients} client{'s' if clients > 1 else ''}"
+        FIGURES["http"][mode][name][scenario] = median
         sys.stdout.write(
             f"HTTP, {mode}, {name}, {'distinct' if distinct else 'repeated'}, {clients:2d} client(s): "
             f"server CPU {median['cpu_ms']:5.2f} ms/req   p50 {median['p50_ms']:6.2f} ms   "
@@ -344,6 +355,7 @@ def main() -> None:
     )
     parser.add_argument("--http-only", action="store_true")
     parser.add_argument("--index", type=Path)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     from scripts.bench_support import sample_index
 
@@ -354,7 +366,12 @@ def main() -> None:
         in_process(index, args.requests, distinct=True, llm=False)
         extractive_cost(index)
     roots = {"this checkout": ROOT} | ({"baseline": args.baseline.resolve()} if args.baseline else {})
+    load = os.getloadavg()[0]
     over_http(index, roots, rounds=args.rounds, requests=args.http_requests, answers=args.answers)
+    if args.json is not None:
+        FIGURES["load"] = [min(load, os.getloadavg()[0]), max(load, os.getloadavg()[0])]
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(FIGURES, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -33,8 +33,13 @@ class Rule(NamedTuple):
 RULES: tuple[Rule, ...] = (
     Rule("test suites of the installed packages", ("**/tests",)),
     Rule(
-        "C/C++ headers and Cython sources",
-        ("pyarrow/include", "numpy/_core/include", "**/*.pyx", "**/*.pxd", "**/*.pxi"),
+        "C/C++ headers and sources, Cython sources",
+        ("pyarrow/include", "pyarrow/src", "numpy/_core/include", "**/*.pyx", "**/*.pxd", "**/*.pxi"),
+    ),
+    Rule(
+        # `numpy.f2py` is imported only when asked for by name (numpy's module __getattr__).
+        "numpy's Fortran wrapper generator (f2py): a build tool",
+        ("numpy/f2py",),
     ),
     Rule(
         "Arrow Flight RPC (pyarrow.flight): never imported",

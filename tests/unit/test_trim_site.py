@@ -30,6 +30,8 @@ REMOVED = [
     "numpy/_core/tests/test_api.py",
     "pyarrow/tests/data/x.parquet",
     "pyarrow/include/arrow/api.h",
+    "pyarrow/src/arrow/python/api.h",
+    "numpy/f2py/__init__.py",
     "pyarrow/lib.pxd",
     "pyarrow/libarrow_flight.so.2600",
     "pyarrow/_flight.cpython-312-x86_64-linux-gnu.so",
