@@ -819,3 +819,17 @@ def test_a_grade_average_is_a_gpa_and_a_universidade_a_university(tmp_path: Path
     assert "Grade average 10.4" in gpa and "16/20" not in gpa, gpa
     university = _ask(answerer, "Where did she go to university?").text
     assert "Aarhus University" in university and "Universidade do Porto" in university, university
+
+
+def test_that_one_is_the_one_named_first(tmp_path: Path, embedder: Embedder) -> None:
+    certs = (
+        "certifications:\n"
+        "  - name: AWS Certified Solutions Architect – Professional\n    issued: 2024-03-15\n"
+        "    expires: 2027-03-15\n    status: active\n"
+        "  - name: AWS Certified Solutions Architect – Associate\n    issued: 2019-05-20\n"
+        "    expires: 2022-05-20\n    status: expired\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"certifications.yaml": certs})
+    listed, expiry = _conversation(answerer, "Does she have any AWS certifications?", "When does that one expire?")
+    assert "Professional" in listed.text and "Associate" in listed.text, listed.text
+    assert "2027-03-15" in expiry.text and "2022-05-20" not in expiry.text, expiry.text

@@ -40,6 +40,7 @@ from folio.answers.text import (
     words,
 )
 from folio.answers.units import sentences
+from folio.answers.writing import named_first
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -200,9 +201,12 @@ class Extractor:
         asked = set(q.terms)
         held = [len(asked & frozenset().union(*(stems(loc.unit.text) for loc in entry))) for entry in entries]
         best = max(held, default=0)
-        if not best or held.count(best) > 1:
+        if best and held.count(best) == 1:
+            entry = entries[held.index(best)]
+        elif entries and _THAT_ONE.search(q.text):
+            entry = entries[0]  # "When does that one expire?": the one named first
+        else:
             return None
-        entry = entries[held.index(best)]
         head, body = entry[0], entry[1:]
         if re.match(r"(?:which|what) one\b", q.text, re.IGNORECASE):
             # The entry, and its line that holds what was asked, when that is not the entry's own.
@@ -216,10 +220,12 @@ class Extractor:
     def _entry(self, text: str) -> list[Located]:
         """The units of the entry a listed line stands for: its section when it is a heading, else
         its paragraph or item."""
-        found = [loc for loc in self.corpus.outline if loc.unit.text in text]
+        found = [loc for loc in self.corpus.outline if loc.unit.text in text or named_first(loc.unit.text) in text]
         if not found:
             return []
         top = max(found, key=lambda loc: len(loc.unit.text))
+        if top.unit.kind in ("item", "pair", "row"):
+            return [top]  # one of a list's entries
         if top.unit.kind == "heading":
             path = (*top.unit.path, top.unit.text)
             return [top, *(loc for loc in self.corpus.outline if loc.unit.path[: len(path)] == path)]
@@ -679,6 +685,7 @@ def _negated(heading: str) -> bool:
 
 
 _STATUS = frozenset(("valid", "expir", "current"))
+_THAT_ONE = re.compile(r"\b(?:that|this) one\b", re.IGNORECASE)
 _INCLUSIVE = re.compile(r"\b(?:in total|altogether|all (?:of )?(?:her|his|their|the)|including|counting)\b", re.I)
 _PLACE_KEYS = frozenset(("citi", "town", "provinc", "stat", "countri", "region", "counti", "neighbourhood", "area"))
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))

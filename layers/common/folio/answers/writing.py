@@ -33,7 +33,7 @@ _TOPICS = {
 _NAME_FIRST = re.compile(r"^(?:Name|Title): ([^;]+); (.+)$")
 
 
-def _named(text: str) -> str:
+def named_first(text: str) -> str:
     match = _NAME_FIRST.match(text)
     return f"{match.group(1)} ({match.group(2)})" if match else text
 
@@ -63,7 +63,7 @@ class Writer:
             own_words = row in voiced and (FIRST_PERSON.search(text) or _WE.search(text))
             return f"in {self.possessive} words, “{text}”" if own_words else text
 
-        lines = [f"{quote(_named(line.text), line.row)} {cite(line.row)}" for line in draft.lines]
+        lines = [f"{quote(named_first(line.text), line.row)} {cite(line.row)}" for line in draft.lines]
         if draft.unmentioned:
             head = f"{self.possessive} documents mention no {draft.unmentioned}. The closest they come:"
         elif draft.lead:
