@@ -833,3 +833,15 @@ def test_that_one_is_the_one_named_first(tmp_path: Path, embedder: Embedder) -> 
     listed, expiry = _conversation(answerer, "Does she have any AWS certifications?", "When does that one expire?")
     assert "Professional" in listed.text and "Associate" in listed.text, listed.text
     assert "2027-03-15" in expiry.text and "2022-05-20" not in expiry.text, expiry.text
+
+
+def test_spending_longer_compares_the_spans(tmp_path: Path, embedder: Embedder) -> None:
+    resume = (
+        "# Ada Quill\n\n## Experience\n\n"
+        "**Instituto de Medicina Molecular do Tejo (IMM Tejo)** — Lisbon, Portugal\n"
+        "Research Bioinformatician, February 2018 – August 2021\n\n"
+        "**Verdanta AgriSeq** — Wageningen, Netherlands\nBioinformatics Analyst, July 2016 – January 2018\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"resume.md": resume})
+    text = _ask(answerer, "Did she spend longer at IMM Tejo or at Verdanta AgriSeq?").text
+    assert text.index("February 2018 – August 2021") < text.index("July 2016 – January 2018"), text

@@ -165,7 +165,7 @@ class Judge:
         type_words = type_words | {BROADER[t] for t in question.terms if t in BROADER}
         if question.duration:
             # "how long did it last / take", "which job did she hold longer"
-            type_words = type_words | {"last", "tak", "longer", "longest", "hold", "stai"}
+            type_words = type_words | {"last", "tak", "longer", "longest", "hold", "stai", "spend"}
         if question.kind is Kind.YESNO and asked:
             type_words = type_words | _HANDLED  # "Has she used Unity?": any line naming Unity
         self.type_words = type_words
