@@ -845,3 +845,15 @@ def test_spending_longer_compares_the_spans(tmp_path: Path, embedder: Embedder) 
     answerer = _answerer(tmp_path, embedder, {"resume.md": resume})
     text = _ask(answerer, "Did she spend longer at IMM Tejo or at Verdanta AgriSeq?").text
     assert text.index("February 2018 – August 2021") < text.index("July 2016 – January 2018"), text
+
+
+def test_projects_without_a_document_of_their_own_are_listed_too(tmp_path: Path, embedder: Embedder) -> None:
+    files = {
+        "project_pipistrelle.md": "# Pipistrelle: motor control for a picking arm\n\nFirmware in C for a robot arm.\n",
+        "project_selkie.md": "# Selkie — a buoyancy engine controller\n\nA low-power controller for gliders.\n",
+        "cv.md": "# CV\n\n## Other\n\n- Side project: **Wobblebot**, an open-source robot kit. I've sold 310 kits.\n",
+    }
+    answerer = _answerer(tmp_path, embedder, files)
+    text = _ask(answerer, "What projects has she worked on?").text
+    assert all(p in text for p in ("Pipistrelle", "Selkie", "Side project: Wobblebot, an open-source robot kit.")), text
+    assert "310" not in text, text
