@@ -407,13 +407,13 @@ class Extractor:
         if noun and len(rows) >= 2 and not judge.entities:
             titles = [Line(self.snapshot.columns["title"][row], row) for row in rows]
             # And those with no document of their own: "Side project: Wobblebot, a robot kit."
-            known = [line.text.lower() for line in titles]
+            documented = [line.text.lower() for line in titles]
             titles += [
                 Line(sentences(loc.unit.text)[0], loc.row)
                 for loc in self.corpus.outline
                 if loc.unit.kind == "pair"
                 and noun in stems(loc.unit.key)
-                and not any(title in loc.unit.text.lower() for title in known)
+                and not any(title in loc.unit.text.lower() for title in documented)
             ]
             return Draft("answer", tuple(dict.fromkeys(titles))[:_MAX_ITEMS], listing=True)
         # A section named for what is listed ("## Certifications") first; else the field of that
