@@ -857,3 +857,17 @@ def test_projects_without_a_document_of_their_own_are_listed_too(tmp_path: Path,
     text = _ask(answerer, "What projects has she worked on?").text
     assert all(p in text for p in ("Pipistrelle", "Selkie", "Side project: Wobblebot, an open-source robot kit.")), text
     assert "310" not in text, text
+
+
+def test_what_a_talk_was_about_is_its_entry_s_opening(tmp_path: Path, embedder: Embedder) -> None:
+    talks = (
+        "TALKS\n=====\n\n"
+        "2024-02-03  FOSDEM 2024, Brussels -- Embedded devroom\n"
+        '            "Testing firmware without the hardware: HIL on a budget"\n'
+        "            30 min. Recording is on the FOSDEM video archive.\n\n"
+        "2022-03-16  Oceanology International, London\n"
+        '            "Buoyancy on a power budget"\n            20 min. Early results.\n'
+    )
+    answerer = _answerer(tmp_path, embedder, {"talks.txt": talks})
+    text = _ask(answerer, "What was her FOSDEM talk about?").text
+    assert "Testing firmware without the hardware" in text and "Buoyancy" not in text, text

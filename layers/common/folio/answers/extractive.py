@@ -16,6 +16,7 @@ from folio.answers.evidence import (
     USE,
     YEARS_OF,
     Judge,
+    Scored,
     candidates,
     completes,
     fields,
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from folio.answers.corpus import Corpus, Located
-    from folio.answers.evidence import Candidate, Scored
+    from folio.answers.evidence import Candidate
     from folio.answers.question import Question
     from folio.answers.units import Unit
     from folio.index import Snapshot
@@ -114,12 +115,7 @@ class Extractor:
             return structured
         if q.sides:
             return self._comparison(q, shown)
-        found = self.found
-        if judge.tenure:
-            # A career's length is stated once, wherever the summary is: every such line is heard.
-            told = [(loc.unit, loc.row) for loc in self.corpus.outline if YEARS_OF.search(loc.unit.text)]
-            found = [*found, *candidates(told, self.snapshot, self.vector)]
-        ranked = [s for s in judge.rank(found) if not _shown(s.candidate.unit.text, shown)]
+        ranked = [s for s in judge.rank(self._pool(judge)) if not _shown(s.candidate.unit.text, shown)]
         passing = [s for s in ranked if s.passes]
         if q.kind is Kind.YESNO:
             asked = tuple(t for t in q.terms if t in judge.weights or t in judge.entities)
@@ -129,11 +125,7 @@ class Extractor:
         counted = self._counted(q, judge, shown)
         if not passing:
             return Draft("answer", tuple(counted), lead=str(len(counted)), listing=True) if counted else REFUSAL
-        if judge.asks_job():
-            passing = self._jobs(q, judge, passing)
-        if q.duration and passing and DURATION.search(passing[0].candidate.unit.text):
-            # "How long did they teach?": "about seven years"; the dated lines near it say less.
-            passing = [s for s in passing if DURATION.search(s.candidate.unit.text)]
+        passing = self._narrowed(q, judge, passing)
         typed = q.kind in (Kind.DATE, Kind.NUMBER, Kind.PERSON, Kind.PLACE)
         limit = 2 if typed else 3
         if q.kind is Kind.DATE or judge.asks_job():
@@ -143,6 +135,24 @@ class Extractor:
             q, passing, counted, limit=limit, margin=0.06 if q.kind in (Kind.DATE, Kind.NUMBER) else 0.1
         )
 
+    def _pool(self, judge: Judge) -> list[Candidate]:
+        if not judge.tenure:
+            return self.found
+        # A career's length is stated once, wherever the summary is: every such line is heard.
+        told = [(loc.unit, loc.row) for loc in self.corpus.outline if YEARS_OF.search(loc.unit.text)]
+        return [*self.found, *candidates(told, self.snapshot, self.vector)]
+
+    def _narrowed(self, q: Question, judge: Judge, passing: list[Scored]) -> list[Scored]:
+        """The passing lines that hold what this kind of question wants."""
+        if judge.asks_job():
+            passing = self._jobs(q, judge, passing)
+        if q.kind is Kind.FACT and judge.entities and _ABOUT_WHAT.search(q.text):
+            passing = self._openings(passing, judge)
+        if q.duration and passing and DURATION.search(passing[0].candidate.unit.text):
+            # "How long did they teach?": "about seven years"; the dated lines near it say less.
+            passing = [s for s in passing if DURATION.search(s.candidate.unit.text)]
+        return passing
+
     def _drafted(self, q: Question, passing: list[Scored], counted: list[Line], *, limit: int, margin: float) -> Draft:
         best = self._best_lines(passing, limit=limit, margin=margin)
         if q.kind is Kind.PLACE and (place := self._place(passing[0].candidate)) is not None:
@@ -151,6 +161,20 @@ class Extractor:
         if counted and all(len(line.text.split()) <= 2 * _BRIEF_WORDS for line in counted):
             return Draft("answer", (*best[:1], *(line for line in counted if line not in best[:1])), listing=True)
         return Draft("answer", best)
+
+    def _openings(self, passing: list[Scored], judge: Judge) -> list[Scored]:
+        """ "What was her FOSDEM talk about?": the entry's opening line that names FOSDEM ("FOSDEM
+        2024, Brussels ... 'Testing firmware without the hardware'"), not a later one ("Recording
+        is on the FOSDEM video archive")."""
+        if not passing:
+            return passing
+        best = passing[0].candidate
+        block = [loc.unit for loc in self._units_of(best.row) if loc.unit.block == best.unit.block]
+        first = next((u for u in block if all(e in stems(u.text) for e in judge.entities)), best.unit)
+        if first == best.unit:
+            return passing
+        opening = candidates([(first, best.row)], self.snapshot, self.vector)
+        return [Scored(opening[0], passing[0].score, True), *passing] if opening else passing
 
     def _jobs(self, q: Question, judge: Judge, passing: list[Scored]) -> list[Scored]:
         """ "Where does she work?", "her first job": the entries of her work history answer it, the
@@ -694,6 +718,7 @@ def _negated(heading: str) -> bool:
 
 
 _STATUS = frozenset(("valid", "expir", "current"))
+_ABOUT_WHAT = re.compile(r"\babout\s*\??\s*$", re.IGNORECASE)
 _THAT_ONE = re.compile(r"\b(?:that|this) one\b", re.IGNORECASE)
 _INCLUSIVE = re.compile(r"\b(?:in total|altogether|all (?:of )?(?:her|his|their|the)|including|counting)\b", re.I)
 _PLACE_KEYS = frozenset(("citi", "town", "provinc", "stat", "countri", "region", "counti", "neighbourhood", "area"))
