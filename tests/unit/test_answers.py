@@ -871,3 +871,15 @@ def test_what_a_talk_was_about_is_its_entry_s_opening(tmp_path: Path, embedder: 
     answerer = _answerer(tmp_path, embedder, {"talks.txt": talks})
     text = _ask(answerer, "What was her FOSDEM talk about?").text
     assert "Testing firmware without the hardware" in text and "Buoyancy" not in text, text
+
+
+def test_which_city_needs_a_place_written_as_one(tmp_path: Path, embedder: Embedder) -> None:
+    talks = (
+        "# Talks\n\n"
+        '- 2023 "Fog that doesn\'t cost the Earth" Pixelkammer Conference 2023, main track, 45 min.\n'
+        '- 2022 "Moving 140 Services" KubeCon Europe 2022, Valencia, Spain.\n'
+    )
+    answerer = _answerer(tmp_path, embedder, {"talks.md": talks})
+    # A talk's title names no city: the question is not answered.
+    assert not _ask(answerer, "In which city was the Pixelkammer Conference 2023 held?").grounded
+    assert "Valencia, Spain" in _ask(answerer, "In which city was KubeCon Europe 2022 held?").text

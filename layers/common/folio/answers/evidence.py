@@ -96,6 +96,14 @@ _OPEN_RANGE = re.compile(
 _NIL_VALUE = re.compile(r"^([^:]{1,48}):\s*(?:no|none)\s*[-–—,;(]", re.IGNORECASE)
 # A length of experience: "Ten years of keeping production systems boring", "8+ years of Python".
 YEARS_OF = re.compile(rf"\b{AMOUNT}(?:\+|-plus)?\s+years?\s+of\b", re.IGNORECASE)
+# A question for a place of one kind, and a place written as one.
+_WHICH_PLACE = re.compile(r"\b(?:which|what) (?:city|town|country)\b", re.IGNORECASE)
+_NAME = r"[A-ZÀ-Þ][a-zà-ÿ]+(?:[ -][A-ZÀ-Þ][a-zà-ÿ]+)?"
+_PLACE_NAME = re.compile(rf"\b(?:in|near) {_NAME}\b|(?:,|\s[—–-])\s+{_NAME}(?=\s*(?:,|$|[(\-–—.;]))|\({_NAME}(?=,|\))")
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+PLACE_KEYS = frozenset(
+    ("citi", "town", "provinc", "stat", "countri", "region", "counti", "neighbourhood", "area", "locat")
+)
 # Questions one field can answer: "What was the thesis about?" by "Thesis: ...".
 _VALUE_KINDS = (Kind.FACT, Kind.PERSON, Kind.PLACE)
 _SHARES = frozenset(("shar", "percentag", "percent", "rate"))
@@ -298,6 +306,8 @@ class Judge:
             and set(self.attribute) <= stems(c.unit.key)
         ):
             score += 0.35  # "What was the thesis about?": "Thesis: Energy-Aware Background Sync ..."
+        if q.kind is Kind.PLACE and set(q.terms) & c.own & _TYPE_WORDS[Kind.PLACE]:
+            score += 0.2  # "Which city is she based in?": "... engineer based in Edinburgh, Scotland"
         if q.change and _CHANGE.search(c.unit.text):
             score += 0.2  # "by how much did it improve": a line with the before and the after
         return score
@@ -338,6 +348,11 @@ class Judge:
             known = set(self.question.entities) | self.corpus.common
             return any(_is_new_name(name, known) for name in _PERSON.findall(text))
         if kind is Kind.PLACE:
+            if _WHICH_PLACE.search(self.question.text):
+                # "In which city was it held?": a place written as one ("in Lisbon", "Valencia,
+                # Spain", "(Ljubljana, SI)"), not a capitalised word of a talk's title.
+                said = (_QUOTED.sub(" ", text), c.unit.heading)  # its heading may say where
+                return any(_PLACE_NAME.search(t) for t in said) or bool(stems(c.unit.key) & PLACE_KEYS)
             # A name other than the asked ones: "BSc Biochemistry, University of Porto", not "My BSc".
             terms = set(self.question.terms)
             named = any(_is_name(w, terms) for w in words(text)[1:])

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from folio.answers.evidence import (
     DURATION,
+    PLACE_KEYS,
     USE,
     YEARS_OF,
     Judge,
@@ -689,12 +690,12 @@ class Extractor:
 
     def _place(self, c: Candidate) -> Line | None:
         """A place given field by field ("city:", "country:" under "location:"): the fields together."""
-        if c.unit.kind != "pair" or not stems(c.unit.key) & _PLACE_KEYS:
+        if c.unit.kind != "pair" or not stems(c.unit.key) & PLACE_KEYS:
             return None
         parts = [
             loc.unit.text
             for loc in self._units_of(c.row)
-            if loc.unit.kind == "pair" and loc.unit.path == c.unit.path and stems(loc.unit.key) & _PLACE_KEYS
+            if loc.unit.kind == "pair" and loc.unit.path == c.unit.path and stems(loc.unit.key) & PLACE_KEYS
         ]
         return Line("; ".join(parts), c.row) if len(parts) >= 2 else None
 
@@ -721,7 +722,6 @@ _STATUS = frozenset(("valid", "expir", "current"))
 _ABOUT_WHAT = re.compile(r"\babout\s*\??\s*$", re.IGNORECASE)
 _THAT_ONE = re.compile(r"\b(?:that|this) one\b", re.IGNORECASE)
 _INCLUSIVE = re.compile(r"\b(?:in total|altogether|all (?:of )?(?:her|his|their|the)|including|counting)\b", re.I)
-_PLACE_KEYS = frozenset(("citi", "town", "provinc", "stat", "countri", "region", "counti", "neighbourhood", "area"))
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))
 
