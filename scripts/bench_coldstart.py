@@ -127,7 +127,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the medians here")
     args = parser.parse_args()
 
-    from scripts.bench_support import sample_index
+    from scripts.bench_support import sample_index, write_report
     from tests.fakes.llm_server import FakeLLM
 
     index = sample_index(args.index)
@@ -183,10 +183,7 @@ def main() -> None:
             f"max {max(r['total'] for r in srv):.3f}): listening at {f['serve_listening_s']:.3f} s; "
             f"RSS {f['serve_rss_mb']:.0f} MB\n"
         )
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        report = {"python": python, "runs": args.runs, "load": [min(loads), max(loads)], "figures": figures}
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    write_report(args.json, {"python": python, "runs": args.runs, "load": [min(loads), max(loads)], "figures": figures})
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ these wheels also downloads them). The clone and its venv are removed afterwards
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import signal
@@ -28,6 +27,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 # What make echoes at the start of each step of `make run`, in order.
 STEPS = (
     ("venv", "-m venv"),
@@ -105,6 +105,8 @@ def first_run() -> dict[str, float]:
 
 
 def main() -> None:
+    from scripts.bench_support import write_report
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the medians here (scripts/bench_summary.py reads them)")
@@ -122,10 +124,7 @@ def main() -> None:
     for key, value in medians.items():
         if key != "total":
             sys.stdout.write(f"  {key:20s} {value:6.1f} s\n")
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        report = {"runs": args.runs, "load": [min(loads), max(loads)], "figures": medians}
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    write_report(args.json, {"runs": args.runs, "load": [min(loads), max(loads)], "figures": medians})
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 CHILD = r"""
 import json, sys
@@ -58,6 +59,8 @@ def _load() -> float:
 
 
 def main() -> None:
+    from scripts.bench_support import write_report
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--docs", type=Path, default=ROOT / "knowledge")
@@ -87,10 +90,7 @@ def main() -> None:
         line = "  ".join(f"{k} {v:.2f}" for k, v in medians.items())
         label = kind if len(variants) == 1 else f"{name}: {kind}"
         sys.stdout.write(f"  {label:20s} {line}\n")
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        report = {"runs": args.runs, "load": [min(loads), max(loads)], "figures": figures}
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    write_report(args.json, {"runs": args.runs, "load": [min(loads), max(loads)], "figures": figures})
 
 
 if __name__ == "__main__":

@@ -357,7 +357,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    from scripts.bench_support import sample_index
+    from scripts.bench_support import sample_index, write_report
 
     index = sample_index(args.index)
     if not args.http_only:
@@ -368,10 +368,8 @@ def main() -> None:
     roots = {"this checkout": ROOT} | ({"baseline": args.baseline.resolve()} if args.baseline else {})
     load = os.getloadavg()[0]
     over_http(index, roots, rounds=args.rounds, requests=args.http_requests, answers=args.answers)
-    if args.json is not None:
-        FIGURES["load"] = [min(load, os.getloadavg()[0]), max(load, os.getloadavg()[0])]
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(FIGURES, indent=2) + "\n")
+    FIGURES["load"] = [min(load, os.getloadavg()[0]), max(load, os.getloadavg()[0])]
+    write_report(args.json, FIGURES)
 
 
 if __name__ == "__main__":
