@@ -200,3 +200,20 @@ def test_plain_text_entries_over_lists_and_wiki_headings_are_headings(tmp_path: 
         # Past the label's list, the lines are the section's own again.
         (("EXPERIENCE",), "Award: 2023 Teaching Excellence Award.\n\nA sentence that ends.\n  - a list under prose"),
     ]
+
+
+def test_a_yaml_comment_after_a_value_is_kept_with_it(tmp_path: Path) -> None:
+    (tmp_path / "skills.yaml").write_text(
+        "# kept in YAML because I like things machine-checkable\n"
+        "languages:\n  Java: no  # can read it in a code review\n  Python: daily\n"
+        '  site: https://example.org/#about\n  motto: "a # in quotes"\n',
+        encoding="utf-8",
+    )
+    sections = load(tmp_path / "skills.yaml", tmp_path).sections
+    assert [(s.headings, s.text) for s in sections] == [
+        (
+            ("Languages",),
+            "Java: no (can read it in a code review)\nPython: daily\nSite: https://example.org/#about\n"
+            "Motto: a # in quotes",
+        ),
+    ]

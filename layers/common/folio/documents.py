@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,10 @@ if TYPE_CHECKING:
 
 SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".yaml", ".yml")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+# A YAML line whose plain value has a comment after it: "    Java: no  # can read it".
+_COMMENTED = re.compile(
+    r"^(?P<head>\s*(?:-\s+)?[^\s#'\"\-][^:#]*:\s+)(?P<value>[^'\"\s#|>&*!\[{][^#]*?)\s+#\s*(?P<note>\S.*)$"
+)
 # A plain-text heading in wiki or AsciiDoc style: "== Teaching ==", "=== Talks".
 _EQUALS_HEADING = re.compile(r"^(={1,6})\s+([^=].*?)\s*=*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -118,7 +123,7 @@ def _read_yaml(source: str, raw: bytes, sha: str) -> Document:
     import yaml
 
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
+        data = yaml.safe_load(_comments_kept(raw.decode("utf-8")))
     except yaml.YAMLError as exc:
         raise IngestError(f"{source}: invalid YAML ({_first_line(exc)})") from exc
     if not isinstance(data, dict):
@@ -200,6 +205,20 @@ def _under(header: list[tuple[int, int, str]], cells: list[tuple[int, int, str]]
             return None  # under no column: not this table's
         out[best] = f"{out[best]} {text}".strip()
     return out
+
+
+def _comments_kept(text: str) -> str:
+    """A YAML comment after a plain value is part of what the owner says: "Java: no  # can read it"
+    is read as "Java: no (can read it)"."""
+
+    def kept(line: str) -> str:
+        match = _COMMENTED.match(line)
+        if match is None:
+            return line
+        value = f"{match.group('value')} ({match.group('note')})"
+        return match.group("head") + json.dumps(value, ensure_ascii=False)
+
+    return "\n".join(kept(line) for line in text.splitlines())
 
 
 def reflow(text: str, width: int | None = None) -> str:
