@@ -33,8 +33,10 @@ BODY = json.dumps({"message": "What grade did she get in Database Internals?"}).
 async def _trickle(port: int, first: bytes, then: bytes, every: float = 0.1) -> tuple[float, bytes]:
     """Send `first` at once, then `then` a byte at a time; the seconds until the server answered or
     closed, and what it sent."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    # The clock starts before the connection: the server's deadline cannot start earlier, while a
+    # busy client loop may see the connection opened well after the server accepted it.
     started = time.monotonic()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(first)
     received = b""
 
