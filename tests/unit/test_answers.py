@@ -783,6 +783,11 @@ def test_a_follow_up_picks_one_of_the_things_listed(tmp_path: Path, embedder: Em
     )
     assert all(c in clients.text for c in ("Verdigris Bikes — Amsterdam", "Oktopod Radio", "Maison Grelot")), clients
     assert "bike-share rider app" in built.text and "Oktopod" not in built.text, built.text
+    # A near miss about the picked entry is refused, not answered with its first lines.
+    _, budget = _conversation(
+        answerer, "What freelance clients has Teo worked with?", "What was the budget for the Amsterdam one?"
+    )
+    assert not budget.grounded, budget.text
     listed, haptics = _conversation(answerer, "What conference talks has Teo given?", "Which one was about haptics?")
     assert "Stropna Conf 2023" in listed.text and "Jadran.js 2024" in listed.text, listed.text
     assert "Stropna Conf 2023" in haptics.text and "Jadran" not in haptics.text, haptics.text

@@ -233,7 +233,12 @@ class Extractor:
         else:
             return None
         head, body = entry[0], entry[1:]
-        if re.match(r"(?:which|what) one\b", q.text, re.IGNORECASE):
+        # Grounded or silent here too: what else is asked ("the budget for the Amsterdam one")
+        # must be in the entry, unless it is a verb of doing ("what did he build for it").
+        said = frozenset().union(*(stems(loc.unit.text) | stems(" ".join(loc.unit.path)) for loc in entry))
+        if any(t not in said and t not in _DOING for t in asked):
+            return REFUSAL
+        if _WHICH_ONE.match(q.text):
             # The entry, and its line that holds what was asked, when that is not the entry's own.
             hits = [loc for loc in body if asked & stems(loc.unit.text) - stems(head.unit.text)]
             picked = [head, *hits[:1]]
@@ -721,6 +726,9 @@ def _negated(heading: str) -> bool:
 _STATUS = frozenset(("valid", "expir", "current"))
 _ABOUT_WHAT = re.compile(r"\babout\s*\??\s*$", re.IGNORECASE)
 _THAT_ONE = re.compile(r"\b(?:that|this) one\b", re.IGNORECASE)
+_WHICH_ONE = re.compile(r"(?:which|what) one\b", re.IGNORECASE)
+# Verbs that ask what was done with a thing, not an attribute it must hold.
+_DOING = USE | frozenset((stem("build"), stem("do"), stem("work"), stem("make")))
 _INCLUSIVE = re.compile(r"\b(?:in total|altogether|all (?:of )?(?:her|his|their|the)|including|counting)\b", re.I)
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))
