@@ -11,6 +11,12 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 
 
+def _sections(folder: Path, name: str, text: str) -> list[tuple[tuple[str, ...], str]]:
+    """A document written into `folder` and loaded: each section's heading path and text."""
+    (folder / name).write_text(text, encoding="utf-8")
+    return [(s.headings, s.text) for s in load(folder / name, folder).sections]
+
+
 def test_markdown_front_matter_becomes_metadata() -> None:
     doc = load(KNOWLEDGE / "certifications.md", KNOWLEDGE)
     assert doc.source == "certifications.md"
@@ -157,12 +163,11 @@ def test_a_ruled_plain_text_table_is_cut_at_its_columns(tmp_path: Path) -> None:
 
 
 def test_a_bold_line_over_a_list_is_the_entry_s_heading(tmp_path: Path) -> None:
-    (tmp_path / "cv.md").write_text(
+    cv = (
         "# CV\n\n## Experience\n\n**Caremesh Health** — Cork\n- Test Engineer II, Jan 2025 – present\n\n"
         "**Fernhill Digital**\n\n- Junior QA Analyst, 2023\n\n## Skills\n\n**Bold words** in a sentence.\n\n- pytest\n"
     )
-    sections = load(tmp_path / "cv.md", tmp_path).sections
-    assert [(s.headings, s.text) for s in sections] == [
+    assert _sections(tmp_path, "cv.md", cv) == [
         (("Experience", "Caremesh Health — Cork"), "- Test Engineer II, Jan 2025 – present"),
         (("Experience", "Fernhill Digital"), "- Junior QA Analyst, 2023"),
         (("Skills",), "**Bold words** in a sentence.\n\n- pytest"),
@@ -170,28 +175,23 @@ def test_a_bold_line_over_a_list_is_the_entry_s_heading(tmp_path: Path) -> None:
 
 
 def test_top_level_yaml_facts_are_the_opening_lines(tmp_path: Path) -> None:
-    (tmp_path / "profile.yaml").write_text(
-        "name: Ada Quill\nlocation: Cork, Ireland\nskills:\n  - Rust\nsince: 2023\n", encoding="utf-8"
-    )
-    sections = load(tmp_path / "profile.yaml", tmp_path).sections
-    assert [(s.headings, s.text) for s in sections] == [
+    profile = "name: Ada Quill\nlocation: Cork, Ireland\nskills:\n  - Rust\nsince: 2023\n"
+    assert _sections(tmp_path, "profile.yaml", profile) == [
         ((), "Name: Ada Quill\nLocation: Cork, Ireland\nSince: 2023"),
         (("Skills",), "- Rust"),
     ]
 
 
 def test_plain_text_entries_over_lists_and_wiki_headings_are_headings(tmp_path: Path) -> None:
-    (tmp_path / "resume.txt").write_text(
+    resume = (
         "== EXPERIENCE ==\n\n"
         "Sessional Lecturer - University of Assiniboine\nJan 2020 - present (part-time)\n"
         "  - I teach COMP 3760 Mobile Application Development.\n\n"
         "Guest lectures:\n  - COMP 2150, Oct 2022\n\n"
         "Award: 2023 Teaching Excellence Award.\n\n"
-        "A sentence that ends.\n  - a list under prose\n",
-        encoding="utf-8",
+        "A sentence that ends.\n  - a list under prose\n"
     )
-    sections = load(tmp_path / "resume.txt", tmp_path).sections
-    assert [(s.headings, s.text) for s in sections] == [
+    assert _sections(tmp_path, "resume.txt", resume) == [
         (
             ("EXPERIENCE", "Sessional Lecturer - University of Assiniboine, Jan 2020 - present (part-time)"),
             "- I teach COMP 3760 Mobile Application Development.",
@@ -203,14 +203,12 @@ def test_plain_text_entries_over_lists_and_wiki_headings_are_headings(tmp_path: 
 
 
 def test_a_yaml_comment_after_a_value_is_kept_with_it(tmp_path: Path) -> None:
-    (tmp_path / "skills.yaml").write_text(
+    skills = (
         "# kept in YAML because I like things machine-checkable\n"
         "languages:\n  Java: no  # can read it in a code review\n  Python: daily\n"
-        '  site: https://example.org/#about\n  motto: "a # in quotes"\n',
-        encoding="utf-8",
+        '  site: https://example.org/#about\n  motto: "a # in quotes"\n'
     )
-    sections = load(tmp_path / "skills.yaml", tmp_path).sections
-    assert [(s.headings, s.text) for s in sections] == [
+    assert _sections(tmp_path, "skills.yaml", skills) == [
         (
             ("Languages",),
             "Java: no (can read it in a code review)\nPython: daily\nSite: https://example.org/#about\n"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from folio.answers.question import ABOUT_ONE
+from folio.answers.writing import unquoted
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -40,8 +41,6 @@ _REFERRING = frozenset(
 _CITATION = re.compile(r"\s*\[\d+\]")
 # One of the things just listed: "which one", "the Amsterdam one", "that one".
 _PICK = re.compile(r"\b(?:which|that|this|the(?:\s+[\w.-]+){1,2})\s+one\b", re.IGNORECASE)
-# A quoted line of the owner's own words: "in Teodor's words, “...”".
-_QUOTED = re.compile(r"^in .+? words, “(.*)”$")
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def answer_lines(answer: str) -> list[str]:
         line = _CITATION.sub("", raw).strip().removeprefix("- ")
         if ": " in line and line.split(": ", 1)[0].endswith("documents"):
             line = line.split(": ", 1)[1]
-        line = _QUOTED.sub(r"\1", line)
+        line = unquoted(line)
         if line and not line.endswith(":"):
             lines.append(line)
     return lines

@@ -33,6 +33,15 @@ _TOPICS = {
 _NAME_FIRST = re.compile(r"^(?:Name|Title): ([^;]+); (.+)$")
 
 
+# How an answer quotes the owner's own words (Writer.draft), read back by follow-ups.
+_OWN_WORDS = re.compile(r"^in .+? words, “(.*)”$")
+
+
+def unquoted(line: str) -> str:
+    """An answer's line without the quotation of the owner's words around it."""
+    return _OWN_WORDS.sub(r"\1", line)
+
+
 def named_first(text: str) -> str:
     match = _NAME_FIRST.match(text)
     return f"{match.group(1)} ({match.group(2)})" if match else text
