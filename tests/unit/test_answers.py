@@ -888,3 +888,29 @@ def test_which_city_needs_a_place_written_as_one(tmp_path: Path, embedder: Embed
     # A talk's title names no city: the question is not answered.
     assert not _ask(answerer, "In which city was the Pixelkammer Conference 2023 held?").grounded
     assert "Valencia, Spain" in _ask(answerer, "In which city was KubeCon Europe 2022 held?").text
+
+
+def test_a_list_named_after_or_is_answered_whole(tmp_path: Path, embedder: Embedder) -> None:
+    profile = (
+        "name: Ada Quill\nhobbies:\n  - sailing\n  - sourdough\n"
+        "not_interested_in:\n  - people-management roles\n  - ad tech or crypto projects\n"
+        "  - front-end web development\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"profile.yaml": profile})
+    text = _ask(answerer, "What kinds of work or roles is she not interested in?").text
+    assert all(item in text for item in ("people-management", "crypto", "front-end")), text
+    assert "sailing" not in text, text
+
+
+def test_a_now_page_says_what_the_owner_is_up_to(tmp_path: Path, embedder: Embedder) -> None:
+    now = (
+        "# What I'm doing now\n\n*Updated May 2025.*\n\n## Work\n\n- Shipping the Quill SDK 3.0 beta.\n"
+        "- Writing a guide series on offline sync.\n\n## Learning\n\n- Slovenian, twice a week.\n\n"
+        "## Life\n\n- Training for a half marathon in October.\n"
+    )
+    resume = "# Ada Quill\n\n## Experience\n\n- 2022 - present: Senior Engineer at Quill Labs, Leeds.\n"
+    answerer = _answerer(tmp_path, embedder, {"now.md": now, "resume.md": resume})
+    for question in ("What's Ada up to these days?", "what is she working on lately?"):
+        text = _ask(answerer, question).text
+        assert all(news in text for news in ("SDK 3.0", "Slovenian", "half marathon")), text
+        assert "offline sync" not in text, text  # each section's first entry

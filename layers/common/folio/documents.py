@@ -273,6 +273,7 @@ _TYPE_WORDS = {
     "talk": "talk",
     "talks": "talk",
     "skills": "skills",
+    "now": "now",  # a "now page": what they are doing at this point (nownownow.com)
     "education": "education",
     "publication": "publication",
     "publications": "publication",

@@ -280,6 +280,9 @@ class Extractor:
             history = self._work_history(set(judge.attribute) - JOB - ORDER, shown)
             if history is not None:
                 return history
+        lately = _UP_TO.search(q.text) and "current" in q.terms and len(q.terms) <= 2 and not judge.entities
+        if lately and (now := self._now_page(shown)) is not None:
+            return now  # "what's she up to these days?"
         section = q.kind is Kind.FACT and not judge.entities and self._names_a_section(judge)
         if q.kind is Kind.LIST or (q.kind is Kind.SUMMARY and not q.entities) or section:
             listed = self._listing(q, judge, shown)
@@ -525,7 +528,8 @@ class Extractor:
                 if prefix in scores:
                     continue
                 named = heading_stems(prefix[-1])
-                if not wanted & named or _negated(prefix[-1]) or _instance_of(prefix[-1], wanted):
+                negated = _negated(prefix[-1])
+                if not wanted & named or (negated and not judge.question.negated) or _instance_of(prefix[-1], wanted):
                     continue  # "What I'm not interested in" holds no interests; "Blackwater School — Fermoy" is one
                 context = stems(" ".join(prefix))
                 if not all(e in context for e in judge.entities):
@@ -534,7 +538,8 @@ class Extractor:
                 branches = 0.5 if len(self.corpus.children.get(prefix, ())) >= 2 else 0.0
                 retrieved = 0.5 if located.row in self.rows else 0.0
                 # Of equal scores, the narrower section ("Talks" under "Talks and writing").
-                scores[prefix] = (len(qualifiers & context) + share + branches + retrieved, depth, -order)
+                kept = 1.0 if negated else 0.0  # "What is she not interested in?": what that section lists
+                scores[prefix] = (len(qualifiers & context) + share + branches + retrieved + kept, depth, -order)
         return scores
 
     def _items(self, container: tuple[str, ...], qualifiers: set[str], shown: frozenset[str]) -> list[Line]:
@@ -625,6 +630,19 @@ class Extractor:
                 if lines:
                     return Draft("answer", lines[:2])
         return REFUSAL
+
+    def _now_page(self, shown: frozenset[str]) -> Draft | None:
+        """A now page's news: the first entry of each of its first three sections (work, learning, life)."""
+        firsts: dict[tuple[str, ...], Line] = {}
+        sources = self.snapshot.columns["source"]
+        for row in self.corpus.doc_types.get("now", [])[:1]:
+            for loc in self.corpus.outline:
+                unit = loc.unit
+                entry = unit.kind in ("item", "sentence", "pair") and not _shown(unit.text, shown)
+                if entry and sources[loc.row] == sources[row]:
+                    firsts.setdefault(unit.path, Line(unit.text, loc.row))
+        lines = [line for path, line in firsts.items() if len(path) > 1]  # not the page's own preamble
+        return Draft("answer", tuple(lines[:3]), listing=True) if len(lines) >= 2 else None
 
     def _document_lines(self, source: str, shown: frozenset[str]) -> tuple[Line, ...]:
         columns = self.snapshot.columns
@@ -724,6 +742,8 @@ def _negated(heading: str) -> bool:
 
 
 _STATUS = frozenset(("valid", "expir", "current"))
+# "What is she up to / doing / working on ('do', folio.answers.question) now?", not "what does she do".
+_UP_TO = re.compile(r"\b(?:up to|doing|busy with|focus(?:ed|ing)? on|(?:is|are) \w+ do)\b", re.IGNORECASE)
 _ABOUT_WHAT = re.compile(r"\babout\s*\??\s*$", re.IGNORECASE)
 _THAT_ONE = re.compile(r"\b(?:that|this) one\b", re.IGNORECASE)
 _WHICH_ONE = re.compile(r"(?:which|what) one\b", re.IGNORECASE)

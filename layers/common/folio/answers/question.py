@@ -172,7 +172,7 @@ _PHRASE_WORDS |= dict.fromkeys(("built with", "built using", "made with", "tech 
 _PHRASE_WORDS |= {"title of": "name of", "titles of": "names of"}
 _PHRASE_WORDS |= dict.fromkeys(("time zone", "time zones"), "timezone")
 _PHRASE_WORDS |= dict.fromkeys(("how old",), "when born")  # an age is a birth date
-_PHRASE_WORDS |= dict.fromkeys(("these days", "nowadays", "right now", "at present"), "now")
+_PHRASE_WORDS |= dict.fromkeys(("these days", "nowadays", "right now", "at present", "lately"), "now")
 _PHRASE_WORDS |= {f"{wh}'s": f"{wh} is" for wh in ("what", "where", "when", "who", "how", "which")}
 _CHANGE_VERBS = re.compile(
     r"\bhow much (?:did|has|have|does|was|were)\b.*\b(?:improv|reduc|cut|increas|decreas|drop|grow|grew|fell|fall|"
@@ -413,6 +413,8 @@ def _list_noun(lowered: str, names: tuple[str, ...]) -> str:
         return ""
     found = match.group(1).split()
     for n, noun in enumerate(found):
+        if noun in ("or", "and") and n:
+            continue  # "what kinds of work or roles": the plural after it names the list
         if noun in _LIST_NOUN_SKIP or noun in STOP:
             return ""
         # "any Kubernetes qualification": a name before the head noun says which one.
