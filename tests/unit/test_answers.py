@@ -171,6 +171,13 @@ def test_sentences_are_not_cut_at_initials_or_titles() -> None:
         "M.Sc. Computer Science - University of Assiniboine.",
         "B.Eng. Civil, 2011.",
     ]
+    # A closing quote stays with its sentence, and a quoted title that asks keeps its date.
+    assert sentences('She said "no." Then left. Malmö — "Who Pays?" (22 April 2021). A talk.') == [
+        'She said "no."',
+        "Then left.",
+        'Malmö — "Who Pays?" (22 April 2021).',
+        "A talk.",
+    ]
 
 
 def test_pdf_lines_are_reflowed_into_paragraphs() -> None:
@@ -914,3 +921,17 @@ def test_a_now_page_says_what_the_owner_is_up_to(tmp_path: Path, embedder: Embed
         text = _ask(answerer, question).text
         assert all(news in text for news in ("SDK 3.0", "Slovenian", "half marathon")), text
         assert "offline sync" not in text, text  # each section's first entry
+
+
+def test_records_of_several_kinds_answer_with_the_kind_asked(tmp_path: Path, embedder: Embedder) -> None:
+    talks = (
+        "Talks, Papers and Podcasts — Ada Quill\nLast updated: May 2025\n\n"
+        'PyData 2023, Leeds — "Fog, cheaply" (8 June 2023). A 30-minute talk about weather stations.\n\n'
+        'Publication: A. Quill, "Buoyancy on a power budget", Ocean Sensors Workshop 2022.\n\n'
+        'Podcast: "Firmware Fridays", episode 12 (January 2024). A talk about testing without hardware.\n\n'
+        "Speaking requests: Ada gives two talks a year.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"talks.txt": talks})
+    text = _ask(answerer, "Has she been on any podcasts?").text
+    assert "Firmware Fridays" in text, text
+    assert "Buoyancy" not in text and "Last updated" not in text and "Speaking requests" not in text, text

@@ -80,8 +80,10 @@ def test_plain_text_tables_are_read_as_tables(tmp_path: Path) -> None:
         "  ---------------------------------------\n"
         "  Total                                    65\n"
     )
-    text = load(tmp_path / "transcript.txt", tmp_path).sections[0].text
-    assert text.splitlines()[2:7] == [
+    doc = load(tmp_path / "transcript.txt", tmp_path)
+    assert doc.title == "MSc Statistics"
+    text = doc.sections[0].text
+    assert text.splitlines()[0:5] == [
         "| Course | ECTS | Grade |",
         "| --- | --- | --- |",
         "| Statistical Learning Theory | 5 | 9.5 |",
@@ -154,7 +156,7 @@ def test_a_ruled_plain_text_table_is_cut_at_its_columns(tmp_path: Path) -> None:
         "                                to Test Plans\n"
     )
     text = load(tmp_path / "talks.txt", tmp_path).sections[0].text
-    assert text.splitlines()[2:6] == [
+    assert text.splitlines()[0:4] == [
         "| DATE | EVENT | TITLE |",
         "| --- | --- | --- |",
         "| 2024-10 | QA Eire Conference (online) | Accessibility with Playwright + axe |",
@@ -215,3 +217,15 @@ def test_a_yaml_comment_after_a_value_is_kept_with_it(tmp_path: Path) -> None:
             "Motto: a # in quotes",
         ),
     ]
+
+
+def test_a_plain_text_file_s_first_line_over_its_text_is_its_title(tmp_path: Path) -> None:
+    text = "Talks and Podcasts — Ada Quill\nLast updated: May 2025\n\nPyData 2023, Leeds. A talk.\n"
+    (tmp_path / "talks.txt").write_text(text, encoding="utf-8")
+    doc = load(tmp_path / "talks.txt", tmp_path)
+    assert doc.title == "Talks and Podcasts — Ada Quill"
+    assert doc.sections[0].text == "Last updated: May 2025\n\nPyData 2023, Leeds. A talk."
+    # A sentence, a "Key: value" line or a line running on into the next is text, not a title.
+    for first in ("I build firmware.", "Name: Ada Quill", "Ada Quill builds firmware and"):
+        (tmp_path / "notes.txt").write_text(f"{first}\nfor weather stations.\n", encoding="utf-8")
+        assert load(tmp_path / "notes.txt", tmp_path).title == "Notes", first

@@ -101,7 +101,18 @@ def _read_markdown(source: str, raw: bytes, sha: str) -> Document:
 
 def _read_text(source: str, raw: bytes, sha: str) -> Document:
     sections, h1 = _markdown_sections(_text_tables(raw.decode("utf-8", errors="replace")), atx=False)
+    if h1 is None and sections and not sections[0].headings:
+        first, _, rest = sections[0].text.partition("\n")
+        after = rest.split("\n", 1)[0]
+        if _TEXT_TITLE.fullmatch(first.strip()) and len(first.split()) <= 12 and (not after.strip() or ": " in after):
+            # "Talks, Publications and Podcasts — Maya Okonkwo-Lindqvist" over the text: its title.
+            h1, sections[0] = first.strip(), Section((), rest.strip())
     return _document(source, sha, h1 or _title_from_name(source), {}, sections)
+
+
+# A plain-text file's first line read as its title (over a blank line or its "Last updated: ..."):
+# words, no sentence, no "Key: value", no list item.
+_TEXT_TITLE = re.compile(r"[^\W\d_][^:.!?;|]*[^\s:.!?;,|]")
 
 
 def _read_pdf(source: str, raw: bytes, sha: str) -> Document:

@@ -461,6 +461,11 @@ class Extractor:
         if best is None:
             return None
         items = self._items(best, qualifiers, shown)
+        # A page of records of several kinds ("Podcast: ...", "Publication: ..."): those of the kind asked.
+        keys = [stems(found[0][0]) if (found := fields(line.text)) else frozenset() for line in items]
+        keyed = [line for line, key in zip(items, keys, strict=True) if noun in key]
+        if keyed and all(keys) and len(set(keys)) >= 2:
+            return Draft("answer", tuple(keyed[:_MAX_ITEMS]), listing=True)
         # The same list kept in another document too (a CV's and a profile's certifications):
         # what it adds.
         for other in named:

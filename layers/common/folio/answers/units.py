@@ -27,7 +27,9 @@ _ENDED = re.compile(r"[.!?:;)\]\"'”’]\s*$|\d\s*$")
 _MARKUP = re.compile(r"\*\*|__|`|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 # A sentence ends at . ! ? before a capital or digit, except after an initial or a short title.
-_SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# A quoted title that asks or exclaims, then its date: '"Who Pays for This Pipeline?" (22 April 2021).'
+_QUOTED_END = re.compile(r"[?!][\"”’]$")
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|vs|etc|approx|e\.g|i\.e|Inc|Ltd|Co|pp|p|vol|fig|ed|Sc|Eng|Phil|Tech))\.$"
 )
@@ -77,7 +79,7 @@ def split_sentences(paragraph: str) -> list[str]:
     """A paragraph's sentences, all of its text kept; not cut after "Prof." or "J."."""
     out: list[str] = []
     for piece in _SENTENCE.split(paragraph):
-        if out and _ABBREVIATION.search(out[-1]):
+        if out and (_ABBREVIATION.search(out[-1]) or (_QUOTED_END.search(out[-1]) and piece.startswith("("))):
             out[-1] = f"{out[-1]} {piece}"
         else:
             out.append(piece)
