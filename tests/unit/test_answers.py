@@ -275,6 +275,8 @@ def test_words_are_read_in_urls_and_idioms() -> None:
     assert {"github", "github.com"} <= stems("Repo: github.com/ada/wren — 1,400 stars")
     assert stem("hobbies") in heading_stems("Off the clock")
     assert stem("hobbies") not in heading_stems("Clock design")
+    # A country is met by the adjective of its people.
+    assert stem("Sweden") == stem("Swedish") and stem("Germany") == stem("German") != stem("Sweden")
 
 
 def test_answers_speak_of_the_owner_by_name() -> None:
@@ -935,3 +937,13 @@ def test_records_of_several_kinds_answer_with_the_kind_asked(tmp_path: Path, emb
     text = _ask(answerer, "Has she been on any podcasts?").text
     assert "Firmware Fridays" in text, text
     assert "Buoyancy" not in text and "Last updated" not in text and "Speaking requests" not in text, text
+
+
+def test_a_work_permit_answers_whether_a_visa_is_needed(tmp_path: Path, embedder: Embedder) -> None:
+    about = (
+        "# About Ada\n\nAda builds firmware for weather stations in Gothenburg.\n\n## Work setup\n\n"
+        "- **Work authorisation:** Swedish permanent residence; Irish citizen\n"
+        "- **Based in:** Gothenburg, Sweden\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"about.md": about})
+    assert "permanent residence" in _ask(answerer, "Does she need a visa to work in Sweden?").text
