@@ -145,6 +145,12 @@ def test_units_keep_their_structure() -> None:
     assert english.path[-2:] == ("Languages", "Spoken")
     pair = next(u for u in units if u.kind == "pair")
     assert pair.key == "Team size" and pair.embed_text.startswith("Engineer — Acme")
+    # A sentence before a colon is no key: the honours stay with the degree above them.
+    degree = parse_units("CV > Education\n\n**BSc Physics** — Leeds, 2012–2016\nFirst-class honours. Thesis: Fog.\n")
+    assert [(u.kind, u.text) for u in degree[1:]] == [
+        ("sentence", "BSc Physics — Leeds, 2012–2016 First-class honours."),
+        ("sentence", "Thesis: Fog."),
+    ]
 
 
 def test_wrapped_list_items_and_dated_lines_stay_whole() -> None:

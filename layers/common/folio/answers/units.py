@@ -19,7 +19,8 @@ _INNER_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
 _ITEM = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 # "Key: value"; a colon inside a quoted title ('2023-05 "Accessible by default: ..."') is no key's.
-_PAIR = re.compile(r"^([A-Z0-9][^:\"“”]{0,48}?):\s+(\S.*)$")
+# A key is a label, not a sentence's end: "First-class honours. Dissertation: ..." is two sentences.
+_PAIR = re.compile(r"^([A-Z0-9](?:(?![.!?]\s)[^:\"“”]){0,48}?):\s+(\S.*)$")
 _OPEN_KEY = re.compile(r"^([A-Z0-9][^:]{0,48}):$")
 _QUOTE = re.compile(r"^(?:>\s?)+")
 # A line that ends a phrase: what follows it starts anew.
