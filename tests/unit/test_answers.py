@@ -953,3 +953,14 @@ def test_a_work_permit_answers_whether_a_visa_is_needed(tmp_path: Path, embedder
     )
     answerer = _answerer(tmp_path, embedder, {"about.md": about})
     assert "permanent residence" in _ask(answerer, "Does she need a visa to work in Sweden?").text
+
+
+def test_how_much_a_change_was_keeps_the_before_and_the_after(tmp_path: Path, embedder: Embedder) -> None:
+    project = (
+        "# Wrenfold\n\nWrenfold is Ada's forecasting service.\n\n## Results\n\n"
+        "| Metric | Legacy (GBM) | Wrenfold v1 |\n|---|---|---|\n| Forecast error (MAPE) | 23.4% | 14.1% |\n"
+        "| Nightly run | 5 h | 38 min |\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"project_wrenfold.md": project})
+    text = _ask(answerer, "By how much did Wrenfold reduce forecast error compared to the old system?").text
+    assert "23.4%" in text and "14.1%" in text, text

@@ -107,7 +107,8 @@ class Extractor:
         judge = Judge(q, self.corpus, entities=tuple(dict.fromkeys((*q.entities, *topic))))
         # A date or number asked of a record: its name and the asked field, not every field.
         focus = {*judge.attribute, *judge.entities} & self.corpus.all_keys
-        self.focus = focus if q.kind in (Kind.DATE, Kind.NUMBER) else set()
+        # "By how much did it cut the error?" needs the before as well as the after: the whole row.
+        self.focus = focus if q.kind in (Kind.DATE, Kind.NUMBER) and not q.change else set()
         absent = judge.absent()
         if absent and q.kind is not Kind.YESNO:
             return REFUSAL
