@@ -964,3 +964,17 @@ def test_how_much_a_change_was_keeps_the_before_and_the_after(tmp_path: Path, em
     answerer = _answerer(tmp_path, embedder, {"project_wrenfold.md": project})
     text = _ask(answerer, "By how much did Wrenfold reduce forecast error compared to the old system?").text
     assert "23.4%" in text and "14.1%" in text, text
+
+
+def test_the_skills_profile_answers_her_skills_by_kind(tmp_path: Path, embedder: Embedder) -> None:
+    skills = (
+        "name: Ada Quill\nlocation: Gothenburg\nlanguages:\n  - Rust\n  - C\nframeworks:\n  embedded:\n"
+        "    - Embassy\n    - Zephyr\n  desktop:\n    - Tauri\ncloud:\n  - AWS IoT\n  - Terraform\n"
+        "hobbies:\n  - sailing\n  - bouldering\n"
+    )
+    about = "# About Ada\n\nAda builds firmware for weather stations. She sails at weekends.\n"
+    answerer = _answerer(tmp_path, embedder, {"skills.yaml": skills, "about.md": about})
+    text = _ask(answerer, "What are her skills?").text
+    # A line for each kind, with the items under its labels; not her name, place or hobbies.
+    assert "Rust" in text and "Embassy" in text and "Tauri" in text and "Terraform" in text, text
+    assert "Gothenburg" not in text and "sailing" not in text, text

@@ -275,6 +275,12 @@ class Extractor:
 
     def _structured(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
         """Answers read from the documents' structure rather than from single lines."""
+        asked = set(judge.attribute)
+        owners = not judge.entities and not _THING.search(q.text)  # not "what was it built with?"
+        if owners and asked & _SKILLS and asked - _SKILLS <= _DOING | _SKILL_WORDS:
+            skills = self._skills(shown)  # "What are her skills?", "What technologies does he work with?"
+            if skills is not None:
+                return skills
         jobs = not q.list_noun or q.list_noun in JOB  # "What clients has he worked with?" lists clients
         if q.kind in (Kind.LIST, Kind.SUMMARY) and judge.asks_job() and jobs and not judge.entities:
             # "Summarise her career", "Where has she worked?", "her teaching career".
@@ -595,11 +601,14 @@ class Extractor:
             return None
         leaves = [loc for loc in self.corpus.outline if loc.unit.path[: len(section)] == section]
         entries = [loc for loc in leaves if loc.unit.kind == "heading" and len(loc.unit.path) == len(section)]
-        records = entries or [
+        items = [
             loc
             for loc in leaves
             if loc.unit.kind == "item" or (loc.unit.kind == "pair" and len(fields(loc.unit.text)) > 1)
         ]
+        if items and not any(informative_heading(loc.unit.text) for loc in entries):
+            entries = []  # labels ("Stream processing", "Web and API"): the items under them
+        records = entries or items
         # Entries with sections of their own ("### Certified Kubernetes Administrator") by name.
         names = list(dict.fromkeys(loc.unit.text if entries else _instance(loc.unit.text) for loc in records))
         if not names or _shown(section[-1], shown):
@@ -649,6 +658,25 @@ class Extractor:
                     firsts.setdefault(unit.path, Line(unit.text, loc.row))
         lines = [line for path, line in firsts.items() if len(path) > 1]  # not the page's own preamble
         return Draft("answer", tuple(lines[:3]), listing=True) if len(lines) >= 2 else None
+
+    def _skills(self, shown: frozenset[str]) -> Draft | None:
+        """The owner's skills as a whole: a line for each kind of them, from the skills profile, or
+        else from the section of skills ("## Technical skills")."""
+        for row in self.corpus.doc_types.get("skills", [])[:1]:
+            root = (self.snapshot.columns["title"][row],)
+            paths = (loc.unit.path for loc in self.corpus.outline)
+            kinds = dict.fromkeys(path[1] for path in paths if len(path) > 1 and path[:1] == root)
+            # Each kind of skill in a line; not the profile's name, role, hobbies or certificates.
+            lines = [
+                line
+                for kind in kinds
+                if not heading_stems(kind) & _NOT_SKILLS and (line := self._gist((*root, kind), shown)) is not None
+            ]
+            if len(lines) >= 2:
+                return Draft("answer", tuple(lines[:_MAX_ITEMS]), listing=True)
+        named = [path for path in self.corpus.paths if heading_stems(path[-1]) & _SKILLS]
+        items = self._items(min(named, key=len), set(), shown) if named else []
+        return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True) if len(items) >= 2 else None
 
     def _document_lines(self, source: str, shown: frozenset[str]) -> tuple[Line, ...]:
         columns = self.snapshot.columns
@@ -748,6 +776,11 @@ def _negated(heading: str) -> bool:
 
 
 _STATUS = frozenset(("valid", "expir", "current"))
+# What a question about the owner's skills as a whole asks for, and the words around it.
+_SKILLS = frozenset((stem("skills"), stem("stack"), stem("tools")))
+_NOT_SKILLS = JOB | frozenset(stem(w) for w in ("hobbies", "certification", "contact", "education", "project", "talk"))
+_THING = re.compile(r"\b(?:it|its|this|that)\b", re.IGNORECASE)
+_SKILL_WORDS = frozenset((stem("know"), stem("technical"), stem("have"), stem("main"), stem("key")))
 # "What is she up to / doing / working on ('do', folio.answers.question) now?", not "what does she do".
 _UP_TO = re.compile(r"\b(?:up to|doing|busy with|focus(?:ed|ing)? on|(?:is|are) \w+ do)\b", re.IGNORECASE)
 _ABOUT_WHAT = re.compile(r"\babout\s*\??\s*$", re.IGNORECASE)
