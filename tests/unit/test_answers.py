@@ -82,6 +82,12 @@ def test_a_second_question_after_and_is_found() -> None:
         False,
     )
     assert two_questions("Does she know Rust and Go?") is None
+    # A second question may open with a preposition.
+    assert two_questions("What degree did she get from Strathclyde, and with what grade?") == (
+        "What degree did she get from Strathclyde",
+        "With what grade?",
+        False,
+    )
 
 
 def test_what_leads_into_a_question_is_set_aside() -> None:
@@ -113,7 +119,7 @@ def test_names_codes_and_counted_nouns_are_found() -> None:
     assert analyse("How accurate is it?").degree == "accurat"
 
 
-@pytest.mark.parametrize("text", ["Experience?", "more?", "go on", "Projects", "What is it?", "hmm..."])
+@pytest.mark.parametrize("text", ["Experience?", "more?", "any more?", "go on", "Projects", "What is it?", "hmm..."])
 def test_vague_input_is_recognised(text: str) -> None:
     assert analyse(text).vague
 
@@ -122,6 +128,8 @@ def test_questions_with_something_to_lean_on_are_not_vague() -> None:
     assert not analyse("What projects has she built?").vague
     assert not analyse("Tell me about Ledgerline").vague
     assert not analyse("Tell me about her", owner_words=OWNER).vague
+    # "Any publications?" asks whether there are any, and which.
+    assert not analyse("Any publications?").vague and analyse("Any publications?").kind is Kind.LIST
 
 
 def test_units_keep_their_structure() -> None:
@@ -978,3 +986,30 @@ def test_the_skills_profile_answers_her_skills_by_kind(tmp_path: Path, embedder:
     # A line for each kind, with the items under its labels; not her name, place or hobbies.
     assert "Rust" in text and "Embassy" in text and "Tauri" in text and "Terraform" in text, text
     assert "Gothenburg" not in text and "sailing" not in text, text
+
+
+def test_open_source_projects_years_and_honours_are_read_as_asked(tmp_path: Path, embedder: Embedder) -> None:
+    projects = (
+        "# Projects\n\nThis page lists the work projects I can talk about publicly and my open-source projects.\n"
+        "I currently maintain **two open-source projects** (Fogline and Tidepool).\n\n## Overview\n\n"
+        "| Project | Type | Main tech |\n|---|---|---|\n| Gale | Work (Nimbus) | Go |\n"
+        "| Fogline | Open source | Rust |\n| Tidepool | Open source | C |\n\n## Gale — inspections at Nimbus\n\n"
+        "Role: technical lead (2023 – present)\nTech: Go, PostgreSQL\n\nGale schedules turbine inspections.\n\n"
+        "## Fogline\n\nRepository: github.com/adaq/fogline\nTech: Rust\n\nA fog sensor driver.\n\n"
+        "## Tidepool\n\nRepository: github.com/adaq/tidepool\nTech: C\n\nA tide logger for the Pico.\n"
+    )
+    about = (
+        "# About Ada\n\nExperience: 11 years of professional firmware work (since 2015)\n\n## Career\n\n"
+        "| Years | Employer |\n|---|---|\n| 2021 – present | Nimbus Robotics |\n| 2015 – 2021 | Harbour Bank |\n\n"
+        "## Education\n\nBEng Electronic Engineering, University of Dundee, First Class Honours (2015).\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"projects.md": projects, "about.md": about})
+    # The sections the overview's rows call open source; not the work project or the overview.
+    listed = _ask(answerer, "What open source projects does she maintain?").text
+    assert "Fogline" in listed and "Tidepool" in listed and "Gale" not in listed and "Overview" not in listed, listed
+    assert "Overview" not in _ask(answerer, "What projects has she built?").text
+    # A career's length, not the current job's row.
+    years = _ask(answerer, "How many years of professional experience does she have?").text
+    assert "11 years" in years and "present" not in years, years
+    # A UK degree's grade is its class.
+    assert "First Class Honours" in _ask(answerer, "What grade did she get at Dundee?").text

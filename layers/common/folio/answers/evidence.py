@@ -156,6 +156,10 @@ def _facts(unit: Unit, block: str) -> tuple[frozenset[str], frozenset[str], froz
     return frozenset(held | stems(around) | acronyms(around)), frozenset(held), frozenset(own)
 
 
+# What a question about the length of a whole career may say besides the career.
+_TENURE_WORDS = frozenset(("year", "professional", "total", "overall", "industry"))
+
+
 class Judge:
     """Scores candidates for one question against one corpus."""
 
@@ -185,12 +189,13 @@ class Judge:
         light = USE | _HANDLED if question.kind is Kind.YESNO else USE
         self.attribute = tuple(t for t in attribute if t not in light) or tuple(attribute)
         # "How much experience does she have overall?": the length of a whole career, of nothing named.
+        # So does "How many years of professional experience does she have?".
         self.tenure = (
             question.kind is Kind.NUMBER
-            and not question.quantity
+            and question.quantity in ("", "year")
             and not self.entities
-            and bool(self.attribute)
-            and set(self.attribute) <= JOB
+            and bool(set(self.attribute) & JOB)
+            and set(self.attribute) <= JOB | _TENURE_WORDS
         )
         self.weights = {t: corpus.weight(t) for t in self.attribute}
         self.variants = {t: corpus.extensions(t) for t in self.attribute}

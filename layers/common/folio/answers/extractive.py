@@ -211,9 +211,11 @@ class Extractor:
         if parts is None:
             return draft
         first, second = analyse(parts[0]), analyse(parts[1])
-        if first.kind is second.kind or (JOB & set(first.terms) and JOB & set(second.terms)):
+        same = first.kind is second.kind and (first.kind is not Kind.FACT or set(second.terms) <= set(first.terms))
+        if same or (JOB & set(first.terms) and JOB & set(second.terms)):
             return draft  # one question asked twice over: "when did she start and when did she leave"
-        about = (first.entities or first.terms[-2:]) if parts[2] else ()
+        # "..., and with what grade?" asks it of what the first part named.
+        about = (first.entities or first.terms[-2:]) if parts[2] else () if second.entities else first.entities
         for part, around in ((first, topic), (second, (*topic, *about))):
             if draft.kind == "refusal" or not self._covers(draft, part):
                 draft = both(draft, self.answer(part, topic=around, shown=shown))
@@ -577,7 +579,9 @@ class Extractor:
             # Sections named by label ("Programming languages", "Databases"): each with its items.
             return [line for name in children if (line := self._gist((*container, name), shown)) is not None]
         if len(children) >= 2:
-            return [Line(name, loc.row) for name, loc in children.items() if not _shown(name, shown)]
+            sections = [name for name in children if not _OVERVIEW.match(name)] or list(children)
+            named = self._narrowed_sections(container, sections, qualifiers - _DOING)
+            return [Line(name, children[name].row) for name in named if not _shown(name, shown)]
         leaves = [loc for loc in under if loc.unit.kind in ("item", "pair", "row") and not _shown(loc.unit.text, shown)]
         if len(leaves) < 2:
             # Entries written as paragraphs (a plain-text list of talks): each one's first line.
@@ -594,6 +598,22 @@ class Extractor:
             # A status picks even one item ("which are still valid?"); other words need two.
             leaves = picked if len(picked) >= 2 or (picked and telling <= _STATUS) else leaves
         return [Line(loc.unit.text, loc.row) for loc in leaves]
+
+    def _narrowed_sections(self, container: tuple[str, ...], names: list[str], qualifiers: set[str]) -> list[str]:
+        """The sections the qualifiers tell apart ("open-source" projects): those said, in their
+        own lines or in any line naming them (an overview's table row), to hold the most of them."""
+        if not qualifiers:
+            return names
+        held = {name: set[str]() for name in names}
+        for loc in self.corpus.outline:
+            path, text = _full_path(loc.unit), loc.unit.text.lower()
+            for name in names:
+                own = path[: len(container) + 1] == (*container, name)
+                if own or re.search(rf"(?<![\w-]){re.escape(_instance(name).lower())}(?![\w-])", text):
+                    held[name] |= qualifiers & stems(loc.unit.text)
+        most = max(len(found) for found in held.values())
+        picked = [name for name in names if most and len(held[name]) == most]
+        return picked if 2 <= len(picked) < len(names) else names
 
     def _gist(self, section: tuple[str, ...], shown: frozenset[str]) -> Line | None:
         """A labelled section in one line: "Databases: PostgreSQL, Redis, BigQuery, ClickHouse"."""
@@ -787,6 +807,8 @@ _ABOUT_WHAT = re.compile(r"\babout\s*\??\s*$", re.IGNORECASE)
 _THAT_ONE = re.compile(r"\b(?:that|this) one\b", re.IGNORECASE)
 _WHICH_ONE = re.compile(r"(?:which|what) one\b", re.IGNORECASE)
 # Verbs that ask what was done with a thing, not an attribute it must hold.
+# A section that surveys its siblings rather than being one of them.
+_OVERVIEW = re.compile(r"^(?:overview|summary|introduction|intro|at a glance|contents|in short)$", re.IGNORECASE)
 _DOING = USE | frozenset((stem("build"), stem("do"), stem("work"), stem("make")))
 _INCLUSIVE = re.compile(r"\b(?:in total|altogether|all (?:of )?(?:her|his|their|the)|including|counting)\b", re.I)
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))

@@ -191,6 +191,10 @@ _PREPOSITION = re.compile(
     r"^(?:at|in|on|for|with|from|to|by|during|under|of)\s+(?=(?:which|what|whom|whose)\b)", re.IGNORECASE
 )
 _LEAD_IN = re.compile(r"^(?:and|so|but|also|ok|okay|then|hmm|oh|well|right)\b[,\s]+", re.IGNORECASE)
+# "Any publications?", not "any more?" (more of the conversation's topic).
+_ANY_ALONE = re.compile(
+    r"^\s*any\s+(?!(?:more|other|others|else|further|thing|things)\W*$)\S+(?:\s+\S+){0,2}\s*$", re.IGNORECASE
+)
 _TALK_ABOUT = re.compile(r"^(?:please\s+)?talk (?:me through|about)\b", re.IGNORECASE)
 _PHRASES = re.compile(r"\b(?:" + "|".join(_PHRASE_WORDS) + r")\b", re.IGNORECASE)
 _WH = frozenset(["what", "which", "when", "where", "who", "whom", "whose", "how", "why"])
@@ -225,6 +229,7 @@ def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question
     """The question a text asks, past a request around it ("Could you tell me where ...")."""
     text = _PHRASES.sub(_phrase_word, text.replace("’", "'"))
     text = _TALK_ABOUT.sub("Tell me about", _asked_part(text))
+    text = _ANY_ALONE.sub(r"Are there \g<0>", text)  # "Any publications?" asks whether there are
     lowered = " ".join(text.lower().replace("’", "'").split())
     request = _REQUEST.match(lowered)
     if request and request.end() < len(lowered):
@@ -513,9 +518,11 @@ _ONE_THING = r" (?:the |an? )?\w+\W*$"
 WHAT_IS = re.compile(r"what(?:'s| is| was)" + _ONE_THING, re.IGNORECASE)
 ABOUT_ONE = re.compile(r"(?:what(?:'s| is| was)|tell me about)" + _ONE_THING, re.IGNORECASE)
 
-# "What grade did her thesis get, and how many credits was it worth?": a second question after "and".
+# "What grade did her thesis get, and how many credits was it worth?": a second question after
+# "and" ("..., and with what grade?").
 _SECOND = re.compile(
-    r"^(?P<first>.{6,}?)(?:,?\s+and|;)\s+(?P<second>(?:how|what|when|where|which|who|whose|is|was|did|does|has)\b.{4,})$",
+    r"^(?P<first>.{6,}?)(?:,?\s+and|;)\s+(?P<second>(?:(?:with|in|at|from|for|by|on|under) )?"
+    r"(?:how|what|when|where|which|who|whose|is|was|did|does|has)\b.{4,})$",
     re.IGNORECASE,
 )
 _BACK = frozenset(("it", "its", "that", "this", "there", "their", "they", "them"))

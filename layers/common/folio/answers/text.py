@@ -233,7 +233,7 @@ _SYNONYM_GROUPS = (
     "attendee attendees delegates",
     "accurate accuracy precision error",
     "available availability",
-    "grade mark marks graded",
+    "grade mark marks graded classification honours",  # a UK degree's grade is its class
     "launch launched ship shipped release released deployed rollout",
     "relocate relocation relocating move moving moved",
     "valid active unexpired",
