@@ -1013,3 +1013,13 @@ def test_open_source_projects_years_and_honours_are_read_as_asked(tmp_path: Path
     assert "11 years" in years and "present" not in years, years
     # A UK degree's grade is its class.
     assert "First Class Honours" in _ask(answerer, "What grade did she get at Dundee?").text
+
+
+def test_a_refusal_names_kinds_of_documents_not_a_post_s_title(tmp_path: Path, embedder: Embedder) -> None:
+    files = {
+        "about.md": "# About Ada\n\nAda builds firmware for weather stations in Gothenburg.\n",
+        "blog-2023-fog.md": "# Fog, cheaply: how we cut a sensor's power by half\n\nA post about fog sensors.\n",
+        "now.md": "# Now\n\nAda is writing a driver for a rain gauge.\n",
+    }
+    text = _ask(_answerer(tmp_path, embedder, files), "What is her salary?").text
+    assert "blog posts" in text and "current work" in text and "cheaply" not in text, text

@@ -35,6 +35,8 @@ def test_markdown_front_matter_becomes_metadata() -> None:
         ("talks_and_volunteering.txt", "talk"),
         ("notes/certifications.yaml", "certification"),
         ("notes/misc.md", "document"),
+        ("blog-2023-latency-budgets.md", "blog"),
+        ("now.md", "now"),
     ],
 )
 def test_a_document_without_a_doc_type_gets_one_from_its_name_or_folder(source: str, doc_type: str) -> None:

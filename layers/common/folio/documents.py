@@ -289,6 +289,9 @@ _TYPE_WORDS = {
     "publication": "publication",
     "publications": "publication",
     "papers": "publication",
+    "blog": "blog",
+    "posts": "blog",
+    "articles": "blog",
 }
 
 

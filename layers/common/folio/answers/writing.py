@@ -25,6 +25,8 @@ _TOPICS = {
     "transcript": "grades",
     "talk": "talks",
     "publication": "publications",
+    "blog": "blog posts",
+    "now": "current work",
 }
 
 
