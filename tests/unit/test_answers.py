@@ -1023,3 +1023,21 @@ def test_a_refusal_names_kinds_of_documents_not_a_post_s_title(tmp_path: Path, e
     }
     text = _ask(_answerer(tmp_path, embedder, files), "What is her salary?").text
     assert "blog posts" in text and "current work" in text and "cheaply" not in text, text
+
+
+def test_misspelt_words_bare_answers_and_sections_under_a_parent(tmp_path: Path, embedder: Embedder) -> None:
+    profile = (
+        "name: Ada Quill\nwork_preferences:\n  relocation:\n    open_to_relocating: true\n"
+        "    willing_destinations:\n      - Norway\n      - Netherlands\n  not_interested_in:\n"
+        "    - weapons or defence work\n    - crypto projects\n  travel: up to 20%\n"
+        "quick_answers:\n  phd: no\n  freelance: no\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"profile.yaml": profile})
+    # A misspelt word is read as the documents' word; a bare "yes" brings what its section adds.
+    text = _ask(answerer, "Is she open to relocatng?").text
+    assert text.startswith("Yes") and "Norway" in text and "Netherlands" in text, text
+    # A section named by its heading and its parent's ("Work preferences > Not interested in").
+    listed = _ask(answerer, "What kind of work is she not intrested in?").text
+    assert "weapons" in listed and "crypto" in listed and "20%" not in listed, listed
+    # A bare "no" in a section of unrelated answers brings none of them.
+    assert "freelance" not in _ask(answerer, "Does she have a PhD?").text.lower()

@@ -3,6 +3,7 @@ documents by type. Built once per index version, shared by every question."""
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import math
 import re
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from folio.answers.text import (
+    CANON,
     DATE,
     FIRST_PERSON,
     JOB,
@@ -87,6 +89,10 @@ class Corpus:
         for row in sorted(self.first_row.values()):
             self.doc_types.setdefault(columns["doc_type"][row], []).append(row)
         self._extensions: dict[str, frozenset[str]] = {}
+        self._spellings: dict[str, str] = {}
+        # Each word of the documents, and each synonym of one, by the stem the documents are read in.
+        spelled = {**{w: w for w in self.df}, **{w: canon for w, canon in CANON.items() if canon in self.df}}
+        self._vocabulary = {w: canon for w, canon in spelled.items() if w.isalpha() and len(w) >= 5}
         self._pairs = _adjacent(located.unit.text for located in self.outline)
         for row in self.first_row.values():
             kind = stem(columns["doc_type"][row])
@@ -121,6 +127,24 @@ class Corpus:
             found = frozenset(w for w in self.df if w.startswith(term) and w != term and len(w) - len(term) <= 6)
             self._extensions[term] = found
         return found
+
+    def spelled(self, term: str) -> str:
+        """The documents' word that a misspelt one stands for ("relocatng" -> "relocat"), else the word."""
+        if term in self.df or len(term) < 6 or not term.isalpha():
+            return term
+        found = self._spellings.get(term)
+        if found is None:
+            if len(self._spellings) >= _SPELLINGS_KEPT:
+                self._spellings.clear()  # visitors' words are unbounded; the memory for them is not
+            close = difflib.get_close_matches(term, list(self._vocabulary), n=1, cutoff=_SPELLING)
+            found = self._spellings[term] = self._vocabulary[close[0]] if close else term
+        return found
+
+
+# How alike a misspelt word and the documents' word must be (difflib's ratio): one letter left out
+# or swapped in a word of seven or more.
+_SPELLING = 0.85
+_SPELLINGS_KEPT = 4096
 
 
 def _section_keys(outline: list[Located]) -> dict[tuple[str, ...], frozenset[str]]:

@@ -74,6 +74,7 @@ class Draft:
 REFUSAL = Draft("refusal")
 _MAX_ITEMS = 8
 _ANY = re.compile(r"\bany\b", re.IGNORECASE)
+_BARE = re.compile(r":\s*(?:yes|no|true|false)\.?$", re.IGNORECASE)  # "Open to relocating: yes"
 _BRIEF_WORDS = 12
 # Headings that only name the section they head: its entries need no label.
 _LABEL_ONLY = re.compile(r"^(?:timeline|experience|work history|employment|career)$", re.IGNORECASE)
@@ -104,6 +105,7 @@ class Extractor:
 
     def answer(self, q: Question, *, topic: tuple[str, ...] = (), shown: frozenset[str] = frozenset()) -> Draft:
         """`topic`: names the conversation is about (a follow-up's "it"); `shown`: lines already given."""
+        q = _spelled(q, self.corpus)
         judge = Judge(q, self.corpus, entities=tuple(dict.fromkeys((*q.entities, *topic))))
         # A date or number asked of a record: its name and the asked field, not every field.
         focus = {*judge.attribute, *judge.entities} & self.corpus.all_keys
@@ -356,7 +358,12 @@ class Extractor:
     def _names_a_section(self, judge: Judge) -> bool:
         """ "What does she do for fun?" asks for a section ("Hobbies") as a whole."""
         asked = set(judge.attribute)
-        return bool(asked) and any(asked in (stems(path[-1]), idioms(path[-1])) for path in self.corpus.paths)
+        return bool(asked) and any(
+            asked in (stems(path[-1]), idioms(path[-1]))
+            # "What work is she not interested in?": Work preferences > Not interested in.
+            or (len(stems(path[-1])) >= 2 and stems(path[-1]) <= asked <= stems(" ".join(path)))
+            for path in self.corpus.paths
+        )
 
     def _section_for(self, wanted: set[str], *, exact: bool = False) -> tuple[str, ...] | None:
         """The narrowest section named by the asked words: "API testing" -> Testing > Api; `exact`:
@@ -398,12 +405,25 @@ class Extractor:
         lines = self._best_lines(passing, limit=2, margin=0.08)
         best = passing[0].candidate
         lead = settles(best.unit.text, asked, best.held)
+        named = best.unit.path and set(asked) & heading_stems(best.unit.path[-1])
+        if lead and named and _BARE.search(best.unit.text):
+            # "Open to relocating: yes" in a section on relocation: and what the section adds
+            # ("Willing destinations: Norway, Netherlands").
+            lines = (*lines[:1], *self._rest_of_section(best, lines[0]))[:3]
         others = {kin for t in asked for kin in siblings(t)}
         if lead == "No" and others:
             # "A master's?" - "No": and the degree she does have.
             kin = [s for s in ranked if others & s.candidate.own and not settles(s.candidate.unit.text, asked)]
             lines = (*lines, *self._best_lines(kin[:1], limit=1, margin=1.0)) if kin else lines
         return Draft("answer", lines, lead=lead)
+
+    def _rest_of_section(self, c: Candidate, line: Line) -> list[Line]:
+        """The other records of a bare answer's section, each labelled list in a line."""
+        path = c.unit.path
+        here = [loc for loc in self.corpus.outline if loc.unit.path == path and loc.unit.text != c.unit.text]
+        pairs = [Line(loc.unit.text, loc.row) for loc in here if loc.unit.kind == "pair"]
+        lists = [self._gist((*path, loc.unit.text), frozenset()) for loc in here if loc.unit.kind == "heading"]
+        return [extra for extra in (*lists, *pairs) if extra is not None and extra != line]
 
     def _no_at_all(self, absent: list[str], ranked: list[Scored], asked: tuple[str, ...]) -> Draft:
         """ "Would you relocate to Toronto?": a plain no to relocating answers it, wherever to; a
@@ -813,6 +833,16 @@ _DOING = USE | frozenset((stem("build"), stem("do"), stem("work"), stem("make"))
 _INCLUSIVE = re.compile(r"\b(?:in total|altogether|all (?:of )?(?:her|his|their|the)|including|counting)\b", re.I)
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))
+
+
+def _spelled(q: Question, corpus: Corpus) -> Question:
+    """The question in the documents' words where the visitor misspelt one ("relocatng")."""
+    terms = tuple(dict.fromkeys(corpus.spelled(t) for t in q.terms))
+    entities = tuple(corpus.spelled(e) for e in q.entities)
+    if terms == q.terms and entities == q.entities:
+        return q
+    noun = corpus.spelled(q.list_noun) if q.list_noun else ""
+    return replace(q, terms=terms, entities=entities, list_noun=noun, quantity=corpus.spelled(q.quantity))
 
 
 def _qualifiers(q: Question, judge: Judge, noun: str) -> set[str]:

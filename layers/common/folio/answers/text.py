@@ -400,7 +400,7 @@ _DOTTED = re.compile(r"[a-z]{1,2}(?:\.[a-z]{1,3})+\.?")
 def stem(word: str) -> str:
     """A crude suffix stripper, then the synonym groups: "expired", "expires", "lapsed" all meet."""
     root = _strip(word.replace(".", "") if _DOTTED.fullmatch(word.lower()) else word)  # "B.Sc." is a BSc
-    return _CANON.get(root, root)
+    return CANON.get(root, root)
 
 
 def _strip(word: str) -> str:
@@ -427,7 +427,8 @@ def _strip(word: str) -> str:
     return w
 
 
-_CANON = {_strip(word): _strip(group.split()[0]) for group in _SYNONYM_GROUPS for word in group.split()}
+# Each synonym's stem and the stem of its group's first word, which stands for the group.
+CANON = {_strip(word): _strip(group.split()[0]) for group in _SYNONYM_GROUPS for word in group.split()}
 
 
 # Corpus texts (units, headings, paragraphs) come back with every question: compute them once.
