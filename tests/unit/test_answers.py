@@ -1041,3 +1041,19 @@ def test_misspelt_words_bare_answers_and_sections_under_a_parent(tmp_path: Path,
     assert "weapons" in listed and "crypto" in listed and "20%" not in listed, listed
     # A bare "no" in a section of unrelated answers brings none of them.
     assert "freelance" not in _ask(answerer, "Does she have a PhD?").text.lower()
+
+
+def test_how_to_reach_her_is_her_contact_section(tmp_path: Path, embedder: Embedder) -> None:
+    about = (
+        "# About Ada\n\nAda builds firmware for weather stations.\n\n## Contact Preferences\n\n"
+        "- **Preferred channel:** email at ada@example.dev; she replies within two days.\n"
+        "- **Not preferred:** phone calls.\n"
+    )
+    letter = (
+        "# Reference letter\n\nI have managed Ada for three years at Nimbus Robotics. She is the best engineer I "
+        "have worked with. Please feel free to contact me to discuss her work.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"about.md": about, "reference-letter.md": letter})
+    for question in ("What's the best way to reach Ada?", "How can I contact her?"):
+        text = _ask(answerer, question).text
+        assert "ada@example.dev" in text and "contact me" not in text, text

@@ -359,7 +359,7 @@ class Extractor:
         """ "What does she do for fun?" asks for a section ("Hobbies") as a whole."""
         asked = set(judge.attribute)
         return bool(asked) and any(
-            asked in (stems(path[-1]), idioms(path[-1]))
+            asked in (stems(path[-1]), stems(path[-1]) - _SECTION_LABEL, idioms(path[-1]))
             # "What work is she not interested in?": Work preferences > Not interested in.
             or (len(stems(path[-1])) >= 2 and stems(path[-1]) <= asked <= stems(" ".join(path)))
             for path in self.corpus.paths
@@ -827,6 +827,8 @@ _ABOUT_WHAT = re.compile(r"\babout\s*\??\s*$", re.IGNORECASE)
 _THAT_ONE = re.compile(r"\b(?:that|this) one\b", re.IGNORECASE)
 _WHICH_ONE = re.compile(r"(?:which|what) one\b", re.IGNORECASE)
 # Verbs that ask what was done with a thing, not an attribute it must hold.
+# Words a heading adds to what its section is about: "Contact preferences" are about contact.
+_SECTION_LABEL = frozenset(stem(w) for w in ("preferences", "details", "information", "info"))
 # A section that surveys its siblings rather than being one of them.
 _OVERVIEW = re.compile(r"^(?:overview|summary|introduction|intro|at a glance|contents|in short)$", re.IGNORECASE)
 _DOING = USE | frozenset((stem("build"), stem("do"), stem("work"), stem("make")))

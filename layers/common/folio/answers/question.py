@@ -174,6 +174,8 @@ _PHRASE_WORDS |= dict.fromkeys(("time zone", "time zones"), "timezone")
 _PHRASE_WORDS |= dict.fromkeys(("how old",), "when born")  # an age is a birth date
 _PHRASE_WORDS |= dict.fromkeys(("these days", "nowadays", "right now", "at present", "lately"), "now")
 _PHRASE_WORDS |= {f"{wh}'s": f"{wh} is" for wh in ("what", "where", "when", "who", "how", "which")}
+# "What's the best way to reach her?" asks how to reach her.
+_PHRASE_WORDS |= dict.fromkeys(("the best way to", "the easiest way to", "the best way of", "best way to"), "how to")
 _CHANGE_VERBS = re.compile(
     r"\bhow much (?:did|has|have|does|was|were)\b.*\b(?:improv|reduc|cut|increas|decreas|drop|grow|grew|fell|fall|"
     r"speed|shrink|shrank)\w*"
