@@ -13,7 +13,7 @@ from folio.answers.conversation import answer_lines, follow_up
 from folio.answers.evidence import mentions, settles
 from folio.answers.grounding import grounded_reply
 from folio.answers.question import Kind, analyse, two_questions
-from folio.answers.text import heading_stems, span_months, stem, stems
+from folio.answers.text import covers, heading_stems, span_months, stem, stems
 from folio.answers.units import parse_units, sentences, split_sentences
 from folio.answers.writing import Writer
 from folio.documents import reflow
@@ -273,6 +273,7 @@ def test_a_span_is_measured_from_its_first_date_to_its_last() -> None:
     assert span_months("Jul 2016 – Feb 2018") == 19
     assert span_months("2012–2016") == 48
     assert span_months("Shipped in 2021") is None
+    assert covers("Mar 2019 – Jul 2022", 2020) and not covers("Mar 2019 – Jul 2022", 2023)
 
 
 def test_wrapped_records_and_sentences_after_titles_stay_whole() -> None:
@@ -1057,3 +1058,22 @@ def test_how_to_reach_her_is_her_contact_section(tmp_path: Path, embedder: Embed
     for question in ("What's the best way to reach Ada?", "How can I contact her?"):
         text = _ask(answerer, question).text
         assert "ada@example.dev" in text and "contact me" not in text, text
+
+
+def test_the_work_history_is_told_once_and_by_the_years_asked(tmp_path: Path, embedder: Embedder) -> None:
+    about = (
+        "# About Ada\n\nAda builds firmware.\n\n## Career at a glance\n\n| Years | Employer | Role |\n|---|---|---|\n"
+        "| Aug 2022 – present | Nimbus Robotics | Staff Engineer |\n| Mar 2019 – Jul 2022 | Harbour Bank | Engineer |\n"
+    )
+    resume = (
+        "# Resume\n\n## Experience\n\n### Staff Engineer — Nimbus Robotics (Aug 2022 – present)\n\n"
+        "- Leads firmware.\n\n"
+        "### Engineer — Harbour Bank (Mar 2019 – Jul 2022)\n\n- Wrote payment services.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"about.md": about, "resume.md": resume})
+    # Where she has worked: each job once, from one document, without its table's label.
+    text = _ask(answerer, "Where has she worked?").text
+    assert text.count("Nimbus") == 1 and text.count("Harbour") == 1 and "glance" not in text, text
+    # Where she worked in a year inside a job's dates.
+    text = _ask(answerer, "Where did she work in 2020?").text
+    assert "Harbour Bank" in text and "Nimbus" not in text, text

@@ -206,6 +206,22 @@ def test_plain_text_entries_over_lists_and_wiki_headings_are_headings(tmp_path: 
     ]
 
 
+def test_an_employer_over_two_titles_heads_its_list(tmp_path: Path) -> None:
+    resume = (
+        "EXPERIENCE\n----------\nLumenhive Robotics, Edinburgh, UK\n"
+        "Principal Embedded Engineer                 Apr 2025 – Present\n"
+        "Staff Embedded Engineer                     Aug 2022 – Mar 2025\n"
+        "  * Lead the firmware team (9 engineers).\n"
+    )
+    heading = (
+        "Lumenhive Robotics, Edinburgh, UK, Principal Embedded Engineer Apr 2025 – Present, "
+        "Staff Embedded Engineer Aug 2022 – Mar 2025"
+    )
+    assert _sections(tmp_path, "resume.txt", resume) == [
+        (("EXPERIENCE", heading), "* Lead the firmware team (9 engineers).")
+    ]
+
+
 def test_a_yaml_comment_after_a_value_is_kept_with_it(tmp_path: Path) -> None:
     skills = (
         "# kept in YAML because I like things machine-checkable\n"

@@ -483,13 +483,13 @@ def _label(lines: list[str], n: int) -> str | None:
 
 
 def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
-    """In plain text, one or two short lines standing right over a list ("Sessional Lecturer -
-    University of Assiniboine" / "Jan 2020 - present", then "  - I teach ..."): the entry's
-    heading, and how many lines after the first it takes."""
+    """In plain text, one to three short lines standing right over a list ("Sessional Lecturer -
+    University of Assiniboine" / "Jan 2020 - present", then "  - I teach ..."; an employer over
+    two titles held there): the entry's heading, and how many lines after the first it takes."""
     if n and lines[n - 1].strip() and not _UNDERLINE.match(lines[n - 1]):
         return None
-    for count in (1, 2):
-        label = [line.strip() for line in lines[n : n + count]]
+    for count in (1, 2, 3):
+        label = [" ".join(line.split()) for line in lines[n : n + count]]  # columns padded with spaces
         following = lines[n + count] if n + count < len(lines) else ""
         if (
             len(label) < count

@@ -32,6 +32,7 @@ from folio.answers.text import (
     JOB,
     ORDER,
     YEAR,
+    covers,
     heading_stems,
     idioms,
     siblings,
@@ -77,7 +78,11 @@ _ANY = re.compile(r"\bany\b", re.IGNORECASE)
 _BARE = re.compile(r":\s*(?:yes|no|true|false)\.?$", re.IGNORECASE)  # "Open to relocating: yes"
 _BRIEF_WORDS = 12
 # Headings that only name the section they head: its entries need no label.
-_LABEL_ONLY = re.compile(r"^(?:timeline|experience|work history|employment|career)$", re.IGNORECASE)
+_LABEL_ONLY = re.compile(
+    r"^(?:timeline|(?:work |professional )?experience|work history|employment(?: history)?|"
+    r"career(?: history| summary| at a glance)?)$",
+    re.IGNORECASE,
+)
 # The document types that describe their owner, most direct first.
 _ABOUT = ("about", "bio", "profile", "resume", "cv")
 _POOL_UNITS = 12
@@ -286,9 +291,12 @@ class Extractor:
             if skills is not None:
                 return skills
         jobs = not q.list_noun or q.list_noun in JOB  # "What clients has he worked with?" lists clients
-        if q.kind in (Kind.LIST, Kind.SUMMARY) and judge.asks_job() and jobs and not judge.entities:
+        # "Where has she worked?" asks where she has, not where she does or did first.
+        everywhere = q.kind is Kind.PLACE and not q.present and not set(q.terms) & ORDER
+        if (q.kind in (Kind.LIST, Kind.SUMMARY) or everywhere) and judge.asks_job() and jobs and not judge.entities:
             # "Summarise her career", "Where has she worked?", "her teaching career".
-            history = self._work_history(set(judge.attribute) - JOB - ORDER, shown)
+            years = {t for t in q.terms if YEAR.fullmatch(t)}  # asked, even when no line writes it
+            history = self._work_history((set(judge.attribute) | years) - JOB - ORDER, shown)
             if history is not None:
                 return history
         lately = _UP_TO.search(q.text) and "current" in q.terms and len(q.terms) <= 2 and not judge.entities
@@ -328,9 +336,23 @@ class Extractor:
             if loc.unit.text in self.corpus.positions and not _shown(loc.unit.text, shown)
         ]
         if qualifiers:
-            jobs = [job for job in jobs if all(any(w.startswith(t) for w in stems(job.text)) for t in qualifiers)]
+            # "Where did she work in 2020?": the job whose dates take 2020 in.
+            years = {int(t) for t in qualifiers if YEAR.fullmatch(t)}
+            named = {t for t in qualifiers if not YEAR.fullmatch(t)}
+            jobs = [
+                job
+                for job in jobs
+                if all(any(w.startswith(t) for w in stems(job.text)) for t in named)
+                and all(covers(job.text, year) for year in years)
+            ]
+        # One document's history (a CV's, or the table on the about page), the fullest: the same
+        # jobs told twice over are no longer a list.
+        by_source: dict[str, dict[str, Line]] = {}
+        for job in jobs:
+            by_source.setdefault(self.snapshot.columns["source"][job.row], {}).setdefault(job.text, job)
+        jobs = list(max(by_source.values(), key=len).values()) if by_source else []
         listed = len(jobs) >= 2 or (bool(qualifiers) and bool(jobs))  # narrowed, one is a list
-        return Draft("answer", tuple(dict.fromkeys(jobs))[:_MAX_ITEMS], listing=True) if listed else None
+        return Draft("answer", tuple(jobs[:_MAX_ITEMS]), listing=True) if listed else None
 
     def _counted(self, q: Question, judge: Judge, shown: frozenset[str]) -> list[Line]:
         """The entries of the section named for what a "how many" question counts, 2 to 8 of them."""

@@ -329,6 +329,18 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 
 def span_months(text: str) -> int | None:
     """ "March 2018 to August 2022" -> 53: the months from a line's first date to its last."""
+    found = span(text)
+    return found[1] - found[0] if found else None
+
+
+def covers(text: str, year: int) -> bool:
+    """Whether a line's dates take in a year: "Mar 2019 – Jul 2022" takes in 2020."""
+    found = span(text)
+    return str(year) in text or (found is not None and found[0] // 12 <= year <= found[1] // 12)
+
+
+def span(text: str) -> tuple[int, int] | None:
+    """A line's first and last dates, in months since year 0, when it has two."""
     points = []
     for month, year, bare, now in _POINT.findall(text):
         if now:
@@ -336,7 +348,7 @@ def span_months(text: str) -> int | None:
             points.append(today.year * 12 + today.month - 1)
         else:
             points.append(int(year or bare) * 12 + (_MONTHS.index(month.lower()[:3]) if month else 0))
-    return points[-1] - points[0] if len(points) >= 2 else None
+    return (points[0], points[-1]) if len(points) >= 2 else None
 
 
 @lru_cache(maxsize=16384)
