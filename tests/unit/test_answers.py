@@ -116,6 +116,8 @@ def test_names_codes_and_counted_nouns_are_found() -> None:
     assert analyse("Where does Ada Quill work?", owner_words=OWNER).entities == ()
     sides = analyse("Which of her projects gets more downloads, Sorrel or Riptide?").sides
     assert sides == (("sorrel",), ("riptid",))
+    compared = analyse("How does her job at Lumenhive compare with what she did at Fieldrow?").sides
+    assert compared == (("lumenhiv",), ("fieldrow",))
     assert analyse("How accurate is it?").degree == "accurat"
 
 
@@ -1074,6 +1076,9 @@ def test_the_work_history_is_told_once_and_by_the_years_asked(tmp_path: Path, em
     # Where she has worked: each job once, from one document, without its table's label.
     text = _ask(answerer, "Where has she worked?").text
     assert text.count("Nimbus") == 1 and text.count("Harbour") == 1 and "glance" not in text, text
+    # Two jobs compared: each entry and the first thing she did there.
+    text = _ask(answerer, "How did her job at Nimbus compare with her role at Harbour Bank?").text
+    assert "Leads firmware" in text and "Wrote payment services" in text, text
     # Where she worked in a year inside a job's dates.
     text = _ask(answerer, "Where did she work in 2020?").text
     assert "Harbour Bank" in text and "Nimbus" not in text, text

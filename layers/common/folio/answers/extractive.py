@@ -462,6 +462,9 @@ class Extractor:
         for side in q.sides:
             names = tuple(t for t in side if t in q.entities) or side
             judge = Judge(q, self.corpus, entities=names)
+            if judge.asks_job() and (job := self._job_at(names)):
+                lines += [line for line in job if line not in lines]  # "her job at A compared with B"
+                continue
             best = [s for s in judge.rank(self.found) if s.passes and not _shown(s.candidate.unit.text, shown)]
             if q.duration:
                 best = [s for s in best if span_months(s.candidate.unit.text)] or best
@@ -474,6 +477,22 @@ class Extractor:
             # "Which job did she hold longer?": the longer span first.
             lines.sort(key=lambda line: -(span_months(line.text) or 0))
         return Draft("answer", tuple(lines))
+
+    def _job_at(self, names: tuple[str, ...]) -> list[Line]:
+        """The work-history entry naming an employer, and the first thing it says she did there
+        (its first bullet), a section's entry before a table's row."""
+        entries = [
+            loc
+            for loc in self.corpus.outline
+            if loc.unit.text in self.corpus.positions and all(mentions(stems(loc.unit.text), e) for e in names)
+        ]
+        if not entries:
+            return []
+        entry = min(entries, key=lambda loc: loc.unit.kind != "heading")
+        path = (*entry.unit.path, entry.unit.text)
+        under = [loc for loc in self.corpus.outline if loc.unit.path == path and loc.unit.kind != "heading"]
+        did = [loc for loc in under if loc.unit.kind == "item"][:1] or under[:1]
+        return [Line(_with_heading(entry.unit, brief=True), entry.row), *(Line(d.unit.text, d.row) for d in did)]
 
     def _named_line(self, c: Candidate, names: tuple[str, ...]) -> Line:
         """A side of a comparison, named: "expo-plugin-moodring: 412 stars, ~9k downloads a month."."""

@@ -512,9 +512,16 @@ def _named_pair(text: str, entities: tuple[str, ...]) -> tuple[tuple[str, ...], 
     for left, right in re.findall(r"([\w-]+)\s+(?:and|with|to|vs\.?|versus)\s+(?:the\s+)?([\w-]+)", text):
         if stem(left) in entities and stem(right) in entities and stem(left) != stem(right):
             return ((stem(left),), (stem(right),))
-    # "How does her job at Lumenhive compare with what she did at Fieldrow?": the two names.
-    named = tuple(dict.fromkeys(entities))
-    return ((named[0],), (named[1],)) if len(named) == 2 else ()
+    # "How does her job at Lumenhive compare with her role at Harbour Bank?": the two names, each
+    # of the words in a row.
+    runs: list[list[str]] = [[]]
+    for word in words(text):
+        if stem(word) in entities:
+            runs[-1].append(stem(word))
+        elif runs[-1]:
+            runs.append([])
+    named = [tuple(run) for run in runs if run]
+    return (named[0], named[1]) if len(named) == 2 and named[0] != named[1] else ()
 
 
 # A question about one named thing: "What's flakewatch?" (and "Tell me about flakewatch").
