@@ -109,6 +109,14 @@ def test_pdf_text_is_extracted() -> None:
     assert "|" not in doc.sections[0].text  # a letter has no table
 
 
+def test_a_sentence_across_a_pdf_page_break_stays_whole() -> None:
+    folder = Path(__file__).resolve().parents[1] / "data" / "kb_fifteenth"
+    text = load(folder / "ntnu-msc-transcript.pdf", folder).sections[0].text
+    assert "preparatory project in the third semester that normally leads into" in text
+    # Justified lines' wide spaces are single.
+    assert "The degree corresponds to the Norwegian title" in text
+
+
 def test_a_pdf_table_in_aligned_columns_is_read_as_a_table() -> None:
     folder = Path(__file__).resolve().parents[1] / "data" / "kb_twelfth"
     text = load(folder / "bootcamp_transcript.pdf", folder).sections[0].text

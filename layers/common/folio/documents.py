@@ -121,13 +121,24 @@ def _read_pdf(source: str, raw: bytes, sha: str) -> Document:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(raw), strict=False)
-    pages = [_pdf_page(page) for page in reader.pages]
-    text = "\n\n".join(page for page in pages if page)
+    text = _joined_pages([page for page in map(_pdf_page, reader.pages) if page])
     if not text:
         raise IngestError(f"{source}: no extractable text (scanned PDF?)")
     info_title = reader.metadata.title if reader.metadata else None
     title = str(info_title or _title_from_name(source))
     return _document(source, sha, title, {}, [Section((), text)])
+
+
+def _joined_pages(pages: list[str]) -> str:
+    """The pages' text in one, a sentence that runs on to the next page kept whole ("... in the
+    third" / "semester that normally leads into the thesis.")."""
+    out: list[str] = []
+    for page in pages:
+        if out and not out[-1].endswith((".", "!", "?", ":", "|")) and page[:1].islower():
+            out[-1] = f"{out[-1]} {page}"
+        else:
+            out.append(page)
+    return "\n\n".join(out)
 
 
 def _read_yaml(source: str, raw: bytes, sha: str) -> Document:
@@ -240,7 +251,7 @@ def reflow(text: str, width: int | None = None) -> str:
     (`width`: the page's longest line, if not this text's); a letterhead line, a date, a greeting
     or a paragraph's last line stops well short of it.
     """
-    lines = [line.strip() for line in text.splitlines()]
+    lines = [" ".join(line.split()) for line in text.splitlines()]  # justified text's wide spaces too
     width = width or max((len(line) for line in lines), default=0)
     out: list[str] = []
     current = ""
