@@ -1082,3 +1082,19 @@ def test_the_work_history_is_told_once_and_by_the_years_asked(tmp_path: Path, em
     # Where she worked in a year inside a job's dates.
     text = _ask(answerer, "Where did she work in 2020?").text
     assert "Harbour Bank" in text and "Nimbus" not in text, text
+
+
+def test_a_person_is_a_name_the_documents_never_write_in_lower_case(tmp_path: Path, embedder: Embedder) -> None:
+    transcript = (
+        "# Transcript\n\nThesis: Slip-Aware Odometry for Tracked Vehicles on Wet Terrain (grade A).\n\n"
+        "The Specialization Project is a supervised preparatory project that leads into the thesis. "
+        "The vehicles were tracked on wet terrain.\n\nContact: registry@example.edu\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"transcript.md": transcript})
+    # A title's capitalised words and a project's name are no supervisor.
+    answer = _ask(answerer, "Who supervised her master's thesis?")
+    assert not answer.grounded, answer.text
+    supervised = transcript + "\nSupervisor: Professor Ines Marrok (ines.marrok@example.edu)\n"
+    (tmp_path / "named").mkdir()
+    answerer = _answerer(tmp_path / "named", embedder, {"transcript.md": supervised})
+    assert "Ines Marrok" in _ask(answerer, "Who supervised her master's thesis?").text

@@ -77,6 +77,13 @@ class Corpus:
                 if depth < len(path):
                     self.children.setdefault(path[:depth], set()).add(path[depth])
         self.first_person = frozenset(_first_person(columns))
+        # Words the documents write in lower case somewhere: common words, not a person's name.
+        self.lowercase = frozenset(
+            word.strip(_PUNCTUATION)
+            for text in columns["text"]
+            for word in text.split()
+            if _LOWER_WORD.fullmatch(word.strip(_PUNCTUATION))  # not an address: "tomas@example.org"
+        )
         self.keys = _section_keys(self.outline)
         self.all_keys = frozenset(word for found in self.keys.values() for word in found)
         self.positions = frozenset(located.unit.text for located in self.outline if _is_position(located.unit))
@@ -184,6 +191,8 @@ def _adjacent(texts: Iterable[str]) -> set[tuple[str, str]]:
     return pairs
 
 
+_LOWER_WORD = re.compile(r"[a-zà-ÿ]+(?:-[a-zà-ÿ]+)*")
+_PUNCTUATION = "\"'()[]{}<>,;:.!?*_`“”‘’"
 _THIRD = re.compile(r"\b(?:she|he|her|his|him|hers|herself|himself)\b", re.IGNORECASE)
 
 

@@ -351,7 +351,9 @@ class Judge:
         text = c.unit.text
         if kind is Kind.PERSON:
             known = set(self.question.entities) | self.corpus.common
-            return any(_is_new_name(name, known) for name in _PERSON.findall(text))
+            # "Who supervised her thesis?" asks for a person; "who does she work for?" an employer.
+            lower = self.corpus.lowercase if not self.asks_job() else None
+            return any(_is_new_name(name, known, lower) for name in _PERSON.findall(text))
         if kind is Kind.PLACE:
             if _WHICH_PLACE.search(self.question.text):
                 # "In which city was it held?": a place written as one ("in Lisbon", "Valencia,
@@ -507,5 +509,63 @@ def _number_about(text: str, key: str, noun: str) -> bool:
     return False
 
 
-def _is_new_name(name: str, known: set[str]) -> bool:
-    return not all(stem(w) in known for w in words(name))
+def _is_new_name(name: str, known: set[str], lower: frozenset[str] | None = None) -> bool:
+    """A name the question does not give; a person's, when the documents' `lower`-case words are
+    given: not "The Specialization Project", "Vestmark Institute" or a title's "Tracked Vehicles",
+    names of things, whose words the documents also write in lower case."""
+    named = words(name)
+    thing = named[0].lower() in _DETERMINERS or stem(named[-1]) in _THINGS
+    if lower is not None and (thing or any(w.lower() in lower for w in named)):
+        return False
+    return not all(stem(w) in known for w in named)
+
+
+_DETERMINERS = frozenset(("the", "a", "an", "this", "that", "our", "my", "her", "his", "their"))
+# The last word of a capitalised name that is no person's.
+_THINGS = frozenset(
+    stem(w)
+    for w in (
+        "project",
+        "university",
+        "institute",
+        "college",
+        "school",
+        "academy",
+        "conference",
+        "summit",
+        "meetup",
+        "award",
+        "prize",
+        "programme",
+        "program",
+        "course",
+        "thesis",
+        "team",
+        "lab",
+        "laboratory",
+        "centre",
+        "center",
+        "group",
+        "society",
+        "company",
+        "foundation",
+        "association",
+        "council",
+        "department",
+        "system",
+        "platform",
+        "engineering",
+        "technology",
+        "science",
+        "sciences",
+        "faculty",
+        "studio",
+        "labs",
+        "ltd",
+        "inc",
+        "gmbh",
+        "health",
+        "robotics",
+        "analytics",
+    )
+)
