@@ -66,6 +66,7 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_twelfth", "Rory Dunleavy"),
         ("kb_thirteenth", "Akosua Boateng Figueira"),
         ("kb_fourteenth", "Ingrid Nakamura-Olafson"),
+        ("kb_fifteenth", "Tamsin Okonkwo-Halvorsen"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:
