@@ -264,6 +264,9 @@ def test_a_cited_llm_reply_is_kept_with_its_sources_renumbered() -> None:
         ("I don't have a master's.", ("degre",), "No"),
         ("Riptide is an open-source library for backpressure.", ("riptid", "open", "sourc"), "Yes"),
         ("I would hire her again without hesitation for any Staff role.", ("availabl", "new", "rol"), ""),
+        # "without" says no to what follows it, not to what comes after a preposition.
+        ("I would hire her again without hesitation for any Staff role.", ("staf", "rol"), "Yes"),
+        ("She can work in the UK without a visa.", ("visa",), "No"),
     ],
 )
 def test_yes_or_no_only_when_the_line_settles_it(line: str, asked: tuple[str, ...], verdict: str) -> None:

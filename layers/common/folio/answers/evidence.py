@@ -9,6 +9,7 @@ the query's) and by how much of the question they hold.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,6 +58,7 @@ _MONEY_AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _PERSON = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)+")
+_PREPOSITIONS = frozenset(("for", "to", "in", "on", "at", "of", "from", "by", "with", "as", "into", "about"))
 _NEGATIONS = frozenset(("not", "no", "never", "none", "without", "don't", "doesn't", "isn't", "won't", "nor"))
 _ANAPHORA = ("That ", "This ", "These ", "Those ", "It ", "They ", "Both ", "The two ")
 # Words that name the kind of answer rather than what it is about.
@@ -408,9 +410,14 @@ def settles(text: str, asked: tuple[str, ...], held: frozenset[str] = frozenset(
         if question and tokens and tokens[0] in ("yes", "no"):
             return tokens[0].capitalize()  # "Would you relocate? No. I'm staying in Winnipeg."
         question = sentence.endswith("?") and any(s in asked for s in said)
-        for n, token in enumerate(tokens):
-            # "I don't have a master's" says no to a degree as well as to a master's.
-            if token in _NEGATIONS and any(s in asked or BROADER.get(s) in asked for s in said[n + 1 : n + 5]):
+        for n, word in enumerate(tokens):
+            # "I don't have a master's" says no to a degree as well as to a master's; "without"
+            # only to what follows it up to a preposition ("without hesitation for any Staff role").
+            scope = said[n + 1 : n + 5]
+            if word == "without":
+                scope = list(itertools.takewhile(lambda t: t not in _PREPOSITIONS, tokens[n + 1 : n + 5]))
+                scope = said[n + 1 : n + 1 + len(scope)]
+            if word in _NEGATIONS and any(s in asked or BROADER.get(s) in asked for s in scope):
                 return "No"
         stemmed += said
     if re.search(r":\s*(?:0|no|none)\s*$", text, re.IGNORECASE):
