@@ -1101,3 +1101,27 @@ def test_a_person_is_a_name_the_documents_never_write_in_lower_case(tmp_path: Pa
     (tmp_path / "named").mkdir()
     answerer = _answerer(tmp_path / "named", embedder, {"transcript.md": supervised})
     assert "Ines Marrok" in _ask(answerer, "Who supervised her master's thesis?").text
+
+
+def test_lists_of_documents_and_of_entries_name_only_what_they_list(tmp_path: Path, embedder: Embedder) -> None:
+    (tmp_path / "projects").mkdir()
+    files = {
+        "projects/gale.md": "# Gale — turbine inspections\n\nGale schedules inspections.\n",
+        "projects/fogline.md": (
+            "# Fogline — fog sensor driver\n\nFogline is a personal side project: a driver in Rust.\n\n"
+            "- **Project page:** https://fogline.example.dev\n"
+        ),
+        "about.md": "# About Ada\n\nAda builds firmware.\n\n- **Side project:** Wobblebot, a robot kit for schools.\n",
+        "education.md": (
+            "# Education\n\n## MSc Robotics — University of Dundee\n\n- **Dates:** 2014 – 2016\n\n"
+            "## BEng Electronics — University of Leeds\n\n- **Dates:** 2010 – 2014\n\n## Continuing Education\n\n"
+            '- Stanhope Online Academy, "Leading Technical Teams" (2021)\n- Open University, "Statistics" (2019)\n'
+        ),
+    }
+    answerer = _answerer(tmp_path, embedder, files)
+    text = _ask(answerer, "What projects has she built?").text
+    assert "Gale" in text and "Fogline" in text and "Wobblebot" in text, text
+    assert "Project page" not in text and "personal side project" not in text, text
+    # A label among the entries is what it lists, never a bare heading.
+    text = _ask(answerer, "Tell me about her education").text
+    assert "Continuing Education: Stanhope Online Academy" in text and "MSc Robotics" in text, text

@@ -511,11 +511,14 @@ class Extractor:
             titles = [Line(self.snapshot.columns["title"][row], row) for row in rows]
             # And those with no document of their own: "Side project: Wobblebot, a robot kit."
             documented = [line.text.lower() for line in titles]
+            sources = {self.snapshot.columns["source"][row] for row in rows}
             titles += [
                 Line(sentences(loc.unit.text)[0], loc.row)
                 for loc in self.corpus.outline
                 if loc.unit.kind == "pair"
                 and noun in stems(loc.unit.key)
+                and len(loc.unit.key.split()) <= 3  # a label, not "Sorrel is a personal side project:"
+                and self.snapshot.columns["source"][loc.row] not in sources  # nor a project's "Project page:"
                 and not any(title in loc.unit.text.lower() for title in documented)
             ]
             return Draft("answer", tuple(dict.fromkeys(titles))[:_MAX_ITEMS], listing=True)
@@ -642,7 +645,13 @@ class Extractor:
         if len(children) >= 2:
             sections = [name for name in children if not _OVERVIEW.match(name)] or list(children)
             named = self._narrowed_sections(container, sections, qualifiers - _DOING)
-            return [Line(name, children[name].row) for name in named if not _shown(name, shown)]
+            # A label among entries ("Continuing Education" after two degrees): what it lists.
+            return [
+                (None if informative_heading(name) else self._gist((*container, name), shown))
+                or Line(name, children[name].row)
+                for name in named
+                if not _shown(name, shown)
+            ]
         leaves = [loc for loc in under if loc.unit.kind in ("item", "pair", "row") and not _shown(loc.unit.text, shown)]
         if len(leaves) < 2:
             # Entries written as paragraphs (a plain-text list of talks): each one's first line.
