@@ -984,7 +984,7 @@ def test_the_skills_profile_answers_her_skills_by_kind(tmp_path: Path, embedder:
     skills = (
         "name: Ada Quill\nlocation: Gothenburg\nlanguages:\n  - Rust\n  - C\nframeworks:\n  embedded:\n"
         "    - Embassy\n    - Zephyr\n  desktop:\n    - Tauri\ncloud:\n  - AWS IoT\n  - Terraform\n"
-        "hobbies:\n  - sailing\n  - bouldering\n"
+        "spoken_languages:\n  - Welsh\n  - Swedish\nhobbies:\n  - sailing\n  - bouldering\n"
     )
     about = "# About Ada\n\nAda builds firmware for weather stations. She sails at weekends.\n"
     answerer = _answerer(tmp_path, embedder, {"skills.yaml": skills, "about.md": about})
@@ -992,6 +992,9 @@ def test_the_skills_profile_answers_her_skills_by_kind(tmp_path: Path, embedder:
     # A line for each kind, with the items under its labels; not her name, place or hobbies.
     assert "Rust" in text and "Embassy" in text and "Tauri" in text and "Terraform" in text, text
     assert "Gothenburg" not in text and "sailing" not in text, text
+    # Her tech stack is the technical kinds: not the languages she speaks.
+    stack = _ask(answerer, "What's her tech stack?").text
+    assert "Embassy" in stack and "Terraform" in stack and "Welsh" not in stack, stack
 
 
 def test_open_source_projects_years_and_honours_are_read_as_asked(tmp_path: Path, embedder: Embedder) -> None:

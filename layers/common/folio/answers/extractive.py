@@ -287,7 +287,8 @@ class Extractor:
         asked = set(judge.attribute)
         owners = not judge.entities and not _THING.search(q.text)  # not "what was it built with?"
         if owners and asked & _SKILLS and asked - _SKILLS <= _DOING | _SKILL_WORDS:
-            skills = self._skills(shown)  # "What are her skills?", "What technologies does he work with?"
+            # "What are her skills?", "What technologies does he work with?" (the technical ones).
+            skills = self._skills(shown, _NOT_SKILLS | (_NOT_TECH if _TECH & asked else frozenset()))
             if skills is not None:
                 return skills
         jobs = not q.list_noun or q.list_noun in JOB  # "What clients has he worked with?" lists clients
@@ -749,9 +750,9 @@ class Extractor:
         lines = [line for path, line in firsts.items() if len(path) > 1]  # not the page's own preamble
         return Draft("answer", tuple(lines[:3]), listing=True) if len(lines) >= 2 else None
 
-    def _skills(self, shown: frozenset[str]) -> Draft | None:
-        """The owner's skills as a whole: a line for each kind of them, from the skills profile, or
-        else from the section of skills ("## Technical skills")."""
+    def _skills(self, shown: frozenset[str], others: frozenset[str]) -> Draft | None:
+        """The owner's skills as a whole: a line for each kind of them (not those `others` name),
+        from the skills profile, or else from the section of skills ("## Technical skills")."""
         for row in self.corpus.doc_types.get("skills", [])[:1]:
             root = (self.snapshot.columns["title"][row],)
             paths = (loc.unit.path for loc in self.corpus.outline)
@@ -760,7 +761,7 @@ class Extractor:
             lines = [
                 line
                 for kind in kinds
-                if not heading_stems(kind) & _NOT_SKILLS and (line := self._gist((*root, kind), shown)) is not None
+                if not heading_stems(kind) & others and (line := self._gist((*root, kind), shown)) is not None
             ]
             if len(lines) >= 2:
                 return Draft("answer", tuple(lines[:_MAX_ITEMS]), listing=True)
@@ -869,6 +870,9 @@ _STATUS = frozenset(("valid", "expir", "current"))
 # What a question about the owner's skills as a whole asks for, and the words around it.
 _SKILLS = frozenset((stem("skills"), stem("stack"), stem("tools")))
 _NOT_SKILLS = JOB | frozenset(stem(w) for w in ("hobbies", "certification", "contact", "education", "project", "talk"))
+# A tech stack is the technical skills: not the languages she speaks or her soft skills.
+_TECH = frozenset((stem("stack"), stem("tools")))
+_NOT_TECH = frozenset(stem(w) for w in ("spoken", "soft", "interpersonal", "people"))
 _THING = re.compile(r"\b(?:it|its|this|that)\b", re.IGNORECASE)
 _SKILL_WORDS = frozenset((stem("know"), stem("technical"), stem("have"), stem("main"), stem("key")))
 # "What is she up to / doing / working on ('do', folio.answers.question) now?", not "what does she do".
