@@ -1085,6 +1085,10 @@ def test_the_work_history_is_told_once_and_by_the_years_asked(tmp_path: Path, em
     # Two jobs compared: each entry and the first thing she did there.
     text = _ask(answerer, "How did her job at Nimbus compare with her role at Harbour Bank?").text
     assert "Leads firmware" in text and "Wrote payment services" in text, text
+    # What she does now, with no now page: her current job.
+    for question in ("What is she working on now?", "What does she do now?"):
+        text = _ask(answerer, question).text
+        assert "Nimbus" in text and "Leads firmware" in text and "Harbour" not in text, text
     # Where she worked in a year inside a job's dates.
     text = _ask(answerer, "Where did she work in 2020?").text
     assert "Harbour Bank" in text and "Nimbus" not in text, text

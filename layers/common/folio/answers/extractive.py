@@ -284,6 +284,24 @@ class Extractor:
 
     def _structured(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
         """Answers read from the documents' structure rather than from single lines."""
+        owners = self._owners(q, judge, shown)
+        if owners is not None:
+            return owners
+        section = q.kind is Kind.FACT and not judge.entities and self._names_a_section(judge)
+        if q.kind is Kind.LIST or (q.kind is Kind.SUMMARY and not q.entities) or section:
+            listed = self._listing(q, judge, shown)
+            if listed is not None and q.excluded:
+                # "Which languages besides English?"
+                kept = tuple(line for line in listed.lines if not set(q.excluded) & stems(line.text))
+                listed = replace(listed, lines=kept) if kept else REFUSAL
+            if listed is not None:
+                return listed
+        if q.kind is Kind.YESNO and _ANY.search(q.text) and not judge.entities:
+            return self._any_of(judge, shown)
+        return self._described(q, judge, shown)
+
+    def _owners(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
+        """What is asked of the owner as a whole: her skills, her work history, what she does now."""
         asked = set(judge.attribute)
         owners = not judge.entities and not _THING.search(q.text)  # not "what was it built with?"
         if owners and asked & _SKILLS and asked - _SKILLS <= _DOING | _SKILL_WORDS:
@@ -300,21 +318,15 @@ class Extractor:
             history = self._work_history((set(judge.attribute) | years) - JOB - ORDER, shown)
             if history is not None:
                 return history
-        lately = _UP_TO.search(q.text) and "current" in q.terms and len(q.terms) <= 2 and not judge.entities
-        if lately and (now := self._now_page(shown)) is not None:
-            return now  # "what's she up to these days?"
-        section = q.kind is Kind.FACT and not judge.entities and self._names_a_section(judge)
-        if q.kind is Kind.LIST or (q.kind is Kind.SUMMARY and not q.entities) or section:
-            listed = self._listing(q, judge, shown)
-            if listed is not None and q.excluded:
-                # "Which languages besides English?"
-                kept = tuple(line for line in listed.lines if not set(q.excluded) & stems(line.text))
-                listed = replace(listed, lines=kept) if kept else REFUSAL
-            if listed is not None:
-                return listed
-        if q.kind is Kind.YESNO and _ANY.search(q.text) and not judge.entities:
-            return self._any_of(judge, shown)
-        return self._described(q, judge, shown)
+        # "What's she up to these days?", "What does she do now?"
+        lately = (_UP_TO.search(q.text) or q.kind is Kind.SUMMARY) and "current" in q.terms and len(q.terms) <= 2
+        lately = lately and not judge.entities
+        if lately:
+            # What she is up to: the now page, or else her current job; what she does: her job first.
+            job = self._job_where(CURRENT.search)
+            now = (self._now_page(shown) or job) if _UP_TO.search(q.text) else (job or self._now_page(shown))
+            return now
+        return None
 
     def _described(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
         """What a thing is, or is used for, from the section or document that it names."""
@@ -463,8 +475,8 @@ class Extractor:
         for side in q.sides:
             names = tuple(t for t in side if t in q.entities) or side
             judge = Judge(q, self.corpus, entities=names)
-            if judge.asks_job() and (job := self._job_at(names)):
-                lines += [line for line in job if line not in lines]  # "her job at A compared with B"
+            if judge.asks_job() and (job := self._job_where(_naming(names))):
+                lines += [line for line in job.lines if line not in lines]  # "her job at A compared with B"
                 continue
             best = [s for s in judge.rank(self.found) if s.passes and not _shown(s.candidate.unit.text, shown)]
             if q.duration:
@@ -479,21 +491,18 @@ class Extractor:
             lines.sort(key=lambda line: -(span_months(line.text) or 0))
         return Draft("answer", tuple(lines))
 
-    def _job_at(self, names: tuple[str, ...]) -> list[Line]:
-        """The work-history entry naming an employer, and the first thing it says she did there
-        (its first bullet), a section's entry before a table's row."""
-        entries = [
-            loc
-            for loc in self.corpus.outline
-            if loc.unit.text in self.corpus.positions and all(mentions(stems(loc.unit.text), e) for e in names)
-        ]
+    def _job_where(self, says: Callable[[str], object]) -> Draft | None:
+        """The work-history entry that says something (names an employer, is current), and the first
+        thing it says she did there (its first bullet), a section's entry before a table's row."""
+        entries = [loc for loc in self.corpus.outline if loc.unit.text in self.corpus.positions and says(loc.unit.text)]
         if not entries:
-            return []
+            return None
         entry = min(entries, key=lambda loc: loc.unit.kind != "heading")
         path = (*entry.unit.path, entry.unit.text)
         under = [loc for loc in self.corpus.outline if loc.unit.path == path and loc.unit.kind != "heading"]
         did = [loc for loc in under if loc.unit.kind == "item"][:1] or under[:1]
-        return [Line(_with_heading(entry.unit, brief=True), entry.row), *(Line(d.unit.text, d.row) for d in did)]
+        lines = (Line(_with_heading(entry.unit, brief=True), entry.row), *(Line(d.unit.text, d.row) for d in did))
+        return Draft("answer", lines)
 
     def _named_line(self, c: Candidate, names: tuple[str, ...]) -> Line:
         """A side of a comparison, named: "expo-plugin-moodring: 412 stars, ~9k downloads a month."."""
@@ -889,6 +898,13 @@ _DOING = USE | frozenset((stem("build"), stem("do"), stem("work"), stem("make"))
 _INCLUSIVE = re.compile(r"\b(?:in total|altogether|all (?:of )?(?:her|his|their|the)|including|counting)\b", re.I)
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))
+
+
+def _naming(names: tuple[str, ...]) -> Callable[[str], bool]:
+    def says(text: str) -> bool:
+        return all(mentions(stems(text), e) for e in names)
+
+    return says
 
 
 def _spelled(q: Question, corpus: Corpus) -> Question:
