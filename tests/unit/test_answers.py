@@ -1132,3 +1132,19 @@ def test_lists_of_documents_and_of_entries_name_only_what_they_list(tmp_path: Pa
     # A label among the entries is what it lists, never a bare heading.
     text = _ask(answerer, "Tell me about her education").text
     assert "Continuing Education: Stanhope Online Academy" in text and "MSc Robotics" in text, text
+
+
+def test_people_counted_as_engineers_and_an_faq_answer_is_no_job(tmp_path: Path, embedder: Embedder) -> None:
+    profile = "person:\n  name: Ada Quill\n  pronouns: she/her\n  born_in: Cardiff\n"
+    about = (
+        "# About Ada\n\nAda leads a storage team of 7 engineers at Nimbus Robotics.\n\n"
+        "## Experience\n\n- Staff Engineer — Nimbus Robotics (Aug 2022 – present)\n\n"
+        "## Does Ada work remotely?\n\nAda has worked remote-first since 2021 and prefers remote roles.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"profile.yaml": profile, "about.md": about})
+    # "How many people" is met by "7 engineers", even misspelt; one record's fields count nothing.
+    text = _ask(answerer, "how many poeple are on her team?").text
+    assert "7 engineers" in text and "Pronouns" not in text, text
+    # An FAQ's answer "since 2021" is not a job of her work history.
+    text = _ask(answerer, "What's her current job title?").text
+    assert "Staff Engineer" in text and "remote-first" not in text, text

@@ -137,20 +137,37 @@ class Corpus:
 
     def spelled(self, term: str) -> str:
         """The documents' word that a misspelt one stands for ("relocatng" -> "relocat"), else the word."""
-        if term in self.df or len(term) < 6 or not term.isalpha():
+        if term in self.df or len(term) < 5 or not term.isalpha():
             return term
         found = self._spellings.get(term)
         if found is None:
             if len(self._spellings) >= _SPELLINGS_KEPT:
                 self._spellings.clear()  # visitors' words are unbounded; the memory for them is not
-            close = difflib.get_close_matches(term, list(self._vocabulary), n=1, cutoff=_SPELLING)
-            found = self._spellings[term] = self._vocabulary[close[0]] if close else term
+            # The closest few by difflib's ratio, then the first within a typo or two of it: a letter
+            # left out, added, changed or two swapped ("poepl"), two of them in a long word; never the first.
+            close = difflib.get_close_matches(term, list(self._vocabulary), n=3, cutoff=_SPELLING)
+            allowed = 1 if len(term) < 9 else 2
+            typo = next((w for w in close if w[0] == term[0] and _typos(term, w) <= allowed), None)
+            found = self._spellings[term] = self._vocabulary[typo] if typo else term
         return found
 
 
-# How alike a misspelt word and the documents' word must be (difflib's ratio): one letter left out
-# or swapped in a word of seven or more.
-_SPELLING = 0.85
+def _typos(a: str, b: str) -> int:
+    """The letters to add, drop, change or swap to turn one word into the other (Damerau-Levenshtein,
+    adjacent swaps)."""
+    rows = [list(range(len(b) + 1))]
+    for i, x in enumerate(a, 1):
+        row = [i]
+        for j, y in enumerate(b, 1):
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (x != y)))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+# A first screen of how alike a misspelt word and the documents' word are (difflib's ratio).
+_SPELLING = 0.75
 _SPELLINGS_KEPT = 4096
 
 
@@ -170,8 +187,8 @@ def _record_keys(text: str) -> set[str]:
 def _is_position(unit: Unit) -> bool:
     """An entry of a work history: a dated line ("Lead Engineer — Brightmere (May 2021 – present)")
     in a section named for jobs ("Experience", "Employment", "Work history")."""
-    if not JOB & stems(" ".join(unit.path[1:])):
-        return False
+    if not JOB & stems(" ".join(unit.path[1:])) or any(heading.endswith("?") for heading in unit.path):
+        return False  # not a job's section, or an FAQ's answer ("Does Idris work remotely?")
     if unit.kind in ("item", "pair") and DATE.match(unit.text):
         return True  # a timeline's entry: "2019 — moved to Berlin and joined Kapsel Health ..."
     if unit.kind != "heading" and any(_dated(heading) for heading in unit.path[1:]):

@@ -506,14 +506,25 @@ def _number_about(text: str, key: str, noun: str) -> bool:
     if noun in stems(key) or (noun in _SHARES and "%" in text):
         return True
     tokens = words(_PRICE.sub(" ", kind_words(text)))  # a price counts no things: "the kits sell for £95"
+    counted = {noun} | (_HUMANS if noun == _PEOPLE else set())  # "how many people": "7 engineers"
     for n, token in enumerate(tokens):
-        if stem(token) == noun or noun in (stem(p) for p in token.split("-")):
+        if stem(token) in counted or noun in (stem(p) for p in token.split("-")):
             # "about 18 kids", "kids: 18", not the ages in "(kids 9-14)".
             before, after = tokens[max(n - 4, 0) : n], tokens[n + 1 : n + 5]
             near = [*before, *(t for t in after if not _RANGE.fullmatch(t))]
             if any(NUMBER.search(t) and not YEAR.fullmatch(t) for t in near):
                 return True
     return False
+
+
+_PEOPLE = stem("people")
+_HUMANS = frozenset(
+    stem(w)
+    for w in (
+        "engineers", "developers", "employees", "students", "researchers", "scientists", "designers", "reports",
+        "colleagues", "contributors", "volunteers", "maintainers", "staff", "testers", "analysts", "members",
+    )
+)  # fmt: skip
 
 
 def _is_new_name(name: str, known: set[str], lower: frozenset[str] | None = None) -> bool:

@@ -79,8 +79,8 @@ _BARE = re.compile(r":\s*(?:yes|no|true|false)\.?$", re.IGNORECASE)  # "Open to 
 _BRIEF_WORDS = 12
 # Headings that only name the section they head: its entries need no label.
 _LABEL_ONLY = re.compile(
-    r"^(?:timeline|(?:work |professional )?experience|work history|employment(?: history)?|"
-    r"career(?: history| summary| at a glance)?)$",
+    r"^(?:timeline|work history|(?:work |professional )?(?:experience|career|employment)"
+    r"(?: history| summary| at a glance| in brief| overview)?)$",
     re.IGNORECASE,
 )
 # The document types that describe their owner, most direct first.
@@ -376,6 +376,10 @@ class Extractor:
         if not found:
             return []
         entries = self._items(max(found, key=lambda p: found[p]), qualifiers, shown)
+        # One record's fields ("Person": Name, Pronouns, Born in) are no list of people.
+        keys = [record[0][0] if (record := fields(line.text)) else "" for line in entries]
+        if all(keys) and len(set(keys)) == len(keys):
+            return []
         return entries if 2 <= len(entries) <= _MAX_ITEMS else []
 
     def _any_of(self, judge: Judge, shown: frozenset[str]) -> Draft | None:
