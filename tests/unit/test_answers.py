@@ -1148,3 +1148,20 @@ def test_people_counted_as_engineers_and_an_faq_answer_is_no_job(tmp_path: Path,
     # An FAQ's answer "since 2021" is not a job of her work history.
     text = _ask(answerer, "What's her current job title?").text
     assert "Staff Engineer" in text and "remote-first" not in text, text
+
+
+def test_the_jobs_she_is_not_interested_in_are_not_her_jobs(tmp_path: Path, embedder: Embedder) -> None:
+    resume = (
+        "# Resume\n\n## Experience\n\n### Staff Engineer — Nimbus Robotics (Aug 2022 – present)\n\n"
+        "- Leads firmware.\n\n"
+        "### Engineer — Harbour Bank (Mar 2019 – Jul 2022)\n\n- Wrote payment services.\n"
+    )
+    faq = "# FAQ\n\n## What kind of roles is Ada NOT interested in?\n\n- Blockchain companies\n- Ad-tech products\n"
+    jobs = (
+        "employment:\n  - employer: Nimbus Robotics\n    start: 2022-08\n    end: present\n"
+        "  - employer: Harbour Bank\n    start: 2019-03\n    end: 2022-07\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"resume.md": resume, "faq.md": faq, "experience.yaml": jobs})
+    for question in ("What kinds of jobs is she not interested in?", "What kinds of work is she not interested in?"):
+        text = _ask(answerer, question).text
+        assert "Blockchain" in text and "Ad-tech" in text and "Nimbus" not in text, text

@@ -309,7 +309,8 @@ class Extractor:
             skills = self._skills(shown, _NOT_SKILLS | (_NOT_TECH if _TECH & asked else frozenset()))
             if skills is not None:
                 return skills
-        jobs = not q.list_noun or q.list_noun in JOB  # "What clients has he worked with?" lists clients
+        # "What clients has he worked with?" lists clients; "jobs she is not interested in" are none of hers.
+        jobs = (not q.list_noun or q.list_noun in JOB) and not q.negated
         # "Where has she worked?" asks where she has, not where she does or did first.
         everywhere = q.kind is Kind.PLACE and not q.present and not set(q.terms) & ORDER
         if (q.kind in (Kind.LIST, Kind.SUMMARY) or everywhere) and judge.asks_job() and jobs and not judge.entities:
@@ -592,6 +593,9 @@ class Extractor:
     def _container(self, noun: str, qualifiers: set[str], judge: Judge) -> tuple[str, ...] | None:
         """The heading path whose last heading names what is listed (or summarised), best first."""
         wanted = {noun} if noun else set(judge.attribute)
+        if judge.question.negated:
+            # "What jobs is she not interested in?": the section of what she is not interested in.
+            wanted |= set(judge.attribute) | (JOB if noun in JOB else set())
         found = self._containers(wanted, qualifiers, judge)
         if not found and noun:
             # "Which orchestration tools ...": no heading says "tools"; one says "Orchestration",
@@ -632,6 +636,8 @@ class Extractor:
                 # Of equal scores, the narrower section ("Talks" under "Talks and writing").
                 kept = 1.0 if negated else 0.0  # "What is she not interested in?": what that section lists
                 scores[prefix] = (len(qualifiers & context) + share + branches + retrieved + kept, depth, -order)
+        if judge.question.negated and any(_negated(path[-1]) for path in scores):
+            return {path: score for path, score in scores.items() if _negated(path[-1])}
         return scores
 
     def _items(self, container: tuple[str, ...], qualifiers: set[str], shown: frozenset[str]) -> list[Line]:
