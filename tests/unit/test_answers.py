@@ -4,6 +4,7 @@ the extractive answer on a small knowledge base written here (real model, real i
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -24,8 +25,6 @@ from folio.retrieval import Retriever
 from folio.sessions import Turn
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from folio.embeddings import Embedder
 
 OWNER = frozenset({"ada", "quill"})
@@ -1165,3 +1164,12 @@ def test_the_jobs_she_is_not_interested_in_are_not_her_jobs(tmp_path: Path, embe
     for question in ("What kinds of jobs is she not interested in?", "What kinds of work is she not interested in?"):
         text = _ask(answerer, question).text
         assert "Blockchain" in text and "Ad-tech" in text and "Nimbus" not in text, text
+
+
+def test_a_thing_named_in_lower_case_is_what_the_question_is_about(tmp_path: Path, embedder: Embedder) -> None:
+    # Idris's pages, where other lines about planviz are closer in meaning than its "Stack:".
+    folder = Path(__file__).resolve().parents[1] / "data" / "kb_sixteenth"
+    files = {name: (folder / name).read_text(encoding="utf-8") for name in ("projects.md", "now.md")}
+    answerer = _answerer(tmp_path, embedder, files)
+    text = _ask(answerer, "What tech stack is planviz built with?").text
+    assert "TypeScript" in text and "Svelte" in text and "monthly visitors" not in text, text

@@ -76,6 +76,11 @@ class Corpus:
                 self.paths.setdefault(path[:depth])
                 if depth < len(path):
                     self.children.setdefault(path[:depth], set()).add(path[depth])
+        # Things the documents give a section of their own and write in lower case ("### planviz",
+        # "## tidecount (side project)"): a name, whatever the visitor's question makes of it.
+        self.lower_names = frozenset(
+            stem(name) for path in self.paths if _LOWER_NAME.fullmatch(name := re.split(r" [—–(-]", path[-1])[0])
+        )
         self.first_person = frozenset(_first_person(columns))
         # Words the documents write in lower case somewhere: common words, not a person's name.
         self.lowercase = frozenset(
@@ -208,6 +213,7 @@ def _adjacent(texts: Iterable[str]) -> set[tuple[str, str]]:
     return pairs
 
 
+_LOWER_NAME = re.compile(r"[a-z][a-z0-9]{3,}(?:[-_.][a-z0-9]+)*")
 _LOWER_WORD = re.compile(r"[a-zà-ÿ]+(?:-[a-zà-ÿ]+)*")
 _PUNCTUATION = "\"'()[]{}<>,;:.!?*_`“”‘’"
 _THIRD = re.compile(r"\b(?:she|he|her|his|him|hers|herself|himself)\b", re.IGNORECASE)

@@ -918,9 +918,12 @@ def _naming(names: tuple[str, ...]) -> Callable[[str], bool]:
 
 
 def _spelled(q: Question, corpus: Corpus) -> Question:
-    """The question in the documents' words where the visitor misspelt one ("relocatng")."""
+    """The question in the documents' words where the visitor misspelt one ("relocatng"), and
+    about the things they name in lower case."""
     terms = tuple(dict.fromkeys(corpus.spelled(t) for t in q.terms))
-    entities = tuple(corpus.spelled(e) for e in q.entities)
+    # "What tech stack is planviz built with?": the section named "planviz" is what it is about.
+    named = (t for t in terms if t in corpus.lower_names and t not in q.entities)
+    entities = tuple(dict.fromkeys((*(corpus.spelled(e) for e in q.entities), *named)))
     if terms == q.terms and entities == q.entities:
         return q
     noun = corpus.spelled(q.list_noun) if q.list_noun else ""
