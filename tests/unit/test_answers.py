@@ -14,7 +14,7 @@ from folio.answers.conversation import answer_lines, follow_up
 from folio.answers.evidence import mentions, settles
 from folio.answers.grounding import grounded_reply
 from folio.answers.question import Kind, analyse, two_questions
-from folio.answers.text import covers, heading_stems, span_months, stem, stems
+from folio.answers.text import covers, heading_stems, named_kinds, span_months, stem, stems
 from folio.answers.units import parse_units, sentences, split_sentences
 from folio.answers.writing import Writer
 from folio.documents import reflow
@@ -1173,3 +1173,13 @@ def test_a_thing_named_in_lower_case_is_what_the_question_is_about(tmp_path: Pat
     answerer = _answerer(tmp_path, embedder, files)
     text = _ask(answerer, "What tech stack is planviz built with?").text
     assert "TypeScript" in text and "Svelte" in text and "monthly visitors" not in text, text
+    # "What was it written in?" is answered by a line naming a programming language.
+    history = [Turn("Tell me about tidewater", _ask(answerer, "Tell me about tidewater").text)]
+    text = asyncio.run(answerer.answer("What was it written in?", history=history)).text
+    assert "Rust" in text, text
+
+
+def test_a_programming_language_is_a_language_by_its_name() -> None:
+    assert stem("language") in named_kinds("An embeddable storage engine written in Rust.")
+    assert stem("language") in named_kinds("Tech: C++20, Go, Raft")
+    assert not named_kinds("Go to the Pythonic way, JavaScript-free")

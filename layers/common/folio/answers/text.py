@@ -371,10 +371,21 @@ def kind_words(text: str) -> str:
 
 
 def named_kinds(text: str) -> frozenset[str]:
-    """The kinds a text names by its form alone: a course code is a course, a grade average a GPA."""
+    """The kinds a text names by its form alone: a course code is a course, a grade average a GPA,
+    "Rust" or "TypeScript" a (programming) language."""
     course = (stem("course"),) if _COURSE_CODE.search(text) else ()
     average = ("gpa",) if _GRADE_AVERAGE.search(text) else ()
-    return frozenset((*course, *average))
+    language = (stem("language"),) if _PROGRAMMING_LANGUAGE.search(text) else ()
+    return frozenset((*course, *average, *language))
+
+
+# What "written in" asks for: the names of programming languages, as written (not "C" or "R"
+# alone, nor "Go" opening a sentence).
+_PROGRAMMING_LANGUAGE = re.compile(
+    r"(?<![\w#+.-])(?:Rust|Python|TypeScript|JavaScript|Java|Kotlin|Swift|Ruby|Scala|Elixir|Erlang|Haskell|"
+    r"OCaml|PHP|Julia|Zig|Dart|Lua|Perl|Fortran|MATLAB|Clojure|Objective-C|Solidity|Golang|C\+\+(?:\d\d)?|C#|"
+    r"(?<=[\s,(/])Go)(?![\w#+-])"
+)
 
 
 def idioms(heading: str) -> frozenset[str]:
