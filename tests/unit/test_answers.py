@@ -1183,3 +1183,14 @@ def test_a_programming_language_is_a_language_by_its_name() -> None:
     assert stem("language") in named_kinds("An embeddable storage engine written in Rust.")
     assert stem("language") in named_kinds("Tech: C++20, Go, Raft")
     assert not named_kinds("Go to the Pythonic way, JavaScript-free")
+
+
+def test_which_of_those_picks_every_listed_entry_that_holds_it(tmp_path: Path, embedder: Embedder) -> None:
+    # Idris's CV and profile, both of which speak of the certifications.
+    folder = Path(__file__).resolve().parents[1] / "data" / "kb_sixteenth"
+    files = {name: (folder / name).read_text(encoding="utf-8") for name in ("cv.md", "experience.yaml")}
+    answerer = _answerer(tmp_path, embedder, files)
+    listed = _ask(answerer, "Which certifications does Idris hold?").text
+    history = [Turn("Which certifications does Idris hold?", listed)]
+    text = asyncio.run(answerer.answer("Which of those have expired?", history=history)).text
+    assert "AWS" in text and "EDB" in text and "Kubernetes" not in text and "See experience" not in text, text

@@ -40,7 +40,10 @@ _REFERRING = frozenset(
 )
 _CITATION = re.compile(r"\s*\[\d+\]")
 # One of the things just listed: "which one", "the Amsterdam one", "that one".
-_PICK = re.compile(r"\b(?:which|that|this|the(?:\s+[\w.-]+){1,2})\s+one\b", re.IGNORECASE)
+_PICK = re.compile(
+    r"\b(?:(?:which|that|this|the(?:\s+[\w.-]+){1,2})\s+one|(?:which|what) (?:of (?:those|these|them)|ones))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)

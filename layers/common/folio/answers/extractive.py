@@ -232,10 +232,15 @@ class Extractor:
         """A follow-up on one of the things just listed: "Which one was about haptics?" is the entry
         whose lines hold "haptics"; "What did he build for the Amsterdam one?" is answered from the
         entry that names Amsterdam. None when no one entry stands out."""
-        entries = [entry for text in among if (entry := self._entry(text))]
+        listed = [(text, entry) for text in among if (entry := self._entry(text))]
+        entries = [entry for _, entry in listed]
         asked = set(q.terms)
         held = [len(asked & frozenset().union(*(stems(loc.unit.text) for loc in entry))) for entry in entries]
         best = max(held, default=0)
+        if best and _THOSE.search(q.text):
+            # "Which of those have expired?": every one of them that holds what is asked.
+            lines = [Line(text, entry[0].row) for (text, entry), n in zip(listed, held, strict=True) if n == best]
+            return Draft("answer", tuple(lines), listing=True)
         if best and held.count(best) == 1:
             entry = entries[held.index(best)]
         elif entries and _THAT_ONE.search(q.text):
@@ -898,12 +903,13 @@ _SKILL_WORDS = frozenset((stem("know"), stem("technical"), stem("have"), stem("m
 _UP_TO = re.compile(r"\b(?:up to|doing|busy with|focus(?:ed|ing)? on|(?:is|are) \w+ do)\b", re.IGNORECASE)
 _ABOUT_WHAT = re.compile(r"\babout\s*\??\s*$", re.IGNORECASE)
 _THAT_ONE = re.compile(r"\b(?:that|this) one\b", re.IGNORECASE)
+_THOSE = re.compile(r"\b(?:which|what) (?:of (?:those|these|them)|ones)\b", re.IGNORECASE)
 _WHICH_ONE = re.compile(r"(?:which|what) one\b", re.IGNORECASE)
-# Verbs that ask what was done with a thing, not an attribute it must hold.
 # Words a heading adds to what its section is about: "Contact preferences" are about contact.
 _SECTION_LABEL = frozenset(stem(w) for w in ("preferences", "details", "information", "info"))
 # A section that surveys its siblings rather than being one of them.
 _OVERVIEW = re.compile(r"^(?:overview|summary|introduction|intro|at a glance|contents|in short)$", re.IGNORECASE)
+# Verbs that ask what was done with a thing, not an attribute it must hold.
 _DOING = USE | frozenset((stem("build"), stem("do"), stem("work"), stem("make")))
 _INCLUSIVE = re.compile(r"\b(?:in total|altogether|all (?:of )?(?:her|his|their|the)|including|counting)\b", re.I)
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
