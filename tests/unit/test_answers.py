@@ -69,6 +69,12 @@ def test_a_request_is_read_for_the_question_inside_it(question: str, kind: Kind)
     assert analyse(question).kind is kind
 
 
+def test_a_condition_before_the_question_is_set_aside() -> None:
+    q = analyse("If we made her an offer, when could she start?")
+    assert q.kind is Kind.DATE and q.terms == ("start", stem("available"))
+    assert stem("notice") == stem("available")  # a notice period says when she is available
+
+
 def test_a_second_question_after_and_is_found() -> None:
     assert two_questions("What grade did her thesis get, and how many credits was it worth?") == (
         "What grade did her thesis get",
@@ -160,6 +166,13 @@ def test_units_keep_their_structure() -> None:
         ("sentence", "BSc Physics — Leeds, 2012–2016 First-class honours."),
         ("sentence", "Thesis: Fog."),
     ]
+    # A paragraph that opens with a phrase and a colon is prose, read sentence by sentence.
+    letter = parse_units(
+        "Cover letter\n\nOn the practical side: I am a German citizen. My notice period is three months. "
+        "I can start in June.\n\nNotes: Renewed twice. Paid by the company. Kept current.\n"
+    )
+    assert ("sentence", "My notice period is three months.") in [(u.kind, u.text) for u in letter]
+    assert ("pair", "Notes: Renewed twice. Paid by the company. Kept current.") in [(u.kind, u.text) for u in letter]
 
 
 def test_wrapped_list_items_and_dated_lines_stay_whole() -> None:
@@ -544,6 +557,16 @@ def test_the_work_history_answers_job_questions_wherever_retrieval_looked(tmp_pa
     assert "Staff Engineer — Quill Labs" in _ask(answerer, "What is Ada's current job?").text
     # A start-and-leave question takes the range.
     assert "Mar 2019 – Jun 2022" in _ask(answerer, "When did she start and leave Harbour Bank?").text
+
+
+def test_a_sentence_opening_with_my_is_quoted_as_theirs(tmp_path: Path, embedder: Embedder) -> None:
+    letter = (
+        "# Cover letter\n\nI am writing to apply for the storage role. I have built storage engines for ten "
+        "years.\n\nOn the practical side: I am a German citizen. My notice period is three months, so I could "
+        "start in June 2025. I am happy to relocate.\n"
+    )
+    text = _ask(_answerer(tmp_path, embedder, {"cover-letter.md": letter}), "When could she start?").text
+    assert "June 2025" in text and "in Ada's words" in text, text
 
 
 def test_lines_in_the_owners_own_voice_are_quoted_as_theirs(small_kb: Answerer) -> None:

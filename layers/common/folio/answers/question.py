@@ -174,6 +174,12 @@ _PHRASE_WORDS |= dict.fromkeys(("time zone", "time zones"), "timezone")
 _PHRASE_WORDS |= dict.fromkeys(("how old",), "when born")  # an age is a birth date
 _PHRASE_WORDS |= dict.fromkeys(("these days", "nowadays", "right now", "at present", "lately"), "now")
 _PHRASE_WORDS |= {f"{wh}'s": f"{wh} is" for wh in ("what", "where", "when", "who", "how", "which")}
+# "When could she start?" asks when she is available (a notice period), not when a job began.
+_PHRASE_WORDS |= {
+    f"{modal} {who} start": f"{modal} {who} start available"
+    for modal in ("could", "can", "would", "will")
+    for who in ("she", "he", "they", "you")
+}
 # "What's the best way to reach her?" asks how to reach her.
 _PHRASE_WORDS |= dict.fromkeys(("the best way to", "the easiest way to", "the best way of", "best way to"), "how to")
 _CHANGE_VERBS = re.compile(
@@ -321,6 +327,10 @@ def _asked_part(text: str) -> str:
     """The question past what leads into it: "And when did it ship?" -> "When did it ship?"; "We
     have an opening in Lisbon - would she move?" -> "Would she move?"."""
     text = _LEAD_IN.sub("", text.strip())
+    # "If we made her an offer, when could she start?": the question after the condition.
+    condition = re.match(r"(?:if|suppose|assuming)\b[^,?]{3,80},\s*(?=\S)", text, re.IGNORECASE)
+    if condition and _opens_question(text[condition.end() :]):
+        text = text[condition.end() :]
     clauses = re.split(r"\s+[-–—]\s+|(?<=[.!:])\s+", text)
     if len(clauses) > 1 and not _opens_question(clauses[0]):
         asked = next((c for c in clauses[1:] if _opens_question(c)), "")

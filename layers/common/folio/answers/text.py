@@ -53,7 +53,7 @@ DATE = re.compile(
 SINCE = re.compile(r"\bsince\s+(?:[A-Za-z]+\.?\s+)?(?:19|20)\d{2}\b", re.IGNORECASE)
 # A line about the present: "May 2021 – present", "since 2023".
 CURRENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b|" + SINCE.pattern, re.IGNORECASE)
-FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself|I'm|I've|I'd)\b")
+FIRST_PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|I'm|I've|I'd|I'll)\b")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS)) + r")\b", re.IGNORECASE)
 # An amount, in figures or in words: "7", "2.5", "seven".
@@ -232,7 +232,7 @@ _SYNONYM_GROUPS = (
     "people person persons member members participant participants participate participated "
     "attendee attendees delegates",
     "accurate accuracy precision error",
-    "available availability",
+    "available availability notice",  # a notice period says when she is available
     "grade mark marks graded classification honours",  # a UK degree's grade is its class
     "launch launched ship shipped release released deployed rollout",
     "relocate relocation relocating move moving moved",

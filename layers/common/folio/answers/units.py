@@ -21,6 +21,8 @@ _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 # "Key: value"; a colon inside a quoted title ('2023-05 "Accessible by default: ..."') is no key's.
 # A key is a label, not a sentence's end: "First-class honours. Dissertation: ..." is two sentences.
 _PAIR = re.compile(r"^([A-Z0-9](?:(?![.!?]\s)[^:\"“”]){0,48}?):\s+(\S.*)$")
+# A colon after a phrase that opens a sentence, not after a field's name: "On the practical side:".
+_PHRASE_OPENING = re.compile(r"(?:on|in|at|for|as|to|with|by|from|of|the|a|an|also|but|and|so)\s", re.IGNORECASE)
 _OPEN_KEY = re.compile(r"^([A-Z0-9][^:]{0,48}):$")
 _QUOTE = re.compile(r"^(?:>\s?)+")
 # A line that ends a phrase: what follows it starts anew.
@@ -156,8 +158,13 @@ class _Parser:
 
     @staticmethod
     def _is_structured(line: str) -> bool:
-        pair = _OPEN_KEY.match(line) or _PAIR.match(plain(line))
-        return pair is not None and len(pair.group(1).split()) <= 6
+        if _OPEN_KEY.match(line):
+            return True
+        # A record's field, not prose that opens with a phrase and a colon ("On the practical side:
+        # I am a German citizen, so ... My notice period is three months ...").
+        pair = _PAIR.match(plain(line))
+        prose = pair is not None and _PHRASE_OPENING.match(pair.group(1)) and len(sentences(pair.group(2))) >= 3
+        return pair is not None and len(pair.group(1).split()) <= 6 and not prose
 
     def _row(self, line: str) -> None:
         if _TABLE_RULE.fullmatch(line):
