@@ -67,6 +67,7 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_thirteenth", "Akosua Boateng Figueira"),
         ("kb_fourteenth", "Ingrid Nakamura-Olafson"),
         ("kb_fifteenth", "Tamsin Okonkwo-Halvorsen"),
+        ("kb_sixteenth", "Idris Kallenbach-Moyo"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:

@@ -1217,3 +1217,14 @@ def test_which_of_those_picks_every_listed_entry_that_holds_it(tmp_path: Path, e
     history = [Turn("Which certifications does Idris hold?", listed)]
     text = asyncio.run(answerer.answer("Which of those have expired?", history=history)).text
     assert "AWS" in text and "EDB" in text and "Kubernetes" not in text and "See experience" not in text, text
+
+
+def test_a_kind_of_school_the_documents_never_name_is_refused(tmp_path: Path, embedder: Embedder) -> None:
+    about = (
+        "# About Ada\n\nAda studied at the University of Dundee.\n\n## Languages\n\n"
+        "- **Dutch:** B1, an evening course at a Rotterdam language school since 2022\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"about.md": about})
+    answer = _ask(answerer, "Which high school did Ada go to?")
+    assert not answer.grounded, answer.text
+    assert "Rotterdam" in _ask(answerer, "Where is her language school?").text

@@ -241,6 +241,12 @@ class Judge:
             and noun not in BROADER.values()  # "a master's degree": the kind, not a thing
             and noun != q.list_noun  # "which orchestration tools": what is listed
         ]
+        # "Which high school did she go to?": a kind of school the documents never speak of.
+        unnamed += [
+            word
+            for word, noun in q.compounds
+            if noun in _INSTITUTIONS and word in unknown and word.isalpha() and word not in q.entities
+        ]
         if everything_unknown and not typed_by_name and not degree:
             return names + unknown
         # "Who supervised her thesis?": the documents never speak of supervising.
@@ -517,6 +523,8 @@ def _number_about(text: str, key: str, noun: str) -> bool:
     return False
 
 
+# Places one goes to, of kinds told apart by a word before them ("high school", "medical school").
+_INSTITUTIONS = frozenset(stem(w) for w in ("school", "college", "academy", "club", "gym", "hospital", "church"))
 _PEOPLE = stem("people")
 _HUMANS = frozenset(
     stem(w)
