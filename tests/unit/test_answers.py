@@ -1205,6 +1205,7 @@ def test_a_thing_named_in_lower_case_is_what_the_question_is_about(tmp_path: Pat
 def test_a_programming_language_is_a_language_by_its_name() -> None:
     assert stem("language") in named_kinds("An embeddable storage engine written in Rust.")
     assert stem("language") in named_kinds("Tech: C++20, Go, Raft")
+    assert stem("language") in named_kinds("C99 firmware on an Arm Cortex-M33")
     assert not named_kinds("Go to the Pythonic way, JavaScript-free")
 
 

@@ -383,7 +383,7 @@ def named_kinds(text: str) -> frozenset[str]:
 # alone, nor "Go" opening a sentence).
 _PROGRAMMING_LANGUAGE = re.compile(
     r"(?<![\w#+.-])(?:Rust|Python|TypeScript|JavaScript|Java|Kotlin|Swift|Ruby|Scala|Elixir|Erlang|Haskell|"
-    r"OCaml|PHP|Julia|Zig|Dart|Lua|Perl|Fortran|MATLAB|Clojure|Objective-C|Solidity|Golang|C\+\+(?:\d\d)?|C#|"
+    r"OCaml|PHP|Julia|Zig|Dart|Lua|Perl|Fortran|MATLAB|Clojure|Objective-C|Solidity|Golang|C\+\+(?:\d\d)?|C#|C(?:89|99|11|17|23)|"
     r"(?<=[\s,(/])Go)(?![\w#+-])"
 )
 
