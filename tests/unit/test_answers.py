@@ -175,6 +175,15 @@ def test_units_keep_their_structure() -> None:
     assert ("pair", "Notes: Renewed twice. Paid by the company. Kept current.") in [(u.kind, u.text) for u in letter]
 
 
+def test_a_line_broken_at_a_words_hyphen_is_joined_without_a_space() -> None:
+    text = "Sorrel\n\nIt is not comparable to the variant-\ncalling F1 numbers.\n\n- a long-\n  running job\n"
+    units = parse_units(text)
+    texts = [u.text for u in units]
+    assert "It is not comparable to the variant-calling F1 numbers." in texts and "a long-running job" in texts
+    joined = reflow("I have worked on the variant-\ncalling pipeline.")
+    assert joined == "I have worked on the variant-calling pipeline."
+
+
 def test_wrapped_list_items_and_dated_lines_stay_whole() -> None:
     text = (
         "CV > Experience > Tidewater\n\n*Staff Engineer* · March 2023 – present\n*Senior Engineer* · July 2021 – "

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from folio.errors import IngestError, Unavailable
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from pypdf import PageObject
 
 SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".yaml", ".yml")
@@ -261,7 +263,7 @@ def reflow(text: str, width: int | None = None) -> str:
             current = ""
         if not line:
             continue
-        current = f"{current} {line}".strip()
+        current = unwrap((current, line))
         if len(line) < 0.75 * width:
             out.append(current)
             current = ""
@@ -269,6 +271,16 @@ def reflow(text: str, width: int | None = None) -> str:
     return "\n\n".join(paragraph for paragraph in out if paragraph)
 
 
+def unwrap(lines: Iterable[str]) -> str:
+    """Hard-wrapped lines as one: a space at each break, none after a word's hyphen ("variant-" /
+    "calling" is "variant-calling")."""
+    out = ""
+    for line in lines:
+        out = f"{out}{line}" if _HYPHEN_BREAK.search(out) and line[:1].islower() else f"{out} {line}".strip()
+    return out
+
+
+_HYPHEN_BREAK = re.compile(r"[^\W\d_]-$")
 _READERS = {
     ".md": _read_markdown,
     ".markdown": _read_markdown,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from folio.answers.text import DATE
+from folio.documents import unwrap
 
 # A two-column table whose second column is named like this holds facts, not records.
 _GENERIC_COLUMNS = frozenset(("detail", "details", "value", "values", "description", "info", "notes", ""))
@@ -133,7 +134,7 @@ class _Parser:
         if item is None and continuing and not self._is_structured(line):
             # A list item wrapped onto the next line, indented or not, goes on.
             last = self.units[-1]
-            self.units[-1] = replace(last, text=f"{last.text} {plain(line)}")
+            self.units[-1] = replace(last, text=unwrap((last.text, plain(line))))
             self.in_item = True
             return
         if item is None and not self._is_structured(line):
@@ -188,7 +189,7 @@ class _Parser:
         lines = [plain(line) for line in self.paragraph]
         # Lines that each carry a date ("Staff Engineer · March 2023 – present") are entries, not prose.
         dated = len(lines) > 1 and all(DATE.search(line) for line in lines)
-        for part in lines if dated else [" ".join(lines)]:
+        for part in lines if dated else [unwrap(lines)]:
             for sentence in sentences(part):
                 self._add(sentence, "sentence")
         self.paragraph = []
