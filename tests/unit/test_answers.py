@@ -1238,3 +1238,15 @@ def test_a_kind_of_school_the_documents_never_name_is_refused(tmp_path: Path, em
     answer = _ask(answerer, "Which high school did Ada go to?")
     assert not answer.grounded, answer.text
     assert "Rotterdam" in _ask(answerer, "Where is her language school?").text
+
+
+def test_how_one_figure_compares_with_another_is_the_line_with_both(tmp_path: Path, embedder: Embedder) -> None:
+    project = (
+        "# Sorrel\n\nSorrel finds doublets in single-cell data.\n\n## Benchmark\n\n"
+        "- mean F1 score: **0.91** (the next best tool at the time scored 0.86)\n\n"
+        "Note that Sorrel's F1 score is about doublet detection; it is not comparable to the variant-calling F1 "
+        "numbers in the Mudlark write-up.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"project-sorrel.md": project})
+    text = _ask(answerer, "How did Sorrel's F1 compare with the next best doublet-detection tool?").text
+    assert "0.91" in text and "0.86" in text, text

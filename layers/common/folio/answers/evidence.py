@@ -58,6 +58,7 @@ _MONEY_AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _PERSON = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)+")
+_FIGURE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?%?(?![\w.])")
 _PREPOSITIONS = frozenset(("for", "to", "in", "on", "at", "of", "from", "by", "with", "as", "into", "about"))
 _NEGATIONS = frozenset(("not", "no", "never", "none", "without", "don't", "doesn't", "isn't", "won't", "nor"))
 _ANAPHORA = ("That ", "This ", "These ", "Those ", "It ", "They ", "Both ", "The two ")
@@ -321,7 +322,7 @@ class Judge:
             score += 0.35  # "What was the thesis about?": "Thesis: Energy-Aware Background Sync ..."
         if q.kind is Kind.PLACE and set(q.terms) & c.own & _TYPE_WORDS[Kind.PLACE]:
             score += 0.2  # "Which city is she based in?": "... engineer based in Edinburgh, Scotland"
-        if q.change and _CHANGE.search(c.unit.text):
+        if q.change and (_CHANGE.search(c.unit.text) or len(_FIGURE.findall(DATE.sub(" ", c.unit.text))) >= 2):
             score += 0.2  # "by how much did it improve": a line with the before and the after
         return score
 

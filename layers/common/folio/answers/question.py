@@ -282,6 +282,8 @@ def _analyse(text: str, owner_words: frozenset[str]) -> Question:
     negated = any(w.lower() in _NEGATION or w.lower().endswith("n't") for w in tokens)
     count = "how many" in lowered or "number of" in lowered
     sides = _sides(text, skip, entities) if first not in ("is", "are") else ()
+    # "How did Sorrel's F1 compare with the next best tool?": one thing weighed against another.
+    change = change or (not sides and bool(_COMPARING.search(lowered)))
     vague = len(terms) <= 1 and len(tokens) <= 2
     kind = _kind(lowered, first, tokens, count, quantity, bool(sides), entities)
     # Nothing asked at all ("What is it?", "hmm"), though a summary of the owner may be.
