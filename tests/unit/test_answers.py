@@ -1250,3 +1250,19 @@ def test_how_one_figure_compares_with_another_is_the_line_with_both(tmp_path: Pa
     answerer = _answerer(tmp_path, embedder, {"project-sorrel.md": project})
     text = _ask(answerer, "How did Sorrel's F1 compare with the next best doublet-detection tool?").text
     assert "0.91" in text and "0.86" in text, text
+
+
+def test_projects_grouped_by_kind_are_listed_by_group_never_by_the_intro(tmp_path: Path, embedder: Embedder) -> None:
+    projects = (
+        "# Projects\n\nThis page lists four projects of my own. At the bottom there's a note on my work.\n\n"
+        "Everything here was built by me. Most of it started in my kitchen days.\n\n## Personal projects\n\n"
+        "### Crumb — recipe scaling calculator\n\nStack: React\n\n"
+        "### Proof Timer — a proofing timer\n\nStack: Svelte\n\n"
+        "## Bootcamp capstone\n\n### ShiftSwap — shift swaps for kitchens\n\nStack: Express\n\n"
+        "## Work I can talk about (not open source)\n\n"
+        "### Harbour design system at Tidewell Health\n\nA design system.\n\n"
+        "## Project summary\n\n| Project | Year |\n|---|---|\n| Crumb | 2023 |\n| ShiftSwap | 2022 |\n"
+    )
+    text = _ask(_answerer(tmp_path, embedder, {"projects.md": projects}), "What projects has she built?").text
+    assert "Personal projects: Crumb" in text and "Bootcamp capstone: ShiftSwap" in text, text
+    assert "Harbour design system" in text and "This page lists" not in text and "Project summary" not in text, text

@@ -556,8 +556,10 @@ class Extractor:
         items = self._items(best, qualifiers, shown)
         # A page of records of several kinds ("Podcast: ...", "Publication: ..."): those of the kind asked.
         keys = [stems(found[0][0]) if (found := fields(line.text)) else frozenset() for line in items]
+        kinds = [key for key in keys if noun in key]
         keyed = [line for line, key in zip(items, keys, strict=True) if noun in key]
-        if keyed and all(keys) and len(set(keys)) >= 2:
+        # A record's kind in a word ("Podcast:"), not a section's label ("Personal projects: Crumb").
+        if keyed and all(keys) and len(set(keys)) >= 2 and all(len(kind) == 1 for kind in kinds):
             return Draft("answer", tuple(keyed[:_MAX_ITEMS]), listing=True)
         # The same list kept in another document too (a CV's and a profile's certifications):
         # what it adds.
@@ -670,10 +672,11 @@ class Extractor:
         if len(children) >= 2:
             sections = [name for name in children if not _OVERVIEW.match(name)] or list(children)
             named = self._narrowed_sections(container, sections, qualifiers - _DOING)
-            # A label among entries ("Continuing Education" after two degrees): what it lists.
+            # A label among entries ("Continuing Education" after two degrees), or a section of
+            # sections ("Work I can talk about (not open source)" > "Harbour"): what it lists.
+            entry = {n: informative_heading(n) and not self.corpus.children.get((*container, n)) for n in named}
             return [
-                (None if informative_heading(name) else self._gist((*container, name), shown))
-                or Line(name, children[name].row)
+                (None if entry[name] else self._gist((*container, name), shown)) or Line(name, children[name].row)
                 for name in named
                 if not _shown(name, shown)
             ]
@@ -886,8 +889,9 @@ _NEGATION = re.compile(r"\b(?:not|never|no)\b", re.IGNORECASE)
 
 
 def _negated(heading: str) -> bool:
-    """ "What I'm not interested in" holds no interests; "When I'm not at a keyboard" holds hobbies."""
-    return bool(_NEGATION.search(heading)) and not idioms(heading)
+    """ "What I'm not interested in" holds no interests; "When I'm not at a keyboard" holds hobbies;
+    "Work I can talk about (not open source)" holds work, its aside says how."""
+    return bool(_NEGATION.search(re.sub(r"\([^)]*\)", " ", heading))) and not idioms(heading)
 
 
 _STATUS = frozenset(("valid", "expir", "current"))
@@ -908,7 +912,9 @@ _WHICH_ONE = re.compile(r"(?:which|what) one\b", re.IGNORECASE)
 # Words a heading adds to what its section is about: "Contact preferences" are about contact.
 _SECTION_LABEL = frozenset(stem(w) for w in ("preferences", "details", "information", "info"))
 # A section that surveys its siblings rather than being one of them.
-_OVERVIEW = re.compile(r"^(?:overview|summary|introduction|intro|at a glance|contents|in short)$", re.IGNORECASE)
+_OVERVIEW = re.compile(
+    r"^(?:(?:[\w-]+ )?(?:overview|summary)|introduction|intro|at a glance|contents|in short)$", re.IGNORECASE
+)
 # Verbs that ask what was done with a thing, not an attribute it must hold.
 _DOING = USE | frozenset((stem("build"), stem("do"), stem("work"), stem("make")))
 _INCLUSIVE = re.compile(r"\b(?:in total|altogether|all (?:of )?(?:her|his|their|the)|including|counting)\b", re.I)
@@ -986,7 +992,11 @@ def _entries(located: Iterable[Located]) -> list[Located]:
     for loc in located:
         if loc.unit.kind != "heading":
             blocks.setdefault((loc.row, loc.unit.block), []).append(loc)
-    heads = [units[0] for units in blocks.values() if units[0].unit.kind == "sentence" and len(units) > 1]
+    heads = [
+        units[0]
+        for units in blocks.values()
+        if units[0].unit.kind == "sentence" and len(units) > 1 and all(u.unit.kind != "sentence" for u in units[1:])
+    ]
     return heads if len(heads) >= 2 and len(heads) == len(blocks) else []
 
 
