@@ -1266,3 +1266,24 @@ def test_projects_grouped_by_kind_are_listed_by_group_never_by_the_intro(tmp_pat
     text = _ask(_answerer(tmp_path, embedder, {"projects.md": projects}), "What projects has she built?").text
     assert "Personal projects: Crumb" in text and "Bootcamp capstone: ShiftSwap" in text, text
     assert "Harbour design system" in text and "This page lists" not in text and "Project summary" not in text, text
+
+
+def test_talks_written_as_paragraphs_with_notes_are_listed_by_their_openings(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    talks = (
+        "TALKS AND WRITING -- Ada Quill\nUpdated: June 2025\n\nTALKS\n" + "-" * 40 + "\n"
+        "[T1] From Mise en Place to Design Tokens\n     GlasgowJS meetup, Glasgow -- 14 March 2024\n"
+        "     Notes: how a kitchen's prep system maps onto design tokens.\n\n"
+        "[T2] Accessible Forms Nobody Hates\n     ScotFrontend 2024, Edinburgh -- 3 October 2024\n"
+        "     Notes: Ada's first conference talk. Covers labels and error summaries.\n\n"
+        "Upcoming: none confirmed.\n"
+    )
+    faq = "# FAQ\n\n## Do you give talks?\n\nYes. See the talks page.\n"
+    answerer = _answerer(tmp_path, embedder, {"talks.txt": talks, "faq.md": faq})
+    listed = _ask(answerer, "What talks has Ada given?").text
+    assert "Mise en Place" in listed and "Accessible Forms" in listed, listed
+    assert "Notes:" not in listed and "Upcoming" not in listed and "Yes." not in listed, listed
+    history = [Turn("What talks has Ada given?", listed)]
+    picked = asyncio.run(answerer.answer("Which one was at ScotFrontend, and when?", history=history)).text
+    assert "Accessible Forms" in picked and "3 October 2024" in picked and "Mise en Place" not in picked, picked

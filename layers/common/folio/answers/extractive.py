@@ -8,6 +8,7 @@ everything else from the best evidence units (folio.answers.evidence).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -564,7 +565,9 @@ class Extractor:
         # The same list kept in another document too (a CV's and a profile's certifications):
         # what it adds.
         for other in named:
-            if other[0] != best[0] and heading_stems(other[-1]) == heading_stems(best[-1]):
+            # (Not an FAQ's answer: "Do you give talks?" "Yes. See talks-and-writing.txt.")
+            same = heading_stems(other[-1]) == heading_stems(best[-1]) and not other[-1].endswith("?")
+            if other[0] != best[0] and same:
                 known = {_instance(line.text).lower() for line in items}
                 items += [
                     line for line in self._items(other, qualifiers, shown) if _instance(line.text).lower() not in known
@@ -624,6 +627,7 @@ class Extractor:
         self, wanted: set[str], qualifiers: set[str], judge: Judge
     ) -> dict[tuple[str, ...], tuple[float, int, int]]:
         scores: dict[tuple[str, ...], tuple[float, int, int]] = {}
+        lists = Counter(loc.unit.path for loc in self.corpus.outline if loc.unit.kind in ("item", "row"))
         for order, located in enumerate(self.corpus.outline):
             path = located.unit.path if located.unit.kind != "heading" else (*located.unit.path, located.unit.text)
             for depth in range(1, len(path) + 1):
@@ -635,8 +639,8 @@ class Extractor:
                 if not wanted & named or (negated and not judge.question.negated) or _instance_of(prefix[-1], wanted):
                     continue  # "What I'm not interested in" holds no interests; "Blackwater School — Fermoy" is one
                 context = stems(" ".join(prefix))
-                if not all(e in context for e in judge.entities):
-                    continue
+                if not all(e in context for e in judge.entities) or (prefix[-1].endswith("?") and not lists[prefix]):
+                    continue  # an FAQ's answer in prose ("Do you give talks?" "Yes.") lists nothing
                 share = len(wanted & named) / max(len(named), 1)
                 branches = 0.5 if len(self.corpus.children.get(prefix, ())) >= 2 else 0.0
                 retrieved = 0.5 if located.row in self.rows else 0.0
@@ -986,12 +990,14 @@ def _instance(item: str) -> str:
 
 
 def _entries(located: Iterable[Located]) -> list[Located]:
-    """Paragraphs that each open with a line and go on in bullets ("Semente Digital - volunteer
-    mentor, 2022" and its details): their opening lines, when every paragraph is one."""
+    """Paragraphs that each open with a line and go on in bullets or fields ("Semente Digital -
+    volunteer mentor, 2022" and its details; "[T3] Accessible Forms ..." and its "Notes: ..."):
+    their opening lines, when every paragraph is one (a lone field, "Upcoming: none", aside)."""
     blocks: dict[tuple[int, int], list[Located]] = {}
     for loc in located:
         if loc.unit.kind != "heading":
             blocks.setdefault((loc.row, loc.unit.block), []).append(loc)
+    blocks = {at: units for at, units in blocks.items() if len(units) > 1 or units[0].unit.kind != "pair"}
     heads = [
         units[0]
         for units in blocks.values()
