@@ -1287,3 +1287,13 @@ def test_talks_written_as_paragraphs_with_notes_are_listed_by_their_openings(
     history = [Turn("What talks has Ada given?", listed)]
     picked = asyncio.run(answerer.answer("Which one was at ScotFrontend, and when?", history=history)).text
     assert "Accessible Forms" in picked and "3 October 2024" in picked and "Mise en Place" not in picked, picked
+
+
+def test_a_one_word_question_naming_a_field_is_answered_not_clarified(tmp_path: Path, embedder: Embedder) -> None:
+    about = "# About Ada\n\nPronouns: they/them\nBased in: Glasgow\n\n## Experience\n\n- Engineer (2021 – now)\n"
+    faq = "# FAQ and contact\n\n## Do you relocate?\n\nNo.\n"
+    answerer = _answerer(tmp_path, embedder, {"about.md": about, "faq-contact.md": faq})
+    assert "they/them" in _ask(answerer, "pronouns?").text
+    # A whole topic still gets the question back, naming what the documents cover (not the FAQ).
+    clarifying = _ask(answerer, "Experience?")
+    assert clarifying.clarifying and "faq" not in clarifying.text.lower(), clarifying.text

@@ -37,6 +37,8 @@ def test_markdown_front_matter_becomes_metadata() -> None:
         ("notes/misc.md", "document"),
         ("blog-2023-latency-budgets.md", "blog"),
         ("now.md", "now"),
+        ("experience.txt", "resume"),
+        ("faq-contact.md", "faq"),
     ],
 )
 def test_a_document_without_a_doc_type_gets_one_from_its_name_or_folder(source: str, doc_type: str) -> None:

@@ -92,7 +92,7 @@ class Answerer:
         if listener is not None:
             listener.retrieved(found.passages)
         corpus = self._corpora.get(found.snapshot) if found.snapshot.size else None
-        if asked.vague and not history and corpus is not None:
+        if asked.vague and not history and corpus is not None and not corpus.names_a_field(asked.terms):
             text = self.writer.clarify(corpus, found.snapshot)
             return Answer(text, [], False, "none", found.corpus_version, clarifying=True)
         if not found.grounded or corpus is None:

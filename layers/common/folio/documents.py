@@ -297,6 +297,8 @@ _TYPE_WORDS = {
     "projects": "project",
     "resume": "resume",
     "cv": "resume",
+    "experience": "resume",
+    "faq": "faq",
     "about": "about",
     "bio": "about",
     "profile": "about",

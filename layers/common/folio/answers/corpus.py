@@ -123,6 +123,11 @@ class Corpus:
         top = np.argsort(-scores)[:units]
         return list(dict.fromkeys(self.outline[n].row for n in top.tolist()))
 
+    def names_a_field(self, terms: tuple[str, ...]) -> bool:
+        """Whether a one-word question names a field of the documents' records ("Pronouns?" for
+        "Pronouns: they/them"), not a whole topic ("Experience?", "Projects?")."""
+        return len(terms) == 1 and terms[0] in self.all_keys and terms[0] not in _TOPIC_WORDS
+
     def weight(self, term: str) -> float:
         n = self.df.get(term, 0)
         return math.log(1 + self.size / n) if n else 0.0
@@ -171,6 +176,10 @@ def _typos(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
+# Words that name a whole topic of a person's documents, whatever field shares the name.
+_TOPIC_WORDS = JOB | frozenset(
+    stem(w) for w in ("education", "projects", "skills", "certifications", "talks", "publications", "background")
+)
 # A first screen of how alike a misspelt word and the documents' word are (difflib's ratio).
 _SPELLING = 0.75
 _SPELLINGS_KEPT = 4096

@@ -102,7 +102,7 @@ class Writer:
         others = [
             snapshot.columns["title"][row].lower()
             for doc_type, rows in corpus.doc_types.items()
-            if doc_type not in _TOPICS
+            if doc_type not in _TOPICS and doc_type != "faq"  # an FAQ answers about the topics, is none
             for row in rows[:2]
         ]
         names = list(dict.fromkeys((*known, *others)))[:6]
