@@ -124,6 +124,8 @@ def test_names_codes_and_counted_nouns_are_found() -> None:
     compared = analyse("How does her job at Lumenhive compare with what she did at Fieldrow?").sides
     assert compared == (("lumenhiv",), ("fieldrow",))
     assert analyse("How accurate is it?").degree == "accurat"
+    # The name asked of one of two things: "the owner or head chef".
+    assert analyse("What was the name of the owner or head chef she worked for?").name_of == "owner"
 
 
 @pytest.mark.parametrize("text", ["Experience?", "more?", "any more?", "go on", "Projects", "What is it?", "hmm..."])

@@ -188,7 +188,7 @@ _CHANGE_VERBS = re.compile(
 )
 _NAME_OF = re.compile(
     r"\bnames? of (?:the|her|his|their|a|an)\s+(?:[\w-]+\s+){0,2}?([\w-]+)"
-    r"(?=\s+(?:she|he|they|that|which|who|is|was|does|did|belongs|goes|works|uses)\b|\s*[?.!]|$)"
+    r"(?=\s+(?:she|he|they|that|which|who|is|was|does|did|belongs|goes|works|uses|or|and)\b|\s*[?.!]|$)"
 )
 _WHICH_ONE = re.compile(
     r"^which\s+(?:[\w-]+\s+){0,2}?(club|gym|customer|client|band|charity|studio|orchestra|choir|league)\s+"
