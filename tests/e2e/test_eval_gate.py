@@ -68,6 +68,7 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_fourteenth", "Ingrid Nakamura-Olafson"),
         ("kb_fifteenth", "Tamsin Okonkwo-Halvorsen"),
         ("kb_sixteenth", "Idris Kallenbach-Moyo"),
+        ("kb_seventeenth", "Wren Achterberg-Nnamdi"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:
