@@ -121,6 +121,9 @@ def test_names_codes_and_counted_nouns_are_found() -> None:
     assert analyse("Where does Ada Quill work?", owner_words=OWNER).entities == ()
     sides = analyse("Which of her projects gets more downloads, Sorrel or Riptide?").sides
     assert sides == (("sorrel",), ("riptid",))
+    # A comparison asked before a colon keeps its two sides for what follows it.
+    weighed = analyse("Compare Saltmarsh and Beacon: which company was each one at?").sides
+    assert weighed == (("saltmarsh",), ("beacon",))
     compared = analyse("How does her job at Lumenhive compare with what she did at Fieldrow?").sides
     assert compared == (("lumenhiv",), ("fieldrow",))
     assert analyse("How accurate is it?").degree == "accurat"

@@ -334,7 +334,9 @@ def _asked_part(text: str) -> str:
     if condition and _opens_question(text[condition.end() :]):
         text = text[condition.end() :]
     clauses = re.split(r"\s+[-–—]\s+|(?<=[.!:])\s+", text)
-    if len(clauses) > 1 and not _opens_question(clauses[0]):
+    # "Compare Saltmarsh and Beacon: which company was each at?" is asked of both.
+    weighs = _COMPARING.search(clauses[0]) and not _COMPARING.search(" ".join(clauses[1:]))
+    if len(clauses) > 1 and not _opens_question(clauses[0]) and not weighs:
         asked = next((c for c in clauses[1:] if _opens_question(c)), "")
         text = text[text.index(asked) :] if asked else text
     return text[:1].upper() + text[1:]
