@@ -1302,3 +1302,13 @@ def test_a_one_word_question_naming_a_field_is_answered_not_clarified(tmp_path: 
     # A whole topic still gets the question back, naming what the documents cover (not the FAQ).
     clarifying = _ask(answerer, "Experience?")
     assert clarifying.clarifying and "faq" not in clarifying.text.lower(), clarifying.text
+
+
+def test_a_list_is_answered_by_lines_of_what_it_lists(tmp_path: Path, embedder: Embedder) -> None:
+    # Rafaela's documents speak of customers, but never of her platform's customers.
+    folder = Path(__file__).resolve().parents[1] / "data" / "kb_sixth"
+    files = {path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.md")}
+    answer = _ask(
+        _answerer(tmp_path, embedder, files), "Which customers of Tidewater Logistics use the platform she built?"
+    )
+    assert not answer.grounded, answer.text

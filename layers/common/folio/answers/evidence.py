@@ -297,7 +297,9 @@ class Judge:
         passes = named and typed and informative and (partly or close or names_itself)
         passes = passes and not self._contradicts(c) and self._has_degree(c)
         if q.kind is Kind.LIST:
-            passes = passes and not any(t in c.own for t in q.excluded)
+            # "Which customers ... use the platform?": a line of customers, not one about the platform.
+            listed = not q.list_noun or q.list_noun not in self.weights or self._holds(c.held, q.list_noun)
+            passes = passes and listed and not any(t in c.own for t in q.excluded)
         if not q.negated and q.kind is not Kind.YESNO and settles(c.unit.text, self.attribute) == "No":
             passes = False  # "not interested in management" is no answer to "what interests her"
         return Scored(c, score + self._shape(c, typed), passes)
