@@ -127,6 +127,9 @@ def test_names_codes_and_counted_nouns_are_found() -> None:
     compared = analyse("How does her job at Lumenhive compare with what she did at Fieldrow?").sides
     assert compared == (("lumenhiv",), ("fieldrow",))
     assert analyse("How accurate is it?").degree == "accurat"
+    # "How much does X pay her?" asks an amount of money.
+    assert analyse("How much does Plinthwork pay him?").quantity == stem("salary")
+    assert analyse("How much does she charge per day?").quantity == stem("fee")
     # The name asked of one of two things: "the owner or head chef".
     assert analyse("What was the name of the owner or head chef she worked for?").name_of == "owner"
 

@@ -378,6 +378,11 @@ def _measured(lowered: str, tokens: list[str]) -> str:
         noun = second if plural else first
         if lowered.startswith("how many") or noun in _QUANTITIES:
             return stem(noun)
+    if lowered.startswith("how much"):
+        # "How much does Plinthwork pay him?": an amount of money.
+        paid = next((_PAY_VERBS[w.lower()] for w in tokens if w.lower() in _PAY_VERBS), "")
+        if paid:
+            return stem(paid)
     for n, word in enumerate(tokens):
         if word.lower() in _QUANTITIES:
             if word.lower() == "number" and n and tokens[n - 1].lower() not in STOP:
@@ -388,6 +393,10 @@ def _measured(lowered: str, tokens: list[str]) -> str:
     return ""
 
 
+# Verbs whose "how much" is money.
+_PAY_VERBS = dict.fromkeys(
+    ("pay", "pays", "paid", "earn", "earns", "earned", "make", "makes"), "salary"
+) | dict.fromkeys(("charge", "charges", "charged", "cost", "costs"), "fee")
 # Rates that are money: "day rate", "hourly rate".
 _PAID_BY = frozenset(("day", "daily", "hourly", "hour", "weekly", "monthly", "consulting", "freelance", "contract"))
 
