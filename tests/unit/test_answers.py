@@ -1315,3 +1315,12 @@ def test_a_list_is_answered_by_lines_of_what_it_lists(tmp_path: Path, embedder: 
         _answerer(tmp_path, embedder, files), "Which customers of Tidewater Logistics use the platform she built?"
     )
     assert not answer.grounded, answer.text
+
+
+def test_how_accurate_needs_a_line_of_accuracy_not_one_close_in_meaning(tmp_path: Path, embedder: Embedder) -> None:
+    # Rafael's CV says he built the pipeline, never how accurate it is.
+    folder = Path(__file__).resolve().parents[1] / "data" / "kb_alt"
+    files = {path.name: path.read_text(encoding="utf-8") for path in folder.iterdir() if path.suffix == ".md"}
+    answerer = _answerer(tmp_path, embedder, files)
+    answer = _ask(answerer, "How accurate is his vessel-arrival prediction pipeline?")
+    assert not answer.grounded, answer.text

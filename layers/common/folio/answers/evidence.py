@@ -340,9 +340,11 @@ class Judge:
         )
 
     def _has_degree(self, c: Candidate) -> bool:
-        """ "How accurate is it?" needs a line about accuracy (or one very close in meaning)."""
+        """ "How accurate is it?" needs a line about accuracy (or one very close in meaning that
+        gives a figure: "Built the vessel-arrival prediction pipeline" says nothing of how accurate)."""
         degree = self.question.degree
-        return not degree or degree in _GENERIC_DEGREES or degree in c.held or c.meaning >= CLOSE
+        close = c.meaning >= CLOSE and bool(NUMBER.search(DATE.sub(" ", c.unit.text)))
+        return not degree or degree in _GENERIC_DEGREES or degree in c.held or close
 
     def rank(self, found: list[Candidate]) -> list[Scored]:
         return sorted((self.score(c) for c in found), key=lambda s: -s.score)
