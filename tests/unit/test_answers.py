@@ -1324,3 +1324,15 @@ def test_how_accurate_needs_a_line_of_accuracy_not_one_close_in_meaning(tmp_path
     answerer = _answerer(tmp_path, embedder, files)
     answer = _ask(answerer, "How accurate is his vessel-arrival prediction pipeline?")
     assert not answer.grounded, answer.text
+
+
+def test_a_name_is_one_written_with_what_it_names(tmp_path: Path, embedder: Embedder) -> None:
+    selkie = (
+        "trials:\n  - trial: Customer acceptance\n    where: Norwegian Sea\n    when: October 2022\n"
+        "  - trial: Deep dive\n    where: Bay of Biscay\n    when: May 2022\n"
+    )
+    about = "# About Ada\n\nAda runs with the Valongo Trail Club on Saturdays.\n"
+    answerer = _answerer(tmp_path, embedder, {"selkie.yaml": selkie, "about.md": about})
+    answer = _ask(answerer, "What is the name of the Norwegian customer that received the gliders?")
+    assert not answer.grounded, answer.text
+    assert "Valongo Trail Club" in _ask(answerer, "What is the name of the running club she is in?").text

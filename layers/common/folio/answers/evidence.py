@@ -485,7 +485,9 @@ def _names_the(text: str, noun: str, asked: set[str]) -> bool:
         before = n - 1
         while before >= 0 and tokens[before][:1].isupper() and stem(tokens[before]) in asked:
             before -= 1  # "Valongo Trail Club": past the asked words written as part of the name
-        if before >= 0 and before < n and _is_name(tokens[before], asked):
+        # The name right before the noun, in one phrase ("Trial: Customer acceptance" names no customer).
+        joined = before >= 0 and re.search(rf"{re.escape(tokens[before])}[\w\s'’&-]*?{re.escape(token)}", text)
+        if before >= 0 and before < n and _is_name(tokens[before], asked) and joined:
             return True
         after = tokens[n + 1 : n + 3]
         if len(after) == 2 and after[0].lower() in ("called", "named") and _is_name(after[1], asked):
