@@ -1336,3 +1336,22 @@ def test_a_name_is_one_written_with_what_it_names(tmp_path: Path, embedder: Embe
     answer = _ask(answerer, "What is the name of the Norwegian customer that received the gliders?")
     assert not answer.grounded, answer.text
     assert "Valongo Trail Club" in _ask(answerer, "What is the name of the running club she is in?").text
+
+
+def test_idris_pages_answer_what_a_recruiter_asks_first(tmp_path: Path, embedder: Embedder) -> None:
+    # Idris's CV (a table of jobs, then sections on two of them), about page and FAQ.
+    folder = Path(__file__).resolve().parents[1] / "data" / "kb_sixteenth"
+    for name in ("cv.md", "about.md", "faq.md"):
+        (tmp_path / name).write_text((folder / name).read_text(encoding="utf-8"), encoding="utf-8")
+    index = Index(str(tmp_path / ".index"))
+    run_ingest(tmp_path, index, embedder)
+    answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Idris Kallenbach-Moyo")
+    # An FAQ's "Not actively." says no to its own question.
+    assert _ask(answerer, "Are they looking for a job?").text.startswith("No")
+    # "Based in: Rotterdam", not a line using the word "based".
+    assert "Based in: Rotterdam" in _ask(answerer, "Where is Idris based?").text.split("\n")[1]
+    # "What does Idris do?" is about them, not a vague word to clarify.
+    assert not _ask(answerer, "What does Idris do?").clarifying
+    # The jobs once each: the CV's table, not its sections on two of them as well.
+    history = _ask(answerer, "Summarise their experience").text
+    assert history.count("Quillstone") == 2 and "Storage team (Sep 2021" not in history, history

@@ -322,6 +322,12 @@ class Judge:
             and set(self.attribute) <= stems(c.unit.key)
         ):
             score += 0.35  # "What was the thesis about?": "Thesis: Energy-Aware Background Sync ..."
+        if (
+            q.kind is Kind.PLACE
+            and c.unit.kind == "pair"
+            and set(q.terms) & stems(c.unit.key) & _TYPE_WORDS[Kind.PLACE]
+        ):
+            score += 0.35  # "Where is she based?": "Based in: Rotterdam, Netherlands"
         if q.kind is Kind.PLACE and set(q.terms) & c.own & _TYPE_WORDS[Kind.PLACE]:
             score += 0.2  # "Which city is she based in?": "... engineer based in Edinburgh, Scotland"
         if q.change and (_CHANGE.search(c.unit.text) or len(_FIGURE.findall(DATE.sub(" ", c.unit.text))) >= 2):

@@ -350,10 +350,28 @@ class Extractor:
     def _work_history(self, qualifiers: set[str], shown: frozenset[str]) -> Draft | None:
         """The entries of the work history, each with the heading naming its employer; only those
         the qualifiers name ("teaching" -> "Teacher of Science"), if any do."""
-        jobs = [
-            Line(_with_heading(loc.unit, brief=True), loc.row)
+        entries = [
+            loc
             for loc in self.corpus.outline
             if loc.unit.text in self.corpus.positions and not _shown(loc.unit.text, shown)
+        ]
+        # Each job once: where a history is told twice (a CV and the about page's table), the
+        # document that tells it fullest; in it, a section whose jobs another one names already
+        # (a CV's table of them, then a section on two of them) is left out.
+        by_source: dict[str, dict[tuple[str, ...], dict[str, Line]]] = {}
+        for loc in entries:
+            sections = by_source.setdefault(self.snapshot.columns["source"][loc.row], {})
+            sections.setdefault(loc.unit.path, {}).setdefault(
+                loc.unit.text, Line(_with_heading(loc.unit, brief=True), loc.row)
+            )
+        tellings = max(by_source.values(), key=lambda sections: sum(map(len, sections.values()))) if by_source else {}
+        fullest = max(tellings.values(), key=len) if tellings else {}
+        told = " ".join(fullest)
+        jobs = [
+            line
+            for section in tellings.values()
+            for text, line in section.items()
+            if section is fullest or _instance(text).split(",")[0] not in told
         ]
         if qualifiers:
             # "Where did she work in 2020?": the job whose dates take 2020 in.
@@ -365,12 +383,6 @@ class Extractor:
                 if all(any(w.startswith(t) for w in stems(job.text)) for t in named)
                 and all(covers(job.text, year) for year in years)
             ]
-        # One document's history (a CV's, or the table on the about page), the fullest: the same
-        # jobs told twice over are no longer a list.
-        by_source: dict[str, dict[str, Line]] = {}
-        for job in jobs:
-            by_source.setdefault(self.snapshot.columns["source"][job.row], {}).setdefault(job.text, job)
-        jobs = list(max(by_source.values(), key=len).values()) if by_source else []
         listed = len(jobs) >= 2 or (bool(qualifiers) and bool(jobs))  # narrowed, one is a list
         return Draft("answer", tuple(jobs[:_MAX_ITEMS]), listing=True) if listed else None
 
@@ -451,6 +463,10 @@ class Extractor:
         lines = self._best_lines(passing, limit=2, margin=0.08)
         best = passing[0].candidate
         lead = settles(best.unit.text, asked, best.held)
+        if best.unit.path and best.unit.path[-1].endswith("?"):
+            # An FAQ's answer says yes or no to its own question: "Is Idris looking?" "Not actively."
+            first = next(iter(words(best.unit.text)), "").lower()
+            lead = "Yes" if first == "yes" else "No" if first in _NO_WORDS else settles(best.unit.text, asked)
         named = best.unit.path and set(asked) & heading_stems(best.unit.path[-1])
         if lead and named and _BARE.search(best.unit.text):
             # "Open to relocating: yes" in a section on relocation: and what the section adds
@@ -899,6 +915,7 @@ def _negated(heading: str) -> bool:
 
 
 _STATUS = frozenset(("valid", "expir", "current"))
+_NO_WORDS = frozenset(("no", "not", "never", "nope"))
 # What a question about the owner's skills as a whole asks for, and the words around it.
 _SKILLS = frozenset((stem("skills"), stem("stack"), stem("tools")))
 _NOT_SKILLS = JOB | frozenset(stem(w) for w in ("hobbies", "certification", "contact", "education", "project", "talk"))

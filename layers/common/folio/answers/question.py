@@ -88,7 +88,7 @@ _QUANTITIES = frozenset(
 )
 _SUMMARY = re.compile(
     r"^(summari[sz]e|summary|overview|describe|introduce|tell me about|tell me more|what about|who is|who's)\b|"
-    r"^what (?:does|do|did) (?:she|he|they) do\b|"
+    r"^what (?:does|do|did) [\w'’-]+ do\b|"  # "what does she / Idris / Sorrel do"
     r"\b(overview|summary|summari[sz]e|background|in a nutshell|run-?down|recap)\b"
 )
 _LIST_NOUN_SKIP = frozenset(
