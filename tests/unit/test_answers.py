@@ -1355,3 +1355,17 @@ def test_idris_pages_answer_what_a_recruiter_asks_first(tmp_path: Path, embedder
     # The jobs once each: the CV's table, not its sections on two of them as well.
     history = _ask(answerer, "Summarise their experience").text
     assert history.count("Quillstone") == 2 and "Storage team (Sep 2021" not in history, history
+
+
+def test_who_she_is_comes_from_what_her_page_says_not_its_fields(tmp_path: Path, embedder: Embedder) -> None:
+    about = (
+        "# About me\n\nName: Ada Quill\nPronouns: she/her\n\nHi, I'm Ada. I build firmware for weather stations.\n\n"
+        "## Before tech\n\nBefore moving into tech in 2020, Ada spent eight years as a pastry chef.\n"
+    )
+    skills = "skills:\n  languages:\n    - Rust\n    - C\n  tools:\n    - Git\n    - KiCad\n"
+    answerer = _answerer(tmp_path, embedder, {"about.md": about, "skills.yaml": skills})
+    text = _ask(answerer, "What does Ada do?").text
+    assert "firmware" in text and "Pronouns" not in text, text
+    # "Before tech" is a time, not her tech stack.
+    text = _ask(answerer, "What did she do before tech?").text
+    assert "pastry chef" in text and "KiCad" not in text, text

@@ -310,7 +310,8 @@ class Extractor:
         """What is asked of the owner as a whole: her skills, her work history, what she does now."""
         asked = set(judge.attribute)
         owners = not judge.entities and not _THING.search(q.text)  # not "what was it built with?"
-        if owners and asked & _SKILLS and asked - _SKILLS <= _DOING | _SKILL_WORDS:
+        of_skills = owners and asked & _SKILLS and asked - _SKILLS <= _DOING | _SKILL_WORDS
+        if of_skills and not _TEMPORAL.search(q.text):  # not "What did they do before tech?"
             # "What are her skills?", "What technologies does he work with?" (the technical ones).
             skills = self._skills(shown, _NOT_SKILLS | (_NOT_TECH if _TECH & asked else frozenset()))
             if skills is not None:
@@ -779,7 +780,8 @@ class Extractor:
         for doc_type in _ABOUT:
             for row in self.corpus.doc_types.get(doc_type, []):
                 source = self.snapshot.columns["source"][row]
-                lines = self._document_lines(source, shown)
+                # What it says of them, before its fields ("Name: ...", "Pronouns: ...").
+                lines = self._document_lines(source, shown, prose=True) or self._document_lines(source, shown)
                 if lines:
                     return Draft("answer", lines[:2])
         return REFUSAL
@@ -816,10 +818,11 @@ class Extractor:
         items = self._items(min(named, key=len), set(), shown) if named else []
         return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True) if len(items) >= 2 else None
 
-    def _document_lines(self, source: str, shown: frozenset[str]) -> tuple[Line, ...]:
+    def _document_lines(self, source: str, shown: frozenset[str], *, prose: bool = False) -> tuple[Line, ...]:
         columns = self.snapshot.columns
         rows = [r for r, s in enumerate(columns["source"]) if s == source]
-        units = [loc for r in rows for loc in self._units_of(r) if loc.unit.kind != "heading"]
+        kinds = ("sentence",) if prose else ("sentence", "item", "pair", "row")
+        units = [loc for r in rows for loc in self._units_of(r) if loc.unit.kind in kinds]
         return tuple(dict.fromkeys(Line(loc.unit.text, loc.row) for loc in units if not _shown(loc.unit.text, shown)))
 
     def _opening(self, judge: Judge, shown: frozenset[str]) -> Draft | None:
@@ -922,6 +925,7 @@ _NOT_SKILLS = JOB | frozenset(stem(w) for w in ("hobbies", "certification", "con
 # A tech stack is the technical skills: not the languages she speaks or her soft skills.
 _TECH = frozenset((stem("stack"), stem("tools")))
 _NOT_TECH = frozenset(stem(w) for w in ("spoken", "soft", "interpersonal", "people"))
+_TEMPORAL = re.compile(r"\b(?:before|after|prior to|until)\b", re.IGNORECASE)
 _THING = re.compile(r"\b(?:it|its|this|that)\b", re.IGNORECASE)
 _SKILL_WORDS = frozenset((stem("know"), stem("technical"), stem("have"), stem("main"), stem("key")))
 # "What is she up to / doing / working on ('do', folio.answers.question) now?", not "what does she do".
