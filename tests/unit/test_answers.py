@@ -127,6 +127,10 @@ def test_names_codes_and_counted_nouns_are_found() -> None:
     compared = analyse("How does her job at Lumenhive compare with what she did at Fieldrow?").sides
     assert compared == (("lumenhiv",), ("fieldrow",))
     assert analyse("How accurate is it?").degree == "accurat"
+    # Salary expectations are an amount, not a list; venture funding is money.
+    assert analyse("What are his salary expectations?").kind is Kind.NUMBER
+    assert analyse("What is her expected compensation?").quantity == stem("salary")
+    assert analyse("How much venture funding has Kestrelpay raised?").quantity == stem("funding")
     # "How much does X pay her?" asks an amount of money.
     assert analyse("How much does Plinthwork pay him?").quantity == stem("salary")
     assert analyse("How much does she charge per day?").quantity == stem("fee")
@@ -1071,6 +1075,11 @@ def test_a_refusal_names_kinds_of_documents_not_a_post_s_title(tmp_path: Path, e
     }
     text = _ask(_answerer(tmp_path, embedder, files), "What is her salary?").text
     assert "blog posts" in text and "current work" in text and "cheaply" not in text, text
+    # A title names what a document is, not whose: "Cover letter — Ada Quill" is a cover letter.
+    (tmp_path / "letter").mkdir()
+    files = {"about.md": files["about.md"], "cover.md": "# Cover letter — Ada Quill\n\nI am applying for the role.\n"}
+    text = _ask(_answerer(tmp_path / "letter", embedder, files), "What is her salary?").text
+    assert "cover letter" in text and "cover letter —" not in text, text
 
 
 def test_misspelt_words_bare_answers_and_sections_under_a_parent(tmp_path: Path, embedder: Embedder) -> None:

@@ -52,7 +52,9 @@ DURATION = re.compile(
     re.IGNORECASE,
 )
 # Quantities whose value is an amount of money: a number alone ("3 budgets") does not answer them.
-_MONEY = frozenset(("cost", "pric", "budget", "salari", "fee", "revenu", "monei", "spend", "paid", "fund"))
+_MONEY = frozenset(
+    ("cost", "pric", "budget", "salari", "fee", "revenu", "monei", "spend", "paid", "fund", "invest", "valuation")
+)
 _MONEY_AMOUNT = re.compile(
     r"[£$€¥]\s*\d|\b(?:usd|eur|gbp|sek|nok|dkk|chf|us\$)\s*\d|\d\s*(?:[£$€¥]|(?:k|m|bn)?\s*(?:usd|eur|gbp|sek|nok|dkk|chf|pounds?|dollars?|euros?|kr)\b)",
     re.IGNORECASE,

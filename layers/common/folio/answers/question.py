@@ -50,6 +50,12 @@ _DATE_PHRASES = re.compile(
 _QUANTITIES = frozenset(
     [
         "salary",
+        "compensation",
+        "wage",
+        "wages",
+        "funding",
+        "investment",
+        "valuation",
         "gpa",
         "mark",
         "score",
@@ -375,7 +381,7 @@ def _measured(lowered: str, tokens: list[str]) -> str:
     if counted:
         first, second = counted.group(1), counted.group(2) or ""
         plural = second.endswith("s") and not first.endswith("s") and second not in STOP
-        noun = second if plural else first
+        noun = second if plural or second in _QUANTITIES else first  # "how much venture funding"
         if lowered.startswith("how many") or noun in _QUANTITIES:
             return stem(noun)
     if lowered.startswith("how much"):
@@ -425,6 +431,8 @@ def _wh_kind(lowered: str, first: str, quantity: str, names: tuple[str, ...]) ->
     if first == "who" or lowered.startswith(("whose", "by whom")):
         return Kind.PERSON
     if first in ("what", "which") or lowered.startswith(("list", "name")):
+        if quantity == stem("salary"):
+            return Kind.NUMBER  # "What are his salary expectations?": an amount, not a list
         if _list_noun(lowered, names):
             return Kind.LIST
         if quantity and not lowered.startswith(("what is the name", "what's the name")):

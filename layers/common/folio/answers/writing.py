@@ -100,7 +100,8 @@ class Writer:
             return "background, education, work, skills and projects"
         known = [_TOPICS[t] for t in _TOPICS if t in corpus.doc_types]
         others = [
-            snapshot.columns["title"][row].lower()
+            # "Cover letter — Ansel Quintero-Vogelsang": what it is, not whose.
+            re.split(r" [—–-] ", snapshot.columns["title"][row])[0].lower()
             for doc_type, rows in corpus.doc_types.items()
             if doc_type not in _TOPICS and doc_type != "faq"  # an FAQ answers about the topics, is none
             for row in rows[:2]
