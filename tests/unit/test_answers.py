@@ -1378,3 +1378,15 @@ def test_who_she_is_comes_from_what_her_page_says_not_its_fields(tmp_path: Path,
     # "Before tech" is a time, not her tech stack.
     text = _ask(answerer, "What did she do before tech?").text
     assert "pastry chef" in text and "KiCad" not in text, text
+
+
+def test_a_rating_is_a_number_and_a_month_is_no_person(tmp_path: Path, embedder: Embedder) -> None:
+    profile = "hobbies:\n  - club chess, mostly rapid and blitz\n  - cycling\n"
+    publications = (
+        "@patent{us1094, author = {Quill, Ada and two Nimbus co-inventors}, title = {Idempotent settlement},\n"
+        "  number = {US 10,944,318 B2}, note = {Filed March 2018, granted March 2021.} }\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"profile.yaml": profile, "publications.txt": publications})
+    for question in ("What is her chess rating?", "Who were the co-inventors on her patent?"):
+        answer = _ask(answerer, question)
+        assert not answer.grounded, (question, answer.text)

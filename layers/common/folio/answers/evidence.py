@@ -555,7 +555,7 @@ def _is_new_name(name: str, known: set[str], lower: frozenset[str] | None = None
     given: not "The Specialization Project", "Vestmark Institute" or a title's "Tracked Vehicles",
     names of things, whose words the documents also write in lower case."""
     named = words(name)
-    thing = named[0].lower() in _DETERMINERS or stem(named[-1]) in _THINGS
+    thing = named[0].lower() in _DETERMINERS or stem(named[-1]) in _THINGS or any(map(_CALENDAR.fullmatch, named))
     if lower is not None and (thing or any(w.lower() in lower for w in named)):
         return False
     return not all(stem(w) in known for w in named)

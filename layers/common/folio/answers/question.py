@@ -56,6 +56,7 @@ _QUANTITIES = frozenset(
         "funding",
         "investment",
         "valuation",
+        "rating",
         "gpa",
         "mark",
         "score",
