@@ -463,6 +463,12 @@ def completes(previous: Unit, unit: Unit) -> bool:
 
 
 _CHANGE = re.compile(r"\bfrom\s+[^\s;]*\d[^;]{0,40}?\bto\b\s+(?:under\s+|about\s+)?[^\s;]*\d", re.IGNORECASE)
+# A month or a day as written, whole: "March", "Sept", "Mon" ("Marrok" is a name).
+_MONTH_OR_DAY = re.compile(
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?|(?:mon|tues|wednes|thurs|fri|satur|sun)day)",
+    re.IGNORECASE,
+)
 _CALENDAR = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(?:mon|tues|wednes|thurs|fri|satur|sun)day",
     re.IGNORECASE,
@@ -555,7 +561,7 @@ def _is_new_name(name: str, known: set[str], lower: frozenset[str] | None = None
     given: not "The Specialization Project", "Vestmark Institute" or a title's "Tracked Vehicles",
     names of things, whose words the documents also write in lower case."""
     named = words(name)
-    thing = named[0].lower() in _DETERMINERS or stem(named[-1]) in _THINGS or any(map(_CALENDAR.fullmatch, named))
+    thing = named[0].lower() in _DETERMINERS or stem(named[-1]) in _THINGS or any(map(_MONTH_OR_DAY.fullmatch, named))
     if lower is not None and (thing or any(w.lower() in lower for w in named)):
         return False
     return not all(stem(w) in known for w in named)
