@@ -1390,3 +1390,17 @@ def test_a_rating_is_a_number_and_a_month_is_no_person(tmp_path: Path, embedder:
     for question in ("What is her chess rating?", "Who were the co-inventors on her patent?"):
         answer = _ask(answerer, question)
         assert not answer.grounded, (question, answer.text)
+
+
+def test_when_she_started_is_read_from_the_job_not_a_sentence_naming_it(tmp_path: Path, embedder: Embedder) -> None:
+    cv = (
+        "# CV\n\n## Experience\n\n### Highlights by role\n\n#### Kestrelpay GmbH (Sep 2021 – Present)\n\n"
+        "- Led the payments platform.\n\n#### Ledgerline B.V. (Jan 2017 – Aug 2021)\n\n- Built the ledger.\n"
+    )
+    letter = (
+        "# Cover letter\n\nBefore Kestrelpay I was Principal Engineer at Ledgerline in Amsterdam from January 2017 to "
+        "August 2021. I would like to join your team.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"cv.md": cv, "cover-letter.md": letter})
+    text = _ask(answerer, "when did she start at kestrelpay?").text
+    assert "Sep 2021" in text and "2017" not in text, text

@@ -139,7 +139,7 @@ class Extractor:
         typed = q.kind in (Kind.DATE, Kind.NUMBER, Kind.PERSON, Kind.PLACE)
         limit = 2 if typed else 3
         if q.kind is Kind.DATE or judge.asks_job():
-            passing, ordered = _in_time_order(q, passing)
+            passing, ordered = _in_time_order(q, passing, self.corpus.positions)
             limit = 1 if ordered else limit  # "her first job": the one that came first
         return self._drafted(
             q, passing, counted, limit=limit, margin=0.06 if q.kind in (Kind.DATE, Kind.NUMBER) else 0.1
@@ -983,17 +983,20 @@ def both(answer: Draft, part: Draft) -> Draft:
     return replace(answer, lines=lines)
 
 
-def _in_time_order(q: Question, passing: list[Scored]) -> tuple[list[Scored], bool]:
+def _in_time_order(q: Question, passing: list[Scored], positions: frozenset[str]) -> tuple[list[Scored], bool]:
     """ "When did she start at Corvid?": of the close candidates (two roles there), the earliest
-    date answers; "when did she leave" the latest. Says whether an order was asked and applied."""
+    date answers; "when did she leave" the latest. Says whether an order was asked and applied.
+    Entries of the work history come first: "Before Kestrelpay I was at Ledgerline from 2017"
+    dates another job."""
     terms = set(q.terms)
     direction = -1 if terms & _EARLIEST else 1 if terms & _LATEST else 0
     if not direction or not passing:
         return passing, False
     top = passing[0].score
     close = [s for s in passing if s.score >= top - 0.15 and YEAR.search(s.candidate.unit.text)]
+    close = [s for s in close if s.candidate.unit.text in positions] or close
     if len(close) < 2:
-        return passing, False
+        return close + [s for s in passing if s not in close], bool(close)
 
     def when(scored: Scored) -> int:
         years = [int(y) for y in YEAR.findall(scored.candidate.unit.text)]
