@@ -57,6 +57,17 @@ def test_a_list_of_wrapped_items_is_cut_between_items() -> None:
         assert item in bodies  # whole, with its line break, never glued to the next item
 
 
+def test_a_long_section_of_fields_is_cut_between_lines_never_joined_into_prose() -> None:
+    fields = "\n".join(f"Field number {n}: a value that is long enough to fill the chunk" for n in range(30))
+    body = f"{fields}\nNot interested in:\n  - ad-tech\n  - online gambling"
+    chunks = chunk_document(_doc(Section(("Job preferences",), body)), max_chars=400, overlap=60)
+    assert len(chunks) > 1
+    for chunk in chunks:
+        lines = chunk.text.split("\n\n", 1)[1].splitlines()
+        assert all(line.startswith(("Field number", "Not interested", "  - ")) for line in lines), chunk.text
+    assert chunks[-1].text.endswith("Not interested in:\n  - ad-tech\n  - online gambling")
+
+
 def test_short_sibling_sections_are_packed_together() -> None:
     doc = _doc(Section(("Problem",), "Slow."), Section(("Stack",), "Go."), Section(("Role",), "Lead."), title="P")
     [chunk] = chunk_document(doc)

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from folio.documents import Document, Section
 
 _LINE_ITEM = re.compile(r"^\s*([-*+]|\d+[.)]|\|)")
+# A record's field on its own line ("Notice period: 3 months", "Relocation:"): a line, not prose.
+_FIELD = re.compile(r"^\s*[A-Z0-9][^:.!?]{0,48}:(?:\s|$)")
 
 
 @dataclass(frozen=True)
@@ -142,11 +144,12 @@ def _blocks(text: str) -> list[str]:
 
 
 def _units(n: int, block: str, budget: int) -> list[_Unit]:
-    """A block that fits is one unit; else its lines (tables, lists) or its sentences."""
+    """A block that fits is one unit; else its lines (tables, lists, fields) or its sentences."""
     if len(block) <= budget:
         return [_Unit(block, n, "\n\n")]
     lines = _logical_lines(block)
-    if len(lines) > 1 and sum(bool(_LINE_ITEM.match(line)) for line in lines) >= len(lines) // 2:
+    structured = sum(bool(_LINE_ITEM.match(line) or _FIELD.match(line)) for line in lines)
+    if len(lines) > 1 and structured >= len(lines) // 2:
         header = _table_header(lines)
         rows = [piece for line in lines[len(header) :] for piece in _hard_wrap(line, budget)]
         if header:
