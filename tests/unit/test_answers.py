@@ -1404,3 +1404,13 @@ def test_when_she_started_is_read_from_the_job_not_a_sentence_naming_it(tmp_path
     answerer = _answerer(tmp_path, embedder, {"cv.md": cv, "cover-letter.md": letter})
     text = _ask(answerer, "when did she start at kestrelpay?").text
     assert "Sep 2021" in text and "2017" not in text, text
+
+
+def test_where_and_when_she_studied_is_her_education(tmp_path: Path, embedder: Embedder) -> None:
+    cv = (
+        "# CV\n\nAfter studying engineering at the University of Valencia, Ada worked on card payments in London.\n\n"
+        "## Education\n\n- MSc Advanced Computing, Birkbeck, University of London — Oct 2012 – Sep 2014.\n"
+        "- Computer engineering degree, University of Valencia — 2001 – 2006.\n"
+    )
+    text = _ask(_answerer(tmp_path, embedder, {"cv.md": cv}), "Where and when did she study?").text
+    assert "Birkbeck" in text and "2014" in text and "2006" in text, text

@@ -326,6 +326,11 @@ class Extractor:
             history = self._work_history((set(judge.attribute) | years) - JOB - ORDER, shown)
             if history is not None:
                 return history
+        if q.kind is Kind.PLACE and set(q.terms) == {_STUDY} and not judge.entities:
+            # "Where (and when) did he study?": the schools of her education, each with its years.
+            studied = self._listing(replace(q, kind=Kind.LIST, list_noun=_STUDY), judge, shown)
+            if studied is not None:
+                return studied
         # "What's she up to these days?", "What does she do now?"
         lately = (_UP_TO.search(q.text) or q.kind is Kind.SUMMARY) and "current" in q.terms and len(q.terms) <= 2
         lately = lately and not judge.entities
@@ -693,9 +698,9 @@ class Extractor:
         if len(children) >= 2:
             sections = [name for name in children if not _OVERVIEW.match(name)] or list(children)
             named = self._narrowed_sections(container, sections, qualifiers - _DOING)
-            # A label among entries ("Continuing Education" after two degrees), or a section of
-            # sections ("Work I can talk about (not open source)" > "Harbour"): what it lists.
-            entry = {n: informative_heading(n) and not self.corpus.children.get((*container, n)) for n in named}
+            # A label among entries ("Continuing Education" after two degrees; "Work I can talk
+            # about (not open source)", its aside in brackets): what it lists.
+            entry = {n: informative_heading(re.sub(r"\s*\([^)\d]*\)", "", n)) for n in named}
             return [
                 (None if entry[name] else self._gist((*container, name), shown)) or Line(name, children[name].row)
                 for name in named
@@ -918,6 +923,7 @@ def _negated(heading: str) -> bool:
 
 
 _STATUS = frozenset(("valid", "expir", "current"))
+_STUDY = stem("study")
 _NO_WORDS = frozenset(("no", "not", "never", "nope"))
 # What a question about the owner's skills as a whole asks for, and the words around it.
 _SKILLS = frozenset((stem("skills"), stem("stack"), stem("tools")))
