@@ -447,6 +447,17 @@ def _answerer(root: Path, embedder: Embedder, files: dict[str, str]) -> Answerer
     return Answerer(Retriever(index, embedder), LLMChain([]), owner="Ada Quill")
 
 
+def _answerer_of(root: Path, embedder: Embedder, kb: str, owner: str, names: tuple[str, ...] = ()) -> Answerer:
+    """Someone's documents from tests/data (`names` of them, or all), indexed in `root`, with no LLM."""
+    folder = Path(__file__).resolve().parents[1] / "data" / kb
+    for path in folder.iterdir():
+        if not names or path.name in names:
+            (root / path.name).write_bytes(path.read_bytes())
+    index = Index(str(root / ".index"))
+    run_ingest(root, index, embedder)
+    return Answerer(Retriever(index, embedder), LLMChain([]), owner=owner)
+
+
 @pytest.fixture(scope="module")
 def small_kb(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Answerer:
     return _answerer(tmp_path_factory.mktemp("kb"), embedder, KB)
@@ -1349,12 +1360,8 @@ def test_a_name_is_one_written_with_what_it_names(tmp_path: Path, embedder: Embe
 
 def test_idris_pages_answer_what_a_recruiter_asks_first(tmp_path: Path, embedder: Embedder) -> None:
     # Idris's CV (a table of jobs, then sections on two of them), about page and FAQ.
-    folder = Path(__file__).resolve().parents[1] / "data" / "kb_sixteenth"
-    for name in ("cv.md", "about.md", "faq.md"):
-        (tmp_path / name).write_text((folder / name).read_text(encoding="utf-8"), encoding="utf-8")
-    index = Index(str(tmp_path / ".index"))
-    run_ingest(tmp_path, index, embedder)
-    answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Idris Kallenbach-Moyo")
+    names = ("cv.md", "about.md", "faq.md")
+    answerer = _answerer_of(tmp_path, embedder, "kb_sixteenth", "Idris Kallenbach-Moyo", names)
     # An FAQ's "Not actively." says no to its own question.
     assert _ask(answerer, "Are they looking for a job?").text.startswith("No")
     # "Based in: Rotterdam", not a line using the word "based".
@@ -1414,3 +1421,10 @@ def test_where_and_when_she_studied_is_her_education(tmp_path: Path, embedder: E
     )
     text = _ask(_answerer(tmp_path, embedder, {"cv.md": cv}), "Where and when did she study?").text
     assert "Birkbeck" in text and "2014" in text and "2006" in text, text
+
+
+def test_which_positions_he_currently_holds_are_the_rows_up_to_the_present(tmp_path: Path, embedder: Embedder) -> None:
+    # Ansel's documents: a table of part-time, advisory and board roles, two of them to the present.
+    answerer = _answerer_of(tmp_path, embedder, "kb_eighteenth", "Ansel Quintero-Vogelsang")
+    text = _ask(answerer, "What board or advisory positions does he currently hold?").text
+    assert "Open Payments Interop Foundation" in text and "Caja Solidaria" in text and "Fernhill" not in text, text

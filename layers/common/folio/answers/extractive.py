@@ -714,14 +714,7 @@ class Extractor:
             # One paragraph ("Off the clock: I dive. I also boulder. ..."): its sentences.
             prose = [loc for loc in under if loc.unit.kind == "sentence" and not _shown(loc.unit.text, shown)]
             leaves = entries if len(entries) >= 2 else prose if len(prose) >= 2 else leaves
-        # Qualifiers that tell items apart ("spring 2015" among terms) pick the items asked for.
-        held = [stems(loc.unit.text) for loc in leaves]
-        telling = {t for t in qualifiers if 0 < sum(t in h for h in held) < len(held)}
-        if telling:
-            picked = [loc for loc, h in zip(leaves, held, strict=True) if telling <= h]
-            # A status picks even one item ("which are still valid?"); other words need two.
-            leaves = picked if len(picked) >= 2 or (picked and telling <= _STATUS) else leaves
-        return [Line(loc.unit.text, loc.row) for loc in leaves]
+        return [Line(loc.unit.text, loc.row) for loc in _picked(leaves, qualifiers)]
 
     def _narrowed_sections(self, container: tuple[str, ...], names: list[str], qualifiers: set[str]) -> list[str]:
         """The sections the qualifiers tell apart ("open-source" projects): those said, in their
@@ -924,6 +917,7 @@ def _negated(heading: str) -> bool:
 
 _STATUS = frozenset(("valid", "expir", "current"))
 _STUDY = stem("study")
+_NOW = re.compile(r"\b(?:current(?:ly)?|now|at (?:the )?(?:moment|present)|still)\b", re.IGNORECASE)
 _NO_WORDS = frozenset(("no", "not", "never", "nope"))
 # What a question about the owner's skills as a whole asks for, and the words around it.
 _SKILLS = frozenset((stem("skills"), stem("stack"), stem("tools")))
@@ -953,6 +947,19 @@ _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))
 
 
+def _picked(leaves: list[Located], qualifiers: set[str]) -> list[Located]:
+    """The items the qualifiers that tell them apart ("spring 2015" among terms) ask for. A status
+    picks first, even one item ("which are still valid?", "currently"); the other words then need
+    two ("board or advisory positions" are either)."""
+    held = [stems(loc.unit.text) for loc in leaves]
+    telling = {t for t in qualifiers if 0 < sum(t in h for h in held) < len(held)}
+    if status := telling & _STATUS:
+        kept = [(loc, h) for loc, h in zip(leaves, held, strict=True) if status <= h]
+        leaves, held, telling = [loc for loc, _ in kept], [h for _, h in kept], telling - status
+    picked = [loc for loc, h in zip(leaves, held, strict=True) if telling and telling <= h]
+    return picked if len(picked) >= 2 else leaves
+
+
 def _naming(names: tuple[str, ...]) -> Callable[[str], bool]:
     def says(text: str) -> bool:
         return all(mentions(stems(text), e) for e in names)
@@ -976,7 +983,11 @@ def _spelled(q: Question, corpus: Corpus) -> Question:
 def _qualifiers(q: Question, judge: Judge, noun: str) -> set[str]:
     """The asked words that narrow a list of the noun, none when it asks for all of them ("in
     total, including the expired ones")."""
-    return set() if _INCLUSIVE.search(q.text) else {t for t in judge.attribute if t != noun}
+    if _INCLUSIVE.search(q.text):
+        return set()
+    # "currently", "still valid": a status asked, even where the question's words leave it out.
+    status = (set(q.terms) & _STATUS) | ({"current"} if _NOW.search(q.text) else set())
+    return {t for t in judge.attribute if t != noun} | status
 
 
 def both(answer: Draft, part: Draft) -> Draft:

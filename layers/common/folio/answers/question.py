@@ -445,7 +445,7 @@ def _list_noun(lowered: str, names: tuple[str, ...]) -> str:
     """The plural noun a list question asks for: "what projects", "which of her certifications"."""
     match = re.search(
         r"\b(?:what|which|list|name|any|all|about)\s+(?:(?:are|were|of|her|his|their|the|other|kinds?|types?|sorts?)\s+)*"
-        r"((?:[a-z][a-z-]+\s*){1,3})",
+        r"((?:[a-z][a-z-]+\s*){1,4})",
         lowered,
     )
     if match is None:
