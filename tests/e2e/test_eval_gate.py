@@ -69,6 +69,7 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_fifteenth", "Tamsin Okonkwo-Halvorsen"),
         ("kb_sixteenth", "Idris Kallenbach-Moyo"),
         ("kb_seventeenth", "Wren Achterberg-Nnamdi"),
+        ("kb_eighteenth", "Ansel Quintero-Vogelsang"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:
