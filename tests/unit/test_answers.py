@@ -1023,15 +1023,34 @@ def test_a_work_permit_answers_whether_a_visa_is_needed(tmp_path: Path, embedder
     assert "permanent residence" in _ask(answerer, "Does she need a visa to work in Sweden?").text
 
 
-def test_how_much_a_change_was_keeps_the_before_and_the_after(tmp_path: Path, embedder: Embedder) -> None:
-    project = (
-        "# Wrenfold\n\nWrenfold is Ada's forecasting service.\n\n## Results\n\n"
-        "| Metric | Legacy (GBM) | Wrenfold v1 |\n|---|---|---|\n| Forecast error (MAPE) | 23.4% | 14.1% |\n"
-        "| Nightly run | 5 h | 38 min |\n"
-    )
-    answerer = _answerer(tmp_path, embedder, {"project_wrenfold.md": project})
-    text = _ask(answerer, "By how much did Wrenfold reduce forecast error compared to the old system?").text
-    assert "23.4%" in text and "14.1%" in text, text
+@pytest.mark.parametrize(
+    ("name", "document", "question", "figures"),
+    [
+        (
+            "project_wrenfold.md",
+            "# Wrenfold\n\nWrenfold is Ada's forecasting service.\n\n## Results\n\n"
+            "| Metric | Legacy (GBM) | Wrenfold v1 |\n|---|---|---|\n| Forecast error (MAPE) | 23.4% | 14.1% |\n"
+            "| Nightly run | 5 h | 38 min |\n",
+            "By how much did Wrenfold reduce forecast error compared to the old system?",
+            ("23.4%", "14.1%"),
+        ),
+        (
+            "project-sorrel.md",
+            "# Sorrel\n\nSorrel finds doublets in single-cell data.\n\n## Benchmark\n\n"
+            "- mean F1 score: **0.91** (the next best tool at the time scored 0.86)\n\n"
+            "Note that Sorrel's F1 score is about doublet detection; it is not comparable to the variant-calling F1 "
+            "numbers in the Mudlark write-up.\n",
+            "How did Sorrel's F1 compare with the next best doublet-detection tool?",
+            ("0.91", "0.86"),
+        ),
+    ],
+)
+def test_a_change_or_a_comparison_keeps_both_figures(
+    tmp_path: Path, embedder: Embedder, name: str, document: str, question: str, figures: tuple[str, str]
+) -> None:
+    """ "By how much did it cut the error?", "How did its F1 compare?": the before and the after."""
+    text = _ask(_answerer(tmp_path, embedder, {name: document}), question).text
+    assert all(figure in text for figure in figures), text
 
 
 def test_the_skills_profile_answers_her_skills_by_kind(tmp_path: Path, embedder: Embedder) -> None:
@@ -1266,18 +1285,6 @@ def test_a_kind_of_school_the_documents_never_name_is_refused(tmp_path: Path, em
     answer = _ask(answerer, "Which high school did Ada go to?")
     assert not answer.grounded, answer.text
     assert "Rotterdam" in _ask(answerer, "Where is her language school?").text
-
-
-def test_how_one_figure_compares_with_another_is_the_line_with_both(tmp_path: Path, embedder: Embedder) -> None:
-    project = (
-        "# Sorrel\n\nSorrel finds doublets in single-cell data.\n\n## Benchmark\n\n"
-        "- mean F1 score: **0.91** (the next best tool at the time scored 0.86)\n\n"
-        "Note that Sorrel's F1 score is about doublet detection; it is not comparable to the variant-calling F1 "
-        "numbers in the Mudlark write-up.\n"
-    )
-    answerer = _answerer(tmp_path, embedder, {"project-sorrel.md": project})
-    text = _ask(answerer, "How did Sorrel's F1 compare with the next best doublet-detection tool?").text
-    assert "0.91" in text and "0.86" in text, text
 
 
 def test_projects_grouped_by_kind_are_listed_by_group_never_by_the_intro(tmp_path: Path, embedder: Embedder) -> None:
