@@ -134,6 +134,9 @@ def test_names_codes_and_counted_nouns_are_found() -> None:
     # "How much does X pay her?" asks an amount of money.
     assert analyse("How much does Plinthwork pay him?").quantity == stem("salary")
     assert analyse("How much does she charge per day?").quantity == stem("fee")
+    # "Built on", "runs on": what it is built with.
+    assert analyse("What tech was it built on?").terms == ("stack",)
+    assert analyse("What does it run on?").terms == ("stack",)
     # The name asked of one of two things: "the owner or head chef".
     assert analyse("What was the name of the owner or head chef she worked for?").name_of == "owner"
 

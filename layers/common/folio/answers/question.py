@@ -174,7 +174,20 @@ _PHRASE_WORDS |= dict.fromkeys(("response time", "response times", "reaction tim
 # "Has she spoken at conferences?" asks about talks, not languages; "what is it written in", a language.
 _PHRASE_WORDS |= {f"{verb} at": "talked at" for verb in ("speak", "speaks", "spoke", "spoken", "speaking")}
 _PHRASE_WORDS |= dict.fromkeys(("written in", "coded in", "programmed in", "implemented in"), "language")
-_PHRASE_WORDS |= dict.fromkeys(("built with", "built using", "made with", "tech stack"), "stack")
+_PHRASE_WORDS |= dict.fromkeys(
+    (
+        "built with",
+        "built using",
+        "built on",
+        "made with",
+        "run on",
+        "runs on",
+        "running on",
+        "powered by",
+        "tech stack",
+    ),
+    "stack",
+)
 # "The title of her thesis" is its name; "her title" is her role.
 _PHRASE_WORDS |= {"title of": "name of", "titles of": "names of"}
 _PHRASE_WORDS |= dict.fromkeys(("time zone", "time zones"), "timezone")
