@@ -1438,3 +1438,10 @@ def test_which_positions_he_currently_holds_are_the_rows_up_to_the_present(tmp_p
     answerer = _answerer_of(tmp_path, embedder, "kb_eighteenth", "Ansel Quintero-Vogelsang")
     text = _ask(answerer, "What board or advisory positions does he currently hold?").text
     assert "Open Payments Interop Foundation" in text and "Caja Solidaria" in text and "Fernhill" not in text, text
+
+
+def test_two_jobs_compared_by_a_measure_give_the_measure(tmp_path: Path, embedder: Embedder) -> None:
+    answerer = _answerer_of(tmp_path, embedder, "kb_eighteenth", "Ansel Quintero-Vogelsang")
+    question = "Which is bigger: the engineering team he built at Mintpost or the organisation he runs at Kestrelpay?"
+    text = _ask(answerer, question).text
+    assert "46 engineers" in text, text

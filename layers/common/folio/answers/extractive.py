@@ -508,7 +508,8 @@ class Extractor:
         for side in q.sides:
             names = tuple(t for t in side if t in q.entities) or side
             judge = Judge(q, self.corpus, entities=names)
-            if judge.asks_job() and (job := self._job_where(_naming(names))):
+            # Two jobs compared as jobs, not by a measure of them ("which is bigger ...").
+            if judge.asks_job() and not _MEASURED.search(q.text) and (job := self._job_where(_naming(names))):
                 lines += [line for line in job.lines if line not in lines]  # "her job at A compared with B"
                 continue
             best = [s for s in judge.rank(self.found) if s.passes and not _shown(s.candidate.unit.text, shown)]
@@ -917,6 +918,9 @@ def _negated(heading: str) -> bool:
 
 _STATUS = frozenset(("valid", "expir", "current"))
 _STUDY = stem("study")
+_MEASURED = re.compile(
+    r"\b(?:bigger|larger|smaller|more|fewer|less|longer|shorter|higher|lower|faster|slower|older|newer)\b", re.I
+)
 _NOW = re.compile(r"\b(?:current(?:ly)?|now|at (?:the )?(?:moment|present)|still)\b", re.IGNORECASE)
 _NO_WORDS = frozenset(("no", "not", "never", "nope"))
 # What a question about the owner's skills as a whole asks for, and the words around it.
