@@ -1445,3 +1445,14 @@ def test_two_jobs_compared_by_a_measure_give_the_measure(tmp_path: Path, embedde
     question = "Which is bigger: the engineering team he built at Mintpost or the organisation he runs at Kestrelpay?"
     text = _ask(answerer, question).text
     assert "46 engineers" in text, text
+
+
+def test_ansels_pages_answer_where_he_is_what_he_does_and_speaks(tmp_path: Path, embedder: Embedder) -> None:
+    answerer = _answerer_of(tmp_path, embedder, "kb_eighteenth", "Ansel Quintero-Vogelsang")
+    # "Location: Hamburg" at the top of his CV, wherever retrieval looked.
+    assert "Location: Hamburg, Germany" in _ask(answerer, "Where is he based?").text
+    # What a page says of him, not his profile's fields.
+    text = _ask(answerer, "What does he do?").text
+    assert "Pronouns" not in text and "Payments" in text, text
+    # A language record by its language.
+    assert "Spanish (Level: native)" in _ask(answerer, "What languages does he speak?").text

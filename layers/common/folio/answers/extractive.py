@@ -146,10 +146,19 @@ class Extractor:
         )
 
     def _pool(self, judge: Judge) -> list[Candidate]:
-        if not judge.tenure:
+        q = judge.question
+        if judge.tenure:
+            # A career's length is stated once, wherever the summary is: every such line is heard.
+            told = [(loc.unit, loc.row) for loc in self.corpus.outline if YEARS_OF.search(loc.unit.text)]
+        elif q.kind is Kind.PLACE and _BASED in q.terms and not judge.entities:
+            # So is where she is based ("Location: Hamburg, Germany"), at the top of a page.
+            told = [
+                (loc.unit, loc.row)
+                for loc in self.corpus.outline
+                if loc.unit.kind == "pair" and len(loc.unit.path) == 1 and _BASED in stems(loc.unit.key)
+            ]
+        else:
             return self.found
-        # A career's length is stated once, wherever the summary is: every such line is heard.
-        told = [(loc.unit, loc.row) for loc in self.corpus.outline if YEARS_OF.search(loc.unit.text)]
         return [*self.found, *candidates(told, self.snapshot, self.vector)]
 
     def _narrowed(self, q: Question, judge: Judge, passing: list[Scored]) -> list[Scored]:
@@ -776,11 +785,11 @@ class Extractor:
 
     def _about_owner(self, shown: frozenset[str]) -> Draft:
         """ "Who is Maya?", "Tell me about her": the opening of the document about them."""
-        for doc_type in _ABOUT:
-            for row in self.corpus.doc_types.get(doc_type, []):
-                source = self.snapshot.columns["source"][row]
-                # What it says of them, before its fields ("Name: ...", "Pronouns: ...").
-                lines = self._document_lines(source, shown, prose=True) or self._document_lines(source, shown)
+        # What a page says of them first, in sentences, before any page's fields ("Name: ...").
+        sources = [self.snapshot.columns["source"][row] for t in _ABOUT for row in self.corpus.doc_types.get(t, [])]
+        for prose in (True, False):
+            for source in sources:
+                lines = self._document_lines(source, shown, prose=prose)
                 if lines:
                     return Draft("answer", lines[:2])
         return REFUSAL
@@ -918,6 +927,7 @@ def _negated(heading: str) -> bool:
 
 _STATUS = frozenset(("valid", "expir", "current"))
 _STUDY = stem("study")
+_BASED = stem("based")
 _MEASURED = re.compile(
     r"\b(?:bigger|larger|smaller|more|fewer|less|longer|shorter|higher|lower|faster|slower|older|newer)\b", re.I
 )

@@ -31,8 +31,8 @@ _TOPICS = {
 
 
 # A record that opens with its name: "Name: ISTQB Foundation; Issuer: ISTQB" reads "ISTQB Foundation
-# (Issuer: ISTQB)".
-_NAME_FIRST = re.compile(r"^(?:Name|Title): ([^;]+); (.+)$")
+# (Issuer: ISTQB)"; "Language: German; Level: native", "German (Level: native)".
+_NAME_FIRST = re.compile(r"^(?:Name|Title|Language): ([^;]+); (.+)$")
 
 
 # How an answer quotes the owner's own words (Writer.draft), read back by follow-ups.
