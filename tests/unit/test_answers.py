@@ -1456,3 +1456,19 @@ def test_ansels_pages_answer_where_he_is_what_he_does_and_speaks(tmp_path: Path,
     assert "Pronouns" not in text and "Payments" in text, text
     # A language record by its language.
     assert "Spanish (Level: native)" in _ask(answerer, "What languages does he speak?").text
+
+
+def test_a_list_kept_in_two_documents_adds_only_what_the_first_does_not_name(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    profile = (
+        "certifications:\n  - name: IOSH Managing Safely\n    issued: 2024-05\n  - name: Certified ScrumMaster (CSM)\n"
+        "    issued: 2019-10\n"
+    )
+    resume = (
+        "RESUME\n\nCERTIFICATIONS\n--------------\n  * IOSH Managing Safely                 2024 (valid to 2027)\n"
+        "  * Certified ScrumMaster, Scrum Alliance  2019 (expired 2021)\n  * IPC J-STD-001 Specialist  2017\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"profile.yaml": profile, "resume.txt": resume})
+    text = _ask(answerer, "What certifications does she have?").text
+    assert text.count("IOSH") == 1 and text.count("ScrumMaster") == 1 and "IPC J-STD-001" in text, text

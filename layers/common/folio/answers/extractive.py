@@ -600,10 +600,10 @@ class Extractor:
             # (Not an FAQ's answer: "Do you give talks?" "Yes. See talks-and-writing.txt.")
             same = heading_stems(other[-1]) == heading_stems(best[-1]) and not other[-1].endswith("?")
             if other[0] != best[0] and same:
-                known = {_instance(line.text).lower() for line in items}
-                items += [
-                    line for line in self._items(other, qualifiers, shown) if _instance(line.text).lower() not in known
-                ]
+                # What it adds: not "IOSH Managing Safely 2024 (valid to 2027)" again, nor a talk
+                # by its quoted title when a record gives it ("Title: OTA Updates Without Tears").
+                known = " ".join(line.text for line in items).lower()
+                items += [line for line in self._items(other, qualifiers, shown) if _core(line.text) not in known]
         # One item is a list when the question narrowed it ("which are still valid?").
         listed = len(items) >= 2 or (len(items) == 1 and bool(qualifiers))
         return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True) if listed else None
@@ -1035,6 +1035,14 @@ def _in_time_order(q: Question, passing: list[Scored], positions: frozenset[str]
 
     ordered = sorted(close, key=when, reverse=direction > 0)
     return ordered + [s for s in passing if s not in ordered], True
+
+
+def _core(item: str) -> str:
+    """What an item names, to find it told another way: its quoted title, or its name without the
+    year and notes after it ("Certified ScrumMaster, Scrum Alliance 2019" -> "certified scrummaster")."""
+    quoted = re.search(r"[\"“]([^\"”]{4,})[\"”]", item)
+    name = quoted.group(1) if quoted else re.split(r",|\s+(?:19|20)\d{2}\b", _instance(item))[0]
+    return name.strip().lower()
 
 
 def _instance(item: str) -> str:
