@@ -1472,3 +1472,20 @@ def test_a_list_kept_in_two_documents_adds_only_what_the_first_does_not_name(
     answerer = _answerer(tmp_path, embedder, {"profile.yaml": profile, "resume.txt": resume})
     text = _ask(answerer, "What certifications does she have?").text
     assert text.count("IOSH") == 1 and text.count("ScrumMaster") == 1 and "IPC J-STD-001" in text, text
+
+
+def test_an_faq_answer_a_hedge_and_another_persons_birth_are_read_for_what_they_say(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    faq = (
+        "# FAQ\n\n## Do you have a PhD?\n\nNo. I have a BSc in Computing Science from the University of Glasgow "
+        "(2014). I've thought about a part-time PhD on build-system correctness, but it's not on the cards.\n\n"
+        "## Family\n\nMy daughter was born in February 2023 and I took seven months of parental leave.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"faq.md": faq})
+    # The FAQ's "No." answers its question, whichever of its lines is closest; a hedge says no yes.
+    assert _ask(answerer, "does she have a phd?").text.startswith("No")
+    # Her daughter's birth is not hers; her daughter's name is not given.
+    for question in ("When was she born?", "What is her daughter's name?"):
+        answer = _ask(answerer, question)
+        assert not answer.grounded, (question, answer.text)

@@ -61,6 +61,18 @@ _MONEY_AMOUNT = re.compile(
 )
 _PERSON = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)+")
 _FIGURE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?%?(?![\w.])")
+# Words that put a thing in mind, not in fact: a line with them says neither yes nor no.
+_HEDGE = re.compile(
+    r"\b(?:thought about|thinking about|considered|considering|would (?:like|love)|plan(?:ning)? to|hope to|"
+    r"might|maybe|perhaps|someday|one day)\b",
+    re.IGNORECASE,
+)
+_BORN = stem("born")
+_KIN_BORN = re.compile(
+    r"\b(?:daughter|son|child|children|baby|brother|sister|twins?|wife|husband|partner|mother|father|niece|nephew)"
+    r"s?\b[^.;]{0,20}\b(?:was|were|is) born\b",
+    re.IGNORECASE,
+)
 _PREPOSITIONS = frozenset(("for", "to", "in", "on", "at", "of", "from", "by", "with", "as", "into", "about"))
 _NEGATIONS = frozenset(("not", "no", "never", "none", "without", "don't", "doesn't", "isn't", "won't", "nor"))
 _ANAPHORA = ("That ", "This ", "These ", "Those ", "It ", "They ", "Both ", "The two ")
@@ -297,7 +309,7 @@ class Judge:
         if q.kind is Kind.YESNO and self.entities and not self.weights:
             partly = close = False  # "Has she used Rust?" asks only for a line naming Rust itself
         passes = named and typed and informative and (partly or close or names_itself)
-        passes = passes and not self._contradicts(c) and self._has_degree(c)
+        passes = passes and not self._contradicts(c) and self._has_degree(c) and not self._someone_elses(c)
         if q.kind is Kind.LIST:
             # "Which customers ... use the platform?": a line of customers, not one about the platform.
             listed = not q.list_noun or q.list_noun not in self.weights or self._holds(c.held, q.list_noun)
@@ -338,6 +350,10 @@ class Judge:
 
     def _holds(self, found: frozenset[str], term: str) -> bool:
         return term in found or any(v in found for v in self.variants[term])
+
+    def _someone_elses(self, c: Candidate) -> bool:
+        """ "When was she born?": "My daughter was born in February 2023" is another person's birth."""
+        return _BORN in self.question.terms and bool(_KIN_BORN.search(c.unit.text)) and not self.entities
 
     def _contradicts(self, c: Candidate) -> bool:
         """Asked about one of a kind, the line is about another ("bachelor's GPA" on the MSc's)."""
@@ -438,6 +454,8 @@ def settles(text: str, asked: tuple[str, ...], held: frozenset[str] = frozenset(
                 scope = said[n + 1 : n + 1 + len(scope)]
             if word in _NEGATIONS and any(s in asked or BROADER.get(s) in asked for s in scope):
                 return "No"
+        if _HEDGE.search(sentence):
+            continue  # "I've thought about a part-time PhD" says nothing of having one
         stemmed += said
     if re.search(r":\s*(?:0|no|none)\s*$", text, re.IGNORECASE):
         return "No"

@@ -479,9 +479,13 @@ class Extractor:
         best = passing[0].candidate
         lead = settles(best.unit.text, asked, best.held)
         if best.unit.path and best.unit.path[-1].endswith("?"):
-            # An FAQ's answer says yes or no to its own question: "Is Idris looking?" "Not actively."
-            first = next(iter(words(best.unit.text)), "").lower()
+            # An FAQ's answer says yes or no to its own question with its first word, whichever of
+            # its lines is the best: "Do you have a PhD?" "No. ... I've thought about a PhD."
+            opening = next(loc for loc in self.corpus.outline if loc.unit.path == best.unit.path)
+            first = next(iter(words(opening.unit.text)), "").lower()
             lead = "Yes" if first == "yes" else "No" if first in _NO_WORDS else settles(best.unit.text, asked)
+            if lead == "No" and opening.unit.text != best.unit.text:
+                lines = (Line(opening.unit.text, opening.row), *lines)[:2]
         named = best.unit.path and set(asked) & heading_stems(best.unit.path[-1])
         if lead and named and _BARE.search(best.unit.text):
             # "Open to relocating: yes" in a section on relocation: and what the section adds
@@ -492,7 +496,7 @@ class Extractor:
             # "A master's?" - "No": and the degree she does have.
             kin = [s for s in ranked if others & s.candidate.own and not settles(s.candidate.unit.text, asked)]
             lines = (*lines, *self._best_lines(kin[:1], limit=1, margin=1.0)) if kin else lines
-        return Draft("answer", lines, lead=lead)
+        return Draft("answer", tuple(dict.fromkeys(lines)), lead=lead)
 
     def _rest_of_section(self, c: Candidate, line: Line) -> list[Line]:
         """The other records of a bare answer's section, each labelled list in a line."""

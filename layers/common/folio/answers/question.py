@@ -210,6 +210,7 @@ _NAME_OF = re.compile(
     r"\bnames? of (?:the|her|his|their|a|an)\s+(?:[\w-]+\s+){0,2}?([\w-]+)"
     r"(?=\s+(?:she|he|they|that|which|who|is|was|does|did|belongs|goes|works|uses|or|and)\b|\s*[?.!]|$)"
 )
+_WHOSE_NAME = re.compile(r"\b(?:her|his|their|its)\s+([a-z-]+)['’]s\s+names?\b")
 _WHICH_ONE = re.compile(
     r"^which\s+(?:[\w-]+\s+){0,2}?(club|gym|customer|client|band|charity|studio|orchestra|choir|league)\s+"
     r"(?:is|was|does|did|do|has|have)\b"
@@ -368,8 +369,9 @@ def _opens_question(clause: str) -> bool:
 
 
 def _name_of(lowered: str) -> str:
-    """ "the name of the bouldering gym she goes to", "which trail running club is she in"."""
-    match = _NAME_OF.search(lowered) or _WHICH_ONE.match(lowered)
+    """ "the name of the bouldering gym she goes to", "which trail running club is she in", "her
+    daughter's name"."""
+    match = _NAME_OF.search(lowered) or _WHICH_ONE.match(lowered) or _WHOSE_NAME.search(lowered)
     return stem(match.group(1)) if match else ""
 
 
