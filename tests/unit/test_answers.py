@@ -1261,6 +1261,11 @@ def test_a_thing_named_in_lower_case_is_what_the_question_is_about(tmp_path: Pat
     assert "Rust" in text, text
 
 
+def test_an_open_source_licence_is_open_source_by_its_name() -> None:
+    assert {stem("open"), stem("source")} <= named_kinds("Licence: MIT")
+    assert not named_kinds("MIT, class of 2014")
+
+
 def test_a_programming_language_is_a_language_by_its_name() -> None:
     assert stem("language") in named_kinds("An embeddable storage engine written in Rust.")
     assert stem("language") in named_kinds("Tech: C++20, Go, Raft")
@@ -1489,3 +1494,10 @@ def test_an_faq_answer_a_hedge_and_another_persons_birth_are_read_for_what_they_
     for question in ("When was she born?", "What is her daughter's name?"):
         answer = _ask(answerer, question)
         assert not answer.grounded, (question, answer.text)
+
+
+def test_open_source_is_said_by_a_licence_and_denied_by_not(tmp_path: Path, embedder: Embedder) -> None:
+    answerer = _answerer_of(tmp_path, embedder, "kb_nineteenth", "Ysolde Karamanlis-Brecht", ("presskit.md",))
+    text = _ask(answerer, "How many open-source tools has she released?").text
+    # cooktrace is MIT-licensed; Kiln's section says it is not open source.
+    assert "cooktrace" in text and "gritcache" in text and "Kiln" not in text, text

@@ -36,6 +36,7 @@ from folio.answers.text import (
     covers,
     heading_stems,
     idioms,
+    named_kinds,
     siblings,
     span_months,
     stem,
@@ -741,7 +742,9 @@ class Extractor:
             for name in names:
                 own = path[: len(container) + 1] == (*container, name)
                 if own or re.search(rf"(?<![\w-]){re.escape(_instance(name).lower())}(?![\w-])", text):
-                    held[name] |= qualifiers & stems(loc.unit.text)
+                    said = stems(loc.unit.text) | named_kinds(loc.unit.text)  # "Licence: MIT" is open source
+                    if settles(loc.unit.text, tuple(sorted(qualifiers & said))) != "No":  # not "Not open source"
+                        held[name] |= qualifiers & said
         most = max(len(found) for found in held.values())
         picked = [name for name in names if most and len(held[name]) == most]
         return picked if 2 <= len(picked) < len(names) else names

@@ -376,7 +376,16 @@ def named_kinds(text: str) -> frozenset[str]:
     course = (stem("course"),) if _COURSE_CODE.search(text) else ()
     average = ("gpa",) if _GRADE_AVERAGE.search(text) else ()
     language = (stem("language"),) if _PROGRAMMING_LANGUAGE.search(text) else ()
-    return frozenset((*course, *average, *language))
+    licensed = (stem("open"), stem("source")) if _OPEN_LICENCE.search(text) else ()  # "Licence: MIT"
+    return frozenset((*course, *average, *language, *licensed))
+
+
+# An open-source licence by its name: what it covers is open source.
+_OPEN_LICENCE = re.compile(
+    r"\blicen[cs]e[ds]?\b.{0,20}\b(?:MIT|Apache(?:[- ]2(?:\.0)?)?|[AL]?GPL(?:-?v?[23](?:\.0)?)?|BSD|MPL|ISC|CC0|"
+    r"Unlicense|CERN-OHL)",
+    re.IGNORECASE,
+)
 
 
 # What "written in" asks for: the names of programming languages, as written (not "C" or "R"
