@@ -137,6 +137,8 @@ def test_names_codes_and_counted_nouns_are_found() -> None:
     # "Built on", "runs on": what it is built with.
     assert analyse("What tech was it built on?").terms == ("stack",)
     assert analyse("What does it run on?").terms == ("stack",)
+    # Short words typed fast are read as meant.
+    assert analyse("wat talk did she giv at GDC").terms == ("talk", "gdc")
     # The name asked of one of two things: "the owner or head chef".
     assert analyse("What was the name of the owner or head chef she worked for?").name_of == "owner"
 

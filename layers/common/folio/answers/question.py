@@ -225,6 +225,23 @@ _ANY_ALONE = re.compile(
     r"^\s*any\s+(?!(?:more|other|others|else|further|thing|things)\W*$)\S+(?:\s+\S+){0,2}\s*$", re.IGNORECASE
 )
 _TALK_ABOUT = re.compile(r"^(?:please\s+)?talk (?:me through|about)\b", re.IGNORECASE)
+# Short words typed fast ("wat talk did she giv at GDC"): too short for the corpus's spelling check.
+_MISTYPINGS = {
+    "wat": "what",
+    "wht": "what",
+    "whta": "what",
+    "wher": "where",
+    "whre": "where",
+    "wen": "when",
+    "wich": "which",
+    "hw": "how",
+    "giv": "give",
+    "gve": "give",
+    "hav": "have",
+    "dose": "does",
+    "teh": "the",
+}
+_MISTYPED = re.compile(r"\b(?:" + "|".join(_MISTYPINGS) + r")\b", re.IGNORECASE)
 _PHRASES = re.compile(r"\b(?:" + "|".join(_PHRASE_WORDS) + r")\b", re.IGNORECASE)
 _WH = frozenset(["what", "which", "when", "where", "who", "whom", "whose", "how", "why"])
 # "Which languages besides English": the named thing is left out of the answer, not asked about.
@@ -256,7 +273,8 @@ class Question:
 
 def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question:
     """The question a text asks, past a request around it ("Could you tell me where ...")."""
-    text = _PHRASES.sub(_phrase_word, text.replace("’", "'"))
+    text = _MISTYPED.sub(_retyped, text.replace("’", "'"))
+    text = _PHRASES.sub(_phrase_word, text)
     text = _TALK_ABOUT.sub("Tell me about", _asked_part(text))
     text = _ANY_ALONE.sub(r"Are there \g<0>", text)  # "Any publications?" asks whether there are
     lowered = " ".join(text.lower().replace("’", "'").split())
@@ -373,6 +391,11 @@ def _name_of(lowered: str) -> str:
     daughter's name"."""
     match = _NAME_OF.search(lowered) or _WHICH_ONE.match(lowered) or _WHOSE_NAME.search(lowered)
     return stem(match.group(1)) if match else ""
+
+
+def _retyped(match: re.Match[str]) -> str:
+    word = _MISTYPINGS[match.group(0).lower()]
+    return word[:1].upper() + word[1:] if match.group(0)[:1].isupper() else word
 
 
 def _phrase_word(match: re.Match[str]) -> str:
