@@ -1503,3 +1503,20 @@ def test_open_source_is_said_by_a_licence_and_denied_by_not(tmp_path: Path, embe
     text = _ask(answerer, "How many open-source tools has she released?").text
     # cooktrace is MIT-licensed; Kiln's section says it is not open source.
     assert "cooktrace" in text and "gritcache" in text and "Kiln" not in text, text
+
+
+def test_an_interview_answer_says_yes_only_to_its_own_question(tmp_path: Path, embedder: Embedder) -> None:
+    interview = (
+        "THE TOOLSMITH'S BENCH\nTranscript lightly edited.\n\nQ: How did you end up in tools?\n\n"
+        "A: By accident. I loved making other people faster.\n\nQ: Then you moved to Sweden.\n\n"
+        "A: Yes, in December 2020, which was a strange time to move countries.\n\nQ: Would you relocate again?\n\n"
+        "A: Yes, to Lisbon, if the role is right.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"interview.txt": interview})
+    assert not _ask(answerer, "Did she enjoy tools?").text.startswith("Yes")
+    # Ysolde's interview: "Then you moved to Sweden." "A: Yes, in December 2020" is no yes to relocating.
+    (tmp_path / "ysolde").mkdir()
+    ysolde = _answerer_of(
+        tmp_path / "ysolde", embedder, "kb_nineteenth", "Ysolde Karamanlis-Brecht", ("interview.txt",)
+    )
+    assert not _ask(ysolde, "Is she open to relocating?").text.startswith("Yes")

@@ -487,6 +487,10 @@ class Extractor:
             lead = "Yes" if first == "yes" else "No" if first in _NO_WORDS else settles(best.unit.text, asked)
             if lead == "No" and opening.unit.text != best.unit.text:
                 lines = (Line(opening.unit.text, opening.row), *lines)[:2]
+        if lead and _TURN.match(best.unit.text) and not self._asked_before(best, set(asked)):
+            lead = ""  # an interview's "A: Yes, in December 2020 ..." answers its own question
+        if best.unit.text.rstrip().endswith("?"):
+            lead = ""  # a question ("Q: How did you end up in tools?") affirms nothing
         named = best.unit.path and set(asked) & heading_stems(best.unit.path[-1])
         if lead and named and _BARE.search(best.unit.text):
             # "Open to relocating: yes" in a section on relocation: and what the section adds
@@ -498,6 +502,14 @@ class Extractor:
             kin = [s for s in ranked if others & s.candidate.own and not settles(s.candidate.unit.text, asked)]
             lines = (*lines, *self._best_lines(kin[:1], limit=1, margin=1.0)) if kin else lines
         return Draft("answer", tuple(dict.fromkeys(lines)), lead=lead)
+
+    def _asked_before(self, c: Candidate, asked: set[str]) -> bool:
+        """Whether the interview question an answer follows ("Q: Would you relocate?") asks it too."""
+        at = next((n for n, loc in enumerate(self.corpus.outline) if loc.unit == c.unit and loc.row == c.row), 0)
+        question = next(
+            (loc.unit for loc in reversed(self.corpus.outline[:at]) if _QUESTION_TURN.match(loc.unit.text)), None
+        )
+        return question is not None and asked <= stems(question.text)
 
     def _rest_of_section(self, c: Candidate, line: Line) -> list[Line]:
         """The other records of a bare answer's section, each labelled list in a line."""
@@ -939,6 +951,9 @@ _MEASURED = re.compile(
     r"\b(?:bigger|larger|smaller|more|fewer|less|longer|shorter|higher|lower|faster|slower|older|newer)\b", re.I
 )
 _NOW = re.compile(r"\b(?:current(?:ly)?|now|at (?:the )?(?:moment|present)|still)\b", re.IGNORECASE)
+# An interview's turns: "Q: Then you moved to Sweden." / "A: Yes, in December 2020 ...".
+_TURN = re.compile(r"^A\s*[:.]\s")
+_QUESTION_TURN = re.compile(r"^Q\s*[:.]\s")
 _NO_WORDS = frozenset(("no", "not", "never", "nope"))
 # What a question about the owner's skills as a whole asks for, and the words around it.
 _SKILLS = frozenset((stem("skills"), stem("stack"), stem("tools")))
