@@ -155,7 +155,7 @@ class Corpus:
                 self._spellings.clear()  # visitors' words are unbounded; the memory for them is not
             # The closest few by difflib's ratio, then the first within a typo or two of it: a letter
             # left out, added, changed or two swapped ("poepl"), two of them in a long word; never the first.
-            close = difflib.get_close_matches(term, list(self._vocabulary), n=3, cutoff=_SPELLING)
+            close = difflib.get_close_matches(term, self._vocabulary, n=3, cutoff=_SPELLING)
             allowed = 1 if len(term) < 9 else 2
             typo = next((w for w in close if w[0] == term[0] and _typos(term, w) <= allowed), None)
             found = self._spellings[term] = self._vocabulary[typo] if typo else term

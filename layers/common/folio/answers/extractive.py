@@ -382,12 +382,12 @@ class Extractor:
             )
         tellings = max(by_source.values(), key=lambda sections: sum(map(len, sections.values()))) if by_source else {}
         fullest = max(tellings.values(), key=len) if tellings else {}
-        told = " ".join(fullest)
+        told = " ".join(fullest).lower()
         jobs = [
             line
             for section in tellings.values()
             for text, line in section.items()
-            if section is fullest or _instance(text).split(",")[0] not in told
+            if section is fullest or _core(text) not in told
         ]
         if qualifiers:
             # "Where did she work in 2020?": the job whose dates take 2020 in.
@@ -945,6 +945,7 @@ def _negated(heading: str) -> bool:
 
 
 _STATUS = frozenset(("valid", "expir", "current"))
+_SPELL_CHECKED = 6
 _STUDY = stem("study")
 _BASED = stem("based")
 _MEASURED = re.compile(
@@ -1006,14 +1007,23 @@ def _naming(names: tuple[str, ...]) -> Callable[[str], bool]:
 def _spelled(q: Question, corpus: Corpus) -> Question:
     """The question in the documents' words where the visitor misspelt one ("relocatng"), and
     about the things they name in lower case."""
-    terms = tuple(dict.fromkeys(corpus.spelled(t) for t in q.terms))
+    # A question's first few words the documents never use: a visitor's typos, not a page of
+    # made-up words, each of which would cost a search of the vocabulary.
+    unknown = dict.fromkeys(t for t in (*q.terms, *q.entities) if not corpus.known(t))
+    fix = {t: corpus.spelled(t) for t in list(unknown)[:_SPELL_CHECKED]}
+    terms = tuple(dict.fromkeys(fix.get(t, t) for t in q.terms))
     # "What tech stack is planviz built with?": the section named "planviz" is what it is about.
     named = (t for t in terms if t in corpus.lower_names and t not in q.entities)
-    entities = tuple(dict.fromkeys((*(corpus.spelled(e) for e in q.entities), *named)))
+    entities = tuple(dict.fromkeys((*(fix.get(e, e) for e in q.entities), *named)))
     if terms == q.terms and entities == q.entities:
         return q
-    noun = corpus.spelled(q.list_noun) if q.list_noun else ""
-    return replace(q, terms=terms, entities=entities, list_noun=noun, quantity=corpus.spelled(q.quantity))
+    return replace(
+        q,
+        terms=terms,
+        entities=entities,
+        list_noun=fix.get(q.list_noun, q.list_noun),
+        quantity=fix.get(q.quantity, q.quantity),
+    )
 
 
 def _qualifiers(q: Question, judge: Judge, noun: str) -> set[str]:
