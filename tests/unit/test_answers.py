@@ -1514,9 +1514,36 @@ def test_an_interview_answer_says_yes_only_to_its_own_question(tmp_path: Path, e
     )
     answerer = _answerer(tmp_path, embedder, {"interview.txt": interview})
     assert not _ask(answerer, "Did she enjoy tools?").text.startswith("Yes")
+    # "Q: Would you relocate again?" "A: Yes, to Lisbon": a yes to what she would do.
+    text = _ask(answerer, "Would she relocate?").text
+    assert text.startswith("Yes — ") and "Lisbon" in text, text
     # Ysolde's interview: "Then you moved to Sweden." "A: Yes, in December 2020" is no yes to relocating.
     (tmp_path / "ysolde").mkdir()
     ysolde = _answerer_of(
         tmp_path / "ysolde", embedder, "kb_nineteenth", "Ysolde Karamanlis-Brecht", ("interview.txt",)
     )
     assert not _ask(ysolde, "Is she open to relocating?").text.startswith("Yes")
+
+
+def test_an_interviewers_statement_is_settled_by_the_reply_and_only_for_what_happened(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    ysolde = _answerer_of(tmp_path, embedder, "kb_nineteenth", "Ysolde Karamanlis-Brecht", ("interview.txt",))
+    # "Q: Then you moved to Sweden." "A: Yes, in December 2020": she did relocate ...
+    for question in ("Did she move to Sweden?", "Did she relocate?"):
+        text = _ask(ysolde, question).text
+        assert text.startswith("Yes — ") and "December 2020" in text, text
+    # ... which says nothing of whether she would again.
+    for question in ("Would she relocate?", "Is she willing to move?"):
+        assert not _ask(ysolde, question).text.startswith(("Yes", "No")), question
+    assert analyse("Is she open to relocating?").willing and not analyse("Did she relocate?").willing
+
+
+def test_an_faq_answers_its_own_question_whatever_the_wording(tmp_path: Path, embedder: Embedder) -> None:
+    ysolde = _answerer_of(tmp_path, embedder, "kb_nineteenth", "Ysolde Karamanlis-Brecht", ("faq.md", "interview.txt"))
+    # "Would you relocate?" "No, not before 2027.": "open" is no attribute of relocating.
+    text = _ask(ysolde, "Is she open to relocating?").text
+    assert text.startswith("No — ") and "not before 2027" in text, text
+    # "What kind of work are you NOT interested in?" is about work: the whole list.
+    text = _ask(ysolde, "What kind of work is she not interested in?").text
+    assert all(item in text for item in ("Gameplay programming", "Blockchain", "crunch", "take-home")), text

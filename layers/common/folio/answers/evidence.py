@@ -344,6 +344,15 @@ class Judge:
             score += 0.35  # "Where is she based?": "Based in: Rotterdam, Netherlands"
         if q.kind is Kind.PLACE and set(q.terms) & c.own & _TYPE_WORDS[Kind.PLACE]:
             score += 0.2  # "Which city is she based in?": "... engineer based in Edinburgh, Scotland"
+        if (
+            q.kind is Kind.YESNO
+            and c.unit.kind != "heading"
+            and c.unit.path
+            and c.unit.path[-1].endswith("?")
+            and self.attribute
+            and set(self.attribute) <= heading_stems(c.unit.path[-1])
+        ):
+            score += 0.5  # "Would you relocate?" "No, not before 2027.": the answer to the question asked
         if q.change and (_CHANGE.search(c.unit.text) or len(_FIGURE.findall(DATE.sub(" ", c.unit.text))) >= 2):
             score += 0.2  # "by how much did it improve": a line with the before and the after
         return score

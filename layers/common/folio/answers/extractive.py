@@ -26,7 +26,7 @@ from folio.answers.evidence import (
     mentions,
     settles,
 )
-from folio.answers.question import WHAT_IS, Kind, two_questions
+from folio.answers.question import WHAT_IS, Kind, two_questions, willing
 from folio.answers.text import (
     BROADER,
     CURRENT,
@@ -476,21 +476,8 @@ class Extractor:
             return Draft("answer", lines, unmentioned=" ".join(written) or " ".join(absent))
         if not passing:
             return REFUSAL
-        lines = self._best_lines(passing, limit=2, margin=0.08)
         best = passing[0].candidate
-        lead = settles(best.unit.text, asked, best.held)
-        if best.unit.path and best.unit.path[-1].endswith("?"):
-            # An FAQ's answer says yes or no to its own question with its first word, whichever of
-            # its lines is the best: "Do you have a PhD?" "No. ... I've thought about a PhD."
-            opening = next(loc for loc in self.corpus.outline if loc.unit.path == best.unit.path)
-            first = next(iter(words(opening.unit.text)), "").lower()
-            lead = "Yes" if first == "yes" else "No" if first in _NO_WORDS else settles(best.unit.text, asked)
-            if lead == "No" and opening.unit.text != best.unit.text:
-                lines = (Line(opening.unit.text, opening.row), *lines)[:2]
-        if lead and _TURN.match(best.unit.text) and not self._asked_before(best, set(asked)):
-            lead = ""  # an interview's "A: Yes, in December 2020 ..." answers its own question
-        if best.unit.text.rstrip().endswith("?"):
-            lead = ""  # a question ("Q: How did you end up in tools?") affirms nothing
+        lead, lines = self._verdict(q, best, asked, self._best_lines(passing, limit=2, margin=0.08))
         named = best.unit.path and set(asked) & heading_stems(best.unit.path[-1])
         if lead and named and _BARE.search(best.unit.text):
             # "Open to relocating: yes" in a section on relocation: and what the section adds
@@ -503,13 +490,47 @@ class Extractor:
             lines = (*lines, *self._best_lines(kin[:1], limit=1, margin=1.0)) if kin else lines
         return Draft("answer", tuple(dict.fromkeys(lines)), lead=lead)
 
-    def _asked_before(self, c: Candidate, asked: set[str]) -> bool:
-        """Whether the interview question an answer follows ("Q: Would you relocate?") asks it too."""
+    def _verdict(
+        self, q: Question, best: Candidate, asked: tuple[str, ...], lines: tuple[Line, ...]
+    ) -> tuple[str, tuple[Line, ...]]:
+        """Whether the best line says yes or no to what was asked, and the lines that show it."""
+        lead = settles(best.unit.text, asked, best.held)
+        if best.unit.path and best.unit.path[-1].endswith("?"):
+            # An FAQ's answer says yes or no to its own question with its first word, whichever of
+            # its lines is the best: "Do you have a PhD?" "No. ... I've thought about a PhD."
+            opening = next(loc for loc in self.corpus.outline if loc.unit.path == best.unit.path)
+            first = next(iter(words(opening.unit.text)), "").lower()
+            lead = "Yes" if first == "yes" else "No" if first in _NO_WORDS else settles(best.unit.text, asked)
+            if lead == "No" and opening.unit.text != best.unit.text:
+                lines = (Line(opening.unit.text, opening.row), *lines)[:2]
+        if lead and _TURN.match(best.unit.text) and not self._asked_before(best, set(asked), q.willing):
+            lead = ""  # an interview's "A: Yes, in December 2020 ..." answers its own question
+        if _QUESTION_TURN.match(best.unit.text):
+            # The interviewer affirms nothing ("Q: Then you moved to Sweden."); the reply does, to
+            # what its question asks: "A: Yes, in December 2020".
+            same = set(asked) <= stems(best.unit.text) and (not q.willing or willing(best.unit.text))
+            reply = self._reply(best) if same else None
+            first = next(iter(words(reply.unit.text[2:])), "").lower() if reply else ""
+            lead = "Yes" if first == "yes" else "No" if first in _NO_WORDS else ""
+            lines = (Line(best.unit.text, best.row), Line(reply.unit.text, reply.row)) if lead and reply else lines
+        elif best.unit.text.rstrip().endswith("?"):
+            lead = ""  # a question ("How did you end up in tools?") affirms nothing
+        return lead, lines
+
+    def _reply(self, c: Candidate) -> Located | None:
+        """The answer that follows an interview's question ("Q: ..." then "A: ...")."""
+        at = next((n for n, loc in enumerate(self.corpus.outline) if loc.unit == c.unit and loc.row == c.row), 0)
+        after = next((loc for loc in self.corpus.outline[at + 1 :] if loc.unit.kind != "heading"), None)
+        return after if after is not None and _TURN.match(after.unit.text) else None
+
+    def _asked_before(self, c: Candidate, asked: set[str], would: bool) -> bool:
+        """Whether the interview question an answer follows ("Q: Would you relocate?") asks it too,
+        of what was done or (`would`) of what would be."""
         at = next((n for n, loc in enumerate(self.corpus.outline) if loc.unit == c.unit and loc.row == c.row), 0)
         question = next(
             (loc.unit for loc in reversed(self.corpus.outline[:at]) if _QUESTION_TURN.match(loc.unit.text)), None
         )
-        return question is not None and asked <= stems(question.text)
+        return question is not None and asked <= stems(question.text) and (not would or willing(question.text))
 
     def _rest_of_section(self, c: Candidate, line: Line) -> list[Line]:
         """The other records of a bare answer's section, each labelled list in a line."""
@@ -910,7 +931,9 @@ class Extractor:
         # A fact at the top of a project's write-up ("Language: Rust") is the project's.
         project_fact = unit.kind in ("item", "pair", "row") and self.snapshot.columns["doc_type"][c.row] == "project"
         if (len(unit.path) > 1 and (labelled or stated)) or (len(unit.path) == 1 and project_fact):
-            text = text if stems(heading) <= stems(text) else f"{heading}: {text}"
+            # An FAQ's answer follows its question: "Would you relocate? No, not before 2027."
+            joined = f"{heading} {text}" if heading.endswith("?") else f"{heading}: {text}"
+            text = text if stems(heading) <= stems(text) else joined
         return Line(text, c.row)
 
     def _place(self, c: Candidate) -> Line | None:
@@ -971,8 +994,9 @@ _ABOUT_WHAT = re.compile(r"\babout\s*\??\s*$", re.IGNORECASE)
 _THAT_ONE = re.compile(r"\b(?:that|this) one\b", re.IGNORECASE)
 _THOSE = re.compile(r"\b(?:which|what) (?:of (?:those|these|them)|ones)\b", re.IGNORECASE)
 _WHICH_ONE = re.compile(r"(?:which|what) one\b", re.IGNORECASE)
-# Words a heading adds to what its section is about: "Contact preferences" are about contact.
-_SECTION_LABEL = frozenset(stem(w) for w in ("preferences", "details", "information", "info"))
+# Words a heading adds to what its section is about: "Contact preferences" are about contact,
+# "What kind of work are you NOT interested in?" about work.
+_SECTION_LABEL = frozenset(stem(w) for w in ("preferences", "details", "information", "info", "kind", "type", "sort"))
 # A section that surveys its siblings rather than being one of them.
 _OVERVIEW = re.compile(
     r"^(?:(?:[\w-]+ )?(?:overview|summary)|introduction|intro|at a glance|contents|in short)$", re.IGNORECASE

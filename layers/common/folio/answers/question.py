@@ -191,6 +191,8 @@ _PHRASE_WORDS |= dict.fromkeys(
 # "The title of her thesis" is its name; "her title" is her role.
 _PHRASE_WORDS |= {"title of": "name of", "titles of": "names of"}
 _PHRASE_WORDS |= dict.fromkeys(("time zone", "time zones"), "timezone")
+# "Is she open to relocating?" asks whether she would relocate: "open" is no attribute of it.
+_PHRASE_WORDS |= dict.fromkeys(("open to", "willing to", "prepared to"), "to")
 _PHRASE_WORDS |= dict.fromkeys(("how old",), "when born")  # an age is a birth date
 _PHRASE_WORDS |= dict.fromkeys(("these days", "nowadays", "right now", "at present", "lately"), "now")
 _PHRASE_WORDS |= {f"{wh}'s": f"{wh} is" for wh in ("what", "where", "when", "who", "how", "which")}
@@ -269,10 +271,26 @@ class Question:
     name_of: str = ""  # the stem of the thing whose name is asked: "the name of the gym" -> "gym"
     present: bool = False  # asked in the present tense: "Where does she work?" means now
     change: bool = False  # "by how much did it improve", "how much faster": a before and an after
+    willing: bool = False  # what she would do ("Would she relocate?"), not what she did
 
 
 def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question:
     """The question a text asks, past a request around it ("Could you tell me where ...")."""
+    return replace(_asked(text, owner_words), willing=willing(text))
+
+
+def willing(text: str) -> bool:
+    """Whether a text speaks of what someone would do, not of what they did: "Would she relocate?",
+    "Is she open to relocating?" ("Then you moved to Sweden." does not)."""
+    return bool(_WILLING.search(text))
+
+
+_WILLING = re.compile(
+    r"\b(?:would|will|won't|open to|willing to|prepared to|happy to|consider(?:ing)?)\b|\w'(?:d|ll)\b", re.IGNORECASE
+)
+
+
+def _asked(text: str, owner_words: frozenset[str]) -> Question:
     text = _MISTYPED.sub(_retyped, text.replace("’", "'"))
     text = _PHRASES.sub(_phrase_word, text)
     text = _TALK_ABOUT.sub("Tell me about", _asked_part(text))
