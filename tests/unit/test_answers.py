@@ -4,6 +4,7 @@ the extractive answer on a small knowledge base written here (real model, real i
 from __future__ import annotations
 
 import asyncio
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -456,7 +457,9 @@ def _answerer_of(root: Path, embedder: Embedder, kb: str, owner: str, names: tup
     """Someone's documents from tests/data (`names` of them, or all), indexed in `root`, with no LLM."""
     folder = Path(__file__).resolve().parents[1] / "data" / kb
     for path in folder.iterdir():
-        if not names or path.name in names:
+        if path.is_dir() and not names:
+            shutil.copytree(path, root / path.name)
+        elif not names or path.name in names:
             (root / path.name).write_bytes(path.read_bytes())
     index = Index(str(root / ".index"))
     run_ingest(root, index, embedder)
@@ -1547,3 +1550,58 @@ def test_an_faq_answers_its_own_question_whatever_the_wording(tmp_path: Path, em
     # "What kind of work are you NOT interested in?" is about work: the whole list.
     text = _ask(ysolde, "What kind of work is she not interested in?").text
     assert all(item in text for item in ("Gameplay programming", "Blockchain", "crunch", "take-home")), text
+
+
+@pytest.fixture(scope="module")
+def odalys(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Answerer:
+    """Odalys's documents (tests/data/kb_twentieth): a PDF transcript, project pages with front
+    matter, a plain-text resume written without the accents her other pages use."""
+    return _answerer_of(tmp_path_factory.mktemp("odalys"), embedder, "kb_twentieth", "Odalys Fenwick-Adebayo")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # The transcript is headed "University College Cork": its supervisor is the one at UCC.
+        ("Who supervised her final-year project at UCC?", "Deirdre Hallinan"),
+        # The project page's front matter says "licence: MIT".
+        ("What licence is ringlog released under?", "Licence: MIT"),
+        # "Ardán" in the question, "Ardan" in the resume.
+        ("Who does she report to at Ardán?", "Martin Okafor"),
+        # Her talks' entry naming FOSDEM, not a project page's "I talked about it ... at FOSDEM".
+        ("What talk did she give at FOSDEM?", "ringlog at five"),
+        # What she studied, not the "Period of study" dates.
+        ("What did she study at University College Cork?", "Electrical and Electronic Engineering"),
+        # Her son's birth is the one asked about.
+        ("What year was her son born?", "2019"),
+    ],
+)
+def test_what_the_documents_hold_around_a_line_answers_it(odalys: Answerer, question: str, expected: str) -> None:
+    text = _ask(odalys, question).text
+    assert expected in text, text
+
+
+def test_what_she_will_not_work_on_is_her_preferences_not_her_jobs(odalys: Answerer) -> None:
+    text = _ask(odalys, "What kinds of work is she not interested in?").text
+    assert all(item in text for item in ("defence", "gambling", "crypto")) and "Ardan" not in text, text
+    # "Yes: defence or weapons, ..." answers a question; "Yes" is no field's name.
+    assert [u.kind for u in parse_units("About\n\nYes: defence or weapons, gambling.")] == ["sentence"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What school does her son Femi go to?",  # "our son Femi" says who Femi is, not his school
+        "What does her partner Tomás do for a living?",  # nor "my partner Tomás" his job
+        "When was she born?",  # her son's birth is not hers
+    ],
+)
+def test_a_line_about_someone_does_not_answer_what_it_does_not_say(odalys: Answerer, question: str) -> None:
+    answer = _ask(odalys, question)
+    assert not answer.grounded, answer.text
+
+
+def test_words_are_compared_without_their_accents_and_a_leisure_heading_is_not_about_work() -> None:
+    assert stem("Ardán") == stem("Ardan") and stem("Malmö") == "malmo"
+    assert stem("work") not in heading_stems("Outside work") and stem("hobbies") in heading_stems("Outside work")
+    assert analyse("What school does her son Femi go to?").heads == (("femi", "son"),)

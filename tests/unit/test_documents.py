@@ -26,6 +26,18 @@ def test_markdown_front_matter_becomes_metadata() -> None:
     assert all(section.text for section in doc.sections)
 
 
+def test_the_rest_of_the_front_matter_is_facts_of_the_page(tmp_path: Path) -> None:
+    page = (
+        "---\ntitle: ringlog\ndoc_type: project\ntags: [c]\nlicence: MIT\nlanguage: C (C99)\n"
+        "contributors: [Ada, Grace]\n---\n\n# ringlog\n\nA tiny logger.\n"
+    )
+    sections = _sections(tmp_path, "ringlog.md", page)
+    # First, with no heading of its own: the page's title heads it, as it heads the opening lines.
+    assert sections[0] == ((), "Licence: MIT\nLanguage: C (C99)\nContributors:\n  - Ada\n  - Grace")
+    assert not any("doc_type" in text.lower() or "Tags" in text for _, text in sections)
+    assert load(tmp_path / "ringlog.md", tmp_path).title == "ringlog"
+
+
 @pytest.mark.parametrize(
     ("source", "doc_type"),
     [

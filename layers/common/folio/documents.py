@@ -98,7 +98,17 @@ def _read_markdown(source: str, raw: bytes, sha: str) -> Document:
     meta = dict(post.metadata)
     sections, h1 = _markdown_sections(post.content)
     title = str(meta.get("title") or h1 or _first_heading(sections) or _title_from_name(source))
+    # The rest of the front matter is facts of the page ("licence: MIT"), read like a YAML file's.
+    facts = {key: value for key, value in meta.items() if str(key) not in _PAGE_KEYS}
+    if facts:
+        sections.insert(0, Section((), _render(facts)))
     return _document(source, sha, title, meta, sections)
+
+
+# Front-matter keys that describe the page, not its subject: folio's own and site generators'.
+_PAGE_KEYS = frozenset(
+    ("title", "doc_type", "url", "tags", *_DATE_KEYS, "updated", "author", "layout", "slug", "permalink", "draft")
+)
 
 
 def _read_text(source: str, raw: bytes, sha: str) -> Document:

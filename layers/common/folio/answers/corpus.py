@@ -106,9 +106,18 @@ class Corpus:
         spelled = {**{w: w for w in self.df}, **{w: canon for w, canon in CANON.items() if canon in self.df}}
         self._vocabulary = {w: canon for w, canon in spelled.items() if w.isalpha() and len(w) >= 5}
         self._pairs = _adjacent(located.unit.text for located in self.outline)
+        # A document headed by a name ("University College Cork" atop a transcript) is that
+        # name's throughout: its "Project supervisor: ..." is the supervisor at UCC.
+        self.sources: list[str] = list(columns["source"])
+        heads = {source: _letterhead(self.by_row[row]) for source, row in self.first_row.items()}
+        self._letterheads = {source: stems(head) | acronyms(head) for source, head in heads.items() if head}
         for row in self.first_row.values():
             kind = stem(columns["doc_type"][row])
             self._pairs.update((name, kind) for name in stems(columns["title"][row]))
+
+    def letterhead(self, row: int) -> frozenset[str]:
+        """The words of the name a chunk's document is headed by, if it is headed by one."""
+        return self._letterheads.get(self.sources[row], frozenset())
 
     def describes(self, name: str, noun: str) -> bool:
         """Whether the documents call the named thing a <noun> ("the Gannet module", "Project
@@ -222,6 +231,16 @@ def _adjacent(texts: Iterable[str]) -> set[tuple[str, str]]:
     return pairs
 
 
+def _letterhead(opening: list[Located]) -> str:
+    """A document's first line when it is a name alone: "University College Cork"."""
+    first = opening[0].unit if opening else None
+    if first is None or first.kind not in ("sentence", "heading") or not _LETTERHEAD.fullmatch(first.text):
+        return ""
+    return first.text
+
+
+# Two to six capitalised words (with "of", "and", "the", "for" between), nothing else.
+_LETTERHEAD = re.compile(r"[A-Z][\w'&.-]*(?: (?:(?:of|and|the|for|de|da) )?[A-Z][\w'&.-]*){1,5}")
 _LOWER_NAME = re.compile(r"[a-z][a-z0-9]{3,}(?:[-_.][a-z0-9]+)*")
 _LOWER_WORD = re.compile(r"[a-zà-ÿ]+(?:-[a-zà-ÿ]+)*")
 _PUNCTUATION = "\"'()[]{}<>,;:.!?*_`“”‘’"

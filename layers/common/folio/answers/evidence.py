@@ -69,7 +69,7 @@ _HEDGE = re.compile(
 )
 _BORN = stem("born")
 _KIN_BORN = re.compile(
-    r"\b(?:daughter|son|child|children|baby|brother|sister|twins?|wife|husband|partner|mother|father|niece|nephew)"
+    r"\b(daughter|son|child|children|baby|brother|sister|twins?|wife|husband|partner|mother|father|niece|nephew)"
     r"s?\b[^.;]{0,20}\b(?:was|were|is) born\b",
     re.IGNORECASE,
 )
@@ -269,7 +269,8 @@ class Judge:
         return names + unnamed + relation
 
     def asks_job(self) -> bool:
-        return bool(JOB & set(self.attribute))
+        """Whether her jobs are asked about ("the work she is not interested in" is none of them)."""
+        return bool(JOB & set(self.attribute)) and not self.question.negated
 
     def score(self, c: Candidate) -> Scored:
         q = self.question
@@ -280,11 +281,14 @@ class Judge:
             own_terms, held_terms = own_terms | job, held_terms | job
         own = sum(w for t, w in self.weights.items() if self._holds(own_terms, t)) / self.total if self.total else 0.0
         held = sum(w for t, w in self.weights.items() if self._holds(held_terms, t)) / self.total if self.total else 1.0
-        named = all(mentions(c.context, e) for e in self.entities)
+        named = all(mentions(c.context, e) or e in self.corpus.letterhead(c.row) for e in self.entities)
         score = c.meaning + 0.5 * own + 0.25 * held
         if _under_negation(c.unit):
             score += 0.15 if q.negated else -0.25
         informative = c.unit.kind != "heading" or informative_heading(c.unit.text)
+        # A question answers nothing ("Are there things you won't work on?"); its answer may (a
+        # yes or no is read from the answer that follows it).
+        informative = informative and (q.kind is Kind.YESNO or not c.unit.text.rstrip().endswith("?"))
         typed = self._typed(c)
         # "Does she have any experience with Azure?": a line naming Azure itself settles it.
         # So does a date or a number on a line naming what was asked about ("PyData Delta 2023 ...
@@ -361,8 +365,10 @@ class Judge:
         return term in found or any(v in found for v in self.variants[term])
 
     def _someone_elses(self, c: Candidate) -> bool:
-        """ "When was she born?": "My daughter was born in February 2023" is another person's birth."""
-        return _BORN in self.question.terms and bool(_KIN_BORN.search(c.unit.text)) and not self.entities
+        """ "When was she born?": "My daughter was born in February 2023" is another person's birth
+        (the one asked about in "What year was her daughter born?")."""
+        kin = _KIN_BORN.search(c.unit.text) if _BORN in self.question.terms and not self.entities else None
+        return kin is not None and stem(kin.group(1)) not in self.question.terms
 
     def _contradicts(self, c: Candidate) -> bool:
         """Asked about one of a kind, the line is about another ("bachelor's GPA" on the MSc's)."""
@@ -416,6 +422,9 @@ class Judge:
             # "What is the name of the Norwegian customer?": a name the question does not give.
             terms = set(self.question.terms)
             return any(_is_name(w, terms) for w in words(text)[1:])
+        if c.unit.kind == "pair" and kind is Kind.FACT:
+            # "What did she study?" asks what, not when: "Period of study: September 2008 to June 2012".
+            return not _ONLY_DATES.fullmatch(DATE.sub(" ", text.partition(": ")[2]))
         return True
 
     def value_typed(self, text: str, key: str = "") -> bool:
@@ -430,6 +439,10 @@ class Judge:
         if q.quantity in _MONEY:
             return bool(_MONEY_AMOUNT.search(text))
         return _number_about(text, key, q.quantity)
+
+
+# What is left of a span of dates once its dates are gone: "September 2008 to June 2012".
+_ONLY_DATES = re.compile(r"[\s,.;()–—-]*(?:(?:to|until|till|from|since|and|present|now|today)[\s,.;()–—-]*)*")
 
 
 def informative_heading(text: str) -> bool:

@@ -168,6 +168,12 @@ class Extractor:
             passing = self._jobs(q, judge, passing)
         if q.kind is Kind.FACT and judge.entities and _ABOUT_WHAT.search(q.text):
             passing = self._openings(passing, judge)
+        kind = _WHICH_NOUN.match(q.text)
+        if q.kind is Kind.FACT and judge.entities and kind and (noun := stem(kind.group(1))) in q.terms:
+            # "What talk did she give at FOSDEM?": the entry of her talks that names FOSDEM, not a
+            # line that says she talked there.
+            entries = [s for s in passing if any(noun in heading_stems(h) for h in s.candidate.unit.path)]
+            passing = entries or passing
         if q.duration and passing and DURATION.search(passing[0].candidate.unit.text):
             # "How long did they teach?": "about seven years"; the dated lines near it say less.
             passing = [s for s in passing if DURATION.search(s.candidate.unit.text)]
@@ -432,10 +438,12 @@ class Extractor:
     def _names_a_section(self, judge: Judge) -> bool:
         """ "What does she do for fun?" asks for a section ("Hobbies") as a whole."""
         asked = set(judge.attribute)
+        jobs = JOB if judge.question.negated else frozenset()
         return bool(asked) and any(
             asked in (stems(path[-1]), stems(path[-1]) - _SECTION_LABEL, idioms(path[-1]))
-            # "What work is she not interested in?": Work preferences > Not interested in.
-            or (len(stems(path[-1])) >= 2 and stems(path[-1]) <= asked <= stems(" ".join(path)))
+            # "What work is she not interested in?": Work preferences > Not interested in, or
+            # Preferences > Not interested in (of work: no job of hers is asked for).
+            or (len(stems(path[-1])) >= 2 and stems(path[-1]) <= asked and asked - stems(" ".join(path)) <= jobs)
             for path in self.corpus.paths
         )
 
@@ -880,7 +888,8 @@ class Extractor:
             title = stems(columns["title"][row])
             if not all(e in title for e in judge.entities):
                 continue
-            lines = self._document_lines(source, shown)
+            # Its prose says what it is; its facts ("Licence: MIT") are for the questions they answer.
+            lines = self._document_lines(source, shown, prose=True) or self._document_lines(source, shown)
             return Draft("answer", lines[:3]) if lines else None
         return self._section_opening(set(judge.entities), shown)
 
@@ -990,6 +999,8 @@ _THING = re.compile(r"\b(?:it|its|this|that)\b", re.IGNORECASE)
 _SKILL_WORDS = frozenset((stem("know"), stem("technical"), stem("have"), stem("main"), stem("key")))
 # "What is she up to / doing / working on ('do', folio.answers.question) now?", not "what does she do".
 _UP_TO = re.compile(r"\b(?:up to|doing|busy with|focus(?:ed|ing)? on|(?:is|are) \w+ do)\b", re.IGNORECASE)
+# "What talk did she give ...", "Which award did it win ...": one of a kind of thing.
+_WHICH_NOUN = re.compile(r"^(?:what|which) ([a-z]+) (?:did|does|do|has|have|was|is|were|are)\b", re.IGNORECASE)
 _ABOUT_WHAT = re.compile(r"\babout\s*\??\s*$", re.IGNORECASE)
 _THAT_ONE = re.compile(r"\b(?:that|this) one\b", re.IGNORECASE)
 _THOSE = re.compile(r"\b(?:which|what) (?:of (?:those|these|them)|ones)\b", re.IGNORECASE)

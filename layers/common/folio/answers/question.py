@@ -193,6 +193,7 @@ _PHRASE_WORDS |= {"title of": "name of", "titles of": "names of"}
 _PHRASE_WORDS |= dict.fromkeys(("time zone", "time zones"), "timezone")
 # "Is she open to relocating?" asks whether she would relocate: "open" is no attribute of it.
 _PHRASE_WORDS |= dict.fromkeys(("open to", "willing to", "prepared to"), "to")
+_PHRASE_WORDS |= dict.fromkeys(("for a living",), "for work")  # a job, not where someone lives
 _PHRASE_WORDS |= dict.fromkeys(("how old",), "when born")  # an age is a birth date
 _PHRASE_WORDS |= dict.fromkeys(("these days", "nowadays", "right now", "at present", "lately"), "now")
 _PHRASE_WORDS |= {f"{wh}'s": f"{wh} is" for wh in ("what", "where", "when", "who", "how", "which")}
@@ -547,12 +548,14 @@ def _excluded(text: str, skip: frozenset[str]) -> tuple[str, ...]:
 
 
 def _heads(tokens: list[str], entities: tuple[str, ...], skip: frozenset[str]) -> tuple[tuple[str, str], ...]:
-    """Each name with the common noun right after it ("the Gannet module"): the noun may only say
-    what kind of thing the name is."""
+    """Each name with the common noun right after it ("the Gannet module") or before it ("her son
+    Femi"): the noun may only say what kind of thing, or who, the name is."""
     pairs = []
     for word, after in itertools.pairwise(tokens):
         if stem(word) in entities and after.islower() and after not in skip and stem(after) not in entities:
             pairs.append((stem(word), stem(after)))
+        if stem(after) in entities and word.islower() and word not in skip and stem(word) not in entities:
+            pairs.append((stem(after), stem(word)))
     return tuple(pairs)
 
 

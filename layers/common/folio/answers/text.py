@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -353,8 +354,9 @@ def span(text: str) -> tuple[int, int] | None:
 
 @lru_cache(maxsize=16384)
 def heading_stems(heading: str) -> frozenset[str]:
-    """A heading's stems, an idiom read for what it names ("Off the clock" names hobbies)."""
-    return stems(heading) | idioms(heading) | named_kinds(heading)
+    """A heading's stems, an idiom read for what it names ("Off the clock" names hobbies, and
+    "Outside work" is not about work)."""
+    return stems(_LEISURE.sub(" ", heading.replace("’", "'"))) | idioms(heading) | named_kinds(heading)
 
 
 # A course code: "COMP 3760", "STAT 7040", "CS101" (not a year: "SEP 2021").
@@ -435,8 +437,15 @@ def stem(word: str) -> str:
     return CANON.get(root, root)
 
 
+def _unaccented(word: str) -> str:
+    """ "Ardán" as "Ardan": the same name, written with or without its accent."""
+    if word.isascii():
+        return word
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+
+
 def _strip(word: str) -> str:
-    w = word.lower().replace("’", "'").removesuffix("'s").removesuffix("'")
+    w = _unaccented(word.lower().replace("’", "'").removesuffix("'s").removesuffix("'"))
     if len(w) > 6 and w.endswith("ly"):
         w = w[:-2]
     if len(w) > 8 and w.endswith(("ments", "ment", "ships", "ship")):

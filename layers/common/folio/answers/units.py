@@ -21,7 +21,8 @@ _ITEM = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 # "Key: value"; a colon inside a quoted title ('2023-05 "Accessible by default: ..."') is no key's.
 # A key is a label, not a sentence's end: "First-class honours. Dissertation: ..." is two sentences.
-_PAIR = re.compile(r"^([A-Z0-9](?:(?![.!?]\s)[^:\"“”]){0,48}?):\s+(\S.*)$")
+# Nor is an answer's "Yes: defence or weapons, gambling ...".
+_PAIR = re.compile(r"^(?!(?:Yes|No)\s*:)([A-Z0-9](?:(?![.!?]\s)[^:\"“”]){0,48}?):\s+(\S.*)$")
 # A colon after a phrase that opens a sentence, not after a field's name: "On the practical side:".
 _PHRASE_OPENING = re.compile(r"(?:on|in|at|for|as|to|with|by|from|of|the|a|an|also|but|and|so)\s", re.IGNORECASE)
 _OPEN_KEY = re.compile(r"^([A-Z0-9][^:]{0,48}):$")
