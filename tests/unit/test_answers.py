@@ -1594,6 +1594,8 @@ def test_what_she_will_not_work_on_is_her_preferences_not_her_jobs(odalys: Answe
         "What school does her son Femi go to?",  # "our son Femi" says who Femi is, not his school
         "What does her partner Tomás do for a living?",  # nor "my partner Tomás" his job
         "When was she born?",  # her son's birth is not hers
+        # "Volunteer mentor, CoderDojo Cork": "Volunteer" opens the line, it names no mentor.
+        "What's the name of the other mentor she runs the CoderDojo sessions with?",
     ],
 )
 def test_a_line_about_someone_does_not_answer_what_it_does_not_say(odalys: Answerer, question: str) -> None:
@@ -1605,3 +1607,22 @@ def test_words_are_compared_without_their_accents_and_a_leisure_heading_is_not_a
     assert stem("Ardán") == stem("Ardan") and stem("Malmö") == "malmo"
     assert stem("work") not in heading_stems("Outside work") and stem("hobbies") in heading_stems("Outside work")
     assert analyse("What school does her son Femi go to?").heads == (("femi", "son"),)
+
+
+def test_a_page_of_talks_lists_its_talks_not_its_other_records(tmp_path: Path, embedder: Embedder) -> None:
+    talks = (Path(__file__).resolve().parents[2] / "knowledge" / "talks.txt").read_text(encoding="utf-8")
+    answerer = _answerer(tmp_path, embedder, {"talks.txt": talks})
+    text = _ask(answerer, "What talks has she given?").text
+    assert all(name in text for name in ("DevHarbor 2023", "Øresund", "NordStream", "Gothenburg Python")), text
+    assert "Podcast:" not in text and "Last updated" not in text, text
+    # "How much faster ...?" asks for a change, not for money ("how much does she make").
+    asked = analyse("How much faster did Cinder make full rebuilds?")
+    assert asked.change and not asked.quantity, asked
+
+
+def test_a_list_longer_than_an_answer_says_how_many_it_leaves_out(tmp_path: Path, embedder: Embedder) -> None:
+    awards = "# Awards\n\n" + "".join(f"- Award number {n}, {2010 + n}\n" for n in range(1, 11))
+    answerer = _answerer(tmp_path, embedder, {"awards.md": awards})
+    text = _ask(answerer, "What awards has she won?").text
+    assert "Award number 8" in text and "Award number 9" not in text, text
+    assert text.endswith("…and 2 more in Ada's documents."), text

@@ -89,6 +89,7 @@ class Corpus:
             for word in text.split()
             if _LOWER_WORD.fullmatch(word.strip(_PUNCTUATION))  # not an address: "tomas@example.org"
         )
+        self.lowercase_stems = frozenset(map(stem, self.lowercase))  # "volunteered": "Volunteer" is no name
         self.keys = _section_keys(self.outline)
         self.all_keys = frozenset(word for found in self.keys.values() for word in found)
         self.positions = frozenset(located.unit.text for located in self.outline if _is_position(located.unit))

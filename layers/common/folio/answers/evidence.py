@@ -417,7 +417,7 @@ class Judge:
             named = any(_is_name(w, terms) for w in words(text)[1:])
             return named or c.unit.kind in ("pair", "heading")
         if self.question.name_of:
-            return _names_the(text, self.question.name_of, set(self.question.terms))
+            return _names_the(text, self.question.name_of, set(self.question.terms), self.corpus.lowercase_stems)
         if self.question.named:
             # "What is the name of the Norwegian customer?": a name the question does not give.
             terms = set(self.question.terms)
@@ -525,10 +525,11 @@ def _is_name(word: str, asked: set[str]) -> bool:
     )
 
 
-def _names_the(text: str, noun: str, asked: set[str]) -> bool:
+def _names_the(text: str, noun: str, asked: set[str], lower: frozenset[str]) -> bool:
     """Whether the line names the asked thing where it speaks of it: "the Valongo Trail Club", "a
     cat called Ohm", "Thesis: Calibrated Uncertainty ..."; not "a gym in Bonfim" (a place, not the
-    gym's name)."""
+    gym's name), nor "Volunteer mentor, ..." (a word written in lower case elsewhere, capitalised
+    where it opens the line)."""
     key, _, value = text.partition(": ")
     if value and stems(key) == {noun} and _is_name(value.strip("\"'“*_ "), asked):
         return True
@@ -541,7 +542,8 @@ def _names_the(text: str, noun: str, asked: set[str]) -> bool:
             before -= 1  # "Valongo Trail Club": past the asked words written as part of the name
         # The name right before the noun, in one phrase ("Trial: Customer acceptance" names no customer).
         joined = before >= 0 and re.search(rf"{re.escape(tokens[before])}[\w\s'’&-]*?{re.escape(token)}", text)
-        if before >= 0 and before < n and _is_name(tokens[before], asked) and joined:
+        opening = before == 0 and stem(tokens[0]) in lower
+        if before >= 0 and before < n and _is_name(tokens[before], asked) and joined and not opening:
             return True
         after = tokens[n + 1 : n + 3]
         if len(after) == 2 and after[0].lower() in ("called", "named") and _is_name(after[1], asked):

@@ -30,6 +30,7 @@ from folio.answers.question import WHAT_IS, Kind, two_questions, willing
 from folio.answers.text import (
     BROADER,
     CURRENT,
+    DATE,
     JOB,
     ORDER,
     YEAR,
@@ -72,10 +73,18 @@ class Draft:
     lead: str = ""  # "Yes" / "No" for a settled yes-no question
     listing: bool = False
     unmentioned: str = ""  # what a yes-no question asks that the documents never mention ("PhD")
+    more: int = 0  # the items a list leaves out, past the first _MAX_ITEMS
 
 
 REFUSAL = Draft("refusal")
 _MAX_ITEMS = 8
+
+
+def _listed(items: Sequence[Line]) -> Draft:
+    """A list as an answer: its first items, and how many more the documents hold."""
+    return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True, more=max(len(items) - _MAX_ITEMS, 0))
+
+
 _ANY = re.compile(r"\bany\b", re.IGNORECASE)
 _BARE = re.compile(r":\s*(?:yes|no|true|false)\.?$", re.IGNORECASE)  # "Open to relocating: yes"
 _BRIEF_WORDS = 12
@@ -406,7 +415,7 @@ class Extractor:
                 and all(covers(job.text, year) for year in years)
             ]
         listed = len(jobs) >= 2 or (bool(qualifiers) and bool(jobs))  # narrowed, one is a list
-        return Draft("answer", tuple(jobs[:_MAX_ITEMS]), listing=True) if listed else None
+        return _listed(jobs) if listed else None
 
     def _counted(self, q: Question, judge: Judge, shown: frozenset[str]) -> list[Line]:
         """The entries of the section named for what a "how many" question counts, 2 to 8 of them."""
@@ -433,7 +442,7 @@ class Extractor:
         """ "What do they use for API testing?": what the section of that name lists."""
         used = self._section_for(set(q.terms) - USE)
         items = self._items(used, set(), shown) if used else []
-        return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True) if len(items) >= 2 else None
+        return _listed(items) if len(items) >= 2 else None
 
     def _names_a_section(self, judge: Judge) -> bool:
         """ "What does she do for fun?" asks for a section ("Hobbies") as a whole."""
@@ -620,26 +629,26 @@ class Extractor:
                 and self.snapshot.columns["source"][loc.row] not in sources  # nor a project's "Project page:"
                 and not any(title in loc.unit.text.lower() for title in documented)
             ]
-            return Draft("answer", tuple(dict.fromkeys(titles))[:_MAX_ITEMS], listing=True)
+            return _listed(tuple(dict.fromkeys(titles)))
         # A section named for what is listed ("## Certifications") first; else the field of that
         # name in each record ("At which venues has she published?": each record's Venue).
         named = self._containers({noun}, qualifiers, judge) if noun else {}
         values = [] if named else self._field_values(noun, qualifiers, shown)
         if len(values) >= 2 and not judge.entities:
-            return Draft("answer", tuple(values[:_MAX_ITEMS]), listing=True)
+            return _listed(values)
         best = self._container(noun, qualifiers, judge)
         if best is None and judge.entities:
             return self._instances_in_topic(noun, judge, shown)
         if best is None:
             return None
-        items = self._items(best, qualifiers, shown)
+        items = self._items(best, qualifiers, shown, noun)
         # A page of records of several kinds ("Podcast: ...", "Publication: ..."): those of the kind asked.
         keys = [stems(found[0][0]) if (found := fields(line.text)) else frozenset() for line in items]
         kinds = [key for key in keys if noun in key]
         keyed = [line for line, key in zip(items, keys, strict=True) if noun in key]
         # A record's kind in a word ("Podcast:"), not a section's label ("Personal projects: Crumb").
         if keyed and all(keys) and len(set(keys)) >= 2 and all(len(kind) == 1 for kind in kinds):
-            return Draft("answer", tuple(keyed[:_MAX_ITEMS]), listing=True)
+            return _listed(keyed)
         # The same list kept in another document too (a CV's and a profile's certifications):
         # what it adds.
         for other in named:
@@ -652,7 +661,7 @@ class Extractor:
                 items += [line for line in self._items(other, qualifiers, shown) if _core(line.text) not in known]
         # One item is a list when the question narrowed it ("which are still valid?").
         listed = len(items) >= 2 or (len(items) == 1 and bool(qualifiers))
-        return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True) if listed else None
+        return _listed(items) if listed else None
 
     def _field_values(self, noun: str, qualifiers: set[str], shown: frozenset[str]) -> list[Line]:
         """The distinct values of the records' field the listed noun names ("Venue: UAI")."""
@@ -729,7 +738,10 @@ class Extractor:
             return {path: score for path, score in scores.items() if _negated(path[-1])}
         return scores
 
-    def _items(self, container: tuple[str, ...], qualifiers: set[str], shown: frozenset[str]) -> list[Line]:
+    def _items(
+        self, container: tuple[str, ...], qualifiers: set[str], shown: frozenset[str], noun: str = ""
+    ) -> list[Line]:
+        """The entries a section lists (of `noun`, when its records are of several kinds)."""
         depth = len(container)
         under = [loc for loc in self.corpus.outline if _full_path(loc.unit)[:depth] == container]
         children: dict[str, Located] = {}
@@ -740,12 +752,14 @@ class Extractor:
         qualifiers = qualifiers - stems(container[-1])
         matching = [name for name in children if qualifiers & stems(name)]
         if len(matching) == 1 and len(children) > 1:
-            return self._items((*container, matching[0]), qualifiers - stems(matching[0]), shown)
+            return self._items((*container, matching[0]), qualifiers - stems(matching[0]), shown, noun)
         entries = _entries(loc for loc in under if loc.unit.path == container)
         if entries:
             return [Line(loc.unit.text, loc.row) for loc in entries if not _shown(loc.unit.text, shown)]
         # The container's own records ("certifications:") come before its sub-sections.
         direct = [loc for loc in under if loc.unit.path == container and loc.unit.kind in ("item", "pair", "row")]
+        starts = {(loc.row, loc.unit.block): loc for loc in reversed(under) if loc.unit.path == container}
+        paragraphs = [loc for loc in reversed(starts.values()) if loc.unit.kind == "sentence"]
         if len(direct) >= 2:
             under, children = direct, {}
         if len(children) >= 2 and not any(informative_heading(name) for name in children):
@@ -763,6 +777,11 @@ class Extractor:
                 if not _shown(name, shown)
             ]
         leaves = [loc for loc in under if loc.unit.kind in ("item", "pair", "row") and not _shown(loc.unit.text, shown)]
+        if noun and leaves and sum(noun in stems(loc.unit.key) for loc in leaves) < 2:
+            # "What talks has she given?": the dated paragraphs that speak of talks, not the page's
+            # "Podcast: ..." and "Last updated: ..." records.
+            told = [loc for loc in paragraphs if self._dated_entry_of(loc, noun) and not _shown(loc.unit.text, shown)]
+            leaves = told if len(told) >= 2 else leaves
         if len(leaves) < 2:
             # Entries written as paragraphs (a plain-text list of talks): each one's first line.
             firsts = {(loc.row, loc.unit.block): loc for loc in reversed(under) if loc.unit.kind != "heading"}
@@ -771,6 +790,12 @@ class Extractor:
             prose = [loc for loc in under if loc.unit.kind == "sentence" and not _shown(loc.unit.text, shown)]
             leaves = entries if len(entries) >= 2 else prose if len(prose) >= 2 else leaves
         return [Line(loc.unit.text, loc.row) for loc in _picked(leaves, qualifiers)]
+
+    def _dated_entry_of(self, loc: Located, noun: str) -> bool:
+        """Whether a paragraph is a dated entry of the noun ("NordStream Conf 2019, Oslo — ... Maya's
+        first conference talk.")."""
+        block = [other.unit.text for other in self._units_of(loc.row) if other.unit.block == loc.unit.block]
+        return bool(DATE.search(loc.unit.text)) and noun in stems(" ".join(block))
 
     def _narrowed_sections(self, container: tuple[str, ...], names: list[str], qualifiers: set[str]) -> list[str]:
         """The sections the qualifiers tell apart ("open-source" projects): those said, in their
@@ -808,7 +833,8 @@ class Extractor:
         names = list(dict.fromkeys(loc.unit.text if entries else _instance(loc.unit.text) for loc in records))
         if not names or _shown(section[-1], shown):
             return None
-        return Line(f"{section[-1]}: {', '.join(names[:_MAX_ITEMS])}", leaves[0].row)
+        more = f" and {len(names) - _MAX_ITEMS} more" if len(names) > _MAX_ITEMS else ""
+        return Line(f"{section[-1]}: {', '.join(names[:_MAX_ITEMS])}{more}", leaves[0].row)
 
     def _instances_in_topic(self, noun: str, judge: Judge, shown: frozenset[str]) -> Draft | None:
         """ "Which languages was Larkspur written in?": the documents' own list of languages, met in
@@ -869,10 +895,10 @@ class Extractor:
                 if not heading_stems(kind) & others and (line := self._gist((*root, kind), shown)) is not None
             ]
             if len(lines) >= 2:
-                return Draft("answer", tuple(lines[:_MAX_ITEMS]), listing=True)
+                return _listed(lines)
         named = [path for path in self.corpus.paths if heading_stems(path[-1]) & _SKILLS]
         items = self._items(min(named, key=len), set(), shown) if named else []
-        return Draft("answer", tuple(items[:_MAX_ITEMS]), listing=True) if len(items) >= 2 else None
+        return _listed(items) if len(items) >= 2 else None
 
     def _document_lines(self, source: str, shown: frozenset[str], *, prose: bool = False) -> tuple[Line, ...]:
         columns = self.snapshot.columns

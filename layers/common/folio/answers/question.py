@@ -442,8 +442,9 @@ def _measured(lowered: str, tokens: list[str]) -> str:
         noun = second if plural or second in _QUANTITIES else first  # "how much venture funding"
         if lowered.startswith("how many") or noun in _QUANTITIES:
             return stem(noun)
-    if lowered.startswith("how much"):
-        # "How much does Plinthwork pay him?": an amount of money.
+    if lowered.startswith("how much") and not re.match(r"how much \w+er\b", lowered):
+        # "How much does Plinthwork pay him?": an amount of money ("How much faster did it make
+        # rebuilds?" is a change).
         paid = next((_PAY_VERBS[w.lower()] for w in tokens if w.lower() in _PAY_VERBS), "")
         if paid:
             return stem(paid)

@@ -83,7 +83,8 @@ class Writer:
             head = f"From {self.possessive} documents:"
         if len(lines) == 1 and not draft.listing:
             return f"{head} {lines[0]}", rows
-        return head + "\n" + "\n".join(f"- {line}" for line in lines), rows
+        more = f"\n…and {draft.more} more in {self.possessive} documents." if draft.more else ""
+        return head + "\n" + "\n".join(f"- {line}" for line in lines) + more, rows
 
     def refusal(self, corpus: Corpus | None, snapshot: Snapshot | None) -> str:
         covered = self._topics(corpus, snapshot)
