@@ -72,6 +72,7 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_eighteenth", "Ansel Quintero-Vogelsang"),
         ("kb_nineteenth", "Ysolde Karamanlis-Brecht"),
         ("kb_twentieth", "Odalys Fenwick-Adebayo"),
+        ("kb_twentyfirst", "Benedikt Oyelaran-Sørensen"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:

@@ -1626,3 +1626,34 @@ def test_a_list_longer_than_an_answer_says_how_many_it_leaves_out(tmp_path: Path
     text = _ask(answerer, "What awards has she won?").text
     assert "Award number 8" in text and "Award number 9" not in text, text
     assert text.endswith("…and 2 more in Ada's documents."), text
+
+
+@pytest.fixture(scope="module")
+def benedikt(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Answerer:
+    """Benedikt's documents (tests/data/kb_twentyfirst): a CV with bold fields, a /uses page, a
+    contact YAML with a "speaking" section, numbered publications."""
+    root = tmp_path_factory.mktemp("benedikt")
+    return _answerer_of(root, embedder, "kb_twentyfirst", "Benedikt Oyelaran-Sørensen")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "unexpected"),
+    [
+        # The fullest list of languages that holds no programming one: not his talks' two, nor
+        # his /uses page's Python and Go.
+        ("What languages does he speak?", ("Danish", "English", "Yoruba", "German"), ("Python", "SQL")),
+        # "Reports to: Astrid Lindqvist, CTO" names his manager; "ML Engineering Manager" is no one.
+        ("Who is his manager?", ("Astrid Lindqvist",), ("Vitalis",)),
+        # The AUROC asked, not a score: "What AUROC did his ... score get?"
+        ("What AUROC did his sepsis early-warning score get in external validation?", ("0.81",), ()),
+        # "aiming for" is his goal: "Goal: under 3:15".
+        ("What time is he aiming for in the Valencia Marathon?", ("3:15",), ()),
+        # A thesis titled "Early Warning from Noisy Signals" lists no wards.
+        ("Which hospital wards piloted his sepsis early-warning score?", (), ("186 p.", "Supervisors")),
+    ],
+)
+def test_benedikts_documents_answer_what_is_asked(
+    benedikt: Answerer, question: str, expected: tuple[str, ...], unexpected: tuple[str, ...]
+) -> None:
+    text = _ask(benedikt, question).text
+    assert all(fact in text for fact in expected) and not any(wrong in text for wrong in unexpected), text

@@ -82,14 +82,14 @@ class Corpus:
             stem(name) for path in self.paths if _LOWER_NAME.fullmatch(name := re.split(r" [—–(-]", path[-1])[0])
         )
         self.first_person = frozenset(_first_person(columns))
-        # Words the documents write in lower case somewhere: common words, not a person's name.
+        # The stems of words the documents write in lower case somewhere: common words, not a
+        # person's name ("volunteered": "Volunteer" is no one).
         self.lowercase = frozenset(
-            word.strip(_PUNCTUATION)
+            stem(word.strip(_PUNCTUATION))
             for text in columns["text"]
             for word in text.split()
             if _LOWER_WORD.fullmatch(word.strip(_PUNCTUATION))  # not an address: "tomas@example.org"
         )
-        self.lowercase_stems = frozenset(map(stem, self.lowercase))  # "volunteered": "Volunteer" is no name
         self.keys = _section_keys(self.outline)
         self.all_keys = frozenset(word for found in self.keys.values() for word in found)
         self.positions = frozenset(located.unit.text for located in self.outline if _is_position(located.unit))

@@ -404,7 +404,9 @@ class Judge:
         if kind is Kind.PERSON:
             known = set(self.question.entities) | self.corpus.common
             # "Who supervised her thesis?" asks for a person; "who does she work for?" an employer.
-            lower = self.corpus.lowercase if not self.asks_job() else None
+            # (Not "who is his manager at his current job?", which asks for a person at an employer.)
+            employer = self.asks_job() and set(self.attribute) <= JOB | ORDER | {"current"}
+            lower = self.corpus.lowercase if not employer else None
             return any(_is_new_name(name, known, lower) for name in _PERSON.findall(text))
         if kind is Kind.PLACE:
             if _WHICH_PLACE.search(self.question.text):
@@ -417,7 +419,7 @@ class Judge:
             named = any(_is_name(w, terms) for w in words(text)[1:])
             return named or c.unit.kind in ("pair", "heading")
         if self.question.name_of:
-            return _names_the(text, self.question.name_of, set(self.question.terms), self.corpus.lowercase_stems)
+            return _names_the(text, self.question.name_of, set(self.question.terms), self.corpus.lowercase)
         if self.question.named:
             # "What is the name of the Norwegian customer?": a name the question does not give.
             terms = set(self.question.terms)
@@ -599,12 +601,13 @@ _HUMANS = frozenset(
 
 
 def _is_new_name(name: str, known: set[str], lower: frozenset[str] | None = None) -> bool:
-    """A name the question does not give; a person's, when the documents' `lower`-case words are
-    given: not "The Specialization Project", "Vestmark Institute" or a title's "Tracked Vehicles",
-    names of things, whose words the documents also write in lower case."""
+    """A name the question does not give; a person's, when the stems of the documents' `lower`-case
+    words are given: not "The Specialization Project", "Vestmark Institute", a title's "Tracked
+    Vehicles" or "Engineering Manager", names of things, whose words the documents also write in
+    lower case ("engineering", "managers")."""
     named = words(name)
     thing = named[0].lower() in _DETERMINERS or stem(named[-1]) in _THINGS or any(map(_MONTH_OR_DAY.fullmatch, named))
-    if lower is not None and (thing or any(w.lower() in lower for w in named)):
+    if lower is not None and (thing or any(stem(w) in lower for w in named)):
         return False
     return not all(stem(w) in known for w in named)
 

@@ -613,6 +613,8 @@ class Extractor:
 
     def _listing(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
         noun = q.list_noun
+        if noun == _LANGUAGE and _SPEAK in q.terms and not judge.entities and (spoken := self._spoken(shown)):
+            return spoken
         qualifiers = _qualifiers(q, judge, noun)
         rows = self.corpus.doc_types.get(_doc_type_for(noun, self.corpus), [])
         if noun and len(rows) >= 2 and not judge.entities:
@@ -663,6 +665,18 @@ class Extractor:
         listed = len(items) >= 2 or (len(items) == 1 and bool(qualifiers))
         return _listed(items) if listed else None
 
+    def _spoken(self, shown: frozenset[str]) -> Draft | None:
+        """ "What languages does he speak?": the fullest list of languages that are not programming
+        ones (not a "Speaking > Languages" of the two he gives talks in, nor a /uses page's Python)."""
+        lists = [
+            self._items(path, set(), shown, _LANGUAGE)
+            for path in self.corpus.paths
+            if _LANGUAGE in heading_stems(path[-1])
+        ]
+        spoken = [items for items in lists if not any(_LANGUAGE in named_kinds(line.text) for line in items)]
+        fullest = max(spoken, key=len, default=[])
+        return _listed(fullest) if len(fullest) >= 2 else None
+
     def _field_values(self, noun: str, qualifiers: set[str], shown: frozenset[str]) -> list[Line]:
         """The distinct values of the records' field the listed noun names ("Venue: UAI")."""
         if noun not in self.corpus.all_keys:
@@ -701,7 +715,10 @@ class Extractor:
             found = {
                 path: score
                 for path, score in self._containers(qualifiers, qualifiers, judge).items()
-                if not any(
+                # Named by most of them: a thesis titled "Early Warning from Noisy Signals" lists no
+                # wards that piloted an early-warning score.
+                if 2 * len(qualifiers & stems(" ".join(path))) >= len(qualifiers)
+                and not any(
                     _full_path(loc.unit)[: len(path)] == path
                     and loc.unit.kind == "pair"
                     and noun in stems(loc.unit.key)
@@ -1019,6 +1036,8 @@ _SKILLS = frozenset((stem("skills"), stem("stack"), stem("tools")))
 _NOT_SKILLS = JOB | frozenset(stem(w) for w in ("hobbies", "certification", "contact", "education", "project", "talk"))
 # A tech stack is the technical skills: not the languages she speaks or her soft skills.
 _TECH = frozenset((stem("stack"), stem("tools")))
+_LANGUAGE = stem("language")
+_SPEAK = stem("speak")
 _NOT_TECH = frozenset(stem(w) for w in ("spoken", "soft", "interpersonal", "people"))
 _TEMPORAL = re.compile(r"\b(?:before|after|prior to|until)\b", re.IGNORECASE)
 _THING = re.compile(r"\b(?:it|its|this|that)\b", re.IGNORECASE)
@@ -1094,7 +1113,9 @@ def _qualifiers(q: Question, judge: Judge, noun: str) -> set[str]:
         return set()
     # "currently", "still valid": a status asked, even where the question's words leave it out.
     status = (set(q.terms) & _STATUS) | ({"current"} if _NOW.search(q.text) else set())
-    return {t for t in judge.attribute if t != noun} | status
+    # "What languages does he speak?": spoken languages, not those of a "Speaking" section.
+    spoken = {_SPEAK} if noun == _LANGUAGE else set()
+    return {t for t in judge.attribute if t != noun} - spoken | status
 
 
 def both(answer: Draft, part: Draft) -> Draft:

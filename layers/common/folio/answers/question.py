@@ -448,6 +448,10 @@ def _measured(lowered: str, tokens: list[str]) -> str:
         paid = next((_PAY_VERBS[w.lower()] for w in tokens if w.lower() in _PAY_VERBS), "")
         if paid:
             return stem(paid)
+    asked = re.match(r"what ([a-z0-9-]+) (?:did|does|do|was|is|were|are|has|have)\b", lowered)
+    metric = asked is not None and any(t.lower() == asked.group(1) and _METRIC.fullmatch(t) for t in tokens)
+    if asked and metric:
+        return stem(asked.group(1))  # "What AUROC did his early-warning score get?": the AUROC, not a score
     for n, word in enumerate(tokens):
         if word.lower() in _QUANTITIES:
             if word.lower() == "number" and n and tokens[n - 1].lower() not in STOP:
@@ -458,6 +462,8 @@ def _measured(lowered: str, tokens: list[str]) -> str:
     return ""
 
 
+# A measure written as one: "AUROC", "F1", "p99", "MAE".
+_METRIC = re.compile(r"[A-Z][A-Z0-9-]+|[A-Za-z]+\d+")
 # Verbs whose "how much" is money.
 _PAY_VERBS = dict.fromkeys(
     ("pay", "pays", "paid", "earn", "earns", "earned", "make", "makes"), "salary"

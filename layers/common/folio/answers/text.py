@@ -239,6 +239,7 @@ _SYNONYM_GROUPS = (
     "relocate relocation relocating move moving moved",
     "valid active unexpired",
     "latency delay lag",
+    "aim aiming goal target",  # "What time is he aiming for?": "Goal: under 3:15"
     "stack technology technologies tech techstack",
     "publish published publication publications",
     "star stars popular popularity stargazers",
@@ -374,12 +375,17 @@ def kind_words(text: str) -> str:
 
 def named_kinds(text: str) -> frozenset[str]:
     """The kinds a text names by its form alone: a course code is a course, a grade average a GPA,
-    "Rust" or "TypeScript" a (programming) language."""
+    "Rust" or "TypeScript" a (programming) language, whom one reports to a manager."""
     course = (stem("course"),) if _COURSE_CODE.search(text) else ()
     average = ("gpa",) if _GRADE_AVERAGE.search(text) else ()
     language = (stem("language"),) if _PROGRAMMING_LANGUAGE.search(text) else ()
     licensed = (stem("open"), stem("source")) if _OPEN_LICENCE.search(text) else ()  # "Licence: MIT"
-    return frozenset((*course, *average, *language, *licensed))
+    managed = (stem("manager"),) if _REPORTS_TO.search(text) else ()  # "Reports to: Astrid Lindqvist, CTO"
+    return frozenset((*course, *average, *language, *licensed, *managed))
+
+
+# Whom someone reports to is their manager.
+_REPORTS_TO = re.compile(r"\breport(?:s|ed|ing)? (?:directly )?to\b", re.IGNORECASE)
 
 
 # An open-source licence by its name: what it covers is open source.
