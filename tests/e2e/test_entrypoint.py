@@ -159,7 +159,7 @@ def test_with_a_streaming_url_the_runtime_api_loop_streams_the_answer(
             stream_id = api.invoke(load_event("chat-stream.json"))
             try:
                 so_far = api.wait_received(stream_id, b"event: token", timeout=60)
-                (llm,) = fake_llm.chat_requests()
+                llm = fake_llm.wait_held(60)
                 assert llm.get("held") and llm["stream"] == "streaming", "the LLM has not finished"
                 assert not api.finished(stream_id)
             finally:

@@ -187,6 +187,16 @@ class FakeLLM(ScriptedServer[Mode]):
         with self._lock:
             return [r for r in self.requests if r["path"] in CHAT_PATHS]
 
+    def wait_held(self, timeout: float) -> dict[str, Any]:
+        """The one chat request, once its stream has stopped at ``hold_after`` (its first chunks can
+        reach the client a moment before the fake's loop gets there)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            (entry,) = self.chat_requests()
+            if entry.get("held") or time.monotonic() > deadline:
+                return entry
+            time.sleep(0.01)
+
     def reset(self) -> None:
         """Forget recorded requests and the script; restore default behaviour."""
         with self._lock:

@@ -94,7 +94,7 @@ def test_a_streamed_answer_reaches_lambda_before_the_llm_has_finished(
     worker.start()
     try:
         so_far = fake.wait_received(request_id, b"event: token", timeout=WAIT)
-        (llm,) = fake_llm.chat_requests()
+        llm = fake_llm.wait_held(WAIT)
         assert llm.get("held") and llm["stream"] == "streaming", "the LLM has not finished its answer"
         assert not fake.finished(request_id), "the response is still open"
         prelude, _, body = so_far.partition(b"\0" * 8)
