@@ -1657,3 +1657,24 @@ def test_benedikts_documents_answer_what_is_asked(
 ) -> None:
     text = _ask(benedikt, question).text
     assert all(fact in text for fact in expected) and not any(wrong in text for wrong in unexpected), text
+
+
+@pytest.fixture(scope="module")
+def maya(sample_index: Path, embedder: Embedder) -> Answerer:
+    """The sample knowledge base (read only)."""
+    return Answerer(Retriever(Index(str(sample_index)), embedder), LLMChain([]), owner="Maya Okonkwo-Lindqvist")
+
+
+def test_the_job_before_or_after_a_named_one(maya: Answerer, benedikt: Answerer) -> None:
+    for question, expected in (
+        ("Where did she work before Tidewell?", "Corvid Analytics"),
+        ("Who did she work for before Tidewell Health?", "Corvid Analytics"),
+        ("Where did she work after leaving Corvid Analytics?", "Tidewell Health"),
+    ):
+        text = _ask(maya, question).text
+        assert expected in text and text.count("[") == 1, (question, text)
+    # A work history of undated headings, each dated by its "When:" field.
+    assert "Vitalis Health" in _ask(benedikt, "Where did he work before Tidewell?").text
+    # "Who does he work for?" asks for his employer, not for a person named in a line.
+    text = _ask(benedikt, "Who does he work for?").text
+    assert "Tidewell" in text and "Freja" not in text, text

@@ -39,6 +39,7 @@ from folio.answers.text import (
     idioms,
     named_kinds,
     siblings,
+    span,
     span_months,
     stem,
     stems,
@@ -315,6 +316,9 @@ class Extractor:
 
     def _structured(self, q: Question, judge: Judge, shown: frozenset[str]) -> Draft | None:
         """Answers read from the documents' structure rather than from single lines."""
+        beside = _BESIDE.search(q.text)
+        if beside and judge.asks_job() and judge.entities and (next_to := self._job_beside(beside.group(1), judge)):
+            return next_to
         owners = self._owners(q, judge, shown)
         if owners is not None:
             return owners
@@ -416,6 +420,22 @@ class Extractor:
             ]
         listed = len(jobs) >= 2 or (bool(qualifiers) and bool(jobs))  # narrowed, one is a list
         return _listed(jobs) if listed else None
+
+    def _job_beside(self, side: str, judge: Judge) -> Draft | None:
+        """ "Where did she work before Tidewell?": the job of her work history that began last
+        before the named one (after it: the first to begin after it)."""
+        history = self._work_history(set(), frozenset())
+        jobs = [(line, found) for line in history.lines if (found := span(line.text))] if history else []
+        named = [(line, found) for line, found in jobs if all(e in stems(line.text) for e in judge.entities)]
+        if not named:
+            return None
+        start = min(found[0] for _, found in named)
+        others = [job for job in jobs if job not in named]
+        if side.lower() == "before":
+            pick = max((job for job in others if job[1][0] < start), key=lambda job: job[1][0], default=None)
+        else:
+            pick = min((job for job in others if job[1][0] > start), key=lambda job: job[1][0], default=None)
+        return Draft("answer", (pick[0],)) if pick else None
 
     def _counted(self, q: Question, judge: Judge, shown: frozenset[str]) -> list[Line]:
         """The entries of the section named for what a "how many" question counts, 2 to 8 of them."""
@@ -1046,6 +1066,10 @@ _SKILL_WORDS = frozenset((stem("know"), stem("technical"), stem("have"), stem("m
 _UP_TO = re.compile(r"\b(?:up to|doing|busy with|focus(?:ed|ing)? on|(?:is|are) \w+ do)\b", re.IGNORECASE)
 # "What talk did she give ...", "Which award did it win ...": one of a kind of thing.
 _WHICH_NOUN = re.compile(r"^(?:what|which) ([a-z]+) (?:did|does|do|has|have|was|is|were|are)\b", re.IGNORECASE)
+# "Where did she work before Tidewell?", "... after leaving Corvid": the job next to a named one.
+_BESIDE = re.compile(
+    r"\b(before|after)\s+(?:joining|leaving|working (?:at|for)|going to|moving to)?\s*(?:the\s+)?[A-Z]"
+)
 _ABOUT_WHAT = re.compile(r"\babout\s*\??\s*$", re.IGNORECASE)
 _THAT_ONE = re.compile(r"\b(?:that|this) one\b", re.IGNORECASE)
 _THOSE = re.compile(r"\b(?:which|what) (?:of (?:those|these|them)|ones)\b", re.IGNORECASE)
