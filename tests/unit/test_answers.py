@@ -1648,6 +1648,8 @@ def benedikt(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> An
         ("What AUROC did his sepsis early-warning score get in external validation?", ("0.81",), ()),
         # "aiming for" is his goal: "Goal: under 3:15".
         ("What time is he aiming for in the Valencia Marathon?", ("3:15",), ()),
+        # The degree itself, wherever retrieval left it, not "ten years after the PhD".
+        ("Does he have a PhD?", ("Yes — ", "PhD in Epidemiology, University of Copenhagen"), ()),
         # A thesis titled "Early Warning from Noisy Signals" lists no wards.
         ("Which hospital wards piloted his sepsis early-warning score?", (), ("186 p.", "Supervisors")),
     ],
@@ -1678,3 +1680,29 @@ def test_the_job_before_or_after_a_named_one(maya: Answerer, benedikt: Answerer)
     # "Who does he work for?" asks for his employer, not for a person named in a line.
     text = _ask(benedikt, "Who does he work for?").text
     assert "Tidewell" in text and "Freja" not in text, text
+
+
+def test_a_wrapped_line_that_goes_on_is_not_an_entry_of_its_own() -> None:
+    text = (
+        "CV > Certificates\n\n"
+        "AWS Certified Solutions Architect – Associate (2023), Certified Kubernetes Administrator\n"
+        "(2023), CDISC SDTM Implementation (2023). Full list with IDs in certificates.pdf."
+    )
+    found = [u.text for u in parse_units(text) if u.kind == "sentence"]
+    assert found[0].endswith("Certified Kubernetes Administrator (2023), CDISC SDTM Implementation (2023)."), found
+    # Lines that each carry a date are entries still.
+    dated = "CV > Timeline\n\n2019 Joined Kapsel Health\n2021 Moved to Berlin"
+    assert [u.text for u in parse_units(dated) if u.kind == "sentence"] == [
+        "2019 Joined Kapsel Health",
+        "2021 Moved to Berlin",
+    ]
+
+
+def test_the_talk_asked_for_by_its_venue_comes_with_its_title(tmp_path: Path, embedder: Embedder) -> None:
+    talks = (
+        "# Talks\n\n## Conference talks\n\n"
+        '2022 "Fourteen Minutes: Taming CI Build Times". GDC 2022, Tools Summit, San Francisco.\n\n'
+        '2019 "Your Asset Pipeline Is a Compiler". Develop:Brighton 2019, Brighton.\n'
+    )
+    text = _ask(_answerer(tmp_path, embedder, {"talks.md": talks}), "What talk did she give at GDC?").text
+    assert "Fourteen Minutes" in text and "Asset Pipeline" not in text, text

@@ -98,6 +98,7 @@ _LABEL_ONLY = re.compile(
 # The document types that describe their owner, most direct first.
 _ABOUT = ("about", "bio", "profile", "resume", "cv")
 _POOL_UNITS = 12
+_NAMED_UNITS = 40  # the lines naming what a yes-no question asks about, at most
 
 
 class Extractor:
@@ -168,6 +169,11 @@ class Extractor:
                 for loc in self.corpus.outline
                 if loc.unit.kind == "pair" and len(loc.unit.path) == 1 and _BASED in stems(loc.unit.key)
             ]
+        elif q.kind is Kind.YESNO and judge.entities:
+            # "Does he have a PhD?": the lines naming it, wherever retrieval left them ("PhD in
+            # Epidemiology, University of Copenhagen, ..." in a chunk of other degrees).
+            named = set(judge.entities)
+            told = [(loc.unit, loc.row) for loc in self.corpus.outline if named <= stems(loc.unit.text)][:_NAMED_UNITS]
         else:
             return self.found
         return [*self.found, *candidates(told, self.snapshot, self.vector)]
@@ -183,7 +189,7 @@ class Extractor:
             # "What talk did she give at FOSDEM?": the entry of her talks that names FOSDEM, not a
             # line that says she talked there.
             entries = [s for s in passing if any(noun in heading_stems(h) for h in s.candidate.unit.path)]
-            passing = entries or passing
+            passing = self._titled(entries) if entries else passing
         if q.duration and passing and DURATION.search(passing[0].candidate.unit.text):
             # "How long did they teach?": "about seven years"; the dated lines near it say less.
             passing = [s for s in passing if DURATION.search(s.candidate.unit.text)]
@@ -211,6 +217,17 @@ class Extractor:
             return passing
         opening = candidates([(first, best.row)], self.snapshot, self.vector)
         return [Scored(opening[0], passing[0].score, True), *passing] if opening else passing
+
+    def _titled(self, entries: list[Scored]) -> list[Scored]:
+        """An entry's line with its title first: '2022 "Fourteen Minutes: Taming CI Build Times"'
+        before the "GDC 2022, Tools Summit, San Francisco" that follows it in the paragraph."""
+        best = entries[0].candidate
+        block = [loc.unit for loc in self._units_of(best.row) if loc.unit.block == best.unit.block]
+        first = block[0] if block else best.unit
+        if first == best.unit or first.kind != "sentence" or not _QUOTED_TITLE.search(first.text):
+            return entries
+        opening = candidates([(first, best.row)], self.snapshot, self.vector)
+        return [Scored(opening[0], entries[0].score, True), *entries] if opening else entries
 
     def _jobs(self, q: Question, judge: Judge, passing: list[Scored]) -> list[Scored]:
         """ "Where does she work?", "her first job": the entries of her work history answer it, the
@@ -1064,6 +1081,7 @@ _THING = re.compile(r"\b(?:it|its|this|that)\b", re.IGNORECASE)
 _SKILL_WORDS = frozenset((stem("know"), stem("technical"), stem("have"), stem("main"), stem("key")))
 # "What is she up to / doing / working on ('do', folio.answers.question) now?", not "what does she do".
 _UP_TO = re.compile(r"\b(?:up to|doing|busy with|focus(?:ed|ing)? on|(?:is|are) \w+ do)\b", re.IGNORECASE)
+_QUOTED_TITLE = re.compile(r"[\"“][^\"”]{8,}[\"”]")
 # "What talk did she give ...", "Which award did it win ...": one of a kind of thing.
 _WHICH_NOUN = re.compile(r"^(?:what|which) ([a-z]+) (?:did|does|do|has|have|was|is|were|are)\b", re.IGNORECASE)
 # "Where did she work before Tidewell?", "... after leaving Corvid": the job next to a named one.

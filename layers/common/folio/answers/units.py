@@ -17,6 +17,8 @@ from folio.documents import unwrap
 # A two-column table whose second column is named like this holds facts, not records.
 _GENERIC_COLUMNS = frozenset(("detail", "details", "value", "values", "description", "info", "notes", ""))
 _INNER_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
+# A line that goes on with the one before it: "(2023), CDISC ...", "and then ...".
+_GOES_ON = re.compile(r"^(?:[(\[,;:–—]|[a-z])")
 _ITEM = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 # "Key: value"; a colon inside a quoted title ('2023-05 "Accessible by default: ..."') is no key's.
@@ -189,7 +191,9 @@ class _Parser:
             return
         lines = [plain(line) for line in self.paragraph]
         # Lines that each carry a date ("Staff Engineer · March 2023 – present") are entries, not prose.
+        # (Not a wrapped sentence: "... Certified Kubernetes Administrator" / "(2023), CDISC ...".)
         dated = len(lines) > 1 and all(DATE.search(line) for line in lines)
+        dated = dated and not any(_GOES_ON.match(line) for line in lines[1:])
         for part in lines if dated else [unwrap(lines)]:
             for sentence in sentences(part):
                 self._add(sentence, "sentence")
