@@ -1706,3 +1706,11 @@ def test_the_talk_asked_for_by_its_venue_comes_with_its_title(tmp_path: Path, em
     )
     text = _ask(_answerer(tmp_path, embedder, {"talks.md": talks}), "What talk did she give at GDC?").text
     assert "Fourteen Minutes" in text and "Asset Pipeline" not in text, text
+
+
+def test_a_line_under_a_denial_says_no_to_what_it_names(benedikt: Answerer) -> None:
+    # "Do not contact about: roles requiring relocation outside the Nordics (including London, ...)".
+    assert _ask(benedikt, "Would he move to London?").text.startswith("No — ")
+    # ... and says nothing of relocating as such; his "ok" list says yes to Stockholm.
+    assert not _ask(benedikt, "Would he relocate?").text.startswith(("Yes", "No"))
+    assert _ask(benedikt, "Would he move to Stockholm?").text.startswith("Yes — ")

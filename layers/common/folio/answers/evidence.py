@@ -283,7 +283,7 @@ class Judge:
         held = sum(w for t, w in self.weights.items() if self._holds(held_terms, t)) / self.total if self.total else 1.0
         named = all(mentions(c.context, e) or e in self.corpus.letterhead(c.row) for e in self.entities)
         score = c.meaning + 0.5 * own + 0.25 * held
-        if _under_negation(c.unit):
+        if under_negation(c.unit):
             score += 0.15 if q.negated else -0.25
         informative = c.unit.kind != "heading" or informative_heading(c.unit.text)
         # A question answers nothing ("Are there things you won't work on?"); its answer may (a
@@ -564,7 +564,8 @@ def fields(text: str) -> list[tuple[str, str]]:
     return [(key, value) for key, sep, value in parts if sep]
 
 
-def _under_negation(unit: Unit) -> bool:
+def under_negation(unit: Unit) -> bool:
+    """Whether a line's headings or key deny what it lists ("Not interested in", "Do not contact about")."""
     labels = [label for label in (*unit.path[1:], unit.key) if not idioms(label)]
     return bool(re.search(r"\bnot\b", " ".join(labels).lower()))
 

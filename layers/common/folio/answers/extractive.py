@@ -25,6 +25,7 @@ from folio.answers.evidence import (
     informative_heading,
     mentions,
     settles,
+    under_negation,
 )
 from folio.answers.question import WHAT_IS, Kind, two_questions, willing
 from folio.answers.text import (
@@ -569,6 +570,10 @@ class Extractor:
             lines = (Line(best.unit.text, best.row), Line(reply.unit.text, reply.row)) if lead and reply else lines
         elif best.unit.text.rstrip().endswith("?"):
             lead = ""  # a question ("How did you end up in tools?") affirms nothing
+        if lead == "Yes" and under_negation(best.unit):
+            # "Do not contact about: roles requiring relocation outside the Nordics (including
+            # London)" says no to London, and nothing of relocating as such.
+            lead = "No" if q.entities and all(e in best.own for e in q.entities) else ""
         return lead, lines
 
     def _reply(self, c: Candidate) -> Located | None:
