@@ -475,6 +475,11 @@ def _ask(answerer: Answerer, question: str) -> Answer:
     return asyncio.run(answerer.answer(question))
 
 
+def _asked_of(root: Path, embedder: Embedder, files: dict[str, str], question: str) -> str:
+    """The answer's text to one question about Ada's documents `files`."""
+    return _ask(_answerer(root, embedder, files), question).text
+
+
 @pytest.mark.parametrize(
     ("question", "expected", "absent"),
     [
@@ -605,7 +610,7 @@ def test_a_sentence_opening_with_my_is_quoted_as_theirs(tmp_path: Path, embedder
         "years.\n\nOn the practical side: I am a German citizen. My notice period is three months, so I could "
         "start in June 2025. I am happy to relocate.\n"
     )
-    text = _ask(_answerer(tmp_path, embedder, {"cover-letter.md": letter}), "When could she start?").text
+    text = _asked_of(tmp_path, embedder, {"cover-letter.md": letter}, "When could she start?")
     assert "June 2025" in text and "in Ada's words" in text, text
 
 
@@ -1615,6 +1620,15 @@ def test_a_page_of_talks_lists_its_talks_not_its_other_records(tmp_path: Path, e
     text = _ask(answerer, "What talks has she given?").text
     assert all(name in text for name in ("DevHarbor 2023", "Øresund", "NordStream", "Gothenburg Python")), text
     assert "Podcast:" not in text and "Last updated" not in text, text
+    # The talk asked for by its venue comes with its title line.
+    (tmp_path / "gdc").mkdir()
+    gdc = {
+        "talks.md": "# Talks\n\n## Conference talks\n\n"
+        '2022 "Fourteen Minutes: Taming CI Build Times". GDC 2022, Tools Summit, San Francisco.\n\n'
+        '2019 "Your Asset Pipeline Is a Compiler". Develop:Brighton 2019, Brighton.\n'
+    }
+    text = _asked_of(tmp_path / "gdc", embedder, gdc, "What talk did she give at GDC?")
+    assert "Fourteen Minutes" in text and "Asset Pipeline" not in text, text
     # "How much faster ...?" asks for a change, not for money ("how much does she make").
     asked = analyse("How much faster did Cinder make full rebuilds?")
     assert asked.change and not asked.quantity, asked
@@ -1696,16 +1710,6 @@ def test_a_wrapped_line_that_goes_on_is_not_an_entry_of_its_own() -> None:
         "2019 Joined Kapsel Health",
         "2021 Moved to Berlin",
     ]
-
-
-def test_the_talk_asked_for_by_its_venue_comes_with_its_title(tmp_path: Path, embedder: Embedder) -> None:
-    talks = (
-        "# Talks\n\n## Conference talks\n\n"
-        '2022 "Fourteen Minutes: Taming CI Build Times". GDC 2022, Tools Summit, San Francisco.\n\n'
-        '2019 "Your Asset Pipeline Is a Compiler". Develop:Brighton 2019, Brighton.\n'
-    )
-    text = _ask(_answerer(tmp_path, embedder, {"talks.md": talks}), "What talk did she give at GDC?").text
-    assert "Fourteen Minutes" in text and "Asset Pipeline" not in text, text
 
 
 def test_a_line_under_a_denial_says_no_to_what_it_names(benedikt: Answerer) -> None:
