@@ -107,6 +107,7 @@ class Corpus:
         spelled = {**{w: w for w in self.df}, **{w: canon for w, canon in CANON.items() if canon in self.df}}
         self._vocabulary = {w: canon for w, canon in spelled.items() if w.isalpha() and len(w) >= 5}
         self._pairs = _adjacent(located.unit.text for located in self.outline)
+        self._naming = _by_term(self.outline)
         # A document headed by a name ("University College Cork" atop a transcript) is that
         # name's throughout: its "Project supervisor: ..." is the supervisor at UCC.
         self.sources: list[str] = list(columns["source"])
@@ -115,6 +116,11 @@ class Corpus:
         for row in self.first_row.values():
             kind = stem(columns["doc_type"][row])
             self._pairs.update((name, kind) for name in stems(columns["title"][row]))
+
+    def naming(self, terms: set[str]) -> list[Located]:
+        """The units whose own words hold every one of the terms, in document order."""
+        first, *rest = sorted(terms) or [""]
+        return [loc for loc in self._naming.get(first, []) if all(t in stems(loc.unit.text) for t in rest)]
 
     def letterhead(self, row: int) -> frozenset[str]:
         """The words of the name a chunk's document is headed by, if it is headed by one."""
@@ -230,6 +236,15 @@ def _adjacent(texts: Iterable[str]) -> set[tuple[str, str]]:
         stemmed = [stem(w) for w in words(text)]
         pairs.update(itertools.pairwise(stemmed))
     return pairs
+
+
+def _by_term(outline: list[Located]) -> dict[str, list[Located]]:
+    """Each stem, with the units whose own words hold it, in document order."""
+    found: dict[str, list[Located]] = {}
+    for located in outline:
+        for term in stems(located.unit.text):
+            found.setdefault(term, []).append(located)
+    return found
 
 
 def _letterhead(opening: list[Located]) -> str:

@@ -357,11 +357,10 @@ class Judge:
             and set(self.attribute) <= heading_stems(c.unit.path[-1])
         ):
             score += 0.5  # "Would you relocate?" "No, not before 2027.": the answer to the question asked
-        opening = {stem(w) for w in words(c.unit.text)[: len(self.entities)]}
-        if q.kind is Kind.YESNO and self.entities and set(self.entities) <= opening and c.unit.kind != "pair":
-            score += (
-                0.3  # "Does he have a PhD?": an entry "PhD in Epidemiology, University of ...", not "after the PhD"
-            )
+        if q.kind is Kind.YESNO and self.entities and c.unit.kind != "pair":
+            # "Does he have a PhD?": an entry "PhD in Epidemiology, University of ...", not "after the PhD".
+            opening = {stem(w) for w in words(c.unit.text)[: len(self.entities)]}
+            score += 0.3 if set(self.entities) <= opening else 0.0
         if q.change and (_CHANGE.search(c.unit.text) or len(_FIGURE.findall(DATE.sub(" ", c.unit.text))) >= 2):
             score += 0.2  # "by how much did it improve": a line with the before and the after
         return score

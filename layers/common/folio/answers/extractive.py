@@ -173,8 +173,7 @@ class Extractor:
         elif q.kind is Kind.YESNO and judge.entities:
             # "Does he have a PhD?": the lines naming it, wherever retrieval left them ("PhD in
             # Epidemiology, University of Copenhagen, ..." in a chunk of other degrees).
-            named = set(judge.entities)
-            told = [(loc.unit, loc.row) for loc in self.corpus.outline if named <= stems(loc.unit.text)][:_NAMED_UNITS]
+            told = [(loc.unit, loc.row) for loc in self.corpus.naming(set(judge.entities))[:_NAMED_UNITS]]
         else:
             return self.found
         return [*self.found, *candidates(told, self.snapshot, self.vector)]
@@ -212,23 +211,25 @@ class Extractor:
         if not passing:
             return passing
         best = passing[0].candidate
-        block = [loc.unit for loc in self._units_of(best.row) if loc.unit.block == best.unit.block]
+        block = self._block_of(best.row, best.unit)
         first = next((u for u in block if all(e in stems(u.text) for e in judge.entities)), best.unit)
-        if first == best.unit:
-            return passing
-        opening = candidates([(first, best.row)], self.snapshot, self.vector)
-        return [Scored(opening[0], passing[0].score, True), *passing] if opening else passing
+        return self._led_by(first, passing)
 
     def _titled(self, entries: list[Scored]) -> list[Scored]:
         """An entry's line with its title first: '2022 "Fourteen Minutes: Taming CI Build Times"'
         before the "GDC 2022, Tools Summit, San Francisco" that follows it in the paragraph."""
         best = entries[0].candidate
-        block = [loc.unit for loc in self._units_of(best.row) if loc.unit.block == best.unit.block]
-        first = block[0] if block else best.unit
-        if first == best.unit or first.kind != "sentence" or not _QUOTED_TITLE.search(first.text):
-            return entries
+        first = next(iter(self._block_of(best.row, best.unit)), best.unit)
+        titled = first.kind == "sentence" and bool(_QUOTED_TITLE.search(first.text))
+        return self._led_by(first, entries) if titled else entries
+
+    def _led_by(self, first: Unit, passing: list[Scored]) -> list[Scored]:
+        """The passing lines with another line of the best one's paragraph before them, as good."""
+        best = passing[0].candidate
+        if first == best.unit:
+            return passing
         opening = candidates([(first, best.row)], self.snapshot, self.vector)
-        return [Scored(opening[0], entries[0].score, True), *entries] if opening else entries
+        return [Scored(opening[0], passing[0].score, True), *passing] if opening else passing
 
     def _jobs(self, q: Question, judge: Judge, passing: list[Scored]) -> list[Scored]:
         """ "Where does she work?", "her first job": the entries of her work history answer it, the
@@ -554,8 +555,7 @@ class Extractor:
             # An FAQ's answer says yes or no to its own question with its first word, whichever of
             # its lines is the best: "Do you have a PhD?" "No. ... I've thought about a PhD."
             opening = next(loc for loc in self.corpus.outline if loc.unit.path == best.unit.path)
-            first = next(iter(words(opening.unit.text)), "").lower()
-            lead = "Yes" if first == "yes" else "No" if first in _NO_WORDS else settles(best.unit.text, asked)
+            lead = _said(opening.unit.text) or settles(best.unit.text, asked)
             if lead == "No" and opening.unit.text != best.unit.text:
                 lines = (Line(opening.unit.text, opening.row), *lines)[:2]
         if lead and _TURN.match(best.unit.text) and not self._asked_before(best, set(asked), q.willing):
@@ -565,8 +565,7 @@ class Extractor:
             # what its question asks: "A: Yes, in December 2020".
             same = set(asked) <= stems(best.unit.text) and (not q.willing or willing(best.unit.text))
             reply = self._reply(best) if same else None
-            first = next(iter(words(reply.unit.text[2:])), "").lower() if reply else ""
-            lead = "Yes" if first == "yes" else "No" if first in _NO_WORDS else ""
+            lead = _said(reply.unit.text[2:]) if reply else ""
             lines = (Line(best.unit.text, best.row), Line(reply.unit.text, reply.row)) if lead and reply else lines
         elif best.unit.text.rstrip().endswith("?"):
             lead = ""  # a question ("How did you end up in tools?") affirms nothing
@@ -578,17 +577,14 @@ class Extractor:
 
     def _reply(self, c: Candidate) -> Located | None:
         """The answer that follows an interview's question ("Q: ..." then "A: ...")."""
-        at = next((n for n, loc in enumerate(self.corpus.outline) if loc.unit == c.unit and loc.row == c.row), 0)
-        after = next((loc for loc in self.corpus.outline[at + 1 :] if loc.unit.kind != "heading"), None)
+        after = next((loc for loc in self.corpus.outline[self._at(c) + 1 :] if loc.unit.kind != "heading"), None)
         return after if after is not None and _TURN.match(after.unit.text) else None
 
     def _asked_before(self, c: Candidate, asked: set[str], would: bool) -> bool:
         """Whether the interview question an answer follows ("Q: Would you relocate?") asks it too,
         of what was done or (`would`) of what would be."""
-        at = next((n for n, loc in enumerate(self.corpus.outline) if loc.unit == c.unit and loc.row == c.row), 0)
-        question = next(
-            (loc.unit for loc in reversed(self.corpus.outline[:at]) if _QUESTION_TURN.match(loc.unit.text)), None
-        )
+        earlier = reversed(self.corpus.outline[: self._at(c)])
+        question = next((loc.unit for loc in earlier if _QUESTION_TURN.match(loc.unit.text)), None)
         return question is not None and asked <= stems(question.text) and (not would or willing(question.text))
 
     def _rest_of_section(self, c: Candidate, line: Line) -> list[Line]:
@@ -817,8 +813,7 @@ class Extractor:
             return [Line(loc.unit.text, loc.row) for loc in entries if not _shown(loc.unit.text, shown)]
         # The container's own records ("certifications:") come before its sub-sections.
         direct = [loc for loc in under if loc.unit.path == container and loc.unit.kind in ("item", "pair", "row")]
-        starts = {(loc.row, loc.unit.block): loc for loc in reversed(under) if loc.unit.path == container}
-        paragraphs = [loc for loc in reversed(starts.values()) if loc.unit.kind == "sentence"]
+        whole = under
         if len(direct) >= 2:
             under, children = direct, {}
         if len(children) >= 2 and not any(informative_heading(name) for name in children):
@@ -839,6 +834,8 @@ class Extractor:
         if noun and leaves and sum(noun in stems(loc.unit.key) for loc in leaves) < 2:
             # "What talks has she given?": the dated paragraphs that speak of talks, not the page's
             # "Podcast: ..." and "Last updated: ..." records.
+            starts = {(loc.row, loc.unit.block): loc for loc in reversed(whole) if loc.unit.path == container}
+            paragraphs = [loc for loc in reversed(starts.values()) if loc.unit.kind == "sentence"]
             told = [loc for loc in paragraphs if self._dated_entry_of(loc, noun) and not _shown(loc.unit.text, shown)]
             leaves = told if len(told) >= 2 else leaves
         if len(leaves) < 2:
@@ -853,8 +850,8 @@ class Extractor:
     def _dated_entry_of(self, loc: Located, noun: str) -> bool:
         """Whether a paragraph is a dated entry of the noun ("NordStream Conf 2019, Oslo — ... Maya's
         first conference talk.")."""
-        block = [other.unit.text for other in self._units_of(loc.row) if other.unit.block == loc.unit.block]
-        return bool(DATE.search(loc.unit.text)) and noun in stems(" ".join(block))
+        block = self._block_of(loc.row, loc.unit)
+        return bool(DATE.search(loc.unit.text)) and noun in stems(" ".join(unit.text for unit in block))
 
     def _narrowed_sections(self, container: tuple[str, ...], names: list[str], qualifiers: set[str]) -> list[str]:
         """The sections the qualifiers tell apart ("open-source" projects): those said, in their
@@ -1051,8 +1048,22 @@ class Extractor:
     def _units_of(self, row: int) -> list[Located]:
         return self.corpus.by_row.get(row, [])
 
+    def _block_of(self, row: int, unit: Unit) -> list[Unit]:
+        """The units of a unit's paragraph (or list), in order."""
+        return [loc.unit for loc in self._units_of(row) if loc.unit.block == unit.block]
+
+    def _at(self, c: Candidate) -> int:
+        """Where a candidate stands in the corpus's outline."""
+        return next((n for n, loc in enumerate(self.corpus.outline) if loc.unit == c.unit and loc.row == c.row), 0)
+
 
 _NEGATION = re.compile(r"\b(?:not|never|no)\b", re.IGNORECASE)
+
+
+def _said(answer: str) -> str:
+    """ "Yes" or "No" when an answer opens with it ("No, not before 2027."), else ""."""
+    first = next(iter(words(answer)), "").lower()
+    return "Yes" if first == "yes" else "No" if first in _NO_WORDS else ""
 
 
 def _negated(heading: str) -> bool:
