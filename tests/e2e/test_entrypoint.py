@@ -176,7 +176,7 @@ def test_with_a_streaming_url_the_runtime_api_loop_streams_the_answer(
     assert streamed is not None and streamed.problems == [], stderr
     assert streamed.status == 200 and streamed.headers["content-type"].startswith("text/event-stream")
     assert streamed.text().rstrip().split("\n\n")[-1].startswith("event: done")
-    assert '"provider":"groq"' in streamed.text() and fake_llm.chat_requests()[0]["stream"] == "finished"
+    assert '"provider":"groq"' in streamed.text() and fake_llm.wait_stream_ended(30)["stream"] == "finished"
     assert plain is not None and plain.problems == [] and plain.status == 200
     assert json.loads(plain.payload)["grounded"] is True
     assert malformed is not None and malformed.problems == [] and malformed.status == 400

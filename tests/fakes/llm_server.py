@@ -49,7 +49,7 @@ from starlette.routing import Route
 from tests.fakes.base import ScriptedServer
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterable, Iterator
+    from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 
     from starlette.requests import Request
 
@@ -188,12 +188,20 @@ class FakeLLM(ScriptedServer[Mode]):
             return [r for r in self.requests if r["path"] in CHAT_PATHS]
 
     def wait_held(self, timeout: float) -> dict[str, Any]:
-        """The one chat request, once its stream has stopped at ``hold_after`` (its first chunks can
+        """The first chat request, once its stream has stopped at ``hold_after`` (its first chunks can
         reach the client a moment before the fake's loop gets there)."""
+        return self._wait_entry(lambda entry: bool(entry.get("held")), timeout)
+
+    def wait_stream_ended(self, timeout: float) -> dict[str, Any]:
+        """The first chat request, once its stream is no longer ``streaming`` (the client can read the
+        last chunk a moment before the fake's loop records how the stream ended)."""
+        return self._wait_entry(lambda entry: entry.get("stream") != "streaming", timeout)
+
+    def _wait_entry(self, done: Callable[[dict[str, Any]], bool], timeout: float) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while True:
-            (entry,) = self.chat_requests()
-            if entry.get("held") or time.monotonic() > deadline:
+            entry = self.chat_requests()[0]
+            if done(entry) or time.monotonic() > deadline:
                 return entry
             time.sleep(0.01)
 

@@ -226,11 +226,8 @@ def test_a_client_that_leaves_closes_the_llm_call(serve: Callable[..., httpx.Cli
     with client.stream("POST", "/api/chat", json=QUESTION, headers=SSE) as response:
         stream = parse(response.iter_lines(), Stream(response.status_code, response.headers), until="token")
     assert stream.names()[-1] == "token"
-    (request,) = fake_llm.chat_requests()
-    deadline = time.monotonic() + 3.0
-    while request.get("stream") == "streaming" and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert request["stream"] == "closed"
+    (_,) = fake_llm.chat_requests()
+    assert fake_llm.wait_stream_ended(3)["stream"] == "closed"
 
 
 def test_a_follow_up_stream_remembers_the_conversation(serve: Callable[..., httpx.Client], fake_llm: FakeLLM) -> None:

@@ -55,7 +55,10 @@ def serve_on(
 ) -> Callable[..., Any]:
     @contextmanager
     def start(host: str = "127.0.0.1", **overrides: Any) -> Iterator[str]:
-        settings = make_settings(redis_url=redis_url, store_prefix=f"t{uuid.uuid4().hex[:10]}", **overrides)
+        # These tests count what a client is allowed, not how a slow store is survived: a 5 s
+        # timeout keeps a loaded CI machine's stall from failing over to memory (a fresh allowance).
+        options = {"store_timeout_seconds": 5.0} | overrides
+        settings = make_settings(redis_url=redis_url, store_prefix=f"t{uuid.uuid4().hex[:10]}", **options)
         app = combined_app(settings, make_runtime(settings))
         with UvicornServer(app, host=host, options=server_options(settings)) as server:
             yield server.url

@@ -104,7 +104,7 @@ def test_a_streamed_answer_reaches_lambda_before_the_llm_has_finished(
         fake_llm.release.set()
         worker.join(WAIT)
     streamed = _streamed(fake.outcome(request_id, timeout=WAIT))
-    assert fake_llm.chat_requests()[0]["stream"] == "finished"
+    assert fake_llm.wait_stream_ended(WAIT)["stream"] == "finished"
     assert streamed.status == 200
     assert streamed.headers["content-type"].startswith("text/event-stream")
     assert streamed.headers["x-accel-buffering"] == "no" and streamed.headers["cache-control"] == "no-cache"
