@@ -1718,3 +1718,32 @@ def test_a_line_under_a_denial_says_no_to_what_it_names(benedikt: Answerer) -> N
     # ... and says nothing of relocating as such; his "ok" list says yes to Stockholm.
     assert not _ask(benedikt, "Would he relocate?").text.startswith(("Yes", "No"))
     assert _ask(benedikt, "Would he move to Stockholm?").text.startswith("Yes — ")
+
+
+def test_a_thesis_asked_of_a_degree_is_its_thesis_field(tmp_path: Path, embedder: Embedder) -> None:
+    """Was "Funding: ..." (the PhD record's first field) for the PhD, a course row "Master thesis"
+    for the MSc, and "What grade did she get for her PhD thesis?" was answered with the thesis."""
+    cv = (
+        "# Curriculum Vitae — Ada Quill\n\n## Education\n\n"
+        "### PhD, Computational Biology — University of Cambridge\n\n"
+        "- **Funding:** Wellcome Trust PhD studentship (4-year programme)\n"
+        "- **Dates:** Oct 2014 – Sep 2018\n"
+        "- **Thesis:** *Deep generative models of single-cell chromatin accessibility*\n"
+        "- **Supervisor:** Dr Helen Marsh\n\n"
+        "### MSc Bioinformatics — University of Edinburgh\n\n"
+        "- **Dissertation:** *Benchmarking variant callers on low-coverage ancient DNA*\n"
+        "- **Dissertation mark:** 78\n\n"
+        "#### Courses (MSc)\n\n| Course | Credits | Mark |\n| --- | --- | --- |\n"
+        "| Master thesis project | 60 | 78 |\n| Statistics for genomics | 20 | 71 |\n"
+    )
+    publications = (
+        "# Publications\n\n## Other\n\n"
+        "- PhD thesis: Deep generative models of single-cell chromatin accessibility. University of "
+        "Cambridge, 2019.\n- A PhD poster at ISMB 2017 on sparse counts.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"cv.md": cv, "publications.md": publications})
+    phd = _ask(answerer, "What was Ada's PhD thesis about?").text
+    assert "chromatin accessibility" in phd and "Funding" not in phd, phd
+    msc = _ask(answerer, "What was her MSc thesis about?").text
+    assert "ancient DNA" in msc and "Master thesis project" not in msc, msc
+    assert _ask(answerer, "What grade did she get for her PhD thesis?").text.startswith("I don't have that")

@@ -244,6 +244,22 @@ def test_an_employer_over_two_titles_heads_its_list(tmp_path: Path) -> None:
     ]
 
 
+def test_a_yaml_list_of_records_is_the_document_s_entries(tmp_path: Path) -> None:
+    """Was skipped at ingest: "expected a mapping at the top level"."""
+    certs = (
+        "# status: active | expired\n"
+        "- name: CKAD\n  status: active\n  credential_id: null   # TODO copy it from the portal\n"
+        "- name: AWS ML Specialty\n  status: expired\n  issued: 2021-03-15\n"
+    )
+    assert _sections(tmp_path, "certs.yaml", certs) == [
+        ((), "- Name: CKAD; Status: active\n- Name: AWS ML Specialty; Status: expired; Issued: 2021-03-15")
+    ]
+    for text in ("just a sentence\n", "[]\n"):
+        (tmp_path / "odd.yaml").write_text(text, encoding="utf-8")
+        with pytest.raises(IngestError, match=r"odd\.yaml: expected a mapping or a list"):
+            load(tmp_path / "odd.yaml", tmp_path)
+
+
 def test_a_yaml_comment_after_a_value_is_kept_with_it(tmp_path: Path) -> None:
     skills = (
         "# kept in YAML because I like things machine-checkable\n"

@@ -160,8 +160,11 @@ def _read_yaml(source: str, raw: bytes, sha: str) -> Document:
         data = yaml.safe_load(_comments_kept(raw.decode("utf-8")))
     except yaml.YAMLError as exc:
         raise IngestError(f"{source}: invalid YAML ({_first_line(exc)})") from exc
+    if isinstance(data, list) and data:
+        # A list of records ("- name: CKAD\n  status: active"): the document's entries, one a line.
+        return _document(source, sha, _title_from_name(source), {}, [Section((), _render(data))])
     if not isinstance(data, dict):
-        raise IngestError(f"{source}: expected a mapping at the top level")
+        raise IngestError(f"{source}: expected a mapping or a list at the top level")
     meta = {key: data.pop(key) for key in ("title", "doc_type", "url", "tags", *_DATE_KEYS) if key in data}
     # Top-level facts ("location: Cork, Ireland") read as the document's opening lines, "Key:
     # value"; each mapping or list is a section under its key.
@@ -249,6 +252,8 @@ def _comments_kept(text: str) -> str:
         match = _COMMENTED.match(line)
         if match is None:
             return line
+        if match.group("value").lower() in ("null", "~"):
+            return match.group("head").rstrip()  # "credential_id: null  # TODO copy it": no value yet
         value = f"{match.group('value')} ({match.group('note')})"
         return match.group("head") + json.dumps(value, ensure_ascii=False)
 
@@ -552,6 +557,8 @@ def _render(value: Any, indent: int = 0) -> str:
     if isinstance(value, dict):
         lines = []
         for key, item in value.items():
+            if item is None:
+                continue  # "credential_id:" with nothing after it says nothing
             if isinstance(item, dict | list):
                 lines.append(f"{pad}{_humanize(str(key))}:")
                 lines.append(_render(item, indent + 1))
@@ -565,7 +572,7 @@ def _render(value: Any, indent: int = 0) -> str:
 
 def _inline(item: Any) -> str:
     if isinstance(item, dict):
-        return "; ".join(f"{_humanize(str(k))}: {_inline(v)}" for k, v in item.items())
+        return "; ".join(f"{_humanize(str(k))}: {_inline(v)}" for k, v in item.items() if v is not None)
     if isinstance(item, list):
         return ", ".join(_inline(v) for v in item)
     return _scalar(item)

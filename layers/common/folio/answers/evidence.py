@@ -27,6 +27,7 @@ from folio.answers.text import (
     JOB,
     NUMBER,
     ORDER,
+    WHICH_NOUN,
     YEAR,
     acronyms,
     heading_stems,
@@ -186,9 +187,15 @@ class Judge:
         asked = question.entities if entities is None else entities
         self.entities = tuple(e for e in asked if e != question.quantity)
         type_words = _TYPE_WORDS.get(question.kind, frozenset())
-        # "the Gannet module": "module" says what Gannet is, not what is asked about it.
+        # "the Gannet module": "module" says what Gannet is, not what is asked about it. A noun
+        # the records hold as a field is what "What was her PhD thesis about?" asks, though: the
+        # "Thesis:" (who supervised it asks the "Supervisor:").
         type_words = type_words | {
-            noun for name, noun in question.heads if name in asked and corpus.describes(name, noun)
+            noun
+            for name, noun in question.heads
+            if name in asked
+            and corpus.describes(name, noun)
+            and not (question.kind is Kind.FACT and noun in corpus.all_keys)
         }
         # "her undergraduate degree": "degree" only repeats what "undergraduate" says.
         type_words = type_words | {BROADER[t] for t in question.terms if t in BROADER}
@@ -264,8 +271,11 @@ class Judge:
         ]
         if everything_unknown and not typed_by_name and not degree:
             return names + unknown
-        # "Who supervised her thesis?": the documents never speak of supervising.
-        relation = [asked[0]] if q.kind is Kind.PERSON and asked and asked[0] in unknown else []
+        # "Who supervised her thesis?": the documents never speak of supervising; "What grade did
+        # he get for his thesis?": of grades.
+        which = WHICH_NOUN.match(q.text)
+        first = bool(asked) and (q.kind is Kind.PERSON or (which is not None and stem(which.group(1)) == asked[0]))
+        relation = [asked[0]] if first and asked[0] in unknown else []
         return names + unnamed + relation
 
     def asks_job(self) -> bool:
@@ -333,13 +343,12 @@ class Judge:
         if self.span and (len(DATE.findall(c.unit.text)) >= 2 or _OPEN_RANGE.search(c.unit.text)):
             score += 0.2  # "when did she start and leave": a line with the range,
             score += 0.1 if _MONTH_YEAR.search(c.unit.text) else 0.0  # to the month if it says
-        if (
-            q.kind in _VALUE_KINDS
-            and c.unit.kind == "pair"
-            and self.attribute
-            and set(self.attribute) <= stems(c.unit.key)
-        ):
-            score += 0.35  # "What was the thesis about?": "Thesis: Energy-Aware Background Sync ..."
+        asked, key = set(self.attribute), stems(c.unit.key)
+        if q.kind in _VALUE_KINDS and c.unit.kind == "pair" and asked & key and asked <= key | c.held:
+            # "What was the thesis about?": "Thesis: Energy-Aware Background Sync ...", more than
+            # another field of it ("Thesis grade: 17.5/20"); "her bachelor's dissertation": the
+            # "Final-year dissertation:" of the bachelor's degree.
+            score += 0.35 if key == asked else 0.2
         if (
             q.kind is Kind.PLACE
             and c.unit.kind == "pair"

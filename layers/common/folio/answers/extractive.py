@@ -34,6 +34,7 @@ from folio.answers.text import (
     DATE,
     JOB,
     ORDER,
+    WHICH_NOUN,
     YEAR,
     covers,
     heading_stems,
@@ -170,21 +171,46 @@ class Extractor:
                 for loc in self.corpus.outline
                 if loc.unit.kind == "pair" and len(loc.unit.path) == 1 and _BASED in stems(loc.unit.key)
             ]
+        elif q.kind is Kind.FACT and self._asks_a_field(judge):
+            # "What was his PhD thesis about?": the "Thesis:" fields (of the records that name the
+            # PhD), wherever retrieval left them.
+            asked = set(judge.attribute)
+            told = [
+                (loc.unit, loc.row)
+                for loc in self.corpus.outline
+                if loc.unit.kind == "pair"
+                and asked & stems(loc.unit.key)
+                and {*asked, *judge.entities} <= stems(" ".join((*loc.unit.path, loc.unit.text)))
+            ][:_NAMED_UNITS]
         elif q.kind is Kind.YESNO and judge.entities:
             # "Does he have a PhD?": the lines naming it, wherever retrieval left them ("PhD in
             # Epidemiology, University of Copenhagen, ..." in a chunk of other degrees).
             told = [(loc.unit, loc.row) for loc in self.corpus.naming(set(judge.entities))[:_NAMED_UNITS]]
         else:
             return self.found
-        return [*self.found, *candidates(told, self.snapshot, self.vector)]
+        found = {(c.unit, c.row) for c in self.found}
+        return [*self.found, *candidates([t for t in told if t not in found], self.snapshot, self.vector)]
+
+    def _asks_a_field(self, judge: Judge) -> bool:
+        """Whether every word the question asks with is known and one is a field of the records
+        ("thesis" of "Thesis: ..."): not "What grade did he get for his thesis?" where no line
+        speaks of grades."""
+        q = judge.question
+        known = all(self.corpus.known(t) or t in q.entities or t in judge.type_words for t in q.terms)
+        return known and bool(set(judge.attribute) & self.corpus.all_keys)
 
     def _narrowed(self, q: Question, judge: Judge, passing: list[Scored]) -> list[Scored]:
         """The passing lines that hold what this kind of question wants."""
         if judge.asks_job():
             passing = self._jobs(q, judge, passing)
+        asked = set(judge.attribute)
+        fielded = [s for s in passing if s.candidate.unit.kind == "pair" and stems(s.candidate.unit.key) == asked]
+        if q.kind is Kind.FACT and asked and fielded:
+            # "What was her MSc thesis about?": the record's "Thesis:", not a course row "Master thesis".
+            return fielded
         if q.kind is Kind.FACT and judge.entities and _ABOUT_WHAT.search(q.text):
             passing = self._openings(passing, judge)
-        kind = _WHICH_NOUN.match(q.text)
+        kind = WHICH_NOUN.match(q.text)
         if q.kind is Kind.FACT and judge.entities and kind and (noun := stem(kind.group(1))) in q.terms:
             # "What talk did she give at FOSDEM?": the entry of her talks that names FOSDEM, not a
             # line that says she talked there.
@@ -211,6 +237,8 @@ class Extractor:
         if not passing:
             return passing
         best = passing[0].candidate
+        if best.unit.kind == "pair" and set(judge.attribute) & stems(best.unit.key):
+            return passing  # the record's asked field itself ("Thesis: ..."), not its first field
         block = self._block_of(best.row, best.unit)
         first = next((u for u in block if all(e in stems(u.text) for e in judge.entities)), best.unit)
         return self._led_by(first, passing)
@@ -1099,7 +1127,6 @@ _SKILL_WORDS = frozenset((stem("know"), stem("technical"), stem("have"), stem("m
 _UP_TO = re.compile(r"\b(?:up to|doing|busy with|focus(?:ed|ing)? on|(?:is|are) \w+ do)\b", re.IGNORECASE)
 _QUOTED_TITLE = re.compile(r"[\"“][^\"”]{8,}[\"”]")
 # "What talk did she give ...", "Which award did it win ...": one of a kind of thing.
-_WHICH_NOUN = re.compile(r"^(?:what|which) ([a-z]+) (?:did|does|do|has|have|was|is|were|are)\b", re.IGNORECASE)
 # "Where did she work before Tidewell?", "... after leaving Corvid": the job next to a named one.
 _BESIDE = re.compile(
     r"\b(before|after)\s+(?:joining|leaving|working (?:at|for)|going to|moving to)?\s*(?:the\s+)?[A-Z]"

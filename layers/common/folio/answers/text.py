@@ -56,6 +56,8 @@ SINCE = re.compile(r"\bsince\s+(?:[A-Za-z]+\.?\s+)?(?:19|20)\d{2}\b", re.IGNOREC
 CURRENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b|" + SINCE.pattern, re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|I'm|I've|I'd|I'll)\b")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# "What talk did she give ...", "Which grade does he have ...": the noun a question asks for.
+WHICH_NOUN = re.compile(r"^(?:what|which) ([a-z]+) (?:did|does|do|has|have|was|is|were|are)\b", re.IGNORECASE)
 NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS)) + r")\b", re.IGNORECASE)
 # An amount, in figures or in words: "7", "2.5", "seven".
 AMOUNT = r"(?:\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBER_WORDS)) + ")"
@@ -211,6 +213,7 @@ _SYNONYM_GROUPS = (
     "hobby hobbies interest interests pastime",
     "contact email reach touch",
     "degree diploma",
+    "thesis dissertation",
     "study studied education",
     "msc master masters",
     "bsc bachelor bachelors undergraduate undergrad beng ba",
