@@ -1747,3 +1747,28 @@ def test_a_thesis_asked_of_a_degree_is_its_thesis_field(tmp_path: Path, embedder
     msc = _ask(answerer, "What was her MSc thesis about?").text
     assert "ancient DNA" in msc and "Master thesis project" not in msc, msc
     assert _ask(answerer, "What grade did she get for her PhD thesis?").text.startswith("I don't have that")
+
+
+def test_certifications_are_picked_by_their_status_field(tmp_path: Path, embedder: Embedder) -> None:
+    """certs.yaml, a list of records, was skipped; "Short courses (not certifications)" was taken
+    for the certifications; every record has "Expires:", so "expired" told none apart."""
+    certs = (
+        "- name: Google Cloud Professional Machine Learning Engineer\n  status: active\n"
+        "  issued: 2024-05-20\n  expires: 2026-05-20\n"
+        "- name: Certified Kubernetes Application Developer (CKAD)\n  status: active\n"
+        "  issued: 2024-11-08\n  expires: 2026-11-08\n"
+        "- name: AWS Certified Machine Learning Specialty\n  status: expired\n"
+        "  issued: 2021-03-15\n  expires: 2024-03-15\n"
+        "- name: TensorFlow Developer Certificate\n  status: expired\n  issued: 2020-08-04\n  expires: 2023-08-04\n"
+    )
+    cv = (
+        "# CV — Ada Quill\n\n## Education\n\nPhD, University of Cambridge, 2019.\n\n"
+        "### Short courses (not certifications)\n\n- fast.ai Practical Deep Learning (2019)\n"
+        "- NHS Digital Clinical Safety e-learning (2023)\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"certs.yaml": certs, "cv.md": cv})
+    active = _ask(answerer, "Which of her certifications are currently active?").text
+    assert "Google Cloud" in active and "CKAD" in active, active
+    assert "AWS" not in active and "fast.ai" not in active, active
+    expired = _ask(answerer, "Which certifications has she let expire?").text
+    assert "AWS" in expired and "TensorFlow" in expired and "CKAD" not in expired, expired

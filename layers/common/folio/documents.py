@@ -320,6 +320,7 @@ _TYPE_WORDS = {
     "certification": "certification",
     "certifications": "certification",
     "certificates": "certification",
+    "certs": "certification",
     "transcript": "transcript",
     "talk": "talk",
     "talks": "talk",

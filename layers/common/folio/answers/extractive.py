@@ -804,7 +804,8 @@ class Extractor:
                 prefix = path[:depth]
                 if prefix in scores:
                     continue
-                named = heading_stems(prefix[-1])
+                # "Short courses (not certifications)" names no certifications.
+                named = heading_stems(_DENIED_ASIDE.sub(" ", prefix[-1]))
                 negated = _negated(prefix[-1])
                 if not wanted & named or (negated and not judge.question.negated) or _instance_of(prefix[-1], wanted):
                     continue  # "What I'm not interested in" holds no interests; "Blackwater School — Fermoy" is one
@@ -1100,7 +1101,9 @@ def _negated(heading: str) -> bool:
     return bool(_NEGATION.search(re.sub(r"\([^)]*\)", " ", heading))) and not idioms(heading)
 
 
+_DENIED_ASIDE = re.compile(r"\((?:not|no|never)\b[^)]*\)", re.IGNORECASE)
 _STATUS = frozenset(("valid", "expir", "current"))
+_STATUS_KEY = frozenset((stem("status"),))
 _SPELL_CHECKED = 6
 _STUDY = stem("study")
 _BASED = stem("based")
@@ -1154,12 +1157,20 @@ def _picked(leaves: list[Located], qualifiers: set[str]) -> list[Located]:
     picks first, even one item ("which are still valid?", "currently"); the other words then need
     two ("board or advisory positions" are either)."""
     held = [stems(loc.unit.text) for loc in leaves]
+    # A record's status is its "Status:" when it has one: "Expires: 2026-05-20" is no expired one.
+    statuses = [_status_of(loc.unit.text) or h for loc, h in zip(leaves, held, strict=True)]
     telling = {t for t in qualifiers if 0 < sum(t in h for h in held) < len(held)}
+    telling |= {t for t in qualifiers & _STATUS if 0 < sum(t in h for h in statuses) < len(held)}
     if status := telling & _STATUS:
-        kept = [(loc, h) for loc, h in zip(leaves, held, strict=True) if status <= h]
+        kept = [(loc, h) for loc, h, s in zip(leaves, held, statuses, strict=True) if status <= s]
         leaves, held, telling = [loc for loc, _ in kept], [h for _, h in kept], telling - status
     picked = [loc for loc, h in zip(leaves, held, strict=True) if telling and telling <= h]
     return picked if len(picked) >= 2 else leaves
+
+
+def _status_of(text: str) -> frozenset[str]:
+    """The stems of a record's "Status: ..." value (none when it has no such field)."""
+    return frozenset().union(*(stems(value) for key, value in fields(text) if stems(key) == _STATUS_KEY))
 
 
 def _naming(names: tuple[str, ...]) -> Callable[[str], bool]:

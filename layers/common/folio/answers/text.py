@@ -207,7 +207,7 @@ _SYNONYM_GROUPS = (
     "employer company job employment organisation organization firm",
     "role title position",
     "salary compensation pay wage remuneration",
-    "certification certificate certified credential qualification qualifications qualified",
+    "certification certificate certified credential qualification qualifications qualified cert certs",
     "expire expired lapse lapsed",
     "award prize",
     "hobby hobbies interest interests pastime",
