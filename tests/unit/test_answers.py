@@ -1533,6 +1533,23 @@ def test_an_interview_answer_says_yes_only_to_its_own_question(tmp_path: Path, e
     assert not _ask(ysolde, "Is she open to relocating?").text.startswith("Yes")
 
 
+def test_an_interview_question_comes_with_its_reply_and_for_a_job_asks_nothing(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Was the bare "Q: Would you relocate?" (its reply says no yes or no), and "Would she move to
+    Stockholm for a job?" asked about jobs too."""
+    faq = (
+        "# FAQ — things people usually ask me\n\n**Q: How did you get into firmware?**\n\n"
+        "A: Through a robotics club at school.\n\n**Q: Would you relocate?**\n\n"
+        "A: Only to Grenoble or Geneva. Not Paris, and not outside Europe for the moment.\n\n"
+        "**Q: What's your notice period?**\n\nA: Three months.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"faq.md": faq})
+    text = _ask(answerer, "Would she relocate for a job?").text
+    assert "Grenoble or Geneva" in text and not text.startswith(("Yes", "No")), text
+    assert analyse("Would he move to Stockholm for the right role?").terms == (stem("relocate"), "stockholm")
+
+
 def test_an_interviewers_statement_is_settled_by_the_reply_and_only_for_what_happened(
     tmp_path: Path, embedder: Embedder
 ) -> None:

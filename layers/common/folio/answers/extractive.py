@@ -594,7 +594,8 @@ class Extractor:
             same = set(asked) <= stems(best.unit.text) and (not q.willing or willing(best.unit.text))
             reply = self._reply(best) if same else None
             lead = _said(reply.unit.text[2:]) if reply else ""
-            lines = (Line(best.unit.text, best.row), Line(reply.unit.text, reply.row)) if lead and reply else lines
+            # With its reply, whether or not that opens with a yes or no ("A: Only to Grenoble or Geneva.").
+            lines = (Line(best.unit.text, best.row), Line(reply.unit.text, reply.row)) if reply else lines
         elif best.unit.text.rstrip().endswith("?"):
             lead = ""  # a question ("How did you end up in tools?") affirms nothing
         if lead == "Yes" and under_negation(best.unit):

@@ -299,6 +299,8 @@ def _asked(text: str, owner_words: frozenset[str]) -> Question:
     text = _TALK_ABOUT.sub("Tell me about", _asked_part(text))
     text = _WORKS_FOR.sub(r"Where \1 \2 work", text)
     text = _ANY_ALONE.sub(r"Are there \g<0>", text)  # "Any publications?" asks whether there are
+    if willing(text):
+        text = _FOR_A_JOB.sub("", text)  # "Would she relocate for a job?" asks whether she would relocate
     lowered = " ".join(text.lower().replace("’", "'").split())
     request = _REQUEST.match(lowered)
     if request and request.end() < len(lowered):
@@ -314,6 +316,13 @@ def _asked(text: str, owner_words: frozenset[str]) -> Question:
         if head in _WH or head in _IMPERATIVES:
             return _analyse(rest[:1].upper() + rest[1:], owner_words)
     return _analyse(text, owner_words)
+
+
+# What a move or a change would be for, which asks nothing of its own: "for a job", "for the right role".
+_FOR_A_JOB = re.compile(
+    r"\s+for (?:a|an|the|the right|a new|the next)?\s*(?:new\s+)?(?:job|role|position|opportunity|employer)\b",
+    re.IGNORECASE,
+)
 
 
 def _shortens(word: str, owner_words: frozenset[str]) -> bool:
