@@ -1390,7 +1390,8 @@ def test_idris_pages_answer_what_a_recruiter_asks_first(tmp_path: Path, embedder
     # An FAQ's "Not actively." says no to its own question.
     assert _ask(answerer, "Are they looking for a job?").text.startswith("No")
     # "Based in: Rotterdam", not a line using the word "based".
-    assert "Based in: Rotterdam" in _ask(answerer, "Where is Idris based?").text.split("\n")[1]
+    based = _ask(answerer, "Where is Idris based?").text.removeprefix("From Idris' documents:").strip()
+    assert "Based in: Rotterdam" in based.split("\n")[0], based
     # "What does Idris do?" is about them, not a vague word to clarify.
     assert not _ask(answerer, "What does Idris do?").clarifying
     # The jobs once each: the CV's table, not its sections on two of them as well.
@@ -1789,3 +1790,19 @@ def test_certifications_are_picked_by_their_status_field(tmp_path: Path, embedde
     assert "AWS" not in active and "fast.ai" not in active, active
     expired = _ask(answerer, "Which certifications has she let expire?").text
     assert "AWS" in expired and "TensorFlow" in expired and "CKAD" not in expired, expired
+
+
+def test_where_she_is_based_is_her_location_field(tmp_path: Path, embedder: Embedder) -> None:
+    """Was her name's fields ("Full: Ada Quill"), her "Github: .../adaquill" (close in meaning to a
+    question naming her), or "Hi, I'm Ada." (her name taken for a place)."""
+    facts = (
+        "name:\n  full: Ada Quill\n  preferred: Ada\nlinks:\n  github: https://github.com/adaquill\n"
+        "location:\n  city: Lyon\n  country: France\n"
+    )
+    about = "# About\n\nHi, I'm Ada.\n\nI write firmware for infusion pumps.\n"
+    cv = "# CV\n\n## Education\n\n### BSc Physics — Brackenford University\n\n- Location: Brackenford, UK\n"
+    answerer = _answerer(tmp_path, embedder, {"facts.yaml": facts, "about.md": about, "cv.md": cv})
+    for question in ("Where is Ada based?", "Where is she based?"):
+        text = _ask(answerer, question).text
+        assert "Lyon" in text and "France" in text, text
+        assert not any(wrong in text for wrong in ("Github", "Brackenford", "Hi, I'm", "Full:")), text

@@ -349,11 +349,9 @@ class Judge:
             # another field of it ("Thesis grade: 17.5/20"); "her bachelor's dissertation": the
             # "Final-year dissertation:" of the bachelor's degree.
             score += 0.35 if key == asked else 0.2
-        if (
-            q.kind is Kind.PLACE
-            and c.unit.kind == "pair"
-            and set(q.terms) & stems(c.unit.key) & _TYPE_WORDS[Kind.PLACE]
-        ):
+        # (Or a field of a section so named: "Location" > "City: Lyon".)
+        labels = key | (heading_stems(c.unit.path[-1]) if c.unit.path else frozenset())
+        if q.kind is Kind.PLACE and c.unit.kind == "pair" and set(q.terms) & labels & _TYPE_WORDS[Kind.PLACE]:
             score += 0.35  # "Where is she based?": "Based in: Rotterdam, Netherlands"
         if q.kind is Kind.PLACE and set(q.terms) & c.own & _TYPE_WORDS[Kind.PLACE]:
             score += 0.2  # "Which city is she based in?": "... engineer based in Edinburgh, Scotland"
@@ -415,7 +413,7 @@ class Judge:
             return self.value_typed(c.unit.text, c.unit.key)
         text = c.unit.text
         if kind is Kind.PERSON:
-            known = set(self.question.entities) | self.corpus.common
+            known = set(self.question.entities) | self.corpus.common | self.question.owner
             # "Who supervised her thesis?" asks for a person; "who does she work for?" an employer.
             # (Not "who is his manager at his current job?", which asks for a person at an employer.)
             employer = self.asks_job() and set(self.attribute) <= JOB | ORDER | {"current"}
@@ -427,8 +425,9 @@ class Judge:
                 # Spain", "(Ljubljana, SI)"), not a capitalised word of a talk's title.
                 said = (_QUOTED.sub(" ", text), c.unit.heading)  # its heading may say where
                 return any(_PLACE_NAME.search(t) for t in said) or bool(stems(c.unit.key) & PLACE_KEYS)
-            # A name other than the asked ones: "BSc Biochemistry, University of Porto", not "My BSc".
-            terms = set(self.question.terms)
+            # A name other than the asked ones: "BSc Biochemistry, University of Porto", not "My BSc"
+            # nor "Hi, I'm Priya."
+            terms = set(self.question.terms) | self.question.owner
             named = any(_is_name(w, terms) for w in words(text)[1:])
             return named or c.unit.kind in ("pair", "heading")
         if self.question.name_of:

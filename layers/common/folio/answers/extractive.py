@@ -165,12 +165,9 @@ class Extractor:
             # A career's length is stated once, wherever the summary is: every such line is heard.
             told = [(loc.unit, loc.row) for loc in self.corpus.outline if YEARS_OF.search(loc.unit.text)]
         elif q.kind is Kind.PLACE and _BASED in q.terms and not judge.entities:
-            # So is where she is based ("Location: Hamburg, Germany"), at the top of a page.
-            told = [
-                (loc.unit, loc.row)
-                for loc in self.corpus.outline
-                if loc.unit.kind == "pair" and len(loc.unit.path) == 1 and _BASED in stems(loc.unit.key)
-            ]
+            # So is where she is based ("Location: Hamburg, Germany"), near the top of a page or in
+            # a section of its own ("location:" > "city: Lyon").
+            told = [(loc.unit, loc.row) for loc in self.corpus.outline if _location_field(loc.unit)]
         elif q.kind is Kind.FACT and self._asks_a_field(judge):
             # "What was his PhD thesis about?": the "Thesis:" fields (of the records that name the
             # PhD), wherever retrieval left them.
@@ -201,6 +198,11 @@ class Extractor:
 
     def _narrowed(self, q: Question, judge: Judge, passing: list[Scored]) -> list[Scored]:
         """The passing lines that hold what this kind of question wants."""
+        located = [s for s in passing if _location_field(s.candidate.unit)]
+        if q.kind is Kind.PLACE and _BASED in q.terms and not judge.entities and located:
+            # "Where is Odalys based?": her "Location" (its section's fields), not her "Github:
+            # .../odalysfa", nor the "Location:" of the university she went to.
+            return [s for s in located if s.candidate.unit.path == located[0].candidate.unit.path]
         if judge.asks_job():
             passing = self._jobs(q, judge, passing)
         asked = set(judge.attribute)
@@ -1167,6 +1169,14 @@ def _picked(leaves: list[Located], qualifiers: set[str]) -> list[Located]:
         leaves, held, telling = [loc for loc, _ in kept], [h for _, h in kept], telling - status
     picked = [loc for loc, h in zip(leaves, held, strict=True) if telling and telling <= h]
     return picked if len(picked) >= 2 else leaves
+
+
+def _location_field(unit: Unit) -> bool:
+    """Where the owner is based, as a field: "Location: Hamburg" near the top of a page (not a
+    job's, deeper down), or a field of a section so named ("location:" > "city: Lyon")."""
+    if unit.kind != "pair" or len(unit.path) > 2:
+        return False
+    return _BASED in stems(unit.key) or (len(unit.path) == 2 and _BASED in heading_stems(unit.path[-1]))
 
 
 def _status_of(text: str) -> frozenset[str]:

@@ -275,11 +275,12 @@ class Question:
     present: bool = False  # asked in the present tense: "Where does she work?" means now
     change: bool = False  # "by how much did it improve", "how much faster": a before and an after
     willing: bool = False  # what she would do ("Would she relocate?"), not what she did
+    owner: frozenset[str] = frozenset()  # the owner's name, its words and their stems: no place, no other person
 
 
 def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question:
     """The question a text asks, past a request around it ("Could you tell me where ...")."""
-    return replace(_asked(text, owner_words), willing=willing(text))
+    return replace(_asked(text, owner_words), willing=willing(text), owner=owner_words)
 
 
 def willing(text: str) -> bool:
