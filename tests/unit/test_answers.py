@@ -1806,3 +1806,36 @@ def test_where_she_is_based_is_her_location_field(tmp_path: Path, embedder: Embe
         text = _ask(answerer, question).text
         assert "Lyon" in text and "France" in text, text
         assert not any(wrong in text for wrong in ("Github", "Brackenford", "Hi, I'm", "Full:")), text
+
+
+def test_how_to_contact_her_is_the_channels_the_documents_give(tmp_path: Path, embedder: Embedder) -> None:
+    """Was contact.yaml's name and pronouns, "CMake, GitLab CI" of a skills list, or, in documents
+    without the word "contact", a line on contract work ("contact" mended to "contract")."""
+    contact = (
+        "name: Ada Quill\npronouns: she/her\nlocation: Cork, Ireland\n"
+        "channels:\n  - type: email\n    address: ada@quill.example\n    note: best for anything new\n"
+        "  - type: linkedin\n    url: https://www.linkedin.com/in/ada-quill\n"
+        "  - type: phone\n    note: no unannounced calls\n"
+        "do_not_contact_about:\n  - crypto projects\n  - unpaid take-home tasks\n"
+    )
+    (tmp_path / "a").mkdir()
+    answerer = _answerer(tmp_path / "a", embedder, {"contact.yaml": contact})
+    text = _ask(answerer, "How can I contact her?").text
+    assert all(channel in text for channel in ("ada@quill.example", "linkedin.com/in/ada-quill", "phone")), text
+    assert not any(wrong in text for wrong in ("she/her", "crypto", "Cork")), text
+    assert "ada@quill.example" in _ask(answerer, "What's her email?").text
+    cv = (
+        "# Ada Quill\n\nTest Automation Engineer · Cork, Ireland · ada@quill.example · github.com/adaquill\n\n"
+        "## Skills\n\n- CMake\n- GitLab CI\n\n## Education\n\n"
+        "- Capstone: a test framework run in GitHub Actions\n- Looking for: permanent roles, no contract work\n"
+    )
+    (tmp_path / "b").mkdir()
+    answerer = _answerer(tmp_path / "b", embedder, {"cv.md": cv})
+    for question in ("How can I contact Ada?", "How do I get in touch with Ada?"):
+        text = _ask(answerer, question).text
+        assert "ada@quill.example" in text and "GitLab" not in text and "contract" not in text, text
+    (tmp_path / "c").mkdir()
+    answerer = _answerer(
+        tmp_path / "c", embedder, {"cv.md": cv.replace(" · ada@quill.example · github.com/adaquill", "")}
+    )
+    assert _ask(answerer, "How can I contact Ada?").text.startswith("I don't have that")

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from folio.answers.contact import asks_contact, contact_lines
 from folio.answers.evidence import (
     DURATION,
     PLACE_KEYS,
@@ -125,6 +126,11 @@ class Extractor:
 
     def answer(self, q: Question, *, topic: tuple[str, ...] = (), shown: frozenset[str] = frozenset()) -> Draft:
         """`topic`: names the conversation is about (a follow-up's "it"); `shown`: lines already given."""
+        if q.kind is Kind.FACT and not topic and asks_contact(q):
+            # "How can I contact him?": the channels, not contact.yaml's name and pronouns. (Asked
+            # before any spelling is mended: "contact" is no misspelt "contract".)
+            reach = [Line(loc.unit.text, loc.row) for loc in contact_lines(q, self.corpus.outline)]
+            return _listed(reach) if len(reach) >= 2 else Draft("answer", tuple(reach)) if reach else REFUSAL
         q = _spelled(q, self.corpus)
         judge = Judge(q, self.corpus, entities=tuple(dict.fromkeys((*q.entities, *topic))))
         # A date or number asked of a record: its name and the asked field, not every field.
