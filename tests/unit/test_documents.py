@@ -260,6 +260,19 @@ def test_a_yaml_list_of_records_is_the_document_s_entries(tmp_path: Path) -> Non
             load(tmp_path / "odd.yaml", tmp_path)
 
 
+def test_an_employer_and_titles_underlined_over_a_list_head_it(tmp_path: Path) -> None:
+    resume = (
+        "EXPERIENCE\n----------\n\nSolvane Mobility -- Venissieux (Lyon), France\n"
+        "Senior Firmware Engineer                        Sep 2019 - Feb 2022\n"
+        "--------------------------------------------------------------------\n"
+        "  * One of a team of six firmware engineers.\n  * Owned the bootloader.\n"
+    )
+    heading = "Solvane Mobility -- Venissieux (Lyon), France, Senior Firmware Engineer Sep 2019 - Feb 2022"
+    assert _sections(tmp_path, "resume.txt", resume) == [
+        (("EXPERIENCE", heading), "* One of a team of six firmware engineers.\n  * Owned the bootloader.")
+    ]
+
+
 def test_a_yaml_comment_after_a_value_is_kept_with_it(tmp_path: Path) -> None:
     skills = (
         "# kept in YAML because I like things machine-checkable\n"

@@ -545,6 +545,11 @@ def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
         label = [line.removesuffix(":") for line in label]
         if LIST_ITEM.match(following):
             return ", ".join(label), count - 1
+        # Underlined before its list: "Solvane Mobility -- Lyon" / "Senior Firmware Engineer  Sep
+        # 2019 - Feb 2022" / "--------" / "  * Battery management ...".
+        after = lines[n + count + 1] if n + count + 1 < len(lines) else ""
+        if count > 1 and _UNDERLINE.match(following) and LIST_ITEM.match(after):
+            return ", ".join(label), count
     return None
 
 
