@@ -1839,3 +1839,22 @@ def test_how_to_contact_her_is_the_channels_the_documents_give(tmp_path: Path, e
         tmp_path / "c", embedder, {"cv.md": cv.replace(" · ada@quill.example · github.com/adaquill", "")}
     )
     assert _ask(answerer, "How can I contact Ada?").text.startswith("I don't have that")
+
+
+def test_there_after_where_she_worked_is_the_place_answered(tmp_path: Path, embedder: Embedder) -> None:
+    """Was the place the question named: "Where did she work before Kerlys?" "How long was she
+    there?" gave her Kerlys dates."""
+    resume = (
+        "# Resume\n\n## Experience\n\n### Kerlys Medical — Lyon\n\n- Lead Firmware Engineer, Jan 2024 – present\n"
+        "- Leads a team of nine engineers.\n\n### Solvane Mobility — Lyon\n\n"
+        "- Senior Firmware Engineer, Sep 2019 – Feb 2022\n- One of a team of six firmware engineers.\n\n"
+        "### Vantrel Automotive — Toulouse\n\n- Embedded Software Engineer, 2016 – 2019\n"
+        "- Part of a team of 14 engineers.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"resume.md": resume})
+    before, there, team = _conversation(
+        answerer, "Where did she work before Kerlys Medical?", "How long was she there?", "How big was the team there?"
+    )
+    assert "Solvane" in before.text, before.text
+    assert "Sep 2019" in there.text and "Jan 2024" not in there.text, there.text
+    assert "six" in team.text and "nine" not in team.text, team.text

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from folio.answers.question import ABOUT_ONE
+from folio.answers.question import ABOUT_ONE, Kind
 from folio.answers.writing import unquoted
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ _REFERRING = frozenset(
     ]
 )
 _CITATION = re.compile(r"\s*\[\d+\]")
+_THERE = re.compile(r"\bthere\b", re.IGNORECASE)
 # One of the things just listed: "which one", "the Amsterdam one", "that one".
 _PICK = re.compile(
     r"\b(?:(?:which|that|this|the(?:\s+[\w.-]+){1,2})\s+one|(?:which|what) (?:of (?:those|these|them)|ones))\b",
@@ -74,6 +75,10 @@ def follow_up(question: str, asked: Question, history: Sequence[Turn], analyse: 
         return FollowUp(f"{earlier} {question}", question, among=tuple(listed))
     if not _refers(question, asked):
         return FollowUp(question, question)
+    if _THERE.search(question) and analyse(earlier).kind is Kind.PLACE and listed:
+        # "Where did she work before Kerlys?" -> "How long was she there?": there is the place the
+        # answer gave (Solvane), not the one the question named.
+        return FollowUp(f"{listed[0]} {question}", question)
     return FollowUp(f"{earlier} {question}", question, _topic(analyse(earlier)))
 
 
