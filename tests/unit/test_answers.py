@@ -1858,3 +1858,23 @@ def test_there_after_where_she_worked_is_the_place_answered(tmp_path: Path, embe
     assert "Solvane" in before.text, before.text
     assert "Sep 2019" in there.text and "Jan 2024" not in there.text, there.text
     assert "six" in team.text and "nine" not in team.text, team.text
+
+
+def test_a_project_named_by_its_title_words_at_an_employer_is_that_project(tmp_path: Path, embedder: Embedder) -> None:
+    """Was the first section whose heading names the employer: a side project's "Not a Kerlys
+    project"; and "Which RTOS" was read as a list of RTOs."""
+    occlusion = (
+        "---\ntitle: Occlusion detection rework — KM-300 infusion pump\nemployer: Kerlys Medical\n---\n\n"
+        "## Context\n\nThe KM-300 is an ambulatory infusion pump. An occlusion is a blockage downstream of the pump.\n"
+    )
+    ringtrace = (
+        "---\ntitle: ringtrace — a tiny trace logger (side project)\n---\n\n## What it is\n\nA Rust crate for logs.\n\n"
+        "## Not a Kerlys project\n\nJust to be clear: this is a personal project written in my own time.\n"
+    )
+    (tmp_path / "projects").mkdir()
+    (tmp_path / "projects" / "ringtrace.md").write_text(ringtrace, encoding="utf-8")
+    answerer = _answerer(tmp_path, embedder, {"projects/occlusion.md": occlusion})
+    text = _ask(answerer, "Tell me about the occlusion detection project at Kerlys.").text
+    assert "ambulatory infusion pump" in text and "personal project" not in text, text
+    asked = analyse("Which RTOS did it run on?")
+    assert asked.kind is not Kind.LIST and "rtos" in asked.terms, asked

@@ -62,6 +62,7 @@ class Corpus:
             by_source.setdefault(source, set()).update(found)
             self.first_row.setdefault(source, row)
             self.outline += self.by_row[row]
+        self.source_words = {source: frozenset(found) for source, found in by_source.items()}
         # Words in a good share of the documents are what the corpus is about (its owner's name,
         # the documents' shared vocabulary): they tell no passage from another.
         sources = max(len(by_source), 1)

@@ -1002,12 +1002,22 @@ class Extractor:
         return tuple(dict.fromkeys(Line(loc.unit.text, loc.row) for loc in units if not _shown(loc.unit.text, shown)))
 
     def _opening(self, judge: Judge, shown: frozenset[str]) -> Draft | None:
-        """What a named document is: its opening lines, then its sections' first lines."""
+        """What a named document is: its opening lines, then its sections' first lines. Named by
+        its title, or by two or more of the asked words in its title when it names the rest ("the
+        occlusion detection project at Kerlys": "Occlusion detection rework", "Employer: Kerlys")."""
         columns = self.snapshot.columns
-        for source, row in self.corpus.first_row.items():
-            title = stems(columns["title"][row])
-            if not all(e in title for e in judge.entities):
-                continue
+        asked = set(judge.attribute)
+        titles = {source: stems(columns["title"][row]) for source, row in self.corpus.first_row.items()}
+        named = [source for source, title in titles.items() if all(e in title for e in judge.entities)]
+        described = sorted(
+            (
+                source
+                for source, title in titles.items()
+                if len(asked & title) >= 2 and all(e in self.corpus.source_words[source] for e in judge.entities)
+            ),
+            key=lambda source: -len(asked & titles[source]),
+        )
+        for source in (*named, *described)[:1]:
             # Its prose says what it is; its facts ("Licence: MIT") are for the questions they answer.
             lines = self._document_lines(source, shown, prose=True) or self._document_lines(source, shown)
             return Draft("answer", lines[:3]) if lines else None

@@ -536,7 +536,8 @@ def _list_noun(lowered: str, names: tuple[str, ...]) -> str:
         # "any Kubernetes qualification": a name before the head noun says which one.
         following = found[n + 1] if n + 1 < len(found) else ""
         modifier = stem(noun) in names and following not in STOP and following not in _AUXILIARIES
-        if noun.endswith("s") and not noun.endswith(("ss", "us", "is")) and not modifier:
+        plural = noun.endswith("s") and not noun.endswith(("ss", "us", "is")) and stem(noun) != noun  # not "rtos"
+        if plural and not modifier:
             return stem(noun)
     return ""
 

@@ -439,9 +439,46 @@ def words(text: str) -> list[str]:
 _DOTTED = re.compile(r"[a-z]{1,2}(?:\.[a-z]{1,3})+\.?")
 
 
+# Names that end in an "s" of their own.
+_ACRONYMS_IN_S = frozenset(
+    [
+        "rtos",
+        "freertos",
+        "ios",
+        "macos",
+        "ipados",
+        "watchos",
+        "tvos",
+        "chromeos",
+        "aws",
+        "gps",
+        "dns",
+        "cms",
+        "https",
+        "sms",
+        "eks",
+        "ecs",
+        "gcs",
+        "kms",
+        "sqs",
+        "sns",
+        "qms",
+        "lims",
+        "ehrs",
+        "emrs",
+        "nas",
+        "sas",
+        "ros",
+        "vxworks",
+    ]
+)
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude suffix stripper, then the synonym groups: "expired", "expires", "lapsed" all meet."""
+    if word.lower() in _ACRONYMS_IN_S:
+        return word.lower()  # "RTOS" is one operating system, not many RTOs
     root = _strip(word.replace(".", "") if _DOTTED.fullmatch(word.lower()) else word)  # "B.Sc." is a BSc
     return CANON.get(root, root)
 
