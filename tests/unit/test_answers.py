@@ -1865,16 +1865,22 @@ def test_a_project_named_by_its_title_words_at_an_employer_is_that_project(tmp_p
     project"; and "Which RTOS" was read as a list of RTOs."""
     occlusion = (
         "---\ntitle: Occlusion detection rework — KM-300 infusion pump\nemployer: Kerlys Medical\n---\n\n"
-        "## Context\n\nThe KM-300 is an ambulatory infusion pump. An occlusion is a blockage downstream of the pump.\n"
+        "## Context\n\nThe KM-300 is an ambulatory infusion pump. An occlusion is a blockage downstream.\n\n"
+        "## Tech stack\n\n- C11, Zephyr RTOS, nRF5340\n"
     )
     ringtrace = (
         "---\ntitle: ringtrace — a tiny trace logger (side project)\n---\n\n## What it is\n\nA Rust crate for logs.\n\n"
-        "## Not a Kerlys project\n\nJust to be clear: this is a personal project written in my own time.\n"
+        "## Not a Kerlys project\n\nJust to be clear: this is a personal project written in my own time. At Kerlys "
+        "the RTOS is chosen for us.\n\n## Tech stack\n\n- Rust, embassy\n"
     )
     (tmp_path / "projects").mkdir()
     (tmp_path / "projects" / "ringtrace.md").write_text(ringtrace, encoding="utf-8")
     answerer = _answerer(tmp_path, embedder, {"projects/occlusion.md": occlusion})
-    text = _ask(answerer, "Tell me about the occlusion detection project at Kerlys.").text
-    assert "ambulatory infusion pump" in text and "personal project" not in text, text
+    about, rtos = _conversation(
+        answerer, "Tell me about the occlusion detection project at Kerlys.", "Which RTOS did it run on?"
+    )
+    assert "ambulatory infusion pump" in about.text and "personal project" not in about.text, about.text
+    # Its write-up names Kerlys only in its front matter: its lines are about it all the same.
+    assert "Zephyr" in rtos.text and "chosen for us" not in rtos.text, rtos.text
     asked = analyse("Which RTOS did it run on?")
     assert asked.kind is not Kind.LIST and "rtos" in asked.terms, asked

@@ -100,7 +100,7 @@ class Answerer:
         target = self.analyse(turn.question) if turn.question != question else asked
 
         def extract() -> Draft:
-            extractor = Extractor(corpus, found.snapshot, found.query_vector, found.rows, found.pool)
+            extractor = Extractor(corpus, found.snapshot, found.query_vector, found.rows, found.pool, said=turn.said)
             if turn.among and (picked := extractor.pick(target, turn.among)) is not None:
                 return picked
             return extractor.answer_all(target, self.analyse, topic=turn.topic, shown=turn.shown)

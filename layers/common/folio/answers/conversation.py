@@ -54,6 +54,7 @@ class FollowUp:
     topic: tuple[str, ...] = ()  # the names the conversation is about
     shown: frozenset[str] = frozenset()  # lines already given, for "more"
     among: tuple[str, ...] = ()  # the listed lines a follow-up picks one of ("the Amsterdam one")
+    said: tuple[str, ...] = ()  # the lines the answer before it gave: the documents it is about
 
 
 def follow_up(question: str, asked: Question, history: Sequence[Turn], analyse: Callable[[str], Question]) -> FollowUp:
@@ -79,7 +80,7 @@ def follow_up(question: str, asked: Question, history: Sequence[Turn], analyse: 
         # "Where did she work before Kerlys?" -> "How long was she there?": there is the place the
         # answer gave (Solvane), not the one the question named.
         return FollowUp(f"{listed[0]} {question}", question)
-    return FollowUp(f"{earlier} {question}", question, _topic(analyse(earlier)))
+    return FollowUp(f"{earlier} {question}", question, _topic(analyse(earlier)), said=tuple(listed))
 
 
 def _topic(asked: Question) -> tuple[str, ...]:

@@ -181,9 +181,22 @@ _TENURE_WORDS = frozenset(("year", "professional", "total", "overall", "industry
 class Judge:
     """Scores candidates for one question against one corpus."""
 
-    def __init__(self, question: Question, corpus: Corpus, *, entities: tuple[str, ...] | None = None) -> None:
+    def __init__(
+        self,
+        question: Question,
+        corpus: Corpus,
+        *,
+        entities: tuple[str, ...] | None = None,
+        topic: tuple[str, ...] = (),
+        around: frozenset[tuple[str, tuple[str, ...]]] = frozenset(),
+    ) -> None:
+        """`topic`: the names an earlier turn was about; `around`: where its answer's lines came
+        from (document, headings), which is about them wherever it names them: the whole document,
+        or the section whose heading names them (one project of a page of projects)."""
         self.question = question
         self.corpus = corpus
+        self.topic = frozenset(topic) - set(question.entities)
+        self.around = around
         asked = question.entities if entities is None else entities
         self.entities = tuple(e for e in asked if e != question.quantity)
         type_words = _TYPE_WORDS.get(question.kind, frozenset())
@@ -291,7 +304,10 @@ class Judge:
             own_terms, held_terms = own_terms | job, held_terms | job
         own = sum(w for t, w in self.weights.items() if self._holds(own_terms, t)) / self.total if self.total else 0.0
         held = sum(w for t, w in self.weights.items() if self._holds(held_terms, t)) / self.total if self.total else 1.0
-        named = all(mentions(c.context, e) or e in self.corpus.letterhead(c.row) for e in self.entities)
+        named = all(
+            mentions(c.context, e) or e in self.corpus.letterhead(c.row) or (e in self.topic and self._around(c))
+            for e in self.entities
+        )
         score = c.meaning + 0.5 * own + 0.25 * held
         if under_negation(c.unit):
             score += 0.15 if q.negated else -0.25
@@ -331,6 +347,15 @@ class Judge:
         if not q.negated and q.kind is not Kind.YESNO and settles(c.unit.text, self.attribute) == "No":
             passes = False  # "not interested in management" is no answer to "what interests her"
         return Scored(c, score + self._shape(c, typed), passes)
+
+    def _around(self, c: Candidate) -> bool:
+        source = self.corpus.sources[c.row]
+        for where, path in self.around:
+            if where == source:
+                depth = next((n + 1 for n, head in enumerate(path) if self.topic & heading_stems(head)), 0)
+                if c.unit.path[:depth] == path[:depth]:
+                    return True
+        return False
 
     def _shape(self, c: Candidate, typed: bool) -> float:
         """What the line's form adds: the value itself, a range, the field of the asked name."""

@@ -101,6 +101,7 @@ _LABEL_ONLY = re.compile(
 # The document types that describe their owner, most direct first.
 _ABOUT = ("about", "bio", "profile", "resume", "cv")
 _POOL_UNITS = 12
+_DISTINCT_CHARS = 20  # a line this long, found in an earlier answer, was given from its document
 _NAMED_UNITS = 40  # the lines naming what a yes-no question asks about, at most
 
 
@@ -112,7 +113,12 @@ class Extractor:
         vector: np.ndarray,
         rows: list[int],
         pool: Sequence[int] = (),
+        *,
+        said: Sequence[str] = (),
     ) -> None:
+        """`said`: the lines of the answer a follow-up leans on; the documents they come from are
+        about the conversation's topic ("Which RTOS did it run on?" after the occlusion project
+        at Kerlys: its write-up, which names Kerlys only in its front matter)."""
         self.corpus = corpus
         self.snapshot = snapshot
         self.vector = vector
@@ -123,6 +129,12 @@ class Extractor:
         located = [(located.unit, located.row) for row in looked for located in self._units_of(row)]
         self.found = candidates(located, snapshot, vector)
         self.focus: set[str] = set()
+        told = [" ".join(line.lower().split()) for line in said]
+        self.around = frozenset(
+            (corpus.sources[loc.row], loc.unit.path)
+            for loc in (corpus.outline if told else ())
+            if len(text := " ".join(loc.unit.text.lower().split())) >= _DISTINCT_CHARS and any(text in t for t in told)
+        )
 
     def answer(self, q: Question, *, topic: tuple[str, ...] = (), shown: frozenset[str] = frozenset()) -> Draft:
         """`topic`: names the conversation is about (a follow-up's "it"); `shown`: lines already given."""
@@ -132,7 +144,9 @@ class Extractor:
             reach = [Line(loc.unit.text, loc.row) for loc in contact_lines(q, self.corpus.outline)]
             return _listed(reach) if len(reach) >= 2 else Draft("answer", tuple(reach)) if reach else REFUSAL
         q = _spelled(q, self.corpus)
-        judge = Judge(q, self.corpus, entities=tuple(dict.fromkeys((*q.entities, *topic))))
+        judge = Judge(
+            q, self.corpus, entities=tuple(dict.fromkeys((*q.entities, *topic))), topic=topic, around=self.around
+        )
         # A date or number asked of a record: its name and the asked field, not every field.
         focus = {*judge.attribute, *judge.entities} & self.corpus.all_keys
         # "By how much did it cut the error?" needs the before as well as the after: the whole row.
