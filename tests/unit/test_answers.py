@@ -1884,3 +1884,22 @@ def test_a_project_named_by_its_title_words_at_an_employer_is_that_project(tmp_p
     assert "Zephyr" in rtos.text and "chosen for us" not in rtos.text, rtos.text
     asked = analyse("Which RTOS did it run on?")
     assert asked.kind is not Kind.LIST and "rtos" in asked.terms, asked
+
+
+def test_projects_under_labels_are_listed_by_name(tmp_path: Path, embedder: Embedder) -> None:
+    """Was "Work: every model change is replayed ..." (a list inside one project) for the projects
+    under "## Work": entries with records and prose of their own are listed by name."""
+    projects = (
+        "# Projects\n\n## Work\n\n### Triage Assistant\n\nStack: Python, FastAPI\nTeam size: 5\n\n"
+        "Reads referral letters and suggests an urgency.\n\nThings I'm proud of:\n\n"
+        "- every model change is replayed against 4,000 labelled letters\n- triage time fell to 6 hours\n\n"
+        "### FoldServe\n\nStack: PyTorch, Triton\n\nServes protein embeddings to scientists.\n\n"
+        "## Side projects\n\n### IgboTone\n\nStack: Kotlin\n\nA tone trainer for Igbo learners.\n"
+    )
+    skills = "# Skills\n\n## Languages\n\n### Systems\n\n- Rust\n- C\n\n### Scripting\n\n- Python\n- Bash\n"
+    answerer = _answerer(tmp_path, embedder, {"projects.md": projects, "skills.md": skills})
+    text = _ask(answerer, "What projects has she worked on?").text
+    assert all(name in text for name in ("Triage Assistant", "FoldServe", "IgboTone")), text
+    assert "replayed" not in text, text
+    text = _ask(answerer, "What programming languages does she know?").text
+    assert "Rust" in text and "Python" in text, text

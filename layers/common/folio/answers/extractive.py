@@ -934,8 +934,13 @@ class Extractor:
             for loc in leaves
             if loc.unit.kind == "item" or (loc.unit.kind == "pair" and len(fields(loc.unit.text)) > 1)
         ]
-        if items and not any(informative_heading(loc.unit.text) for loc in entries):
-            entries = []  # labels ("Stream processing", "Web and API"): the items under them
+        # Labels ("Stream processing", "Web and API") hold only their items: the items are what the
+        # section lists. Entries with records or prose of their own ("### FoldServe" and its
+        # "Stack: ...") are what it lists, by name.
+        described = {loc.unit.path[-1] for loc in leaves if loc.unit.kind in ("pair", "sentence", "row")}
+        named = all(loc.unit.text in described for loc in entries)
+        if items and not any(informative_heading(loc.unit.text) for loc in entries) and not named:
+            entries = []
         records = entries or items
         # Entries with sections of their own ("### Certified Kubernetes Administrator") by name.
         names = list(dict.fromkeys(loc.unit.text if entries else _instance(loc.unit.text) for loc in records))
