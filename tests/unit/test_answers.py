@@ -1903,3 +1903,14 @@ def test_projects_under_labels_are_listed_by_name(tmp_path: Path, embedder: Embe
     assert "replayed" not in text, text
     text = _ask(answerer, "What programming languages does she know?").text
     assert "Rust" in text and "Python" in text, text
+
+
+def test_what_kind_of_work_is_every_item_of_its_list(tmp_path: Path, embedder: Embedder) -> None:
+    """Was only the items that say "work": "kind of work" names what is listed, not which of it."""
+    about = (
+        "# About\n\n## What she is looking for\n\nSenior hands-on roles in health ML.\n\n"
+        "### She is not interested in\n\n- advertising technology (ad-tech)\n- crypto / web3 anything\n"
+        "- defence or weapons-related work\n- pure people-management roles with no hands-on work\n"
+    )
+    text = _asked_of(tmp_path, embedder, {"about.md": about}, "What kind of work is she not interested in?")
+    assert all(item in text for item in ("ad-tech", "crypto", "defence", "people-management")), text

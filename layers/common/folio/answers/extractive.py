@@ -1142,6 +1142,7 @@ def _negated(heading: str) -> bool:
 _DENIED_ASIDE = re.compile(r"\((?:not|no|never)\b[^)]*\)", re.IGNORECASE)
 _STATUS = frozenset(("valid", "expir", "current"))
 _STATUS_KEY = frozenset((stem("status"),))
+_KIND_OF = re.compile(r"\b(?:kinds?|types?|sorts?) of (\w+)", re.IGNORECASE)
 _SPELL_CHECKED = 6
 _STUDY = stem("study")
 _BASED = stem("based")
@@ -1257,7 +1258,9 @@ def _qualifiers(q: Question, judge: Judge, noun: str) -> set[str]:
     status = (set(q.terms) & _STATUS) | ({"current"} if _NOW.search(q.text) else set())
     # "What languages does he speak?": spoken languages, not those of a "Speaking" section.
     spoken = {_SPEAK} if noun == _LANGUAGE else set()
-    return {t for t in judge.attribute if t != noun} - spoken | status
+    # "What kind of work is he not interested in?": work is what is listed, not which of it.
+    kind = {stem(m.group(1)) for m in _KIND_OF.finditer(q.text)}
+    return {t for t in judge.attribute if t != noun} - spoken - kind | status
 
 
 def both(answer: Draft, part: Draft) -> Draft:
