@@ -1914,3 +1914,18 @@ def test_what_kind_of_work_is_every_item_of_its_list(tmp_path: Path, embedder: E
     )
     text = _asked_of(tmp_path, embedder, {"about.md": about}, "What kind of work is she not interested in?")
     assert all(item in text for item in ("ad-tech", "crypto", "defence", "people-management")), text
+
+
+def test_how_good_she_is_at_a_language_is_its_level(tmp_path: Path, embedder: Embedder) -> None:
+    """Was refused ("level" is no word of the documents) or a line with "good" in it."""
+    profile = "name: Ada Quill\nlanguages:\n  French: native\n  Spanish: C1 (professional working proficiency)\n"
+    cv = (
+        "# CV\n\n## Human languages\n\n| Language | Level | Notes |\n| --- | --- | --- |\n"
+        "| Igbo | Conversational (roughly A2) | family calls |\n| Swedish | Native | |\n\n"
+        "## Hobbies\n\nBouldering, around V5 on a good day. My Igbo isn't good enough for the news.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"profile.yaml": profile, "cv.md": cv})
+    assert "C1" in _ask(answerer, "What level is her Spanish?").text
+    igbo = _ask(answerer, "How good is her Igbo?").text
+    assert "Conversational" in igbo and "V5" not in igbo, igbo
+    assert _ask(answerer, "What level is her German?").text.startswith("I don't have that")

@@ -93,6 +93,7 @@ _HELD = 0.3
 _RELATED = 0.3
 # Qualities a visitor asks "how ..." about that any line on the named thing answers.
 _GENERIC_DEGREES = frozenset(("good", "skil", "experienc", "strong", "profici", "fluent", "familiar", "comfort"))
+_LEVEL_WORDS = _GENERIC_DEGREES | frozenset(stem(w) for w in ("level", "well", "proficiency", "speak"))
 # Verbs of having handled a thing: "used", "worked with", "has experience of".
 _HANDLED = frozenset(("use", "used", "using", "work", "career", "familiar", "know", "known", "tri", "touch", "handl"))
 _MONTH_YEAR = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b", re.IGNORECASE)
@@ -217,6 +218,8 @@ class Judge:
             type_words = type_words | {"last", "tak", "longer", "longest", "hold", "stai", "spend"}
         if question.kind is Kind.YESNO and asked:
             type_words = type_words | _HANDLED  # "Has she used Unity?": any line naming Unity
+        if question.level:
+            type_words = type_words | _LEVEL_WORDS  # "What level is her Spanish?": any line on her Spanish
         self.type_words = type_words
         self.span = question.kind is Kind.DATE and bool(_SPAN_WORDS & set(question.terms))
         # "the Kestrel-Cal team": "kestrel" and "cal" are the name's parts, not what is asked.
@@ -368,16 +371,7 @@ class Judge:
         if self.span and (len(DATE.findall(c.unit.text)) >= 2 or _OPEN_RANGE.search(c.unit.text)):
             score += 0.2  # "when did she start and leave": a line with the range,
             score += 0.1 if _MONTH_YEAR.search(c.unit.text) else 0.0  # to the month if it says
-        asked, key = set(self.attribute), stems(c.unit.key)
-        if q.kind in _VALUE_KINDS and c.unit.kind == "pair" and asked & key and asked <= key | c.held:
-            # "What was the thesis about?": "Thesis: Energy-Aware Background Sync ...", more than
-            # another field of it ("Thesis grade: 17.5/20"); "her bachelor's dissertation": the
-            # "Final-year dissertation:" of the bachelor's degree.
-            score += 0.35 if key == asked else 0.2
-        # (Or a field of a section so named: "Location" > "City: Lyon".)
-        labels = key | (heading_stems(c.unit.path[-1]) if c.unit.path else frozenset())
-        if q.kind is Kind.PLACE and c.unit.kind == "pair" and set(q.terms) & labels & _TYPE_WORDS[Kind.PLACE]:
-            score += 0.35  # "Where is she based?": "Based in: Rotterdam, Netherlands"
+        score += self._field_shape(c)
         if q.kind is Kind.PLACE and set(q.terms) & c.own & _TYPE_WORDS[Kind.PLACE]:
             score += 0.2  # "Which city is she based in?": "... engineer based in Edinburgh, Scotland"
         if (
@@ -396,6 +390,25 @@ class Judge:
         if q.change and (_CHANGE.search(c.unit.text) or len(_FIGURE.findall(DATE.sub(" ", c.unit.text))) >= 2):
             score += 0.2  # "by how much did it improve": a line with the before and the after
         return score
+
+    def _field_shape(self, c: Candidate) -> float:
+        """What a record's field adds when it is the one asked for."""
+        q = self.question
+        if c.unit.kind not in ("pair", "row"):
+            return 0.0
+        asked, key = set(self.attribute), stems(c.unit.key)
+        if q.kind in _VALUE_KINDS and c.unit.kind == "pair" and asked & key and asked <= key | c.held:
+            # "What was the thesis about?": "Thesis: Energy-Aware Background Sync ...", more than
+            # another field of it ("Thesis grade: 17.5/20"); "her bachelor's dissertation": the
+            # "Final-year dissertation:" of the bachelor's degree.
+            return 0.35 if key == asked else 0.2
+        # (Or a field of a section so named: "Location" > "City: Lyon".)
+        labels = key | (heading_stems(c.unit.path[-1]) if c.unit.path else frozenset())
+        if q.kind is Kind.PLACE and c.unit.kind == "pair" and set(q.terms) & labels & _TYPE_WORDS[Kind.PLACE]:
+            return 0.35  # "Where is she based?": "Based in: Rotterdam, Netherlands"
+        if q.level and set(self.entities) <= stems(_first_field(c.unit.text)):
+            return 0.35  # "What level is her Spanish?": "Spanish: C1", the row "Language: Igbo; Level: A2"
+        return 0.0
 
     def _holds(self, found: frozenset[str], term: str) -> bool:
         return term in found or any(v in found for v in self.variants[term])
@@ -588,6 +601,15 @@ def _names_the(text: str, noun: str, asked: set[str], lower: frozenset[str]) -> 
         if len(after) == 2 and after[0].lower() in ("called", "named") and _is_name(after[1], asked):
             return True
     return False
+
+
+def _first_field(text: str) -> str:
+    """What a record is of: its key ("Spanish: C1"), or its first value ("Language: Igbo; ...")."""
+    found = fields(text)
+    if not found:
+        return ""
+    key, value = found[0]
+    return value if len(found) > 1 else key
 
 
 def fields(text: str) -> list[tuple[str, str]]:

@@ -199,7 +199,7 @@ class Extractor:
                 and asked & stems(loc.unit.key)
                 and {*asked, *judge.entities} <= stems(" ".join((*loc.unit.path, loc.unit.text)))
             ][:_NAMED_UNITS]
-        elif q.kind is Kind.YESNO and judge.entities:
+        elif (q.kind is Kind.YESNO or q.level) and judge.entities:
             # "Does he have a PhD?": the lines naming it, wherever retrieval left them ("PhD in
             # Epidemiology, University of Copenhagen, ..." in a chunk of other degrees).
             told = [(loc.unit, loc.row) for loc in self.corpus.naming(set(judge.entities))[:_NAMED_UNITS]]

@@ -276,6 +276,7 @@ class Question:
     change: bool = False  # "by how much did it improve", "how much faster": a before and an after
     willing: bool = False  # what she would do ("Would she relocate?"), not what she did
     owner: frozenset[str] = frozenset()  # the owner's name, its words and their stems: no place, no other person
+    level: bool = False  # how good she is at a named thing: "What level is her Spanish?", "How good is his Igbo?"
 
 
 def analyse(text: str, *, owner_words: frozenset[str] = frozenset()) -> Question:
@@ -374,6 +375,7 @@ def _analyse(text: str, owner_words: frozenset[str]) -> Question:
         quantity=quantity if kind is Kind.NUMBER else "",
         vague=vague,
         degree=_degree(lowered),
+        level=bool(entities) and bool(_LEVEL.search(lowered)),
         excluded=excluded,
         heads=_heads(tokens, entities, skip),
         compounds=_compounds(lowered, skip),
@@ -390,6 +392,10 @@ def _analyse(text: str, owner_words: frozenset[str]) -> Question:
     )
 
 
+_LEVEL = re.compile(
+    r"\b(?:what|which)(?:'s| is| was)? (?:\w+ )?(?:level|proficiency)\b|\bhow (?:good|well|fluent|strong)\b"
+    r"|\b(?:level|proficiency) (?:of|in)\b"
+)
 _NUMBER_OPENINGS = ("how much", "what percentage", "what percent", "by how much", "how quick", "how fast")
 _NOT_DEGREES = frozenset(
     ["many", "much", "long", "old", "big", "large", "far", "often", "soon", "fast", "well", "quickly", "quick"]
