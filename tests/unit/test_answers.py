@@ -1929,3 +1929,22 @@ def test_how_good_she_is_at_a_language_is_its_level(tmp_path: Path, embedder: Em
     igbo = _ask(answerer, "How good is her Igbo?").text
     assert "Conversational" in igbo and "V5" not in igbo, igbo
     assert _ask(answerer, "What level is her German?").text.startswith("I don't have that")
+
+
+def test_case_studies_are_projects_and_a_title_that_says_something_is_no_topic(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """The clarifying question listed "verified in one sitting: rebuilding business verification",
+    a case study's title, as a topic; case studies are projects."""
+    study = (
+        '---\ntitle: "Verified in one sitting: rebuilding business verification"\nclient: Banquise\n---\n\n'
+        "## Outcome\n\nCompletion rose from 61% to 78% after it shipped.\n"
+    )
+    (tmp_path / "case-studies").mkdir()
+    answerer = _answerer(
+        tmp_path,
+        embedder,
+        {"case-studies/verification.md": study, "resume.md": "# Resume\n\n- Frontend Engineer, 2021\n"},
+    )
+    text = _ask(answerer, "Experience?").text
+    assert "projects" in text and "verified" not in text.lower(), text

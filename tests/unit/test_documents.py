@@ -51,6 +51,8 @@ def test_the_rest_of_the_front_matter_is_facts_of_the_page(tmp_path: Path) -> No
         ("now.md", "now"),
         ("experience.txt", "resume"),
         ("faq-contact.md", "faq"),
+        ("case-studies/museum-kiosk.md", "project"),
+        ("reference_letter_marchetti_2022.pdf", "reference"),
     ],
 )
 def test_a_document_without_a_doc_type_gets_one_from_its_name_or_folder(source: str, doc_type: str) -> None:

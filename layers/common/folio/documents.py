@@ -310,6 +310,8 @@ _READERS = {
 _TYPE_WORDS = {
     "project": "project",
     "projects": "project",
+    "case": "project",  # "case-studies/museum-kiosk.md": a project written up
+    "portfolio": "project",
     "resume": "resume",
     "cv": "resume",
     "experience": "resume",
@@ -333,6 +335,9 @@ _TYPE_WORDS = {
     "blog": "blog",
     "posts": "blog",
     "articles": "blog",
+    "reference": "reference",
+    "references": "reference",
+    "recommendation": "reference",
 }
 
 

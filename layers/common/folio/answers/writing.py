@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 _WE = re.compile(r"\b(?:[Ww]e|[Oo]ur|ours|ourselves)\b")
 # How a document type is named when telling a visitor what the documents cover.
+_KIND_WORDS = 4  # a document's kind in a few words: "cover letter", "uses"
 _TOPICS = {
     "resume": "work history",
     "cv": "work history",
@@ -27,6 +28,7 @@ _TOPICS = {
     "publication": "publications",
     "blog": "blog posts",
     "now": "current work",
+    "reference": "references",
 }
 
 
@@ -102,10 +104,13 @@ class Writer:
         known = [_TOPICS[t] for t in _TOPICS if t in corpus.doc_types]
         others = [
             # "Cover letter — Ansel Quintero-Vogelsang": what it is, not whose.
-            re.split(r" [—–-] ", snapshot.columns["title"][row])[0].lower()
+            kind
             for doc_type, rows in corpus.doc_types.items()
             if doc_type not in _TOPICS and doc_type != "faq"  # an FAQ answers about the topics, is none
             for row in rows[:2]
+            # Not a title that says something ("Verified in one sitting: rebuilding ...").
+            if len((kind := re.split(r" [—–-] ", snapshot.columns["title"][row])[0].lower()).split()) <= _KIND_WORDS
+            and ":" not in kind
         ]
         names = list(dict.fromkeys((*known, *others)))[:6]
         return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else "".join(names)
