@@ -1948,3 +1948,16 @@ def test_case_studies_are_projects_and_a_title_that_says_something_is_no_topic(
     )
     text = _ask(answerer, "Experience?").text
     assert "projects" in text and "verified" not in text.lower(), text
+
+
+def test_a_move_she_made_says_nothing_of_one_she_would_make(tmp_path: Path, embedder: Embedder) -> None:
+    """Was "Yes — In 2019 I moved to Nordlicht Digital, a Berlin agency ..." to "Is she open to
+    relocating?"; the answer is her relocation section."""
+    about = (
+        "# About me\n\nIn 2019 I moved to Nordlicht Digital, a Berlin agency with a Montréal office.\n\n"
+        "In my last year I moved into a design technologist role.\n"
+    )
+    profile = "work_preferences:\n  relocation:\n    open: true\n    only_to:\n      - Lisbon\n      - Mexico City\n"
+    answerer = _answerer(tmp_path, embedder, {"about.md": about, "profile.yaml": profile})
+    text = _ask(answerer, "Is she open to relocating?").text
+    assert text.startswith("Yes — ") and "Lisbon" in text and "Nordlicht" not in text, text

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from folio.answers.question import Kind
+from folio.answers.question import Kind, willing
 from folio.answers.text import (
     AMOUNT,
     BROADER,
@@ -349,6 +349,8 @@ class Judge:
             passes = passes and listed and not any(t in c.own for t in q.excluded)
         if not q.negated and q.kind is not Kind.YESNO and settles(c.unit.text, self.attribute) == "No":
             passes = False  # "not interested in management" is no answer to "what interests her"
+        if q.willing and self._done_only(c):
+            passes = False  # "In 2019 I moved to Berlin" says nothing of whether she would move now
         return Scored(c, score + self._shape(c, typed), passes)
 
     def _around(self, c: Candidate) -> bool:
@@ -409,6 +411,12 @@ class Judge:
         if q.level and set(self.entities) <= stems(_first_field(c.unit.text)):
             return 0.35  # "What level is her Spanish?": "Spanish: C1", the row "Language: Igbo; Level: A2"
         return 0.0
+
+    def _done_only(self, c: Candidate) -> bool:
+        """A line that holds the asked words only as what was done ("moved", "relocated"), and says
+        nothing of what would be."""
+        said = [w for w in words(c.unit.text) if stem(w) in self.attribute]
+        return bool(said) and all(w.lower().endswith("ed") for w in said) and not willing(c.unit.text)
 
     def _holds(self, found: frozenset[str], term: str) -> bool:
         return term in found or any(v in found for v in self.variants[term])
