@@ -1961,3 +1961,18 @@ def test_a_move_she_made_says_nothing_of_one_she_would_make(tmp_path: Path, embe
     answerer = _answerer(tmp_path, embedder, {"about.md": about, "profile.yaml": profile})
     text = _ask(answerer, "Is she open to relocating?").text
     assert text.startswith("Yes — ") and "Lisbon" in text and "Nordlicht" not in text, text
+
+
+def test_neither_says_no_and_a_name_with_its_initials_is_a_bare_heading(tmp_path: Path, embedder: Embedder) -> None:
+    """ "A PhD or a master's?" "Neither." said nothing; "Certified Kubernetes Administrator (CKA)",
+    a heading, was the whole answer to whether it is still valid."""
+    faq = (
+        "# FAQ\n\n### Does she have a PhD or a master's?\n\nNeither. She has a BSc in Computer Engineering "
+        "from FEUP, finished in 2015.\n\nA part-time master's is something she is planning to apply for.\n"
+    )
+    certs = "Certified Kubernetes Administrator (CKA):\n  issuer: CNCF\n  issued: 2019-05-22\n  expires: 2022-05-22\n"
+    answerer = _answerer(tmp_path, embedder, {"faq.md": faq, "certifications.yaml": certs})
+    text = _ask(answerer, "Does she have a master's degree?").text
+    assert text.startswith("No — ") and "BSc" in text, text
+    valid = _ask(answerer, "Is her Certified Kubernetes Administrator certification still valid?").text
+    assert valid.strip() != "From Ada's documents: Certified Kubernetes Administrator (CKA) [1]", valid

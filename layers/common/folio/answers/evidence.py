@@ -505,9 +505,13 @@ class Judge:
 _ONLY_DATES = re.compile(r"[\s,.;()–—-]*(?:(?:to|until|till|from|since|and|present|now|today)[\s,.;()–—-]*)*")
 
 
+_INITIALS = re.compile(r"\s*\([A-Z][A-Za-z]{1,7}\)")
+
+
 def informative_heading(text: str) -> bool:
-    """A heading that states something ("... — Tidewell Health (January 2022 – present)"), not a label."""
-    return bool(re.search(r"\d| [—–-] |: |\(", text))
+    """A heading that states something ("... — Tidewell Health (January 2022 – present)"), not a label
+    nor a name with its initials ("Certified Kubernetes Administrator (CKA)")."""
+    return bool(re.search(r"\d| [—–-] |: |\(", _INITIALS.sub("", text)))
 
 
 @lru_cache(maxsize=16384)

@@ -1153,7 +1153,7 @@ _NOW = re.compile(r"\b(?:current(?:ly)?|now|at (?:the )?(?:moment|present)|still
 # An interview's turns: "Q: Then you moved to Sweden." / "A: Yes, in December 2020 ...".
 _TURN = re.compile(r"^A\s*[:.]\s")
 _QUESTION_TURN = re.compile(r"^Q\s*[:.]\s")
-_NO_WORDS = frozenset(("no", "not", "never", "nope"))
+_NO_WORDS = frozenset(("no", "not", "never", "nope", "neither"))  # "A PhD or a master's?" "Neither."
 # What a question about the owner's skills as a whole asks for, and the words around it.
 _SKILLS = frozenset((stem("skills"), stem("stack"), stem("tools")))
 _NOT_SKILLS = JOB | frozenset(stem(w) for w in ("hobbies", "certification", "contact", "education", "project", "talk"))
