@@ -1976,3 +1976,13 @@ def test_neither_says_no_and_a_name_with_its_initials_is_a_bare_heading(tmp_path
     assert text.startswith("No — ") and "BSc" in text, text
     valid = _ask(answerer, "Is her Certified Kubernetes Administrator certification still valid?").text
     assert valid.strip() != "From Ada's documents: Certified Kubernetes Administrator (CKA) [1]", valid
+
+
+def test_when_she_could_start_is_her_earliest_start_not_her_notice(tmp_path: Path, embedder: Embedder) -> None:
+    """Was refused: "notice" is a word for availability, so only "Notice period: 3 months" (no
+    date) was taken for the asked field of the record, and "Earliest start" was not heard."""
+    search = "availability:\n  notice_period: 3 months\n  earliest_start: 2026-03-01\n"
+    answerer = _answerer(tmp_path, embedder, {"job_search.yaml": search})
+    assert "2026-03-01" in _ask(answerer, "When could she start?").text
+    both_parts = _ask(answerer, "What's her notice period and when could she start?").text
+    assert "3 months" in both_parts and "2026-03-01" in both_parts, both_parts

@@ -453,7 +453,10 @@ class Judge:
             record = fields(c.unit.text) if c.unit.kind in ("pair", "row") else []
             # A record's value under the asked key: "Expires: ..." for "when does it expire", not
             # its "Issued" date when this record has no expiry.
-            asked = set(self.attribute) & self.corpus.keys.get(c.unit.path, frozenset())
+            # (Or under the asked kind's word: "When could he start?" - "Earliest start: 2026-03-01".)
+            asked = (set(self.attribute) | (set(self.question.terms) & self.type_words)) & self.corpus.keys.get(
+                c.unit.path, frozenset()
+            )
             if asked and record:
                 return any(asked & stems(key) and self.value_typed(value, key) for key, value in record)
             return self.value_typed(c.unit.text, c.unit.key)
