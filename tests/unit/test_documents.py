@@ -275,6 +275,21 @@ def test_an_employer_and_titles_underlined_over_a_list_head_it(tmp_path: Path) -
     ]
 
 
+def test_a_numbered_line_in_capitals_is_a_heading_in_plain_text(tmp_path: Path) -> None:
+    text = (
+        "EDUCATION\n=========\nNotes kept for applications.\n\n1. BACHELOR OF DESIGN (BDes), INTERACTION DESIGN\n\n"
+        "Graduation project: Quiet Interfaces.\n\n2. MSc, HUMAN-COMPUTER INTERACTION -- NOT COMPLETED\n\n"
+        "I withdrew in 2021.\n\n3. Not a heading, a sentence.\n\nCERTIFICATIONS\n--------------\n- WAS, 2023\n"
+    )
+    # (The one underlined title is the document's.)
+    assert _sections(tmp_path, "education.txt", text) == [
+        ((), "Notes kept for applications."),
+        (("BACHELOR OF DESIGN (BDes), INTERACTION DESIGN",), "Graduation project: Quiet Interfaces."),
+        (("MSc, HUMAN-COMPUTER INTERACTION -- NOT COMPLETED",), "I withdrew in 2021.\n\n3. Not a heading, a sentence."),
+        (("CERTIFICATIONS",), "- WAS, 2023"),
+    ]
+
+
 def test_a_yaml_comment_after_a_value_is_kept_with_it(tmp_path: Path) -> None:
     skills = (
         "# kept in YAML because I like things machine-checkable\n"

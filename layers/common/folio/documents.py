@@ -23,6 +23,9 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _COMMENTED = re.compile(
     r"^(?P<head>\s*(?:-\s+)?[^\s#'\"\-][^:#]*:\s+)(?P<value>[^'\"\s#|>&*!\[{][^#]*?)\s+#\s*(?P<note>\S.*)$"
 )
+# A numbered plain-text heading in capitals: "2. MSc, HUMAN-COMPUTER INTERACTION (PART-TIME)".
+_NUMBERED_CAPS = re.compile(r"^(?:\d{1,2}[.)])\s+([A-Z][\w&/,()'. -]*[\w)])\s*$")
+_NUMBERED_LEVEL = 3  # under the underlined headings (=== level 1, --- level 2)
 # A plain-text heading in wiki or AsciiDoc style: "== Teaching ==", "=== Talks".
 _EQUALS_HEADING = re.compile(r"^(={1,6})\s+([^=].*?)\s*=*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -423,6 +426,9 @@ class _Splitter:
             self.labels.discard(heading[0])
             self.listing = 0
             return heading, 0
+        if not self.atx and (numbered := _numbered_heading(self.written, n)):
+            self.listing = 0
+            return (_NUMBERED_LEVEL, numbered), 0
         if not self.atx and (entry := _text_label(self.written, n)):
             self.listing = self._label_level()
             return (self.listing, entry[0]), entry[1]
@@ -526,6 +532,18 @@ def _label(lines: list[str], n: int) -> str | None:
         return None
     following = next((line for line in lines[n + 1 :] if line.strip()), "")
     return f"{match.group(1).strip()}{(match.group(2) or '').rstrip()}" if LIST_ITEM.match(following) else None
+
+
+def _numbered_heading(lines: list[str], n: int) -> str | None:
+    """In plain text, a numbered line in capitals standing alone ("1. BACHELOR OF DESIGN (BDes),
+    INTERACTION DESIGN"): a heading, below the underlined ones."""
+    match = _NUMBERED_CAPS.match(lines[n])
+    alone = (not n or not lines[n - 1].strip()) and (n + 1 >= len(lines) or not lines[n + 1].strip())
+    if match is None or not alone:
+        return None
+    letters = [ch for ch in match.group(1) if ch.isalpha()]
+    capitals = sum(ch.isupper() for ch in letters)
+    return match.group(1).strip() if len(letters) >= 4 and capitals >= 0.75 * len(letters) else None
 
 
 def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
