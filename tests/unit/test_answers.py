@@ -1986,3 +1986,35 @@ def test_when_she_could_start_is_her_earliest_start_not_her_notice(tmp_path: Pat
     assert "2026-03-01" in _ask(answerer, "When could she start?").text
     both_parts = _ask(answerer, "What's her notice period and when could she start?").text
     assert "3 months" in both_parts and "2026-03-01" in both_parts, both_parts
+
+
+def test_lettered_and_numbered_entries_are_items_and_listed_without_their_notes(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """ "a) ..." and "[2] ..." entries with hanging lines were sentences (a number wrapped onto a
+    line, "1047732. NN/g ...", even made a list of its own); a list of publications gave their
+    "Note:" lines and the page's "Last updated:" with them; "What has he published?" gave the one
+    line that says "published"."""
+    certs = (
+        "CERTIFICATIONS\n--------------\n\n"
+        "  a) Web Accessibility Specialist (WAS), IAAP. Earned 17 October 2023,\n     valid until 2026. ACTIVE.\n\n"
+        "  b) Certified Professional in Accessibility (CPACC), IAAP. Expired June\n     2022; I let it lapse.\n\n"
+        "  c) UX Certification (UXC), Nielsen Norman Group. Earned 2018, certificate number\n"
+        "     1047732. NN/g certifications do not expire, so this one is ACTIVE.\n"
+    )
+    publications = (
+        "PUBLICATIONS - Ada Quill\nLast updated: 2 October 2025\n\nJOURNAL ARTICLES\n\n"
+        "[1] Quill A, Madsen K. Emergency department chief complaints as an early\n"
+        "    signal of influenza activity. Scand J Public Health. 2014;42(6):571-579.\n"
+        "    Note: first paper from my PhD.\n\n"
+        "[2] Quill A, Holm P. Correcting for reporting delays: a Bayesian nowcasting\n"
+        "    approach. Epidemiol Infect. 2016;144(9):1901-1910.\n"
+        "    Note: CORRECTED. A correction was published in 2021.\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"education.txt": certs, "publications.txt": publications})
+    active = _ask(answerer, "Which of her certifications are still active?").text
+    assert "Web Accessibility Specialist" in active and "UX Certification" in active, active
+    assert "CPACC" not in active, active
+    published = _ask(answerer, "What has she published?").text
+    assert "Emergency department chief complaints" in published and "Bayesian nowcasting" in published, published
+    assert "Note:" not in published and "Last updated" not in published, published

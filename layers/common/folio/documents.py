@@ -39,7 +39,8 @@ _DATE_KEYS = ("date", "start_date", "end_date")
 # A paragraph of one bold line over a list names the list's entry: "**Fernhill Digital** — Cork".
 _BOLD_LABEL = re.compile(r"^\*\*([^*]+)\*\*((?:\s*[—–|-]\s*|\s+\(|,\s*)[^*]*)?$")
 # A Markdown list item's marker ("- ", "* ", "1. ").
-LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+# (Not a number wrapped onto a line of its own: "certificate number" / "1047732. NN/g ...".)
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
 
 
 @dataclass(frozen=True)

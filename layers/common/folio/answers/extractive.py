@@ -882,14 +882,7 @@ class Extractor:
                 for name in named
                 if not _shown(name, shown)
             ]
-        leaves = [loc for loc in under if loc.unit.kind in ("item", "pair", "row") and not _shown(loc.unit.text, shown)]
-        if noun and leaves and sum(noun in stems(loc.unit.key) for loc in leaves) < 2:
-            # "What talks has she given?": the dated paragraphs that speak of talks, not the page's
-            # "Podcast: ..." and "Last updated: ..." records.
-            starts = {(loc.row, loc.unit.block): loc for loc in reversed(whole) if loc.unit.path == container}
-            paragraphs = [loc for loc in reversed(starts.values()) if loc.unit.kind == "sentence"]
-            told = [loc for loc in paragraphs if self._dated_entry_of(loc, noun) and not _shown(loc.unit.text, shown)]
-            leaves = told if len(told) >= 2 else leaves
+        leaves = self._leaves(container, under, whole, noun, shown)
         if len(leaves) < 2:
             # Entries written as paragraphs (a plain-text list of talks): each one's first line.
             firsts = {(loc.row, loc.unit.block): loc for loc in reversed(under) if loc.unit.kind != "heading"}
@@ -898,6 +891,26 @@ class Extractor:
             prose = [loc for loc in under if loc.unit.kind == "sentence" and not _shown(loc.unit.text, shown)]
             leaves = entries if len(entries) >= 2 else prose if len(prose) >= 2 else leaves
         return [Line(loc.unit.text, loc.row) for loc in _picked(leaves, qualifiers)]
+
+    def _leaves(
+        self, container: tuple[str, ...], under: list[Located], whole: list[Located], noun: str, shown: frozenset[str]
+    ) -> list[Located]:
+        """A section's entries as items, fields or rows."""
+        leaves = [loc for loc in under if loc.unit.kind in ("item", "pair", "row") and not _shown(loc.unit.text, shown)]
+        items = [loc for loc in leaves if loc.unit.kind == "item"]
+        keyed = sum(bool(noun) and noun in stems(loc.unit.key) for loc in leaves)  # "Talk: ..." records
+        if len(items) >= 2 and len(items) < len(leaves) and keyed < 2:
+            # Entries in a list, their notes and the page's facts as fields ("[2] Oyelaran-Sørensen
+            # B, ... 2016." and its "Note: ...", "Last updated: ..."): the entries.
+            return items
+        if noun and leaves and keyed < 2:
+            # "What talks has she given?": the dated paragraphs that speak of talks, not the page's
+            # "Podcast: ..." and "Last updated: ..." records.
+            starts = {(loc.row, loc.unit.block): loc for loc in reversed(whole) if loc.unit.path == container}
+            paragraphs = [loc for loc in reversed(starts.values()) if loc.unit.kind == "sentence"]
+            told = [loc for loc in paragraphs if self._dated_entry_of(loc, noun) and not _shown(loc.unit.text, shown)]
+            return told if len(told) >= 2 else leaves
+        return leaves
 
     def _dated_entry_of(self, loc: Located, noun: str) -> bool:
         """Whether a paragraph is a dated entry of the noun ("NordStream Conf 2019, Oslo — ... Maya's

@@ -19,7 +19,8 @@ _GENERIC_COLUMNS = frozenset(("detail", "details", "value", "values", "descripti
 _INNER_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
 # A line that goes on with the one before it: "(2023), CDISC ...", "and then ...".
 _GOES_ON = re.compile(r"^(?:[(\[,;:–—]|[a-z])")
-_ITEM = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
+# A list item's marker: a bullet, "3." or "3)", a letter "b)", a reference "[2]".
+_ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)]|[a-z]\)|\[\d{1,3}\])\s+")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 # "Key: value"; a colon inside a quoted title ('2023-05 "Accessible by default: ..."') is no key's.
 # A key is a label, not a sentence's end: "First-class honours. Dissertation: ..." is two sentences.
