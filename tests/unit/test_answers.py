@@ -2018,3 +2018,22 @@ def test_lettered_and_numbered_entries_are_items_and_listed_without_their_notes(
     published = _ask(answerer, "What has she published?").text
     assert "Emergency department chief complaints" in published and "Bayesian nowcasting" in published, published
     assert "Note:" not in published and "Last updated" not in published, published
+
+
+def test_how_much_she_reduced_it_is_the_line_with_the_before_and_after(tmp_path: Path, embedder: Embedder) -> None:
+    """Was the problem statement (its "below 100 µA" target and the 480 µA it drew), closer in
+    meaning, over the outcome "95 µA (down from 480 µA)"."""
+    project = (
+        "# Low-power body control module\n\n**Problem:** the OEM's new platform asked for a BCM quiescent current "
+        "below 100 µA with the vehicle parked. The existing BCM drew about 480 µA parked.\n\n## What changed\n\n"
+        "**Outcome:** quiescent current of **95 µA** (down from 480 µA), inside the OEM spec.\n"
+    )
+    (tmp_path / "projects").mkdir()
+    text = _asked_of(
+        tmp_path,
+        embedder,
+        {"projects/bcm.md": project},
+        "How much did she reduce the quiescent current of the body control module?",
+    )
+    first = text.removeprefix("From Ada's documents:").strip().split("\n")[0]
+    assert "down from 480" in first, text

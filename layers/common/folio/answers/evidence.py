@@ -389,8 +389,10 @@ class Judge:
             # "Does he have a PhD?": an entry "PhD in Epidemiology, University of ...", not "after the PhD".
             opening = {stem(w) for w in words(c.unit.text)[: len(self.entities)]}
             score += 0.3 if set(self.entities) <= opening else 0.0
-        if q.change and (_CHANGE.search(c.unit.text) or len(_FIGURE.findall(DATE.sub(" ", c.unit.text))) >= 2):
-            score += 0.2  # "by how much did it improve": a line with the before and the after
+        if q.change and _CHANGE.search(c.unit.text):
+            score += 0.3  # "by how much did it improve": a line with the before and the after
+        elif q.change and len(_FIGURE.findall(DATE.sub(" ", c.unit.text))) >= 2:
+            score += 0.1  # (two figures, which may be the before and the after)
         return score
 
     def _field_shape(self, c: Candidate) -> float:
@@ -569,7 +571,12 @@ def completes(previous: Unit, unit: Unit) -> bool:
     return (leans or answers) and previous.block == unit.block and previous.kind == unit.kind
 
 
-_CHANGE = re.compile(r"\bfrom\s+[^\s;]*\d[^;]{0,40}?\bto\b\s+(?:under\s+|about\s+)?[^\s;]*\d", re.IGNORECASE)
+# A before and an after: "from 6.2 s to 1.8 s", "95 µA (down from 480 µA)", "3 → 11 people".
+_CHANGE = re.compile(
+    r"\bfrom\s+[^\s;]*\d[^;]{0,40}?\bto\b\s+(?:under\s+|about\s+)?[^\s;]*\d|\d[^;]{0,20}?\b(?:down|up) from\s+[^\s;]*\d"
+    r"|\d\s*(?:→|->)\s*\d",
+    re.IGNORECASE,
+)
 # A month or a day as written, whole: "March", "Sept", "Mon" ("Marrok" is a name).
 _MONTH_OR_DAY = re.compile(
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
