@@ -73,6 +73,10 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_nineteenth", "Ysolde Karamanlis-Brecht"),
         ("kb_twentieth", "Odalys Fenwick-Adebayo"),
         ("kb_twentyfirst", "Benedikt Oyelaran-Sørensen"),
+        ("kb_twentysecond", "Marguerite Osei-Halloran"),
+        ("kb_twentythird", "Tobiah Lindgren-Achebe"),
+        ("kb_twentyfourth", "Dagny Oyelowo-Castellanos"),
+        ("kb_twentyfifth", "Kwabena Ferreira-Lindholm"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:
