@@ -76,9 +76,10 @@ def follow_up(question: str, asked: Question, history: Sequence[Turn], analyse: 
         return FollowUp(f"{earlier} {question}", question, among=tuple(listed))
     if not _refers(question, asked):
         return FollowUp(question, question)
-    if _THERE.search(question) and analyse(earlier).kind is Kind.PLACE and listed:
+    if _THERE.search(question) and not asked.entities and analyse(earlier).kind is Kind.PLACE and listed:
         # "Where did she work before Kerlys?" -> "How long was she there?": there is the place the
-        # answer gave (Solvane), not the one the question named.
+        # answer gave (Solvane), not the one the question named. (A question naming its own thing,
+        # "what grade did she get in Database Internals there?", is searched with the earlier one.)
         return FollowUp(f"{listed[0]} {question}", question)
     return FollowUp(f"{earlier} {question}", question, _topic(analyse(earlier)), said=tuple(listed))
 
