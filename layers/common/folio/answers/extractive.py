@@ -1049,11 +1049,12 @@ class Extractor:
             ),
             key=lambda source: -len(asked & titles[source]),
         )
-        for source in (*named, *described)[:1]:
-            # Its prose says what it is; its facts ("Licence: MIT") are for the questions they answer.
-            lines = self._document_lines(source, shown, prose=True) or self._document_lines(source, shown)
-            return Draft("answer", lines[:3]) if lines else None
-        return self._section_opening(set(judge.entities), shown)
+        source = next(iter((*named, *described)), None)
+        if source is None:
+            return self._section_opening(set(judge.entities), shown)
+        # Its prose says what it is; its facts ("Licence: MIT") are for the questions they answer.
+        lines = self._document_lines(source, shown, prose=True) or self._document_lines(source, shown)
+        return Draft("answer", lines[:3]) if lines else None
 
     def _section_opening(self, names: set[str], shown: frozenset[str]) -> Draft | None:
         """What a section is, named by its heading ("## flakewatch (side project)"): its first lines."""

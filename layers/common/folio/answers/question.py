@@ -228,8 +228,9 @@ _ANY_ALONE = re.compile(
     r"^\s*any\s+(?!(?:more|other|others|else|further|thing|things)\W*$)\S+(?:\s+\S+){0,2}\s*$", re.IGNORECASE
 )
 _TALK_ABOUT = re.compile(r"^(?:please\s+)?talk (?:me through|about)\b", re.IGNORECASE)
-# "Who does he work for?" asks for his employer, as "Where does he work?" does, not for a person.
+# "What has she published?" asks for her publications.
 _PUBLISHED = re.compile(r"^what (has|have|did) (\w+) (published|publish)\b", re.IGNORECASE)
+# "Who does he work for?" asks for his employer, as "Where does he work?" does, not for a person.
 _WORKS_FOR = re.compile(r"^who (do|does|did) (\w+) (?:currently |now )?work for\b", re.IGNORECASE)
 # Short words typed fast ("wat talk did she giv at GDC"): too short for the corpus's spelling check.
 _MISTYPINGS = {
@@ -301,7 +302,7 @@ def _asked(text: str, owner_words: frozenset[str]) -> Question:
     text = _PHRASES.sub(_phrase_word, text)
     text = _TALK_ABOUT.sub("Tell me about", _asked_part(text))
     text = _WORKS_FOR.sub(r"Where \1 \2 work", text)
-    text = _PUBLISHED.sub(r"What publications \1 \2 \3", text)  # "What has she published?" lists them
+    text = _PUBLISHED.sub(r"What publications \1 \2 \3", text)
     text = _ANY_ALONE.sub(r"Are there \g<0>", text)  # "Any publications?" asks whether there are
     if willing(text):
         text = _FOR_A_JOB.sub("", text)  # "Would she relocate for a job?" asks whether she would relocate

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from folio.index import Snapshot
 
 _WE = re.compile(r"\b(?:[Ww]e|[Oo]ur|ours|ourselves)\b")
-# How a document type is named when telling a visitor what the documents cover.
 _KIND_WORDS = 4  # a document's kind in a few words: "cover letter", "uses"
+# How a document type is named when telling a visitor what the documents cover.
 _TOPICS = {
     "resume": "work history",
     "cv": "work history",
@@ -103,14 +103,18 @@ class Writer:
             return "background, education, work, skills and projects"
         known = [_TOPICS[t] for t in _TOPICS if t in corpus.doc_types]
         others = [
-            # "Cover letter — Ansel Quintero-Vogelsang": what it is, not whose.
             kind
             for doc_type, rows in corpus.doc_types.items()
             if doc_type not in _TOPICS and doc_type != "faq"  # an FAQ answers about the topics, is none
             for row in rows[:2]
-            # Not a title that says something ("Verified in one sitting: rebuilding ...").
-            if len((kind := re.split(r" [—–-] ", snapshot.columns["title"][row])[0].lower()).split()) <= _KIND_WORDS
-            and ":" not in kind
+            if (kind := _kind(snapshot.columns["title"][row]))
         ]
         names = list(dict.fromkeys((*known, *others)))[:6]
         return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else "".join(names)
+
+
+def _kind(title: str) -> str:
+    """What a document is, by its title ("Cover letter — Ansel Quintero-Vogelsang": "cover letter"),
+    or "" when the title says something instead ("Verified in one sitting: rebuilding ...")."""
+    kind = re.split(r" [—–-] ", title)[0].lower()
+    return kind if len(kind.split()) <= _KIND_WORDS and ":" not in kind else ""
