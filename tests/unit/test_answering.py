@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from folio.answering import Answer, Answerer, chat_response, snippet
 from folio.index import Index
 from folio.llm import GroqLLM, LLMChain
-from folio.prompt import build_messages
+from folio.prompt import build_messages, prompt_version
 from folio.retrieval import Passage, Retriever
 from folio.sessions import Turn
 
@@ -52,6 +53,38 @@ def test_the_retrieval_measure_reads_a_phrase_across_a_line_wrap(sample_index: P
     answerer = _answerer(sample_index, embedder, LLMChain([]))
     report = asyncio.run(evaluate(answerer, EvalSet(retrieval_tests=[test])))
     assert report["retrieval"]["passed"] == 1, report["retrieval"]
+
+
+def test_an_eval_set_is_judged_on_the_day_it_was_written(sample_index: Path, embedder: Embedder) -> None:
+    """The sample's CKA expires on 2025-11-04: valid on the set's `as_of`, expired today."""
+    from folio.evaluation import AnswerTest, EvalSet, evaluate
+
+    test = AnswerTest(
+        id="v", query="Is her Certified Kubernetes Administrator certification still valid?", expected_facts=["Yes"]
+    )
+    answerer = _answerer(sample_index, embedder, LLMChain([]))
+    written = asyncio.run(evaluate(answerer, EvalSet(as_of=date(2024, 10, 1), answer_tests=[test])))
+    assert written["answers"]["passed"] == 1, written["answers"]
+    later = asyncio.run(evaluate(answerer, EvalSet(as_of=date(2025, 11, 5), answer_tests=[test])))
+    assert later["answers"]["failures"] == ["v"], later["answers"]
+
+
+def test_the_llm_is_told_the_day(sample_index: Path, embedder: Embedder, fake_llm: FakeLLM) -> None:
+    """ "Is her CKA still valid?" needs today's date to read "Expires: 2025-11-04" by; an answer
+    cached today is not tomorrow's."""
+    fake_llm.reply_text = "Yes, until 2025-11-04 [1]."
+
+    async def go() -> None:
+        answerer = _answerer(sample_index, embedder, _groq(fake_llm))
+        try:
+            await answerer.answer("Is her CKA still valid?", today=date(2025, 3, 1))
+        finally:
+            await answerer.chain.aclose()
+
+    asyncio.run(go())
+    user = fake_llm.chat_requests()[-1]["json"]["messages"][1]["content"]
+    assert user.startswith("Today is 2025-03-01."), user[:80]
+    assert prompt_version(date(2025, 3, 1)) != prompt_version(date(2025, 3, 2))
 
 
 def test_retrieval_finds_the_transcript_row(sample_index: Path, embedder: Embedder) -> None:

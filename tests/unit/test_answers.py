@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -471,8 +472,8 @@ def small_kb(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> An
     return _answerer(tmp_path_factory.mktemp("kb"), embedder, KB)
 
 
-def _ask(answerer: Answerer, question: str) -> Answer:
-    return asyncio.run(answerer.answer(question))
+def _ask(answerer: Answerer, question: str, today: date | None = None) -> Answer:
+    return asyncio.run(answerer.answer(question, today=today))
 
 
 def _asked_of(root: Path, embedder: Embedder, files: dict[str, str], question: str) -> str:
@@ -1785,11 +1786,41 @@ def test_certifications_are_picked_by_their_status_field(tmp_path: Path, embedde
         "- NHS Digital Clinical Safety e-learning (2023)\n"
     )
     answerer = _answerer(tmp_path, embedder, {"certs.yaml": certs, "cv.md": cv})
-    active = _ask(answerer, "Which of her certifications are currently active?").text
+    written = date(2025, 6, 1)  # when the statuses were true
+    active = _ask(answerer, "Which of her certifications are currently active?", written).text
     assert "Google Cloud" in active and "CKAD" in active, active
     assert "AWS" not in active and "fast.ai" not in active, active
-    expired = _ask(answerer, "Which certifications has she let expire?").text
+    expired = _ask(answerer, "Which certifications has she let expire?", written).text
     assert "AWS" in expired and "TensorFlow" in expired and "CKAD" not in expired, expired
+
+
+def test_validity_is_judged_by_the_expiry_date_on_the_day_asked(tmp_path: Path, embedder: Embedder) -> None:
+    """Records with dates and no status (one that never expires: "expires: null"), and a note
+    gone stale: "Which are still valid?" and "Is it still valid?" depend on the day."""
+    certs = (
+        "# expires: null = doesn't expire\n"
+        "Certified Kubernetes Administrator (CKA):\n  issuer: CNCF\n  issued: 2023-05-22\n  expires: 2026-05-22\n"
+        "  notes: active\n"
+        "HashiCorp Certified Terraform Associate (003):\n  issuer: HashiCorp\n  issued: 2025-06-12\n"
+        "  expires: 2027-06-12\n"
+        "ITIL 4 Foundation:\n  issuer: PeopleCert\n  issued: 2020-01-17\n  expires: null\n"
+        "Cisco CCNA:\n  issuer: Cisco\n  issued: 2016-02-11\n  expires: 2019-02-11\n"
+    )
+    answerer = _answerer(tmp_path, embedder, {"certifications.yaml": certs})
+    question = "Which of her certifications are still valid?"
+    before, after = date(2026, 1, 10), date(2026, 12, 7)
+    valid = _ask(answerer, question, before).text
+    assert all(name in valid for name in ("CKA", "Terraform", "ITIL")) and "CCNA" not in valid, valid
+    valid = _ask(answerer, question, after).text
+    assert all(name in valid for name in ("Terraform", "ITIL")) and "CKA" not in valid, valid
+    expired = _ask(answerer, "Which of her certifications have expired?", after).text
+    assert "CKA" in expired and "CCNA" in expired and "Terraform" not in expired, expired
+    cka = "Is her Certified Kubernetes Administrator certification still valid?"
+    assert _ask(answerer, cka, before).text.startswith("Yes"), _ask(answerer, cka, before).text
+    no = _ask(answerer, cka, after).text
+    assert no.startswith("No") and "2026-05-22" in no, no
+    itil = _ask(answerer, "Does her ITIL certification expire?", after).text
+    assert itil.startswith("No") and "never" in itil, itil
 
 
 def test_where_she_is_based_is_her_location_field(tmp_path: Path, embedder: Embedder) -> None:

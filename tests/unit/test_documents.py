@@ -315,3 +315,12 @@ def test_a_plain_text_file_s_first_line_over_its_text_is_its_title(tmp_path: Pat
     for first in ("I build firmware.", "Name: Ada Quill", "Ada Quill builds firmware and"):
         (tmp_path / "notes.txt").write_text(f"{first}\nfor weather stations.\n", encoding="utf-8")
         assert load(tmp_path / "notes.txt", tmp_path).title == "Notes", first
+
+
+def test_a_yaml_expiry_of_null_is_one_that_never_expires(tmp_path: Path) -> None:
+    """ "expires: null" (the file says "null = doesn't expire") is kept as "never"; any other
+    field with nothing in it says nothing."""
+    text = "ITIL 4 Foundation:\n  issued: 2020-01-17\n  expires: null\n  id: null   # lost the e-mail\n"
+    sections = _sections(tmp_path, "certifications.yaml", text)
+    body = "\n".join(text for _, text in sections)
+    assert "Expires: never" in body and "Id" not in body, sections

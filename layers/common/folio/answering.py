@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 from folio.answers.conversation import follow_up
@@ -81,11 +82,14 @@ class Answerer:
         use_llm: Callable[[], Awaitable[bool]] | None = None,
         history_tokens: int = 600,
         listener: Listener | None = None,
+        today: date | None = None,
     ) -> Answer:
         """`history`: the session's earlier turns (follow-ups lean on them). `use_llm` is asked just
         before an LLM would be called (the owner's budget; not when every provider is skipped);
         when it says no, or every provider fails, the answer is extractive. A `listener` is told
-        the passages found and sees the LLM's reply stream in."""
+        the passages found and sees the LLM's reply stream in. `today`: the day a credential's
+        validity is judged on (the clock's, unless an evaluation fixes it)."""
+        day = today or date.today()
         asked = self.analyse(question)
         turn = follow_up(question, asked, history, self.analyse)
         found = await self.retriever.retrieve(turn.search, doc_type=doc_type)
@@ -100,7 +104,15 @@ class Answerer:
         target = self.analyse(turn.question) if turn.question != question else asked
 
         def extract() -> Draft:
-            extractor = Extractor(corpus, found.snapshot, found.query_vector, found.rows, found.pool, said=turn.said)
+            extractor = Extractor(
+                corpus,
+                found.snapshot,
+                found.query_vector,
+                found.rows,
+                found.pool,
+                today=day,
+                said=turn.said,
+            )
             if turn.among and (picked := extractor.pick(target, turn.among)) is not None:
                 return picked
             return extractor.answer_all(target, self.analyse, topic=turn.topic, shown=turn.shown)
@@ -112,7 +124,12 @@ class Answerer:
         completion = None
         if self.chain.providers:
             messages = build_messages(
-                question, found.passages, owner=self.owner, history=history, history_tokens=history_tokens
+                question,
+                found.passages,
+                owner=self.owner,
+                history=history,
+                history_tokens=history_tokens,
+                today=day,
             )
             completion = await self.chain.complete(messages, admit=use_llm, on_delta=_shown(listener, found))
         if completion is not None:

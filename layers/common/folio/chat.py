@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from folio.answering import chat_response
 from folio.cache import answer_cache_key
-from folio.prompt import PROMPT_VERSION
+from folio.prompt import prompt_version
 from folio.schemas import ChatResponse
 from folio.sessions import Turn
 
@@ -148,7 +149,7 @@ class ChatService:
         model = f"{providers[0].name}:{providers[0].model}"
         corpus = self.answerer.retriever.index.snapshot().corpus_version
         return answer_cache_key(
-            self.prefix, question, corpus_version=corpus, prompt_version=PROMPT_VERSION, model=model
+            self.prefix, question, corpus_version=corpus, prompt_version=prompt_version(date.today()), model=model
         )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from folio.answers.validity import expiry_key
 from folio.errors import IngestError, Unavailable
 
 if TYPE_CHECKING:
@@ -586,9 +587,7 @@ def _render(value: Any, indent: int = 0) -> str:
     pad = "  " * indent
     if isinstance(value, dict):
         lines = []
-        for key, item in value.items():
-            if item is None:
-                continue  # "credential_id:" with nothing after it says nothing
+        for key, item in _with_values(value).items():
             if isinstance(item, dict | list):
                 lines.append(f"{pad}{_humanize(str(key))}:")
                 lines.append(_render(item, indent + 1))
@@ -600,9 +599,19 @@ def _render(value: Any, indent: int = 0) -> str:
     return f"{pad}{_scalar(value)}"
 
 
+def _with_values(mapping: dict[Any, Any]) -> dict[Any, Any]:
+    """A mapping's fields that say something: "credential_id:" with nothing after it says nothing;
+    "expires: null" says it never expires."""
+    return {
+        key: "never" if item is None else item
+        for key, item in mapping.items()
+        if item is not None or expiry_key(_humanize(str(key)))
+    }
+
+
 def _inline(item: Any) -> str:
     if isinstance(item, dict):
-        return "; ".join(f"{_humanize(str(k))}: {_inline(v)}" for k, v in item.items() if v is not None)
+        return "; ".join(f"{_humanize(str(k))}: {_inline(v)}" for k, v in _with_values(item).items())
     if isinstance(item, list):
         return ", ".join(_inline(v) for v in item)
     return _scalar(item)

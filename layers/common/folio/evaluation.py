@@ -4,6 +4,7 @@ they must hold, words they must not), and refusals of questions the documents ca
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
@@ -44,6 +45,9 @@ class AnswerTest(BaseModel):
 
 
 class EvalSet(BaseModel):
+    # The day the answers were true on ("which certifications are still valid?"): the set's
+    # documents were written then. None: today.
+    as_of: date | None = None
     retrieval_tests: list[RetrievalTest] = Field(default_factory=list)
     unanswerable: list[UnanswerableTest] = Field(default_factory=list)
     answer_tests: list[AnswerTest] = Field(default_factory=list)
@@ -108,7 +112,7 @@ async def _answers(answerer: Answerer, tests: EvalSet) -> dict[str, Any]:
     failures = []
     by_provider: dict[str, dict[str, Any]] = {}
     for test in tests.answer_tests:
-        answer = await _ask(answerer, test.query, test.history)
+        answer = await _ask(answerer, test.query, test.history, tests.as_of)
         ok = test.judge(answer.text)
         tally = by_provider.setdefault(answer.provider, {"total": 0, "passed": 0, "failures": []})
         tally["total"] += 1
@@ -118,7 +122,7 @@ async def _answers(answerer: Answerer, tests: EvalSet) -> dict[str, Any]:
             tally["failures"].append(test.id)
     refusals: dict[str, dict[str, Any]] = {}
     for question in tests.unanswerable:
-        answer = await _ask(answerer, question.query, [])
+        answer = await _ask(answerer, question.query, [], tests.as_of)
         refused = not answer.grounded and not answer.clarifying
         for group in ("all", "near_miss") if question.near_miss else ("all",):
             tally = refusals.setdefault(group, {"total": 0, "refused": 0, "failures": []})
@@ -145,12 +149,12 @@ async def _answers(answerer: Answerer, tests: EvalSet) -> dict[str, Any]:
     }
 
 
-async def _ask(answerer: Answerer, question: str, earlier: list[str]) -> Answer:
+async def _ask(answerer: Answerer, question: str, earlier: list[str], today: date | None = None) -> Answer:
     history: list[Turn] = []
     for asked in earlier:
-        previous = await answerer.answer(asked, history=history)
+        previous = await answerer.answer(asked, history=history, today=today)
         history.append(Turn(asked, previous.text))
-    return await answerer.answer(question, history=history)
+    return await answerer.answer(question, history=history, today=today)
 
 
 def _ratio(part: float, whole: int) -> float:

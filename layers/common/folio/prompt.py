@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import date
 
     from folio.retrieval import Passage
     from folio.sessions import Turn
 
-# Bump whenever the wording below changes: cached answers are keyed on it.
-PROMPT_VERSION = "3"
+# Bump whenever the wording below changes: cached answers are keyed on it (with the day, which
+# the prompt gives: "is her certification still valid?" has another answer tomorrow).
+PROMPT_VERSION = "4"
 
 NOT_COVERED = "I don't have that in my documents."
 
@@ -44,6 +46,11 @@ _TEMPLATE_TOKEN = re.compile(
 _FENCE_TAG = re.compile(r"[<\uff1c\ufe64](?=\s*/?\s*(?:source|question|conversation)\b)", re.IGNORECASE)
 
 
+def prompt_version(today: date) -> str:
+    """What an answer's cache entry is keyed on of the prompt it was asked with."""
+    return f"{PROMPT_VERSION}:{today.isoformat()}"
+
+
 def system_prompt(owner: str) -> str:
     return _SYSTEM.format(owner=owner, not_covered=NOT_COVERED)
 
@@ -55,14 +62,17 @@ def build_messages(
     owner: str,
     history: Sequence[Turn] = (),
     history_tokens: int = 600,
+    today: date | None = None,
 ) -> list[Message]:
+    """`today`: the day the question is asked on, so that expiry dates and "since 2021" can be read."""
     sources = "\n\n".join(
         f'<source n="{n}" title="{_attr(p.title)}" section="{_attr(p.section)}">\n{_fence(p.text)}\n</source>'
         for n, p in enumerate(passages, 1)
     )
     earlier = _conversation(history, history_tokens)
     conversation = f"<conversation>\n{earlier}\n</conversation>\n\n" if earlier else ""
-    user = f"Sources:\n\n{sources}\n\n{conversation}<question>\n{_fence(question)}\n</question>"
+    dated = f"Today is {today.isoformat()}.\n\n" if today else ""
+    user = f"{dated}Sources:\n\n{sources}\n\n{conversation}<question>\n{_fence(question)}\n</question>"
     return [{"role": "system", "content": system_prompt(owner)}, {"role": "user", "content": user}]
 
 

@@ -50,10 +50,12 @@ from folio.answers.text import (
     words,
 )
 from folio.answers.units import sentences
+from folio.answers.validity import EXPIRED, VALID, status
 from folio.answers.writing import named_first
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
+    from datetime import date
 
     import numpy as np
 
@@ -114,12 +116,15 @@ class Extractor:
         rows: list[int],
         pool: Sequence[int] = (),
         *,
+        today: date,
         said: Sequence[str] = (),
     ) -> None:
-        """`said`: the lines of the answer a follow-up leans on; the documents they come from are
-        about the conversation's topic ("Which RTOS did it run on?" after the occlusion project
-        at Kerlys: its write-up, which names Kerlys only in its front matter)."""
+        """`today`: the day a credential's validity is judged on; `said`: the lines of the answer a
+        follow-up leans on; the documents they come from are about the conversation's topic ("Which
+        RTOS did it run on?" after the occlusion project at Kerlys: its write-up, which names Kerlys
+        only in its front matter)."""
         self.corpus = corpus
+        self.today = today
         self.snapshot = snapshot
         self.vector = vector
         self.rows = rows
@@ -154,6 +159,8 @@ class Extractor:
         absent = judge.absent()
         if absent and q.kind is not Kind.YESNO:
             return REFUSAL
+        if q.kind is Kind.YESNO and (valid := self._validity(q, judge)) is not None:
+            return valid
         structured = self._structured(q, judge, shown)
         if structured is not None:
             return structured
@@ -873,6 +880,7 @@ class Extractor:
             return [line for name in children if (line := self._gist((*container, name), shown)) is not None]
         if len(children) >= 2:
             sections = [name for name in children if not _OVERVIEW.match(name)] or list(children)
+            sections, qualifiers = self._by_status(container, sections, qualifiers)
             named = self._narrowed_sections(container, sections, qualifiers - _DOING)
             # A label among entries ("Continuing Education" after two degrees; "Work I can talk
             # about (not open source)", its aside in brackets): what it lists.
@@ -890,7 +898,7 @@ class Extractor:
             # One paragraph ("Off the clock: I dive. I also boulder. ..."): its sentences.
             prose = [loc for loc in under if loc.unit.kind == "sentence" and not _shown(loc.unit.text, shown)]
             leaves = entries if len(entries) >= 2 else prose if len(prose) >= 2 else leaves
-        return [Line(loc.unit.text, loc.row) for loc in _picked(leaves, qualifiers)]
+        return [Line(loc.unit.text, loc.row) for loc in _picked(leaves, qualifiers, self.today)]
 
     def _leaves(
         self, container: tuple[str, ...], under: list[Located], whole: list[Located], noun: str, shown: frozenset[str]
@@ -917,6 +925,48 @@ class Extractor:
         first conference talk.")."""
         block = self._block_of(loc.row, loc.unit)
         return bool(DATE.search(loc.unit.text)) and noun in stems(" ".join(unit.text for unit in block))
+
+    def _by_status(
+        self, container: tuple[str, ...], names: list[str], qualifiers: set[str]
+    ) -> tuple[list[str], set[str]]:
+        """ "Which are still valid?" of records kept as sections (one heading per certification):
+        those valid today (folio.answers.validity), and what else is asked. Records that say
+        nothing of their validity are left to the words."""
+        asked = qualifiers & _STATUS
+        if not asked:
+            return names, qualifiers
+        records = {name: self._record((*container, name)) for name in names}
+        said = {name: _status_stems(status([loc.unit.text for loc in records[name]], self.today)) for name in names}
+        if not any(said.values()):
+            return names, qualifiers
+        return [name for name in names if asked <= said[name]], qualifiers - asked
+
+    def _record(self, path: tuple[str, ...]) -> list[Located]:
+        """A section's units, its heading's among them."""
+        return [loc for loc in self.corpus.outline if _full_path(loc.unit)[: len(path)] == path]
+
+    def _validity(self, q: Question, judge: Judge) -> Draft | None:
+        """ "Is his CKA still valid?", "Has her AWS certification expired?": the named record's
+        validity today, with the lines that show it (its expiry date, not a note that it is active)."""
+        terms = set(q.terms)
+        credential = _CREDENTIAL in terms and bool(_NOW.search(q.text))
+        asked = VALID if VALID in terms or credential else EXPIRED if EXPIRED in terms else ""
+        if not asked or not judge.entities:
+            return None
+        named = self.corpus.naming(set(judge.entities))
+        headings = [_full_path(loc.unit) for loc in named if loc.unit.kind == "heading"]
+        records = [self._record(path) for path in headings]
+        records += [[loc] for loc in named if not headings and loc.unit.kind in ("item", "pair", "row")]
+        said = {status([loc.unit.text for loc in record], self.today) for record in records}
+        if not records or len(said) != 1 or "" in said:
+            return None  # named nowhere, or records that differ: the lines say which is which
+        verdict = said.pop()
+        lines = [
+            next((loc for loc in record if status([loc.unit.text], self.today) == verdict), record[0])
+            for record in records
+        ]
+        shown = tuple(dict.fromkeys(Line(_with_heading(loc.unit), loc.row) for loc in lines))
+        return Draft("answer", shown[:3], lead="Yes" if verdict == asked else "No")
 
     def _narrowed_sections(self, container: tuple[str, ...], names: list[str], qualifiers: set[str]) -> list[str]:
         """The sections the qualifiers tell apart ("open-source" projects): those said, in their
@@ -1154,8 +1204,8 @@ def _negated(heading: str) -> bool:
 
 
 _DENIED_ASIDE = re.compile(r"\((?:not|no|never)\b[^)]*\)", re.IGNORECASE)
-_STATUS = frozenset(("valid", "expir", "current"))
-_STATUS_KEY = frozenset((stem("status"),))
+_STATUS = frozenset((VALID, EXPIRED, "current"))
+_CREDENTIAL = stem("certification")
 _KIND_OF = re.compile(r"\b(?:kinds?|types?|sorts?) of (\w+)", re.IGNORECASE)
 _SPELL_CHECKED = 6
 _STUDY = stem("study")
@@ -1205,18 +1255,19 @@ _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))
 
 
-def _picked(leaves: list[Located], qualifiers: set[str]) -> list[Located]:
+def _picked(leaves: list[Located], qualifiers: set[str], today: date) -> list[Located]:
     """The items the qualifiers that tell them apart ("spring 2015" among terms) ask for. A status
     picks first, even one item ("which are still valid?", "currently"); the other words then need
     two ("board or advisory positions" are either)."""
     held = [stems(loc.unit.text) for loc in leaves]
-    # A record's status is its "Status:" when it has one: "Expires: 2026-05-20" is no expired one.
-    statuses = [_status_of(loc.unit.text) or h for loc, h in zip(leaves, held, strict=True)]
+    # A record's status is its validity when it says (folio.answers.validity): "Expires:
+    # 2026-05-20" is no expired one after that day, whatever its "Status:" says.
+    statuses = [_status_stems(status([loc.unit.text], today)) or h for loc, h in zip(leaves, held, strict=True)]
     telling = {t for t in qualifiers if 0 < sum(t in h for h in held) < len(held)}
     telling |= {t for t in qualifiers & _STATUS if 0 < sum(t in h for h in statuses) < len(held)}
-    if status := telling & _STATUS:
-        kept = [(loc, h) for loc, h, s in zip(leaves, held, statuses, strict=True) if status <= s]
-        leaves, held, telling = [loc for loc, _ in kept], [h for _, h in kept], telling - status
+    if asked := telling & _STATUS:
+        kept = [(loc, h) for loc, h, s in zip(leaves, held, statuses, strict=True) if asked <= s]
+        leaves, held, telling = [loc for loc, _ in kept], [h for _, h in kept], telling - asked
     picked = [loc for loc, h in zip(leaves, held, strict=True) if telling and telling <= h]
     return picked if len(picked) >= 2 else leaves
 
@@ -1229,9 +1280,9 @@ def _location_field(unit: Unit) -> bool:
     return _BASED in stems(unit.key) or (len(unit.path) == 2 and _BASED in heading_stems(unit.path[-1]))
 
 
-def _status_of(text: str) -> frozenset[str]:
-    """The stems of a record's "Status: ..." value (none when it has no such field)."""
-    return frozenset().union(*(stems(value) for key, value in fields(text) if stems(key) == _STATUS_KEY))
+def _status_stems(said: str) -> frozenset[str]:
+    """A validity as the words a question asks it with: "still valid", "currently", "expired"."""
+    return frozenset((VALID, "current")) if said == VALID else frozenset((EXPIRED,)) if said == EXPIRED else frozenset()
 
 
 def _naming(names: tuple[str, ...]) -> Callable[[str], bool]:
