@@ -2068,3 +2068,25 @@ def test_how_much_she_reduced_it_is_the_line_with_the_before_and_after(tmp_path:
     )
     first = text.removeprefix("From Ada's documents:").strip().split("\n")[0]
     assert "down from 480" in first, text
+
+
+def test_a_json_resume_work_history_is_her_career(tmp_path: Path, embedder: Embedder) -> None:
+    """Jobs kept as records (a JSON Resume's "work:") are her work history, each in one line with
+    its role and dates; "her career path" is her career; "currently" is not a job that ended."""
+    line = "      - Led migration number {} of the billing platform to the new ledger\n"
+    highlights = "".join(line.format(n) for n in range(8))
+    resume = (
+        "basics:\n  name: Ada Quill\n  label: Director of Engineering\n"
+        "work:\n"
+        f"  - name: Kestrelpay\n    position: Director of Engineering\n    startDate: '2023-04'\n"
+        f"    highlights:\n{highlights}"
+        "  - name: Mintpost\n    position: Tech Lead\n    startDate: '2011-11'\n    endDate: '2014-06'\n"
+        "    team: grew engineering from 3 to 14 engineers\n"
+    )
+    bio = "# About Ada\n\nSince April 2023 Ada has led an organisation of 46 engineers in six teams at Kestrelpay.\n"
+    answerer = _answerer(tmp_path, embedder, {"resume.yaml": resume, "about.md": bio})
+    career = _ask(answerer, "Summarise her career path.").text
+    assert "Kestrelpay: Director of Engineering, since 2023-04" in career, career
+    assert "Mintpost: Tech Lead, 2011-11 – 2014-06" in career, career
+    lead = _ask(answerer, "How many engineers does she currently lead?").text
+    assert "46" in lead and "14 engineers" not in lead, lead

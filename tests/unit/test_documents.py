@@ -324,3 +324,38 @@ def test_a_yaml_expiry_of_null_is_one_that_never_expires(tmp_path: Path) -> None
     sections = _sections(tmp_path, "certifications.yaml", text)
     body = "\n".join(text for _, text in sections)
     assert "Expires: never" in body and "Id" not in body, sections
+
+
+def test_a_yaml_list_of_big_records_is_a_section_for_each(tmp_path: Path) -> None:
+    """A JSON Resume's "work:": each job, with its highlights, a section named by its name (a chunk
+    cut inside one still knows whose highlights it holds); camelCase keys read as words."""
+    highlights = "".join(f"      - Shipped thing number {n} that took the whole team a quarter\n" for n in range(8))
+    text = (
+        "work:\n"
+        f"  - name: Mareline Logistics\n    position: Senior Data Engineer\n    startDate: '2022-09'\n"
+        f"    highlights:\n{highlights}"
+        "  - name: Verskast\n    position: Data Engineer\n    startDate: '2020-06'\n    endDate: '2022-08'\n"
+        "education:\n"
+        "  - institution: Università di Torino\n    studyType: Master\n"
+        "  - institution: Università di Torino\n    studyType: Bachelor\n"
+    )
+    sections = dict(_sections(tmp_path, "resume.yaml", text))
+    assert "Start date: 2022-09" in sections[("Work", "Mareline Logistics")]
+    assert "- Shipped thing number 7" in sections[("Work", "Mareline Logistics")]
+    assert "End date: 2022-08" in sections[("Work", "Verskast")]  # the small one named like the others
+    # Two records of one name stay lines of their list.
+    assert "Institution: Università di Torino; Study type: Master" in sections[("Education",)]
+
+
+def test_a_timeline_keeps_each_dated_entry(tmp_path: Path) -> None:
+    """ "2017-09  left teaching" lines, a note indented under some: an entry each, not one paragraph."""
+    from folio.answers.units import parse_units
+    from folio.chunking import chunk_document
+
+    entries = "".join(f"{2000 + n}-0{1 + n % 9}  moved to city number {n} for a new job there\n" for n in range(20))
+    text = "TIMELINE\n\n2008-10  started the Laurea in Mathematics\n         moved from Asti to Turin\n" + entries
+    (tmp_path / "timeline.txt").write_text(text, encoding="utf-8")
+    chunks = chunk_document(load(tmp_path / "timeline.txt", tmp_path))
+    units = [unit.text for chunk in chunks for unit in parse_units(chunk.text)]
+    assert "2008-10 started the Laurea in Mathematics moved from Asti to Turin" in units, units[:4]
+    assert "2019-02 moved to city number 19 for a new job there" in units, units[-3:]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from folio.answers.units import split_sentences
-from folio.documents import LIST_ITEM
+from folio.documents import DATED_ENTRY, LIST_ITEM
 
 if TYPE_CHECKING:
     from folio.documents import Document, Section
@@ -148,7 +148,7 @@ def _units(n: int, block: str, budget: int) -> list[_Unit]:
     if len(block) <= budget:
         return [_Unit(block, n, "\n\n")]
     lines = _logical_lines(block)
-    structured = sum(bool(_LINE_ITEM.match(line) or _FIELD.match(line)) for line in lines)
+    structured = sum(bool(_LINE_ITEM.match(line) or _FIELD.match(line) or DATED_ENTRY.match(line)) for line in lines)
     if len(lines) > 1 and structured >= len(lines) // 2:
         header = _table_header(lines)
         rows = [piece for line in lines[len(header) :] for piece in _hard_wrap(line, budget)]
@@ -166,7 +166,8 @@ def _logical_lines(block: str) -> list[str]:
     Berlin ..."), so that a long list is cut between its items, never inside one."""
     lines: list[str] = []
     for line in block.splitlines():
-        if lines and LIST_ITEM.match(lines[-1]) and line.startswith((" ", "\t")) and not LIST_ITEM.match(line):
+        opened = LIST_ITEM.match(lines[-1]) or DATED_ENTRY.match(lines[-1]) if lines else None
+        if opened and line.startswith((" ", "\t")) and not LIST_ITEM.match(line):
             lines[-1] = f"{lines[-1]}\n{line}"
         else:
             lines.append(line)

@@ -42,6 +42,13 @@ _BOLD_LABEL = re.compile(r"^\*\*([^*]+)\*\*((?:\s*[—–|-]\s*|\s+\(|,\s*)[^*]*
 # A Markdown list item's marker ("- ", "* ", "1. ").
 # (Not a number wrapped onto a line of its own: "certificate number" / "1047732. NN/g ...".)
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
+# A timeline's entry, opened by its date and then its text: "2017-09  left teaching", "Mar 2019 -
+# joined Kapsel" (not a sentence that starts with a year: "2019 was ...").
+DATED_ENTRY = re.compile(
+    r"^(?:(?:19|20)\d{2}(?:[-/.]\d{1,2})?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2})"
+    r"(?:\s{2,}|\s*[-–—:|]\s+|\t)\S",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -175,7 +182,7 @@ def _read_yaml(source: str, raw: bytes, sha: str) -> Document:
     # value"; each mapping or list is a section under its key.
     facts = {key: value for key, value in data.items() if not isinstance(value, dict | list)}
     sections = [Section((), _render(facts))] if facts else []
-    sections += [Section((_humanize(str(k)),), _render(v)) for k, v in data.items() if k not in facts]
+    sections += [section for k, v in data.items() if k not in facts for section in _sections_of(_humanize(str(k)), v)]
     return _document(source, sha, str(meta.get("title") or _title_from_name(source)), meta, sections)
 
 
@@ -595,8 +602,46 @@ def _render(value: Any, indent: int = 0) -> str:
                 lines.append(f"{pad}{_humanize(str(key))}: {_scalar(item)}")
         return "\n".join(lines)
     if isinstance(value, list):
-        return "\n".join(f"{pad}- {_inline(item)}" for item in value)
+        return "\n".join(_listed(item, indent) for item in value)
     return f"{pad}{_scalar(value)}"
+
+
+# A record longer than this in one line is a section of its own (its fields, its lists).
+_LINE_CHARS = 400
+# The fields a record is known by, first found first: its section's heading when it is too big for a line.
+_NAME_KEYS = ("name", "title", "company", "organization", "organisation", "institution", "employer", "position")
+
+
+def _sections_of(heading: str, value: Any) -> list[Section]:
+    """A top-level key's section; a list of big records (jobs with their highlights), a section
+    for each, named by its name: a chunk cut inside one still knows whose highlights it holds."""
+    items = value if isinstance(value, list) else []
+    if any(_named(item) for item in items):
+        # The small ones too (the last job, with no highlights), each named like the others.
+        records = [_named(item, big=False) for item in items]
+        names = [record[0] for record in records if record]
+        if all(records) and len(set(names)) == len(names):  # not three degrees all named "Università di Torino"
+            return [Section((heading, name), _render(rest)) for name, rest in filter(None, records)]
+    return [Section((heading,), _render(value))]
+
+
+def _named(item: Any, *, big: bool = True) -> tuple[str, dict[Any, Any]] | None:
+    """A record (`big`: too big for a line, as a job with its highlights is), as its name and the rest."""
+    if not isinstance(item, dict) or (big and len(_inline(item)) <= _LINE_CHARS):
+        return None
+    named = {str(k).lower(): k for k, v in item.items() if v is not None and not isinstance(v, dict | list)}
+    key = next((named[k] for k in _NAME_KEYS if k in named), next(iter(named.values()), None))
+    return None if key is None else (_scalar(item[key]), {k: v for k, v in item.items() if k != key})
+
+
+def _listed(item: Any, indent: int) -> str:
+    """A list's entry: one line, or a big record as a section named by its name, its fields under it."""
+    pad = "  " * indent
+    record = _named(item)
+    if record is None:
+        return f"{pad}- {_inline(item)}"
+    name, rest = record
+    return f"{pad}{name}:\n{_render(rest, indent + 1)}"
 
 
 def _with_values(mapping: dict[Any, Any]) -> dict[Any, Any]:
@@ -630,7 +675,10 @@ def _iso(value: Any) -> str:
 
 
 def _humanize(key: str) -> str:
-    words = key.replace("_", " ").replace("-", " ").strip()
+    """ "start_date", "start-date", "startDate": "Start date"."""
+    camel = re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)+", key)  # not "McDonald" nor "iOS"
+    words = re.sub(r"(?<=[a-z])([A-Z])", lambda m: " " + m.group(1).lower(), key) if camel else key
+    words = words.replace("_", " ").replace("-", " ").strip()
     return words[:1].upper() + words[1:]
 
 

@@ -93,7 +93,14 @@ class Corpus:
         )
         self.keys = _section_keys(self.outline)
         self.all_keys = frozenset(word for found in self.keys.values() for word in found)
-        self.positions = frozenset(located.unit.text for located in self.outline if _is_position(located.unit))
+        # Jobs kept as records ("work:" > "Mareline Logistics": "Position: ...", "Start date: ..."):
+        # each in one line, its name, role and dates.
+        self.records = _job_records(self.outline)
+        self.positions = frozenset(
+            located.unit.text
+            for located in self.outline
+            if _is_position(located.unit) and not (located.unit.path and located.unit.path[-1] in self.records)
+        ) | frozenset(self.records)
         # A chunk holding a work-history entry speaks of a job, its role and employer, in any words.
         for row, located_units in self.by_row.items():
             if any(located.unit.text in self.positions for located in located_units):
@@ -225,6 +232,35 @@ def _is_position(unit: Unit) -> bool:
     if unit.kind != "heading" and any(_dated(heading) for heading in unit.path[1:]):
         return False  # a line about an entry ("Moved both apps to SwiftUI (2022-2023)"), not one
     return (unit.kind == "heading" or len(unit.text.split()) <= 25) and _dated(unit.text)
+
+
+_ROLE_KEY = stem("role")
+_START_KEY = stem("start")
+_END_KEY = stem("end")
+
+
+def _job_records(outline: list[Located]) -> dict[str, str]:
+    """The jobs of a work history kept as records, a section each with its fields (a JSON Resume's
+    "work:"): each named in one line, "Mareline Logistics: Senior Data Engineer, 2022-09 – 2024-05"."""
+    fields: dict[tuple[str, ...], list[Unit]] = {}
+    for located in outline:
+        if located.unit.kind == "pair":
+            fields.setdefault(located.unit.path, []).append(located.unit)
+    jobs: dict[str, str] = {}
+    for located in outline:
+        unit = located.unit
+        if unit.kind != "heading" or not JOB & stems(" ".join(unit.path[1:])):
+            continue
+        own = fields.get((*unit.path, unit.text), [])
+        values = {
+            kind: next((f.text.split(": ", 1)[1] for f in own if kind in stems(f.key)), "")
+            for kind in (_ROLE_KEY, _START_KEY, _END_KEY)
+        }
+        if DATE.search(values[_START_KEY]):
+            role = f"{values[_ROLE_KEY]}, " if values[_ROLE_KEY] else ""
+            dates = f"{values[_START_KEY]} – {values[_END_KEY]}" if values[_END_KEY] else f"since {values[_START_KEY]}"
+            jobs[unit.text] = f"{unit.text}: {role}{dates}"
+    return jobs
 
 
 def _dated(text: str) -> bool:

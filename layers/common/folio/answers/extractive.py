@@ -245,6 +245,10 @@ class Extractor:
             # line that says she talked there.
             entries = [s for s in passing if any(noun in heading_stems(h) for h in s.candidate.unit.path)]
             passing = self._titled(entries) if entries else passing
+        if _NOW.search(q.text):
+            # "How many engineers does he currently lead?": not the team of a job that ended
+            # ("Title: Tech Lead; Start: 2011-11; End: 2014-06; Team size: ... 14 engineers").
+            passing = [s for s in passing if not self._ended(s.candidate.unit)] or passing
         if q.duration and passing and DURATION.search(passing[0].candidate.unit.text):
             # "How long did they teach?": "about seven years"; the dated lines near it say less.
             passing = [s for s in passing if DURATION.search(s.candidate.unit.text)]
@@ -258,6 +262,13 @@ class Extractor:
         if counted and all(len(line.text.split()) <= 2 * _BRIEF_WORDS for line in counted):
             return Draft("answer", (*best[:1], *(line for line in counted if line not in best[:1])), listing=True)
         return Draft("answer", best)
+
+    def _ended(self, unit: Unit) -> bool:
+        """Whether a line is a job of the past: a record's "End: 2014-06", a work-history entry
+        dated "2011 – 2014" (not a project's, whose results may still hold)."""
+        if unit.kind in ("pair", "row"):
+            return any(stems(key) in _END_KEYS and YEAR.search(value) for key, value in fields(unit.text))
+        return unit.text in self.corpus.positions and bool(_RANGE.search(unit.text)) and not CURRENT.search(unit.text)
 
     def _openings(self, passing: list[Scored], judge: Judge) -> list[Scored]:
         """ "What was her FOSDEM talk about?": the entry's opening line that names FOSDEM ("FOSDEM
@@ -472,9 +483,8 @@ class Extractor:
         by_source: dict[str, dict[tuple[str, ...], dict[str, Line]]] = {}
         for loc in entries:
             sections = by_source.setdefault(self.snapshot.columns["source"][loc.row], {})
-            sections.setdefault(loc.unit.path, {}).setdefault(
-                loc.unit.text, Line(_with_heading(loc.unit, brief=True), loc.row)
-            )
+            told = self.corpus.records.get(loc.unit.text) or _with_heading(loc.unit, brief=True)
+            sections.setdefault(loc.unit.path, {}).setdefault(loc.unit.text, Line(told, loc.row))
         tellings = max(by_source.values(), key=lambda sections: sum(map(len, sections.values()))) if by_source else {}
         fullest = max(tellings.values(), key=len) if tellings else {}
         told = " ".join(fullest).lower()
@@ -1226,6 +1236,8 @@ _TECH = frozenset((stem("stack"), stem("tools")))
 _LANGUAGE = stem("language")
 _SPEAK = stem("speak")
 _NOT_TECH = frozenset(stem(w) for w in ("spoken", "soft", "interpersonal", "people"))
+_END_KEYS = (stems("End"), stems("End date"))
+_RANGE = re.compile(r"\b(?:19|20)\d{2}(?:-\d{2})?\s*(?:-|–|—|->|to)\s*(?:[a-z]+\.?\s+)?(?:19|20)\d{2}\b", re.I)
 _TEMPORAL = re.compile(r"\b(?:before|after|prior to|until)\b", re.IGNORECASE)
 _THING = re.compile(r"\b(?:it|its|this|that)\b", re.IGNORECASE)
 _SKILL_WORDS = frozenset((stem("know"), stem("technical"), stem("have"), stem("main"), stem("key")))

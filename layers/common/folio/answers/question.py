@@ -196,6 +196,8 @@ _PHRASE_WORDS |= dict.fromkeys(("open to", "willing to", "prepared to"), "to")
 _PHRASE_WORDS |= dict.fromkeys(("for a living",), "for work")  # a job, not where someone lives
 _PHRASE_WORDS |= dict.fromkeys(("how old",), "when born")  # an age is a birth date
 _PHRASE_WORDS |= dict.fromkeys(("these days", "nowadays", "right now", "at present", "lately"), "now")
+# "Her career path", "his career so far": her career.
+_PHRASE_WORDS |= {f"career {noun}": "career" for noun in ("path", "journey", "trajectory", "progression", "so far")}
 _PHRASE_WORDS |= {f"{wh}'s": f"{wh} is" for wh in ("what", "where", "when", "who", "how", "which")}
 # "When could she start?" asks when she is available (a notice period), not when a job began.
 _PHRASE_WORDS |= {

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from folio.answers.text import DATE
-from folio.documents import unwrap
+from folio.documents import DATED_ENTRY, unwrap
 
 # A two-column table whose second column is named like this holds facts, not records.
 _GENERIC_COLUMNS = frozenset(("detail", "details", "value", "values", "description", "info", "notes", ""))
@@ -72,6 +72,20 @@ def parse_units(text: str) -> tuple[Unit, ...]:
         # often holds facts of its own.
         units.insert(0, Unit(base[-1], base[:-1], "heading", -1))
     return tuple(units)
+
+
+def _timeline(lines: list[str]) -> list[str]:
+    """A timeline's entries, each opened by its date ("2017-09  left teaching, started the
+    bootcamp" and the note under it), or none when the lines are no timeline."""
+    if len(lines) < 2 or not DATED_ENTRY.match(lines[0]) or sum(bool(DATED_ENTRY.match(line)) for line in lines) < 2:
+        return []
+    entries: list[list[str]] = []
+    for line in lines:
+        if DATED_ENTRY.match(line):
+            entries.append([plain(line)])
+        else:
+            entries[-1].append(plain(line))
+    return [unwrap(entry) for entry in entries]
 
 
 def plain(line: str) -> str:
@@ -135,7 +149,7 @@ class _Parser:
         self.header = []
         indent = len(raw) - len(raw.lstrip())
         item = _ITEM.match(line)
-        if item is None and continuing and not self._is_structured(line):
+        if item is None and continuing and not self._is_structured(line) and not DATED_ENTRY.match(raw.strip()):
             # A list item wrapped onto the next line, indented or not, goes on.
             last = self.units[-1]
             self.units[-1] = replace(last, text=unwrap((last.text, plain(line))))
@@ -195,7 +209,7 @@ class _Parser:
         # (Not a wrapped sentence: "... Certified Kubernetes Administrator" / "(2023), CDISC ...".)
         dated = len(lines) > 1 and all(DATE.search(line) for line in lines)
         dated = dated and not any(_GOES_ON.match(line) for line in lines[1:])
-        for part in lines if dated else [unwrap(lines)]:
+        for part in lines if dated else _timeline(self.paragraph) or [unwrap(lines)]:
             for sentence in sentences(part):
                 self._add(sentence, "sentence")
         self.paragraph = []
