@@ -43,10 +43,14 @@ _BOLD_LABEL = re.compile(r"^\*\*([^*]+)\*\*((?:\s*[—–|-]\s*|\s+\(|,\s*)[^*]*
 # (Not a number wrapped onto a line of its own: "certificate number" / "1047732. NN/g ...".)
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
 # A timeline's entry, opened by its date and then its text: "2017-09  left teaching", "Mar 2019 -
-# joined Kapsel" (not a sentence that starts with a year: "2019 was ...").
+# joined Kapsel", "**2020–2022** Research Engineer, ..." (not a sentence that starts with a year:
+# "2019 was ...").
+_ENTRY_DATE = (
+    r"(?:(?:19|20)\d{2}(?:[-/.]\d{1,2})?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2})"
+)
+_ENTRY_SPAN = rf"{_ENTRY_DATE}(?:\s*[-–—]\s*(?:{_ENTRY_DATE}|present|now|today))?"
 DATED_ENTRY = re.compile(
-    r"^(?:(?:19|20)\d{2}(?:[-/.]\d{1,2})?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2})"
-    r"(?:\s{2,}|\s*[-–—:|]\s+|\t)\S",
+    rf"^(?:{_ENTRY_DATE}(?:\s{{2,}}|\s*[-–—:|]\s+|\t)|\*\*{_ENTRY_SPAN}\*\*:?\s+)\S",
     re.IGNORECASE,
 )
 

@@ -38,6 +38,8 @@ _REFERRING = frozenset(
         "other",
     ]
 )
+_HE = frozenset(("he", "him", "his", "himself"))
+_SHE = frozenset(("she", "her", "hers", "herself"))
 _CITATION = re.compile(r"\s*\[\d+\]")
 _THERE = re.compile(r"\bthere\b", re.IGNORECASE)
 # One of the things just listed: "which one", "the Amsterdam one", "that one".
@@ -116,4 +118,6 @@ def _anchor(history: Sequence[Turn], analyse: Callable[[str], Question]) -> int:
 def _refers(question: str, asked: Question) -> bool:
     lowered = question.lower().strip()
     tokens = {w.strip("?.,!;:'\"") for w in lowered.split()}
-    return lowered.startswith(_OPENERS) or bool(tokens & _REFERRING) or not asked.terms
+    # "his thesis with her": one of them is someone the conversation named (his PhD advisor).
+    someone = bool(tokens & _HE) and bool(tokens & _SHE)
+    return lowered.startswith(_OPENERS) or bool(tokens & _REFERRING) or someone or not asked.terms

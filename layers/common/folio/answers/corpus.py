@@ -77,11 +77,8 @@ class Corpus:
                 self.paths.setdefault(path[:depth])
                 if depth < len(path):
                     self.children.setdefault(path[:depth], set()).add(path[depth])
-        # Things the documents give a section of their own and write in lower case ("### planviz",
-        # "## tidecount (side project)"): a name, whatever the visitor's question makes of it.
-        self.lower_names = frozenset(
-            stem(name) for path in self.paths if _LOWER_NAME.fullmatch(name := re.split(r" [—–(-]", path[-1])[0])
-        )
+        # Things the documents name in lower case: a name, whatever the visitor's question makes of it.
+        self.lower_names = _lower_names(self.paths, self.outline)
         self.first_person = frozenset(_first_person(columns))
         # The stems of words the documents write in lower case somewhere: common words, not a
         # person's name ("volunteered": "Volunteer" is no one).
@@ -91,6 +88,10 @@ class Corpus:
             for word in text.split()
             if _LOWER_WORD.fullmatch(word.strip(_PUNCTUATION))  # not an address: "tomas@example.org"
         )
+        # Each section's first line: an FAQ's answer opens with what it says ("Crypto and ad-tech.").
+        self.openings: dict[tuple[str, ...], str] = {}
+        for located in (loc for loc in self.outline if loc.unit.kind != "heading"):
+            self.openings.setdefault(located.unit.path, located.unit.text)
         self.keys = _section_keys(self.outline)
         self.all_keys = frozenset(word for found in self.keys.values() for word in found)
         # Jobs kept as records ("work:" > "Mareline Logistics": "Position: ...", "Start date: ..."):
@@ -153,19 +154,34 @@ class Corpus:
         return len(terms) == 1 and terms[0] in self.all_keys and terms[0] not in _TOPIC_WORDS
 
     def weight(self, term: str) -> float:
-        n = self.df.get(term, 0)
+        n = self.df.get(term, 0) or sum(self.df[w] for w in self._versions(term))
         return math.log(1 + self.size / n) if n else 0.0
 
     def known(self, term: str) -> bool:
-        return term in self.df
+        """Whether the documents use a word; a hyphenated one also when written apart ("5th-year"
+        as "5th year")."""
+        if term in self.df or bool(self._versions(term)):
+            return True
+        parts = [stem(part) for part in term.split("-")]
+        return len(parts) > 1 and all(part in self.df for part in parts)
+
+    def _versions(self, term: str) -> frozenset[str]:
+        """The releases a version the documents never write whole names: "1.0" of "1.0.0"."""
+        return self.extensions(term) if _VERSION.fullmatch(term) and term not in self.df else frozenset()
 
     def extensions(self, term: str) -> frozenset[str]:
-        """Longer words of the documents that a clipped one stands for ("synth" -> "synthes")."""
-        if len(term) < 5 or not term.isalpha():
+        """Longer words of the documents that a clipped one stands for ("synth" -> "synthes"; a
+        version's "1.0" -> "1.0.0")."""
+        version = _VERSION.fullmatch(term)
+        if not version and (len(term) < 5 or not term.isalpha()):
             return frozenset()
         found = self._extensions.get(term)
         if found is None:
-            found = frozenset(w for w in self.df if w.startswith(term) and w != term and len(w) - len(term) <= 6)
+            if version:
+                release = f"{version.group(1)}."
+                found = frozenset(w for w in self.df if _VERSION.fullmatch(w) and w.lstrip("v").startswith(release))
+            else:
+                found = frozenset(w for w in self.df if w.startswith(term) and w != term and len(w) - len(term) <= 6)
             self._extensions[term] = found
         return found
 
@@ -284,6 +300,16 @@ def _by_term(outline: list[Located]) -> dict[str, list[Located]]:
     return found
 
 
+def _lower_names(paths: Iterable[tuple[str, ...]], outline: list[Located]) -> frozenset[str]:
+    """Things written in lower case with a section of their own ("### planviz", "## tidecount (side
+    project)"), or an item that defines them ("glosa: a text normaliser for Spanish and Danish")."""
+    headed = (stem(name) for path in paths if _LOWER_NAME.fullmatch(name := re.split(r" [—–(-]", path[-1])[0]))
+    defined = (
+        stem(found.group(1)) for loc in outline if loc.unit.kind == "item" and (found := _DEFINED.match(loc.unit.text))
+    )
+    return frozenset((*headed, *defined))
+
+
 def _letterhead(opening: list[Located]) -> str:
     """A document's first line when it is a name alone: "University College Cork"."""
     first = opening[0].unit if opening else None
@@ -295,6 +321,8 @@ def _letterhead(opening: list[Located]) -> str:
 # Two to six capitalised words (with "of", "and", "the", "for" between), nothing else.
 _LETTERHEAD = re.compile(r"[A-Z][\w'&.-]*(?: (?:(?:of|and|the|for|de|da) )?[A-Z][\w'&.-]*){1,5}")
 _LOWER_NAME = re.compile(r"[a-z][a-z0-9]{3,}(?:[-_.][a-z0-9]+)*")
+_VERSION = re.compile(r"v?(\d+(?:\.\d+)+)")
+_DEFINED = re.compile(rf"({_LOWER_NAME.pattern}): (?:a|an|the) ")
 _LOWER_WORD = re.compile(r"[a-zà-ÿ]+(?:-[a-zà-ÿ]+)*")
 _PUNCTUATION = "\"'()[]{}<>,;:.!?*_`“”‘’"
 _THIRD = re.compile(r"\b(?:she|he|her|his|him|hers|herself|himself)\b", re.IGNORECASE)

@@ -40,6 +40,7 @@ from folio.answers.text import (
     with_kinds,
     words,
 )
+from folio.answers.units import split_sentences
 
 if TYPE_CHECKING:
     from folio.answers.corpus import Corpus
@@ -104,6 +105,36 @@ _MONTH = re.compile(
 )
 # Verbs that ask nothing the noun does not: "What data did it use?".
 USE = frozenset(("use", "used", "using"))
+# "What grade did it get?", "What was her final mark?", "Which classification ...".
+_ASKS_GRADE = re.compile(
+    r"^(?:what|which)\s+(?:(?:was|is|were)\s+(?:[\w'-]+\s+){0,3}?)?(?:final\s+|overall\s+)?"
+    r"(?:grade|mark|classification)s?\b",
+    re.IGNORECASE,
+)
+_GRADE_VALUE = re.compile(
+    r"\b\d{1,3}(?:[.,]\d{1,2})?\s*/\s*\d{1,3}\b|\b(?:summa|magna)?\s*cum laude\b|\bwith (?:high )?distinction\b|"
+    r"\bdistinction\b|\bmerit\b|\bfirst[- ]class\b|\b(?:upper|lower) second\b|\b2[:.][12]\b|\bsobresaliente\b|"
+    r"\bnotable\b|\bhonou?rs\b|\bpass(?:ed)?\b|\b(?:grade|mark|gpa|score|average)d?\s*:?\s*(?:[A-F][+-]?|\d)",
+    re.IGNORECASE,
+)
+_GRADE = stem("grade")
+# A grade under a "Grade:" key: "A-", "17", "B+ (distinction)"; not "IP" (in progress) nor "--".
+_KEYED_GRADE = re.compile(r"\s*(?:[A-F][+-]?\b|\d)")
+_GRADE_KEYS = frozenset(stem(w) for w in ("grade", "mark", "result", "score", "classification", "gpa"))
+_ROLE = stem("role")
+_WANTS = re.compile(
+    r"\b(?:would like|'d like|want|wish|prefer|looking for|open to|interested in|happy to|keen on)\b", re.IGNORECASE
+)
+_FIRST = frozenset(stem(w) for w in ("start", "first", "initial", "original"))
+_JOINED_AS = re.compile(r"\b(?:joined|started|hired|began|came in|signed on)\s+(?:\w+\s+)?as\b", re.IGNORECASE)
+_DEGREES = frozenset((*(t for t, kind in BROADER.items() if kind == "degre"), "degre"))
+_SCHOOLS = frozenset(
+    stem(w) for w in ("university", "college", "institute", "school", "polytechnic", "academy", "conservatory")
+)
+_HONOURS = frozenset(
+    stem(w) for w in ("award", "prize", "honour", "honor", "medal", "scholarship", "grant", "fellowship")
+)
+_WON = frozenset(stem(w) for w in ("won", "win", "received", "receive", "earned", "earn", "awarded", "got", "get"))
 _PRICE = re.compile(r"[£$€¥]\s?\d[\d,.]*")
 _CLAUSE_END = re.compile(r"(?<=[.;!?])\s+")
 _RANGE = re.compile(r"\d+\s*[-–]\s*\d+")
@@ -221,12 +252,17 @@ class Judge:
         if question.level:
             type_words = type_words | _LEVEL_WORDS  # "What level is her Spanish?": any line on her Spanish
         self.type_words = type_words
+        self.graded = bool(_ASKS_GRADE.match(question.text))
         self.span = question.kind is Kind.DATE and bool(_SPAN_WORDS & set(question.terms))
         # "the Kestrel-Cal team": "kestrel" and "cal" are the name's parts, not what is asked.
         named = {*question.entities, *(stem(part) for e in question.entities for part in e.split("-"))}
         attribute = [t for t in question.terms if t not in named and t not in type_words and corpus.known(t)]
         # "What data did it use?", "Has she worked at a lab?": the verb asks nothing the noun does not.
         light = USE | _HANDLED if question.kind is Kind.YESNO else USE
+        # "Which paper won an Outstanding Paper Award?": the award is what is asked, whatever the
+        # verb ("2017 Outstanding Paper Award, EMNLP 2017, for ...").
+        self.won = _WON if set(question.terms) & _HONOURS else frozenset()
+        attribute = [t for t in attribute if t not in self.won]
         self.attribute = tuple(t for t in attribute if t not in light) or tuple(attribute)
         # "How much experience does she have overall?": the length of a whole career, of nothing named.
         # So does "How many years of professional experience does she have?".
@@ -245,7 +281,7 @@ class Judge:
         unknown = [
             0.5 if t.replace("-", "").isdigit() else 1.0
             for t in question.terms
-            if t not in question.entities and t not in type_words and not corpus.known(t)
+            if t not in question.entities and t not in type_words and t not in self.won and not corpus.known(t)
         ]
         degree = question.text.lower().startswith("how ") and bool(self.entities)
         average = sum(self.weights.values()) / len(self.weights) if self.weights else 1.0
@@ -261,8 +297,9 @@ class Judge:
         q = self.question
         type_words = self.type_words
         names = [e for e in self.entities if not self.corpus.known(e)]
-        asked = [t for t in q.terms if t not in q.entities and t not in type_words]
-        unknown = [t for t in asked if not self.corpus.known(t)]
+        asked = [t for t in q.terms if t not in q.entities and t not in type_words and t not in self.won]
+        # (A grade is asked by its kind: a transcript gives "26/30", never the word "grade".)
+        unknown = [t for t in asked if not self.corpus.known(t) and not (self.graded and t == _GRADE)]
         typed_by_name = q.kind in (Kind.DATE, Kind.NUMBER) and len(names) < len(self.entities)
         # "How good is her TypeScript?": the name is the topic, the adjective asks how much of it.
         degree = q.text.lower().startswith("how ") and len(names) < len(self.entities)
@@ -295,8 +332,9 @@ class Judge:
         return names + unnamed + relation
 
     def asks_job(self) -> bool:
-        """Whether her jobs are asked about ("the work she is not interested in" is none of them)."""
-        return bool(JOB & set(self.attribute)) and not self.question.negated
+        """Whether her jobs are asked about ("the work she is not interested in" is none of them, nor
+        are "the roles she is open to")."""
+        return bool(JOB & set(self.attribute)) and not self.question.negated and not self.question.willing
 
     def score(self, c: Candidate) -> Scored:
         q = self.question
@@ -318,18 +356,21 @@ class Judge:
         # A question answers nothing ("Are there things you won't work on?"); its answer may (a
         # yes or no is read from the answer that follows it).
         informative = informative and (q.kind is Kind.YESNO or not c.unit.text.rstrip().endswith("?"))
-        typed = self._typed(c)
+        typed = self._graded(c) if self.graded else self._typed(c)
         # "Does she have any experience with Azure?": a line naming Azure itself settles it.
         # So does a date or a number on a line naming what was asked about ("PyData Delta 2023 ...
         # (8 June 2023)"): the kind of value is checked on its own.
+        # So does a grade on a line naming the course ("Functional Analysis (MAT/05): 26/30"), or
+        # in an entry that does ("BA in Linguistics, ... Final average 9.1/10.").
+        graded = self.graded and typed
         names_itself = (
-            q.kind in (Kind.YESNO, Kind.DATE, Kind.NUMBER)
+            (q.kind in (Kind.YESNO, Kind.DATE, Kind.NUMBER) or graded)
             and bool(self.entities)
             and all(e in c.own for e in self.entities)
             # "How much power does Gannet draw?": a number on a line naming Gannet is not its
             # power draw when the documents use the asked words elsewhere.
-            and (q.kind is not Kind.NUMBER or held > 0 or not self.weights)
-        )
+            and (q.kind is not Kind.NUMBER or held > 0 or not self.weights or graded)
+        ) or (graded and bool(self.entities))
         if self.tenure:
             # "How much experience does she have?": "Ten years of keeping production systems
             # boring" answers it; a line with some other number does not.
@@ -376,24 +417,67 @@ class Judge:
         score += self._field_shape(c)
         if q.kind is Kind.PLACE and set(q.terms) & c.own & _TYPE_WORDS[Kind.PLACE]:
             score += 0.2  # "Which city is she based in?": "... engineer based in Edinburgh, Scotland"
-        if (
-            q.kind is Kind.YESNO
-            and c.unit.kind != "heading"
+        answers_it = (
+            c.unit.kind != "heading"
             and c.unit.path
             and c.unit.path[-1].endswith("?")
             and self.attribute
             and set(self.attribute) <= heading_stems(c.unit.path[-1])
-        ):
+        )
+        if answers_it and q.kind is Kind.YESNO:
             score += 0.5  # "Would you relocate?" "No, not before 2027.": the answer to the question asked
+        elif answers_it and self.corpus.openings.get(c.unit.path) == c.unit.text:
+            # "Which industries won't she work in?" - "Is there anything you won't work on?"
+            # "Crypto and ad-tech.": the answer's opening says it.
+            score += 0.3
         if q.kind is Kind.YESNO and self.entities and c.unit.kind != "pair":
             # "Does he have a PhD?": an entry "PhD in Epidemiology, University of ...", not "after the PhD".
             opening = {stem(w) for w in words(c.unit.text)[: len(self.entities)]}
             score += 0.3 if set(self.entities) <= opening else 0.0
+        score += self._entry_shape(c)
         if q.change and _CHANGE.search(c.unit.text):
             score += 0.3  # "by how much did it improve": a line with the before and the after
         elif q.change and len(_FIGURE.findall(DATE.sub(" ", c.unit.text))) >= 2:
             score += 0.1  # (two figures, which may be the before and the after)
         return score
+
+    def _graded(self, c: Candidate) -> bool:
+        """ "What grade did his BA thesis receive?": a grade ("9.1/10", "summa cum laude", "Grade:
+        A") in a sentence that names what was graded, under its headings or its entry's opening
+        ("BA in Linguistics, ..." then "Final average 9.1/10."); not the thesis's title, nor the
+        degree's grade beside it ("BSc Biochemistry ..., final grade 17/20" is no grade in organic
+        chemistry)."""
+        unit = c.unit
+        graded = {t for t in (*self.attribute, *self.entities) if t != _GRADE}
+        # (An item is an entry of its own; a paragraph's sentences are one entry.)
+        block = [loc.unit for loc in self.corpus.by_row.get(c.row, ()) if loc.unit.block == unit.block]
+        entry = unit if unit.kind != "sentence" else block[0]
+        opening = stems(split_sentences(entry.text)[0]) if entry.kind in ("sentence", "item") else frozenset()
+        # (The letterhead too: a certificate's "Final weighted grade: 93.4%" is of its academy.)
+        around = opening | self.corpus.letterhead(c.row) | frozenset().union(*map(heading_stems, unit.path))
+        for sentence in split_sentences(unit.text):
+            held = stems(sentence) | around
+            if not all(self._holds(held, t) if t in self.variants else mentions(held, t) for t in graded):
+                continue
+            pairs = [(unit.key, unit.text.partition(": ")[2])] if unit.key else fields(sentence)
+            keyed = [value for key, value in pairs if _GRADE_KEYS & stems(key)]
+            if _GRADE_VALUE.search(sentence) or any(_KEYED_GRADE.match(value) for value in keyed):
+                return True
+        return False
+
+    def _entry_shape(self, c: Candidate) -> float:
+        """What the line adds as the entry asked about: the role one wants, the one first held, a
+        degree with its school."""
+        q, asked = self.question, set(self.attribute)
+        if q.willing and q.kind is not Kind.YESNO and _WANTS.search(c.unit.text):
+            return 0.25  # "What roles is she open to?": "What I'd like next is a staff ... role"
+        if _ROLE in asked and asked & _FIRST and _JOINED_AS.search(c.unit.text):
+            return 0.3  # "What position did she start with?": "Joined as Junior Data Engineer"
+        if q.kind is Kind.YESNO and asked & _DEGREES and _SCHOOLS & c.own:
+            # "Does she have a master's?": the entry of the degree with its school ("Institution:
+            # Università degli Studi di Torino; ... Study type: Master"), not a rule about masters.
+            return 0.2
+        return 0.0
 
     def _field_shape(self, c: Candidate) -> float:
         """What a record's field adds when it is the one asked for."""
@@ -432,9 +516,15 @@ class Judge:
     def _contradicts(self, c: Candidate) -> bool:
         """Asked about one of a kind, the line is about another ("bachelor's GPA" on the MSc's)."""
         # The line's own words first: "the best MSc thesis" under a "…, PhD" title is the MSc's.
-        return any(
-            (t not in c.held and siblings(t) & c.held) or (t not in c.own and siblings(t) & c.own)
-            for t in self.attribute
+        # (A name asked, too: "her Dutch B1 exam" is not answered by "I passed the A2 exams"; nor
+        # the conversation's topic, by the paragraph it is in: "his PhD" by the MSc's entry.)
+        return (
+            any(
+                (t not in c.held and siblings(t) & c.held) or (t not in c.own and siblings(t) & c.own)
+                for t in self.attribute
+            )
+            or any(e not in c.own and siblings(e) & c.own for e in self.entities)
+            or any(e not in c.context and siblings(e) & c.context for e in self.topic)
         )
 
     def _has_degree(self, c: Candidate) -> bool:
@@ -559,7 +649,13 @@ def settles(text: str, asked: tuple[str, ...], held: frozenset[str] = frozenset(
 def mentions(context: frozenset[str], name: str) -> bool:
     """A name among a line's words, or inside a longer hyphenated one ("haptic-garden" in
     "react-native-haptic-garden")."""
-    return name in context or ("-" in name and any(f"-{name}-" in f"-{word}-" for word in context if "-" in word))
+    if name in context:
+        return True
+    # "haptic-garden" inside "the-haptic-garden"; "5th-year" written "5th year".
+    return "-" in name and (
+        any(f"-{name}-" in f"-{word}-" for word in context if "-" in word)
+        or all(stem(part) in context for part in name.split("-"))
+    )
 
 
 def completes(previous: Unit, unit: Unit) -> bool:
@@ -656,10 +752,10 @@ def _number_about(text: str, key: str, noun: str) -> bool:
         return bool(NUMBER.search(DATE.sub(" ", text)))
     if noun.endswith(" number"):
         return noun in text.lower()
-    if noun in stems(key) or (noun in _SHARES and "%" in text):
-        return True
-    tokens = words(_PRICE.sub(" ", kind_words(text)))  # a price counts no things: "the kits sell for £95"
     counted = {noun} | (_HUMANS if noun == _PEOPLE else set())  # "how many people": "7 engineers"
+    if counted & stems(key) or (noun in _SHARES and "%" in text):
+        return True  # "Students: 18"; "Audience: 420" counts people
+    tokens = words(_PRICE.sub(" ", kind_words(text)))  # a price counts no things: "the kits sell for £95"
     for n, token in enumerate(tokens):
         if stem(token) in counted or noun in (stem(p) for p in token.split("-")):
             # "about 18 kids", "kids: 18", not the ages in "(kids 9-14)".
@@ -678,6 +774,7 @@ _HUMANS = frozenset(
     for w in (
         "engineers", "developers", "employees", "students", "researchers", "scientists", "designers", "reports",
         "colleagues", "contributors", "volunteers", "maintainers", "staff", "testers", "analysts", "members",
+        "audience", "attendees", "participants", "attendance", "headcount", "learners", "pupils",
     )
 )  # fmt: skip
 

@@ -34,13 +34,16 @@ from folio.answers.text import (
     CURRENT,
     DATE,
     JOB,
+    NUMBER,
     ORDER,
     WHICH_NOUN,
     YEAR,
     covers,
     heading_stems,
     idioms,
+    lasting,
     named_kinds,
+    points,
     siblings,
     span,
     span_months,
@@ -92,11 +95,19 @@ def _listed(items: Sequence[Line]) -> Draft:
 
 
 _ANY = re.compile(r"\bany\b", re.IGNORECASE)
+# A line that bounds what it allows: "within the EU only", "anywhere except the US".
+# Where a sentence's clauses part: "..., and my half marathon PB is ...", "...; ...".
+_CLAUSES = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+")
+_SPAN_KEYS = frozenset(stem(w) for w in ("start", "end", "from", "to", "until", "since", "began", "left"))
+_FIELD_WORDS = frozenset(stem(w) for w in ("technology", "field", "area", "domain", "industry", "sector", "space"))
+_SUMMARISED_JOBS = 3  # a summary of a few jobs says what each did; of more, only what they were
+_BOUNDED = re.compile(r"\b(?:only|except|excluding|rules? out|limited to)\b", re.IGNORECASE)
 _BARE = re.compile(r":\s*(?:yes|no|true|false)\.?$", re.IGNORECASE)  # "Open to relocating: yes"
 _BRIEF_WORDS = 12
 # Headings that only name the section they head: its entries need no label.
 _LABEL_ONLY = re.compile(
-    r"^(?:timeline|work history|(?:work |professional )?(?:experience|career|employment)"
+    r"^(?:timeline|work history|(?:work |professional |academic )?"
+    r"(?:experience|career|employment|positions|jobs|roles|appointments)"
     r"(?: history| summary| at a glance| in brief| overview)?)$",
     re.IGNORECASE,
 )
@@ -134,6 +145,7 @@ class Extractor:
         located = [(located.unit, located.row) for row in looked for located in self._units_of(row)]
         self.found = candidates(located, snapshot, vector)
         self.focus: set[str] = set()
+        self.weights: dict[str, float] = {}  # the asked words, by rarity: which clause of a line says it
         told = [" ".join(line.lower().split()) for line in said]
         self.around = frozenset(
             (corpus.sources[loc.row], loc.unit.path)
@@ -156,6 +168,8 @@ class Extractor:
         focus = {*judge.attribute, *judge.entities} & self.corpus.all_keys
         # "By how much did it cut the error?" needs the before as well as the after: the whole row.
         self.focus = focus if q.kind in (Kind.DATE, Kind.NUMBER) and not q.change else set()
+        whole = q.kind in (Kind.LIST, Kind.SUMMARY) or q.sides or q.change
+        self.weights = {} if whole else judge.weights
         absent = judge.absent()
         if absent and q.kind is not Kind.YESNO:
             return REFUSAL
@@ -182,9 +196,23 @@ class Extractor:
         if q.kind is Kind.DATE or judge.asks_job():
             passing, ordered = _in_time_order(q, passing, self.corpus.positions)
             limit = 1 if ordered else limit  # "her first job": the one that came first
-        return self._drafted(
+        draft = self._drafted(
             q, passing, counted, limit=limit, margin=0.06 if q.kind in (Kind.DATE, Kind.NUMBER) else 0.1
         )
+        return self._lasted(draft) if q.duration else draft
+
+    def _lasted(self, draft: Draft) -> Draft:
+        """ "How long was she at Verskast?" of one record's dates ("Start date: 2020-06", "End date:
+        2022-08"): how long that is, before the lines that show it."""
+        lines = draft.lines
+        if draft.lead or not lines or len({line.row for line in lines}) > 1:
+            return draft
+        if any(DURATION.search(line.text) for line in lines):
+            return draft  # the documents say how long ("two years at Verskast")
+        # A record's start and end, not the year of a promotion in its summary.
+        dated = [" ".join(v for k, v in fields(line.text) if stems(k) & _SPAN_KEYS) or line.text for line in lines]
+        found = points(" ".join(dated))
+        return replace(draft, lead=lasting(found[1] - found[0])) if len(found) == 2 and found[1] > found[0] else draft
 
     def _pool(self, judge: Judge) -> list[Candidate]:
         q = judge.question
@@ -433,13 +461,16 @@ class Extractor:
             if skills is not None:
                 return skills
         # "What clients has he worked with?" lists clients; "jobs she is not interested in" are none of hers.
-        jobs = (not q.list_noun or q.list_noun in JOB) and not q.negated
+        # Nor are the roles she "is open to": what she would do, not what she did.
+        jobs = (not q.list_noun or q.list_noun in JOB) and not q.negated and not q.willing
         # "Where has she worked?" asks where she has, not where she does or did first.
         everywhere = q.kind is Kind.PLACE and not q.present and not set(q.terms) & ORDER
         if (q.kind in (Kind.LIST, Kind.SUMMARY) or everywhere) and judge.asks_job() and jobs and not judge.entities:
             # "Summarise her career", "Where has she worked?", "her teaching career".
             years = {t for t in q.terms if YEAR.fullmatch(t)}  # asked, even when no line writes it
-            history = self._work_history((set(judge.attribute) | years) - JOB - ORDER, shown)
+            history = self._work_history(
+                (set(judge.attribute) | years) - JOB - ORDER, shown, summary=q.kind is Kind.SUMMARY
+            )
             if history is not None:
                 return history
         if q.kind is Kind.PLACE and set(q.terms) == {_STUDY} and not judge.entities:
@@ -469,9 +500,11 @@ class Extractor:
             return self._section_opening(set(q.terms), shown)  # "What's flakewatch?"
         return None
 
-    def _work_history(self, qualifiers: set[str], shown: frozenset[str]) -> Draft | None:
+    def _work_history(self, qualifiers: set[str], shown: frozenset[str], *, summary: bool = False) -> Draft | None:
         """The entries of the work history, each with the heading naming its employer; only those
-        the qualifiers name ("teaching" -> "Teacher of Science"), if any do."""
+        the qualifiers name ("teaching" -> "Teacher of Science"), if any do. A summary of those
+        says what each job did, where its entry goes on to ("... (July 2022 – March 2023). Led the
+        text normalisation group's move ...")."""
         entries = [
             loc
             for loc in self.corpus.outline
@@ -481,10 +514,12 @@ class Extractor:
         # document that tells it fullest; in it, a section whose jobs another one names already
         # (a CV's table of them, then a section on two of them) is left out.
         by_source: dict[str, dict[tuple[str, ...], dict[str, Line]]] = {}
+        units: dict[Line, Located] = {}
         for loc in entries:
             sections = by_source.setdefault(self.snapshot.columns["source"][loc.row], {})
             told = self.corpus.records.get(loc.unit.text) or _with_heading(loc.unit, brief=True)
-            sections.setdefault(loc.unit.path, {}).setdefault(loc.unit.text, Line(told, loc.row))
+            line = sections.setdefault(loc.unit.path, {}).setdefault(loc.unit.text, Line(told, loc.row))
+            units.setdefault(line, loc)
         tellings = max(by_source.values(), key=lambda sections: sum(map(len, sections.values()))) if by_source else {}
         fullest = max(tellings.values(), key=len) if tellings else {}
         told = " ".join(fullest).lower()
@@ -498,14 +533,24 @@ class Extractor:
             # "Where did she work in 2020?": the job whose dates take 2020 in.
             years = {int(t) for t in qualifiers if YEAR.fullmatch(t)}
             named = {t for t in qualifiers if not YEAR.fullmatch(t)}
+            # "his work in speech technology": in speech, whatever the field is called.
+            named = named - _FIELD_WORDS or named
             jobs = [
                 job
                 for job in jobs
                 if all(any(w.startswith(t) for w in stems(job.text)) for t in named)
                 and all(covers(job.text, year) for year in years)
             ]
+            if summary and len(jobs) <= _SUMMARISED_JOBS:
+                jobs = [self._with_deed(job, units[job]) for job in jobs]
         listed = len(jobs) >= 2 or (bool(qualifiers) and bool(jobs))  # narrowed, one is a list
         return _listed(jobs) if listed else None
+
+    def _with_deed(self, job: Line, loc: Located) -> Line:
+        """A job's line with the sentence of its entry that follows it, when one does."""
+        block = self._block_of(loc.row, loc.unit)
+        after = [unit for unit in block[block.index(loc.unit) + 1 :] if unit.kind == "sentence"]
+        return Line(f"{job.text} {after[0].text}", job.row) if after and loc.unit.kind == "sentence" else job
 
     def _job_beside(self, side: str, judge: Judge) -> Draft | None:
         """ "Where did she work before Tidewell?": the job of her work history that began last
@@ -671,6 +716,10 @@ class Extractor:
         lines = self._best_lines(about[:1], limit=1, margin=1.0) if about else ()
         if lines and settles(lines[0].text, attribute, about[0].candidate.held) == "No":
             return Draft("answer", lines, lead="No")
+        if lines and _BOUNDED.search(lines[0].text):
+            # "Open to relocating within the EU only": where to is bounded, which answers for
+            # London as for anywhere (with no yes or no: whether London is inside is not written).
+            return Draft("answer", lines)
         return REFUSAL
 
     def _comparison(self, q: Question, shown: frozenset[str]) -> Draft:
@@ -741,10 +790,13 @@ class Extractor:
         # A section named for what is listed ("## Certifications") first; else the field of that
         # name in each record ("At which venues has she published?": each record's Venue).
         named = self._containers({noun}, qualifiers, judge) if noun else {}
-        values = [] if named else self._field_values(noun, qualifiers, shown)
+        # (Not the roles she "is open to": each record's role is one she had.)
+        values = [] if named or q.willing else self._field_values(noun, qualifiers, shown)
         if len(values) >= 2 and not judge.entities:
             return _listed(values)
         best = self._container(noun, qualifiers, judge)
+        if best is not None and (q.negated or q.willing) and self._holds_jobs(best):
+            return None  # "Which industries won't she work in?": none of those of her work history
         if best is None and judge.entities:
             return self._instances_in_topic(noun, judge, shown)
         if best is None:
@@ -770,6 +822,14 @@ class Extractor:
         # One item is a list when the question narrowed it ("which are still valid?").
         listed = len(items) >= 2 or (len(items) == 1 and bool(qualifiers))
         return _listed(items) if listed else None
+
+    def _holds_jobs(self, container: tuple[str, ...]) -> bool:
+        """Whether a section is (part of) the work history: named for work ("Work", not an FAQ's
+        "What kind of roles is he not interested in?"), or holding her positions."""
+        if JOB & heading_stems(container[-1]) and not container[-1].endswith("?"):
+            return True
+        jobs = self.corpus.positions
+        return any(loc.unit.text in jobs for loc in self.corpus.outline if loc.unit.path[: len(container)] == container)
 
     def _spoken(self, shown: frozenset[str]) -> Draft | None:
         """ "What languages does he speak?": the fullest list of languages that are not programming
@@ -901,14 +961,21 @@ class Extractor:
                 if not _shown(name, shown)
             ]
         leaves = self._leaves(container, under, whole, noun, shown)
+        records = [[loc.unit.text] for loc in leaves]
         if len(leaves) < 2:
-            # Entries written as paragraphs (a plain-text list of talks): each one's first line.
-            firsts = {(loc.row, loc.unit.block): loc for loc in reversed(under) if loc.unit.kind != "heading"}
-            entries = [loc for loc in reversed(firsts.values()) if not _shown(loc.unit.text, shown)]
-            # One paragraph ("Off the clock: I dive. I also boulder. ..."): its sentences.
-            prose = [loc for loc in under if loc.unit.kind == "sentence" and not _shown(loc.unit.text, shown)]
-            leaves = entries if len(entries) >= 2 else prose if len(prose) >= 2 else leaves
-        return [Line(loc.unit.text, loc.row) for loc in _picked(leaves, qualifiers, self.today)]
+            leaves, records = self._paragraphs(under, shown) or (leaves, records)
+        return [Line(loc.unit.text, loc.row) for loc in _picked(leaves, records, qualifiers, self.today)]
+
+    def _paragraphs(self, under: list[Located], shown: frozenset[str]) -> tuple[list[Located], list[list[str]]] | None:
+        """Entries written as paragraphs (a plain-text list of talks): each one's first line, its
+        status told by the whole paragraph ("... Issued 2021, expired 2024."); of one paragraph
+        ("Off the clock: I dive. I also boulder. ..."), its sentences."""
+        firsts = {(loc.row, loc.unit.block): loc for loc in reversed(under) if loc.unit.kind != "heading"}
+        entries = [loc for loc in reversed(firsts.values()) if not _shown(loc.unit.text, shown)]
+        if len(entries) >= 2:
+            return entries, [[unit.text for unit in self._block_of(loc.row, loc.unit)] for loc in entries]
+        prose = [loc for loc in under if loc.unit.kind == "sentence" and not _shown(loc.unit.text, shown)]
+        return (prose, [[loc.unit.text] for loc in prose]) if len(prose) >= 2 else None
 
     def _leaves(
         self, container: tuple[str, ...], under: list[Located], whole: list[Located], noun: str, shown: frozenset[str]
@@ -1151,6 +1218,8 @@ class Extractor:
         asked = [(key, value) for key, value in record[1:] if stems(key) & self.focus]
         if asked:
             text = "; ".join(f"{key}: {value}" for key, value in (record[0], *asked))
+        if unit.kind == "sentence":
+            text = self._clause(text)
         previous, following = self._neighbours(c)
         if previous is not None and completes(previous, unit):
             text = f"{previous.text} {text}"
@@ -1167,6 +1236,24 @@ class Extractor:
             joined = f"{heading} {text}" if heading.endswith("?") else f"{heading}: {text}"
             text = text if stems(heading) <= stems(text) else joined
         return Line(text, c.row)
+
+    def _clause(self, text: str) -> str:
+        """Of a sentence giving two figures ("one marathon, Rotterdam 2019 in 3:28:14, and my half
+        marathon PB is 1:36:50"), the clause that holds most of what was asked, marked as cut (not
+        "He would not start before April 2027, and his notice period is 60 days": two answers)."""
+        clauses = _CLAUSES.split(text)
+        figured = [clause for clause in clauses if NUMBER.search(clause)]
+        if not self.weights or len(figured) < 2 or len(figured) != len(clauses):
+            return text
+        said = [{t for t in self.weights if t in stems(clause)} for clause in clauses]
+        held = [sum(self.weights[t] for t in terms) for terms in said]
+        best = max(range(len(clauses)), key=held.__getitem__)
+        if sorted(held)[-2] >= held[best] or set().union(*said) - said[best] or not all(said):
+            # Cut only where the clauses tell of the same thing (a marathon, a half marathon) and
+            # one says more of it, and all the line says of it.
+            return text
+        clause = clauses[best].strip()
+        return clause if best == 0 else f"… {clause}"
 
     def _place(self, c: Candidate) -> Line | None:
         """A place given field by field ("city:", "country:" under "location:"): the fields together."""
@@ -1267,14 +1354,15 @@ _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))
 
 
-def _picked(leaves: list[Located], qualifiers: set[str], today: date) -> list[Located]:
+def _picked(leaves: list[Located], records: list[list[str]], qualifiers: set[str], today: date) -> list[Located]:
     """The items the qualifiers that tell them apart ("spring 2015" among terms) ask for. A status
     picks first, even one item ("which are still valid?", "currently"); the other words then need
-    two ("board or advisory positions" are either)."""
+    two ("board or advisory positions" are either). Each item's record is the text that tells its
+    status."""
     held = [stems(loc.unit.text) for loc in leaves]
     # A record's status is its validity when it says (folio.answers.validity): "Expires:
     # 2026-05-20" is no expired one after that day, whatever its "Status:" says.
-    statuses = [_status_stems(status([loc.unit.text], today)) or h for loc, h in zip(leaves, held, strict=True)]
+    statuses = [_status_stems(status(record, today)) or stems(" ".join(record)) for record in records]
     telling = {t for t in qualifiers if 0 < sum(t in h for h in held) < len(held)}
     telling |= {t for t in qualifiers & _STATUS if 0 < sum(t in h for h in statuses) < len(held)}
     if asked := telling & _STATUS:

@@ -207,6 +207,7 @@ _PHRASE_WORDS |= {
 }
 # "What's the best way to reach her?" asks how to reach her.
 _PHRASE_WORDS |= dict.fromkeys(("the best way to", "the easiest way to", "the best way of", "best way to"), "how to")
+_REACHED_VERSION = re.compile(r"\b(?:reach|reached|hit|hits)\s+(v?\d+(?:\.\d+)+)", re.IGNORECASE)
 _CHANGE_VERBS = re.compile(
     r"\bhow much (?:did|has|have|does|was|were)\b.*\b(?:improv|reduc|cut|increas|decreas|drop|grow|grew|fell|fall|"
     r"speed|shrink|shrank)\w*"
@@ -302,6 +303,7 @@ _WILLING = re.compile(
 def _asked(text: str, owner_words: frozenset[str]) -> Question:
     text = _MISTYPED.sub(_retyped, text.replace("’", "'"))
     text = _PHRASES.sub(_phrase_word, text)
+    text = _REACHED_VERSION.sub(r"released \1", text)  # "When did it reach 1.0?" asks of a release
     text = _TALK_ABOUT.sub("Tell me about", _asked_part(text))
     text = _WORKS_FOR.sub(r"Where \1 \2 work", text)
     text = _PUBLISHED.sub(r"What publications \1 \2 \3", text)

@@ -215,8 +215,8 @@ _SYNONYM_GROUPS = (
     "degree diploma",
     "thesis dissertation",
     "study studied education",
-    "msc master masters",
-    "bsc bachelor bachelors undergraduate undergrad beng ba",
+    "msc master masters magistrale second-cycle",
+    "bsc bachelor bachelors undergraduate undergrad beng ba triennale first-cycle",
     "phd doctor doctorate doctoral",
     "based location live lives reside",
     "born birth birthday age aged",
@@ -229,7 +229,7 @@ _SYNONYM_GROUPS = (
     "leave left quit",
     "big bigger larger large",
     "build built create made",
-    "talk presentation speech",
+    "talk presentation",
     "recommend recommendation reference",
     "nationality citizen citizenship",
     "visa authorisation authorization permit",
@@ -291,6 +291,7 @@ _SYNONYM_GROUPS = (
     "meet met",
     "grow grew grown",
     "give gave given",
+    "come came",
     "take took taken",
 )
 # What a question about a job asks (stems), and the section names that hold a work history.
@@ -298,7 +299,10 @@ JOB = frozenset(("employer", "rol", "work", "career"))
 # Words that ask for one of a sequence by its place in time: a dated entry answers them.
 ORDER = frozenset(("first", "earliest", "earlier", "last", "latest", "previous", "prior", "recent"))
 # A narrower word that the documents may only state through its kind: "a PhD" through "degrees".
-BROADER = {"phd": "degre", "doctorat": "degre", "mba": "degre", "msc": "degre", "bsc": "degre"}
+# (A language's level too: "B1" is no "A2".)
+BROADER = dict.fromkeys(("phd", "doctorat", "mba", "msc", "bsc"), "degre") | dict.fromkeys(
+    ("a1", "a2", "b1", "b2", "c1", "c2"), "cefr"
+)
 
 
 # Idioms for time away from work, in a question ("what does she do for fun") or as a section's
@@ -325,6 +329,7 @@ _LEISURE = re.compile(r"\b(?:" + "|".join(LEISURE) + r")\b", re.IGNORECASE)
 
 
 _POINT = re.compile(
+    r"\b((?:19|20)\d{2})-(0[1-9]|1[0-2])\b|"  # 2020-06
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+((?:19|20)\d{2})\b|\b((?:19|20)\d{2})\b|"
     r"\b(present|now|today)\b",
     re.IGNORECASE,
@@ -338,6 +343,13 @@ def span_months(text: str) -> int | None:
     return found[1] - found[0] if found else None
 
 
+def lasting(months: int) -> str:
+    """26 -> "2 years and 2 months": how long a span of months is, in words."""
+    years, rest = divmod(months, 12)
+    parts = [f"{n} {unit}{'s' if n > 1 else ''}" for n, unit in ((years, "year"), (rest, "month")) if n]
+    return " and ".join(parts).capitalize()
+
+
 def covers(text: str, year: int) -> bool:
     """Whether a line's dates take in a year: "Mar 2019 – Jul 2022" takes in 2020."""
     found = span(text)
@@ -346,14 +358,22 @@ def covers(text: str, year: int) -> bool:
 
 def span(text: str) -> tuple[int, int] | None:
     """A line's first and last dates, in months since year 0, when it has two."""
+    found = points(text)
+    return (found[0], found[-1]) if len(found) >= 2 else None
+
+
+def points(text: str) -> list[int]:
+    """The dates a line gives, in months since year 0 ("present" is this month)."""
     points = []
-    for month, year, bare, now in _POINT.findall(text):
+    for iso_year, iso_month, month, year, bare, now in _POINT.findall(text):
         if now:
             today = datetime.now(UTC)
             points.append(today.year * 12 + today.month - 1)
+        elif iso_year:
+            points.append(int(iso_year) * 12 + int(iso_month) - 1)
         else:
             points.append(int(year or bare) * 12 + (_MONTHS.index(month.lower()[:3]) if month else 0))
-    return (points[0], points[-1]) if len(points) >= 2 else None
+    return points
 
 
 @lru_cache(maxsize=16384)

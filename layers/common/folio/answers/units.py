@@ -209,7 +209,10 @@ class _Parser:
         # (Not a wrapped sentence: "... Certified Kubernetes Administrator" / "(2023), CDISC ...".)
         dated = len(lines) > 1 and all(DATE.search(line) for line in lines)
         dated = dated and not any(_GOES_ON.match(line) for line in lines[1:])
-        for part in lines if dated else _timeline(self.paragraph) or [unwrap(lines)]:
+        parts = lines if dated else _timeline(self.paragraph) or [unwrap(lines)]
+        for n, part in enumerate(parts):
+            # Each entry a block of its own: "2024 Certified ... Issued ... Active." is one record.
+            self.block += n > 0
             for sentence in sentences(part):
                 self._add(sentence, "sentence")
         self.paragraph = []

@@ -1,0 +1,257 @@
+"""Extractive answers read from records as CVs and transcripts write them: dated entries, grades,
+awards, releases, a job's dates, an FAQ's opening line, a sentence of two figures (real model,
+real index, no LLM)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import TYPE_CHECKING
+
+import pytest
+
+from folio.answering import Answerer
+from folio.answers.conversation import follow_up
+from folio.answers.question import analyse
+from folio.answers.text import lasting, span_months
+from folio.documents import DATED_ENTRY
+from folio.index import Index
+from folio.ingest import run_ingest
+from folio.llm import LLMChain
+from folio.retrieval import Retriever
+from folio.sessions import Turn
+
+if TYPE_CHECKING:
+    from folio.embeddings import Embedder
+
+CV = """# Ada Quill: Curriculum Vitae
+
+## Positions
+
+**2024–present** Staff Engineer, Tiderow ApS, Copenhagen. Promoted January 2024.
+
+**2020–2023** Research Engineer, Clachan Speech Ltd., Edinburgh (Feb 2020 – Dec 2023). Led text normalisation.
+
+**2014–2019** Doctoral researcher, Department of Language Science and Technology, Saarland University.
+
+## Education
+
+**2014–2019** PhD in Computational Linguistics, Saarland University. Advisor: Prof. Ewan MacLeod. *Summa cum laude*.
+
+**2012–2013** MSc in Speech Processing, University of Edinburgh. Awarded with Distinction; dissertation mark 79.
+
+**2008–2012** BA in Linguistics, Universidad Autónoma de Madrid. Thesis: *Clitic climbing*. Final average 9.1/10.
+
+## Awards
+
+**2019** Best Paper Award, SIGMORPHON Workshop, for "Segmentation with weak supervision".
+**2017** Outstanding Paper Award, EMNLP 2017, for "Segment, then translate?".
+
+## Certifications
+
+**2024** Certified Kubernetes Application Developer (CKAD). Issued 14 October 2024, valid until 14 October 2026. Active.
+**2021** AWS Certified Machine Learning – Specialty. Issued 22 March 2021, expired 22 March 2024.
+
+## Languages
+
+- Dutch: A2. I passed the inburgering A2 exams in 2021 and I am doing a B1 evening course this winter.
+"""
+
+TRANSCRIPT = """# Transcript of Records
+
+## Examinations
+
+- Functional Analysis (MAT/05): 26/30 - 6 ECTS - 2012-02-28
+- Stochastic Processes (MAT/06): 30/30 - 9 ECTS - 2012-06-21
+- Continuous Optimization (MAT/09): 27/30 - 9 ECTS - 2013-01-29
+
+## In progress
+
+| Course | Credits | Grade |
+|---|---|---|
+| Capstone Consulting Project | 40 | IP |
+"""
+
+PROJECTS = """# rebanada
+
+A morphology-aware subword tokenizer with a Rust core.
+
+## Releases
+
+| Version | Date | Highlights |
+|---|---|---|
+| 2.0.0 | 2025-01-28 | Streaming API |
+| 1.3.0 | 2023-05-22 | WASM build |
+| 1.0.0 | 2022-03-15 | Stable API |
+
+## Other things I maintain
+
+- glosa: a text normaliser for Spanish and Danish, 430 stars.
+- segmenta: my PhD code, archived in 2020.
+"""
+
+TALKS = """talks:
+  - title: Semantic search without the smoke
+    event: PyCon ES 2024 (keynote)
+    city: Vigo
+    audience: 420
+  - title: Hybrid search is not dead
+    event: Berlin Buzzwords 2024
+    city: Berlin
+    audience: 280
+"""
+
+FAQ = """# Things people ask me
+
+### Would you relocate?
+
+Open to relocating within the EU only. That rules out the UK and the US, sorry.
+
+### Is there anything you won't work on?
+
+Crypto and ad-tech. Logistics, energy or climate data would make me very happy.
+
+### Are you looking for a new job?
+
+What I'd like next is a staff data engineer role, as a permanent employee.
+
+### Do you run?
+
+On the road I've done one marathon, Rotterdam 2019 in 3:28:14, and my half marathon PB is 1:36:50.
+"""
+
+JOBS = """work:
+  - name: Verskast
+    position: Data Engineer
+    startDate: '2020-06'
+    endDate: '2022-08'
+    summary: Online grocery delivery. Joined as Junior Data Engineer, promoted to Data Engineer in 2021.
+"""
+
+
+@pytest.fixture(scope="module")
+def ada(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Answerer:
+    root = tmp_path_factory.mktemp("ada")
+    files = {
+        "cv.md": CV,
+        "transcript.md": TRANSCRIPT,
+        "rebanada.md": PROJECTS,
+        "talks.yaml": TALKS,
+        "faq.md": FAQ,
+        "jobs.yaml": JOBS,
+    }
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    index = Index(str(root / ".index"))
+    run_ingest(root, index, embedder)
+    return Answerer(Retriever(index, embedder), LLMChain([]), owner="Ada Quill")
+
+
+def _text(answerer: Answerer, question: str, history: tuple[str, ...] = ()) -> str:
+    async def asked() -> str:
+        turns: list[Turn] = []
+        for earlier in history:
+            answer = await answerer.answer(earlier, today=date(2025, 6, 1))
+            turns.append(Turn(earlier, answer.text))
+        return (await answerer.answer(question, history=turns, today=date(2025, 6, 1))).text
+
+    return asyncio.run(asked())
+
+
+@pytest.mark.parametrize(
+    ("line", "entry"),
+    [
+        ("**2024** Certified Kubernetes Application Developer", True),
+        ("**2020–2023** Research Engineer, Clachan", True),
+        ("**2019–present** Lead maintainer", True),
+        ("2017-09  left teaching", True),
+        ("2019 was a good year", False),
+        ("**Acme** 2019", False),
+    ],
+)
+def test_a_bold_date_opens_a_dated_entry(line: str, entry: bool) -> None:
+    assert bool(DATED_ENTRY.match(line)) is entry
+
+
+def test_a_length_of_months_in_words() -> None:
+    assert span_months("Start date: 2020-06 End date: 2022-08") == 26
+    assert lasting(26) == "2 years and 2 months"
+    assert lasting(12) == "1 year"
+    assert lasting(5) == "5 months"
+
+
+def test_dated_paragraph_entries_are_records_with_their_status(ada: Answerer) -> None:
+    """Lines each opened by a bold year are entries; "still valid" reads each whole entry's dates."""
+    valid = _text(ada, "Which of her certifications are still valid?")
+    assert "Certified Kubernetes Application Developer" in valid, valid
+    assert "AWS" not in valid and "Issued 14 October" not in valid, valid
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "unexpected"),
+    [
+        # A grade in the sentence naming what was graded.
+        ("What mark did she get in Functional Analysis?", "26/30", "27/30"),
+        ("What grade did she get for her BA?", "9.1/10", "summa cum laude"),
+        # An award asked by what won it.
+        ("Which of her papers won an Outstanding Paper Award?", "Segment, then translate", "weak supervision"),
+        # An audience counts people.
+        ("How many people were in the audience for her PyCon ES keynote?", "420", "280"),
+        # A version the documents write longer.
+        ("When did rebanada reach 1.0?", "2022-03-15", "2023-05-22"),
+        # A bound on where she would move answers for a place never named.
+        ("Would she consider relocating to London for a job?", "within the EU only", "Yes"),
+        # An FAQ's opening line answers its question.
+        ("Which industries won't she work in?", "Crypto and ad-tech", "would make me very happy"),
+        # What she would like is not what she had.
+        ("What kind of roles is she open to?", "staff data engineer role", "Research Engineer"),
+        # The role she joined as, not the one she ended with.
+        ("What position did she start with at Verskast?", "Junior Data Engineer", "Staff Engineer"),
+        # Of two figures in one sentence, the clause that says the asked one.
+        ("What's her half marathon personal best?", "1:36:50", "3:28:14"),
+        # A summary of the jobs a field names says what each did.
+        ("Summarise her work in speech technology.", "text normalisation", "Saarland"),
+    ],
+)
+def test_records_answer_what_is_asked(ada: Answerer, question: str, expected: str, unexpected: str) -> None:
+    text = _text(ada, question)
+    assert expected in text and unexpected not in text, text
+
+
+def test_how_long_she_was_somewhere_is_counted_from_its_dates(ada: Answerer) -> None:
+    text = _text(ada, "How long was she at Verskast?")
+    assert text.startswith("2 years and 2 months"), text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # No grade for it: the thesis's title, or the degree's grade beside it, is no answer.
+        "What grade did her BA thesis on clitic climbing receive?",
+        # Another level than the one she passed.
+        "What result did she get in her Dutch B1 exam?",
+        # A thing named in lower case that has no such number.
+        "How many downloads does glosa have on PyPI?",
+        # "IP" under "Grade" is no grade yet.
+        "What grade did she get for the Capstone Consulting Project?",
+    ],
+)
+def test_near_misses_of_records_are_refused(ada: Answerer, question: str) -> None:
+    text = _text(ada, question)
+    assert text.startswith("I don't have that"), text
+
+
+def test_a_pronoun_of_someone_else_leans_on_the_turn_before() -> None:
+    """ "his thesis with her": she is the advisor just named, so the question is a follow-up."""
+    history = [Turn("Who was his PhD advisor?", "Advisor: Prof. Dr. Henrike Albrecht.")]
+    question = "What was his thesis with her about?"
+    turn = follow_up(question, analyse(question), history, analyse)
+    assert turn.search == f"Who was his PhD advisor? {question}" and turn.topic == ("phd",)
+    alone = "What was his thesis about?"
+    assert follow_up(alone, analyse(alone), history, analyse).search == alone
+
+
+def test_a_follow_up_on_one_degree_is_not_answered_by_another_s_entry(ada: Answerer) -> None:
+    """The PhD's entry says no "dissertation"; the MSc's does, but it is the MSc's."""
+    text = _text(ada, "How was her dissertation with him graded?", history=("Who was her PhD advisor?",))
+    assert "79" not in text and "Distinction" not in text, text
