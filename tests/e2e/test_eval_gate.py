@@ -77,6 +77,10 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_twentythird", "Tobiah Lindgren-Achebe"),
         ("kb_twentyfourth", "Dagny Oyelowo-Castellanos"),
         ("kb_twentyfifth", "Kwabena Ferreira-Lindholm"),
+        ("kb_twentysixth", "Ottoline Marchetti-Abara"),
+        ("kb_twentyseventh", "Lucan Vasquez-Thorsen"),
+        ("kb_twentyeighth", "Ilan Marchbank-Quintas"),
+        ("kb_twentyninth", "Noémie Haltiwanger-Sato"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:
