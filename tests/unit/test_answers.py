@@ -1291,8 +1291,12 @@ def test_which_of_those_picks_every_listed_entry_that_holds_it(tmp_path: Path, e
     answerer = _answerer(tmp_path, embedder, files)
     listed = _ask(answerer, "Which certifications does Idris hold?").text
     history = [Turn("Which certifications does Idris hold?", listed)]
-    text = asyncio.run(answerer.answer("Which of those have expired?", history=history)).text
+    # Each by its record's expiry on the day asked: the CKA ran to June 2026.
+    expired = "Which of those have expired?"
+    text = asyncio.run(answerer.answer(expired, history=history, today=date(2025, 6, 1))).text
     assert "AWS" in text and "EDB" in text and "Kubernetes" not in text and "See experience" not in text, text
+    later = asyncio.run(answerer.answer(expired, history=history, today=date(2026, 7, 1))).text
+    assert "Kubernetes" in later and "ISC2" not in later, later
 
 
 def test_a_kind_of_school_the_documents_never_name_is_refused(tmp_path: Path, embedder: Embedder) -> None:

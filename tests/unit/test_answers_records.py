@@ -120,6 +120,29 @@ What I'd like next is a staff data engineer role, as a permanent employee.
 On the road I've done one marathon, Rotterdam 2019 in 3:28:14, and my half marathon PB is 1:36:50.
 """
 
+DOSE_RADAR = """---
+title: Dose Radar
+year: 2022
+stack: [Python, Apache Airflow, dbt, PostgreSQL, Metabase]
+---
+
+# Dose Radar
+
+An antimicrobial prescribing pipeline for four acute trusts.
+"""
+
+SUMMARY = """# Summary
+
+Eight-plus years in the NHS, first on the wards, then building the pipelines pharmacy teams use.
+
+## Experience
+
+### Severnside University Hospitals NHS Trust
+
+**Specialist Pharmacist** · Oct 2017 – Feb 2019<br>
+**Rotational Pharmacist** · Aug 2015 – Sep 2017<br>
+"""
+
 JOBS = """work:
   - name: Verskast
     position: Data Engineer
@@ -139,6 +162,8 @@ def ada(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Answere
         "talks.yaml": TALKS,
         "faq.md": FAQ,
         "jobs.yaml": JOBS,
+        "dose-radar.md": DOSE_RADAR,
+        "summary.md": SUMMARY,
     }
     for name, text in files.items():
         (root / name).write_text(text, encoding="utf-8")
@@ -209,6 +234,11 @@ def test_dated_paragraph_entries_are_records_with_their_status(ada: Answerer) ->
         ("What position did she start with at Verskast?", "Junior Data Engineer", "Staff Engineer"),
         # Of two figures in one sentence, the clause that says the asked one.
         ("What's her half marathon personal best?", "1:36:50", "3:28:14"),
+        # A front matter's list of words is one line, and PostgreSQL is a database.
+        ("What database did Dose Radar use?", "PostgreSQL", "Oct 2017"),
+        ("What was the tech stack for Dose Radar?", "Stack: Python, Apache Airflow, dbt", "Oct 2017"),
+        # A length stated outright, before the dates of the jobs it took in.
+        ("How long did she spend working in the NHS?", "Eight-plus years", "Rotational"),
         # A summary of the jobs a field names says what each did.
         ("Summarise her work in speech technology.", "text normalisation", "Saarland"),
     ],
@@ -255,3 +285,9 @@ def test_a_follow_up_on_one_degree_is_not_answered_by_another_s_entry(ada: Answe
     """The PhD's entry says no "dissertation"; the MSc's does, but it is the MSc's."""
     text = _text(ada, "How was her dissertation with him graded?", history=("Who was her PhD advisor?",))
     assert "79" not in text and "Distinction" not in text, text
+
+
+def test_a_double_surname_s_parts_are_the_owner_s(ada: Answerer) -> None:
+    answerer = Answerer(ada.retriever, LLMChain([]), owner="Ilan Marchbank-Quintas")
+    asked = answerer.analyse("Is Ilan Marchbank-Quintas open to relocating?")
+    assert not {"marchbank", "quinta", "quintas"} & set(asked.terms), asked.terms

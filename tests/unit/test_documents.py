@@ -33,7 +33,7 @@ def test_the_rest_of_the_front_matter_is_facts_of_the_page(tmp_path: Path) -> No
     )
     sections = _sections(tmp_path, "ringlog.md", page)
     # First, with no heading of its own: the page's title heads it, as it heads the opening lines.
-    assert sections[0] == ((), "Licence: MIT\nLanguage: C (C99)\nContributors:\n  - Ada\n  - Grace")
+    assert sections[0] == ((), "Licence: MIT\nLanguage: C (C99)\nContributors: Ada, Grace")
     assert not any("doc_type" in text.lower() or "Tags" in text for _, text in sections)
     assert load(tmp_path / "ringlog.md", tmp_path).title == "ringlog"
 
@@ -142,6 +142,22 @@ def test_a_pdf_table_in_aligned_columns_is_read_as_a_table() -> None:
     assert "| M7 Capstone project | 60 | Distinction |\n\nCapstone: an automated test framework" in text
     # The lines around it are paragraphs as before.
     assert "Learner: Rory Dunleavy\n\nLearner ID: TCA-22-0417" in text
+
+
+def test_a_pdf_table_s_wrapped_cells_and_labels_between_rows() -> None:
+    folder = Path(__file__).resolve().parents[1] / "data" / "kb_twentyeighth"
+    text = load(folder / "mpharm_transcript.pdf", folder).sections[0].text
+    # A title wrapped onto the next line stays in its cell; a label between rows parts the table.
+    assert "| PH3003 | Pharmacokinetics and Therapeutic Drug Monitoring | 20 | 81 |" in text
+    assert "audit | 40 | 78 |\n\nYear 4 average (credit-weighted): 72.7" in text
+    assert "Year 4 (2013/14) - weighting 50%\n\n| Code | Module title | Credits | Mark |" in text
+
+
+def test_an_html_line_break_ends_a_paragraph(tmp_path: Path) -> None:
+    page = "# Ada\n\n**Senior Engineer** · Apr 2025 – present<br>\n**Engineer** · Feb 2023 – Mar 2025<br/>\n"
+    sections = _sections(tmp_path, "cv.md", page)
+    assert "<br" not in sections[0][1]
+    assert "Apr 2025 – present\n\n**Engineer**" in sections[0][1]
 
 
 @pytest.mark.parametrize(

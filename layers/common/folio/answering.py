@@ -67,7 +67,9 @@ class Answerer:
         self.chain = chain
         self.owner = owner
         self.writer = Writer(owner)
-        self._owner_words = frozenset(w.lower() for w in words(owner)) | frozenset(stem(w) for w in words(owner))
+        # (A double surname's parts too: "Marchbank-Quintas" is asked of as "Marchbank" and "Quintas".)
+        named = [*words(owner), *(part for w in words(owner) if "-" in w for part in w.split("-") if part)]
+        self._owner_words = frozenset(w.lower() for w in named) | frozenset(stem(w) for w in named)
         self._corpora = CorpusCache()
 
     def analyse(self, question: str) -> Question:

@@ -112,14 +112,19 @@ def _read_markdown(source: str, raw: bytes, sha: str) -> Document:
     except Exception as exc:  # yaml.YAMLError and friends
         raise IngestError(f"{source}: broken front matter ({_first_line(exc)})") from exc
     meta = dict(post.metadata)
-    sections, h1 = _markdown_sections(post.content)
+    sections, h1 = _markdown_sections(_HARD_BREAK.sub("\n\n", post.content))
     title = str(meta.get("title") or h1 or _first_heading(sections) or _title_from_name(source))
-    # The rest of the front matter is facts of the page ("licence: MIT"), read like a YAML file's.
+    # The rest of the front matter is facts of the page ("licence: MIT"), read like a YAML file's,
+    # a list of words in one line ("stack: [Python, dbt]" is "Stack: Python, dbt").
     facts = {key: value for key, value in meta.items() if str(key) not in _PAGE_KEYS}
     if facts:
-        sections.insert(0, Section((), _render(facts)))
+        sections.insert(0, Section((), _render(facts, words_inline=True)))
     return _document(source, sha, title, meta, sections)
 
+
+# An HTML line break ("**Data Engineer** · Feb 2023 – Mar 2025<br>"): each line a paragraph of
+# its own, not one sentence run into the next.
+_HARD_BREAK = re.compile(r"[ \t]*<br\s*/?>[ \t]*\n?", re.IGNORECASE)
 
 # Front-matter keys that describe the page, not its subject: folio's own and site generators'.
 _PAGE_KEYS = frozenset(
@@ -212,7 +217,10 @@ def _pdf_page(page: PageObject) -> str:
 def _aligned_tables(lines: list[str]) -> list[tuple[int, int, list[str]]]:
     """Tables of a page laid out in columns: a header of three or more short cells, then two or more
     rows whose cells each sit under one of them (left- or right-aligned; blank lines between rows
-    allowed). Each as (first line, the line after the last row, its Markdown lines)."""
+    allowed). A cell's text wrapped onto the next line ("Pharmacokinetics and Therapeutic Drug" /
+    "Monitoring") stays in its cell; a line across the columns between rows ("Year 3 (2012/13) -
+    weighting 30%") is a label between two parts of the table. Each as (first line, the line after
+    the last row, its Markdown lines)."""
     found: list[tuple[int, int, list[str]]] = []
     n = 0
     while n < len(lines):
@@ -220,24 +228,57 @@ def _aligned_tables(lines: list[str]) -> list[tuple[int, int, list[str]]]:
         if len(header) < 3 or any(len(text.split()) > 4 or any(ch.isdigit() for ch in text) for _, _, text in header):
             n += 1
             continue
-        rows: list[list[str]] = []
+        rows: list[list[str] | str] = []
         end = n + 1
         for m in range(n + 1, len(lines)):
             if not lines[m].strip():
                 continue
-            cells = _under(header, _spans(lines[m]))
-            if cells is None:
+            spans = _spans(lines[m])
+            cells = _under(header, spans)
+            if cells is None and rows and isinstance(rows[-1], list) and (column := _wrapped(header, spans)):
+                rows[-1][column] = f"{rows[-1][column]} {spans[0][2]}"
+            elif cells is None and len(spans) == 1 and _rows_follow(header, lines[m + 1 :]):
+                rows.append(spans[0][2])  # a label over the rows that follow ("Year 2 average: 71.0" too)
+            elif cells is None:
                 break
-            rows.append(cells)
+            else:
+                rows.append(cells)
             end = m + 1
-        if len(rows) < 2:
+        if sum(isinstance(row, list) for row in rows) < 2:
             n += 1
             continue
-        names = [text for _, _, text in header]
-        table = ["| " + " | ".join(names) + " |", "|" + " --- |" * len(names)]
-        found.append((n, end, table + ["| " + " | ".join(cells) + " |" for cells in rows]))
+        found.append((n, end, _markdown_table([text for _, _, text in header], rows)))
         n = end
     return found
+
+
+def _rows_follow(header: list[tuple[int, int, str]], lines: list[str]) -> bool:
+    """Whether the table goes on within the next two lines that hold text (past a label or two)."""
+    ahead = [line for line in lines if line.strip()][:2]
+    return any(_under(header, _spans(line)) is not None for line in ahead)
+
+
+def _wrapped(header: list[tuple[int, int, str]], spans: list[tuple[int, int, str]]) -> int:
+    """The column (past the first) a line's one cell of a few words sits in, when it is the rest of
+    the cell above it; else 0."""
+    if len(spans) != 1 or any(ch.isdigit() for ch in spans[0][2]) or ":" in spans[0][2]:
+        return 0
+    start, end, _ = spans[0]
+    bounds = [(h_start, header[i + 1][0] if i + 1 < len(header) else None) for i, (h_start, _, _) in enumerate(header)]
+    inside = [i for i, (left, right) in enumerate(bounds) if left <= start and (right is None or end <= right)]
+    return inside[0] if inside and inside[0] > 0 else 0
+
+
+def _markdown_table(names: list[str], rows: list[list[str] | str]) -> list[str]:
+    """A table's Markdown lines; a label between its rows parts it, each part under the header."""
+    head = ["| " + " | ".join(names) + " |", "|" + " --- |" * len(names)]
+    out: list[str] = []
+    for row in rows:
+        if isinstance(row, str):
+            out += ["", row, ""]
+        else:
+            out += [*(head if not out or not out[-1].startswith("|") else []), "| " + " | ".join(row) + " |"]
+    return out
 
 
 def _spans(line: str) -> list[tuple[int, int, str]]:
@@ -593,13 +634,16 @@ def _first_heading(sections: list[Section]) -> str | None:
     return next((s.headings[0] for s in sections if s.headings), None)
 
 
-def _render(value: Any, indent: int = 0) -> str:
-    """Structured facts as readable lines: mappings become 'Key: value', lists become bullets."""
+def _render(value: Any, indent: int = 0, *, words_inline: bool = False) -> str:
+    """Structured facts as readable lines: mappings become 'Key: value', lists become bullets
+    (`words_inline`: a list of short scalars one line, "Stack: Python, dbt, PostgreSQL")."""
     pad = "  " * indent
     if isinstance(value, dict):
         lines = []
         for key, item in _with_values(value).items():
-            if isinstance(item, dict | list):
+            if words_inline and _words(item):
+                lines.append(f"{pad}{_humanize(str(key))}: {_inline(item)}")
+            elif isinstance(item, dict | list):
                 lines.append(f"{pad}{_humanize(str(key))}:")
                 lines.append(_render(item, indent + 1))
             else:
@@ -646,6 +690,16 @@ def _listed(item: Any, indent: int) -> str:
         return f"{pad}- {_inline(item)}"
     name, rest = record
     return f"{pad}{name}:\n{_render(rest, indent + 1)}"
+
+
+def _words(item: Any) -> bool:
+    """A list of a few words each ("[Python, Apache Airflow, dbt]"), as a stack or tags are."""
+    return isinstance(item, list) and all(
+        not isinstance(v, dict | list) and len(_scalar(v).split()) <= _WORDS_PER_ITEM for v in item
+    )
+
+
+_WORDS_PER_ITEM = 4
 
 
 def _with_values(mapping: dict[Any, Any]) -> dict[Any, Any]:

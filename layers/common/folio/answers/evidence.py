@@ -48,9 +48,12 @@ if TYPE_CHECKING:
     from folio.answers.units import Unit
     from folio.index import Snapshot
 
+# A length of time: "9 weeks", "3h", "Eight-plus years", "two-year" (not "hundreds", nor a rate:
+# "2 days/week").
 DURATION = re.compile(
-    rf"\b{AMOUNT}\s*(?:-\s*)?(?:ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|"
-    r"months?|years?)\b",
+    rf"\b(?:\d+(?:[.,]\d+)?\s*(?:ms|s|h)|{AMOUNT}(?:\+|-plus| plus)?(?:\s+|\s*-\s*|(?<=\d))"
+    r"(?:milliseconds?|secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?|months?|years?))\b"
+    r"(?!\s*(?:/|per\b|an?\s+(?:day|week|month|year)\b))",
     re.IGNORECASE,
 )
 # Quantities whose value is an amount of money: a number alone ("3 budgets") does not answer them.
@@ -127,6 +130,7 @@ _WANTS = re.compile(
 )
 _FIRST = frozenset(stem(w) for w in ("start", "first", "initial", "original"))
 _JOINED_AS = re.compile(r"\b(?:joined|started|hired|began|came in|signed on)\s+(?:\w+\s+)?as\b", re.IGNORECASE)
+_STUDY = stem("study")
 _DEGREES = frozenset((*(t for t, kind in BROADER.items() if kind == "degre"), "degre"))
 _SCHOOLS = frozenset(
     stem(w) for w in ("university", "college", "institute", "school", "polytechnic", "academy", "conservatory")
@@ -473,10 +477,12 @@ class Judge:
             return 0.25  # "What roles is she open to?": "What I'd like next is a staff ... role"
         if _ROLE in asked and asked & _FIRST and _JOINED_AS.search(c.unit.text):
             return 0.3  # "What position did she start with?": "Joined as Junior Data Engineer"
-        if q.kind is Kind.YESNO and asked & _DEGREES and _SCHOOLS & c.own:
-            # "Does she have a master's?": the entry of the degree with its school ("Institution:
-            # Università degli Studi di Torino; ... Study type: Master"), not a rule about masters.
-            return 0.2
+        schooled = (q.kind is Kind.YESNO and asked & _DEGREES) or (q.kind is Kind.PLACE and _STUDY in asked)
+        if schooled and _SCHOOLS & c.own:
+            # "Does she have a master's?", "Where did he study pharmacy?": the entry of the degree
+            # with its school ("Institution: Università degli Studi di Torino; ... Study type:
+            # Master"), not a rule about masters nor a transcript's "Period of study".
+            return 0.3
         return 0.0
 
     def _field_shape(self, c: Candidate) -> float:

@@ -258,6 +258,21 @@ class Extractor:
             # "Where is Odalys based?": her "Location" (its section's fields), not her "Github:
             # .../odalysfa", nor the "Location:" of the university she went to.
             return [s for s in located if s.candidate.unit.path == located[0].candidate.unit.path]
+        stated = [s for s in passing if DURATION.search(s.candidate.unit.text)] if q.duration else []
+        # (Of a thing named, a line naming it and what is asked itself, "a deploy at Tidewater" not
+        # "my notice period at Tidewater"; else only when the best line says a length.)
+        asked = set(judge.attribute) - JOB
+        named = [
+            s
+            for s in stated
+            if judge.entities
+            and all(e in s.candidate.own for e in judge.entities)
+            and all(t in s.candidate.held for t in asked)
+        ]
+        if named or (stated and stated[0] is passing[0]):
+            # "How long did they teach?", "... in the NHS?": "about seven years", "Eight-plus years
+            # in the NHS"; the dated lines of its jobs say less.
+            return named or stated
         if judge.asks_job():
             passing = self._jobs(q, judge, passing)
         asked = set(judge.attribute)
@@ -277,9 +292,6 @@ class Extractor:
             # "How many engineers does he currently lead?": not the team of a job that ended
             # ("Title: Tech Lead; Start: 2011-11; End: 2014-06; Team size: ... 14 engineers").
             passing = [s for s in passing if not self._ended(s.candidate.unit)] or passing
-        if q.duration and passing and DURATION.search(passing[0].candidate.unit.text):
-            # "How long did they teach?": "about seven years"; the dated lines near it say less.
-            passing = [s for s in passing if DURATION.search(s.candidate.unit.text)]
         return passing
 
     def _drafted(self, q: Question, passing: list[Scored], counted: list[Line], *, limit: int, margin: float) -> Draft:
@@ -377,6 +389,10 @@ class Extractor:
         listed = [(text, entry) for text in among if (entry := self._entry(text))]
         entries = [entry for _, entry in listed]
         asked = set(q.terms)
+        if _THOSE.search(q.text) and (wanted := asked & _STATUS):
+            # "Which of those have expired?": each by its record's dates, wherever it is kept.
+            lines = [Line(text, entry[0].row) for text, entry in listed if wanted <= self._status_of(text)]
+            return Draft("answer", tuple(lines), listing=True) if lines else REFUSAL
         held = [len(asked & frozenset().union(*(stems(loc.unit.text) for loc in entry))) for entry in entries]
         best = max(held, default=0)
         if best and _THOSE.search(q.text):
@@ -403,6 +419,13 @@ class Extractor:
             picked = body[:2] or [head]  # what the entry says first: "Rewrote their rider app ..."
         lines = [Line(loc.unit.text if loc is head else _with_heading(loc.unit), loc.row) for loc in picked]
         return Draft("answer", tuple(dict.fromkeys(lines)))
+
+    def _status_of(self, text: str) -> frozenset[str]:
+        """A listed thing's validity today ("HashiCorp Terraform Associate (2023)"), from every
+        line that names it (its record in another document: "...; Expires: 2025-06-20")."""
+        name = stems(re.sub(r"\s*\([^)]*\)", "", text))
+        records = [loc.unit.text for loc in self.corpus.outline if name and name <= stems(loc.unit.text)]
+        return _status_stems(status(records, self.today))
 
     def _entry(self, text: str) -> list[Located]:
         """The units of the entry a listed line stands for: its section when it is a heading, else

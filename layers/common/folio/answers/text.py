@@ -398,13 +398,15 @@ def kind_words(text: str) -> str:
 
 def named_kinds(text: str) -> frozenset[str]:
     """The kinds a text names by its form alone: a course code is a course, a grade average a GPA,
-    "Rust" or "TypeScript" a (programming) language, whom one reports to a manager."""
+    "Rust" or "TypeScript" a (programming) language, "PostgreSQL" a database, whom one reports to a
+    manager."""
     course = (stem("course"),) if _COURSE_CODE.search(text) else ()
     average = ("gpa",) if _GRADE_AVERAGE.search(text) else ()
     language = (stem("language"),) if _PROGRAMMING_LANGUAGE.search(text) else ()
+    database = (stem("database"),) if _DATABASE.search(text) else ()
     licensed = (stem("open"), stem("source")) if _OPEN_LICENCE.search(text) else ()  # "Licence: MIT"
     managed = (stem("manager"),) if _REPORTS_TO.search(text) else ()  # "Reports to: Astrid Lindqvist, CTO"
-    return frozenset((*course, *average, *language, *licensed, *managed))
+    return frozenset((*course, *average, *language, *database, *licensed, *managed))
 
 
 # Whom someone reports to is their manager.
@@ -421,6 +423,11 @@ _OPEN_LICENCE = re.compile(
 
 # What "written in" asks for: the names of programming languages, as written (not "C" or "R"
 # alone, nor "Go" opening a sentence).
+_DATABASE = re.compile(
+    r"\b(?:PostgreSQL|Postgres|MySQL|MariaDB|SQLite|MongoDB|Redis|Cassandra|DynamoDB|Snowflake|BigQuery|Redshift|"
+    r"ClickHouse|SQL Server|Oracle Database|Elasticsearch|OpenSearch|DuckDB|CockroachDB|Neo4j|Firestore|TimescaleDB|"
+    r"InfluxDB|Cosmos DB|Aurora|ScyllaDB|Couchbase|CouchDB)\b"
+)
 _PROGRAMMING_LANGUAGE = re.compile(
     r"(?<![\w#+.-])(?:Rust|Python|TypeScript|JavaScript|Java|Kotlin|Swift|Ruby|Scala|Elixir|Erlang|Haskell|"
     r"OCaml|PHP|Julia|Zig|Dart|Lua|Perl|Fortran|MATLAB|Clojure|Objective-C|Solidity|Golang|C\+\+(?:\d\d)?|C#|C(?:89|99|11|17|23)|"
