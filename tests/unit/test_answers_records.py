@@ -134,6 +134,17 @@ An antimicrobial prescribing pipeline for four acute trusts.
 SUMMARY = """# Summary
 
 Eight-plus years in the NHS, first on the wards, then building the pipelines pharmacy teams use.
+A freelance iOS developer for almost four years before that. I became staff engineer in 2023.
+
+## Talks
+
+7 conference and meetup talks since 2017.
+
+## Apps
+
+| App | Year | Downloads |
+|---|---|---|
+| Ligature | 2017 | ~45k |
 
 ## Experience
 
@@ -239,6 +250,11 @@ def test_dated_paragraph_entries_are_records_with_their_status(ada: Answerer) ->
         ("What was the tech stack for Dose Radar?", "Stack: Python, Apache Airflow, dbt", "Oct 2017"),
         # A length stated outright, before the dates of the jobs it took in.
         ("How long did she spend working in the NHS?", "Eight-plus years", "Rotational"),
+        # A count of talks "given": the talks counted.
+        ("How many talks has she given?", "7 conference and meetup talks", "Crypto"),
+        # "freelancer" is written "freelance"; "became" is "become".
+        ("How long was she a freelancer?", "almost four years", "Crypto"),
+        ("When did she become a staff engineer?", "I became staff engineer in 2023", "2014"),
         # A summary of the jobs a field names says what each did.
         ("Summarise her work in speech technology.", "text normalisation", "Saarland"),
     ],
@@ -262,6 +278,8 @@ def test_how_long_she_was_somewhere_is_counted_from_its_dates(ada: Answerer) -> 
         "What result did she get in her Dutch B1 exam?",
         # A thing named in lower case that has no such number.
         "How many downloads does glosa have on PyPI?",
+        # All time is not the year asked.
+        "How many downloads did Ligature get in 2025 alone?",
         # "IP" under "Grade" is no grade yet.
         "What grade did she get for the Capstone Consulting Project?",
     ],

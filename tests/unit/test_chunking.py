@@ -86,3 +86,17 @@ def test_ids_are_content_addressed_so_editing_one_section_keeps_the_others() -> 
     b_after = {c.id for c in after if c.section == "B"}
     assert b_before and b_before == b_after
     assert {c.id for c in before if c.section == "A"}.isdisjoint(c.id for c in after if c.section == "A")
+
+
+def test_each_of_several_dated_entries_is_a_chunk_of_its_own() -> None:
+    """A talk a paragraph ("2022  "Fourteen Minutes" ... GDC 2022 ..."): found by what it alone says."""
+    entries = [
+        f'{2019 + n}  "Talk number {n}". Conference {n}, City {n}.\n      Co-presented with colleague {n}.'
+        for n in range(4)
+    ]
+    chunks = chunk_document(_doc(Section(("Talks",), "\n\n".join(entries))), max_chars=800, overlap=120)
+    bodies = [c.text.split("\n\n", 1)[1] for c in chunks]
+    assert bodies == entries
+    # Two are no list of them: packed as any paragraphs are.
+    packed = chunk_document(_doc(Section(("Talks",), "\n\n".join(entries[:2]))), max_chars=800, overlap=120)
+    assert len(packed) == 1

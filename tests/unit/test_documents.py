@@ -153,6 +153,20 @@ def test_a_pdf_table_s_wrapped_cells_and_labels_between_rows() -> None:
     assert "Year 4 (2013/14) - weighting 50%\n\n| Code | Module title | Credits | Mark |" in text
 
 
+def test_a_plain_text_line_in_capitals_after_a_blank_line_is_a_heading(tmp_path: Path) -> None:
+    cv = (
+        "NOÉMIE HALTIWANGER-SATO\nStaff iOS Engineer · Montréal\n\nSUMMARY\nFormer cellist, now iOS.\n\n"
+        "EXPERIENCE\n\nTessiture Inc. | Staff iOS Engineer | Montréal, QC | Jan 2023 – present\n  - Tech lead.\n\n"
+        "CERTIFICATIONS & COURSES\n- IAAP CPACC, valid until Sep 2027\n"
+    )
+    sections = _sections(tmp_path, "resume.txt", cv)
+    headings = [path for path, _ in sections]
+    # Not the first line (the owner's name over the contact lines); a job's line of fields under its section.
+    assert headings[0] == () and "NOÉMIE" in sections[0][1]
+    assert ("SUMMARY",) in headings and ("CERTIFICATIONS & COURSES",) in headings
+    assert ("EXPERIENCE", "Tessiture Inc. | Staff iOS Engineer | Montréal, QC | Jan 2023 – present") in headings
+
+
 def test_an_html_line_break_ends_a_paragraph(tmp_path: Path) -> None:
     page = "# Ada\n\n**Senior Engineer** · Apr 2025 – present<br>\n**Engineer** · Feb 2023 – Mar 2025<br/>\n"
     sections = _sections(tmp_path, "cv.md", page)

@@ -123,20 +123,30 @@ class _Unit:
 
 
 def _split(text: str, budget: int, overlap: int) -> list[str]:
-    units = [unit for n, block in enumerate(_blocks(text)) for unit in _units(n, block, budget)]
+    blocks = _blocks(text)
+    # A section's list of dated entries (a talk a paragraph: "2022  "Fourteen Minutes" ... GDC
+    # 2022 ..."): each entry a chunk of its own, found by what it alone says. (Not short sections
+    # packed together, "## Positions" then "## Education": a chunk cut there loses its heading.)
+    packed = any(block.startswith("## ") for block in blocks)
+    entries = not packed and sum(bool(DATED_ENTRY.match(block)) for block in blocks) >= _ENTRIES
+    units = [unit for n, block in enumerate(blocks) for unit in _units(n, block, budget)]
     chunks: list[list[_Unit]] = []
     current: list[_Unit] = []
     size = 0
     for unit in units:
-        if current and size + len(unit.text) + 2 > budget:
+        entry = entries and unit.joiner == "\n\n" and bool(DATED_ENTRY.match(unit.text))
+        if current and (entry or size + len(unit.text) + 2 > budget):
             chunks.append(current)
-            current = _tail(current, overlap, budget - len(unit.text) - 2)
+            current = [] if entry else _tail(current, overlap, budget - len(unit.text) - 2)
             size = sum(len(u.text) + 2 for u in current)
         current.append(unit)
         size += len(unit.text) + 2
     if current:
         chunks.append(current)
     return [_join(chunk) for chunk in chunks]
+
+
+_ENTRIES = 3
 
 
 def _blocks(text: str) -> list[str]:

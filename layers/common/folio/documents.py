@@ -27,6 +27,10 @@ _COMMENTED = re.compile(
 # A numbered plain-text heading in capitals: "2. MSc, HUMAN-COMPUTER INTERACTION (PART-TIME)".
 _NUMBERED_CAPS = re.compile(r"^(?:\d{1,2}[.)])\s+([A-Z][\w&/,()'. -]*[\w)])\s*$")
 _NUMBERED_LEVEL = 3  # under the underlined headings (=== level 1, --- level 2)
+# A plain-text heading in capitals: "EXPERIENCE", "CERTIFICATIONS & COURSES" (no sentence).
+_CAPITALS = re.compile(r"[^\W\d_][\w&/,()' -]*[^\W_]")
+_CAPITALS_WORDS = 5
+_CAPITALS_LEVEL = _NUMBERED_LEVEL
 # A plain-text heading in wiki or AsciiDoc style: "== Teaching ==", "=== Talks".
 _EQUALS_HEADING = re.compile(r"^(={1,6})\s+([^=].*?)\s*=*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -483,6 +487,9 @@ class _Splitter:
         if not self.atx and (numbered := _numbered_heading(self.written, n)):
             self.listing = 0
             return (_NUMBERED_LEVEL, numbered), 0
+        if not self.atx and (capitals := _capitals_heading(self.written, n)):
+            self.listing = 0
+            return (_CAPITALS_LEVEL, capitals), 0
         if not self.atx and (entry := _text_label(self.written, n)):
             self.listing = self._label_level()
             return (self.listing, entry[0]), entry[1]
@@ -600,6 +607,24 @@ def _numbered_heading(lines: list[str], n: int) -> str | None:
     return match.group(1).strip() if len(letters) >= 4 and capitals >= 0.75 * len(letters) else None
 
 
+_LABEL_LINE = 90
+_FIELDS_LINE = 130
+
+
+def _capitals_heading(lines: list[str], n: int) -> str | None:
+    """In plain text, a short line in capitals after a blank line ("EXPERIENCE", "CERTIFICATIONS &
+    COURSES"), with its section's text under it: a heading, below the underlined ones (not the
+    first line, the owner's name over the contact lines)."""
+    line = lines[n].strip()
+    after = next((line for line in lines[n + 1 :] if line.strip()), "")
+    if not n or lines[n - 1].strip() or not after or _UNDERLINE.match(after) or len(line.split()) > _CAPITALS_WORDS:
+        return None
+    letters = [ch for ch in line if ch.isalpha()]
+    if len(letters) < 4 or not all(ch.isupper() for ch in letters) or not _CAPITALS.fullmatch(line):
+        return None
+    return line
+
+
 def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
     """In plain text, one to three short lines standing right over a list ("Sessional Lecturer -
     University of Assiniboine" / "Jan 2020 - present", then "  - I teach ..."; an employer over
@@ -617,7 +642,9 @@ def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
             return None
         # Not a sentence, except a short label ("Guest lectures:").
         short = count == 1 and label[0].endswith(":") and len(label[0].split()) <= 4
-        if any(len(line) > 90 or line.endswith((".", ":", "!", "?")) for line in label) and not short:
+        # (A job's line of fields may run longer: "Pizzicato Apps | Freelance iOS Developer | ...".)
+        long = [len(line) > (_FIELDS_LINE if " | " in line else _LABEL_LINE) for line in label]
+        if any(too or line.endswith((".", ":", "!", "?")) for too, line in zip(long, label, strict=True)) and not short:
             return None
         label = [line.removesuffix(":") for line in label]
         if LIST_ITEM.match(following):

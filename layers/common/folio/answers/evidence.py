@@ -30,6 +30,7 @@ from folio.answers.text import (
     WHICH_NOUN,
     YEAR,
     acronyms,
+    covers,
     heading_stems,
     idioms,
     kind_words,
@@ -132,12 +133,20 @@ _FIRST = frozenset(stem(w) for w in ("start", "first", "initial", "original"))
 _JOINED_AS = re.compile(r"\b(?:joined|started|hired|began|came in|signed on)\s+(?:\w+\s+)?as\b", re.IGNORECASE)
 _STUDY = stem("study")
 _DEGREES = frozenset((*(t for t, kind in BROADER.items() if kind == "degre"), "degre"))
+# A school by its name: "University of East Mercia", "Conservatoire de musique de Sherbrooke",
+# "Saarland University".
+_SCHOOL_NAME = re.compile(
+    r"\b(?:Universit[a-zàéäy]+|College|Conservato[a-z]+|Institute|School|Academy|Polytechnic|Hochschule|École)"
+    r"\s+(?:of|de|di|du|des|der|für|for)\s+\w|\b[A-Z][\w'-]+\s+(?:University|College|Institute|Polytechnic)\b"
+)
 _SCHOOLS = frozenset(
-    stem(w) for w in ("university", "college", "institute", "school", "polytechnic", "academy", "conservatory")
+    stem(w)
+    for w in ("university", "college", "institute", "school", "polytechnic", "academy", "conservatory", "conservatoire")
 )
 _HONOURS = frozenset(
     stem(w) for w in ("award", "prize", "honour", "honor", "medal", "scholarship", "grant", "fellowship")
 )
+_DONE = frozenset(stem(w) for w in ("give", "gave", "given", "deliver", "delivered", "do", "done", "did", "held"))
 _WON = frozenset(stem(w) for w in ("won", "win", "received", "receive", "earned", "earn", "awarded", "got", "get"))
 _PRICE = re.compile(r"[£$€¥]\s?\d[\d,.]*")
 _CLAUSE_END = re.compile(r"(?<=[.;!?])\s+")
@@ -263,10 +272,12 @@ class Judge:
         attribute = [t for t in question.terms if t not in named and t not in type_words and corpus.known(t)]
         # "What data did it use?", "Has she worked at a lab?": the verb asks nothing the noun does not.
         light = USE | _HANDLED if question.kind is Kind.YESNO else USE
-        # "Which paper won an Outstanding Paper Award?": the award is what is asked, whatever the
-        # verb ("2017 Outstanding Paper Award, EMNLP 2017, for ...").
-        self.won = _WON if set(question.terms) & _HONOURS else frozenset()
-        attribute = [t for t in attribute if t not in self.won]
+        # Verbs that ask nothing the noun does not: "Which paper won an Outstanding Paper Award?"
+        # asks for the award ("2017 Outstanding Paper Award, EMNLP 2017, for ..."); "How many
+        # talks has she given?" for the talks ("7 conference/meetup talks since 2017").
+        won = _WON if set(question.terms) & _HONOURS else frozenset()
+        self.idle = won | (_DONE if question.count and question.quantity else frozenset())
+        attribute = [t for t in attribute if t not in self.idle]
         self.attribute = tuple(t for t in attribute if t not in light) or tuple(attribute)
         # "How much experience does she have overall?": the length of a whole career, of nothing named.
         # So does "How many years of professional experience does she have?".
@@ -278,14 +289,14 @@ class Judge:
             and set(self.attribute) <= JOB | _TENURE_WORDS
         )
         self.weights = {t: corpus.weight(t) for t in self.attribute}
-        self.variants = {t: corpus.extensions(t) for t in self.attribute}
+        self.variants = {t: corpus.extensions(t) | _doer_of(t, corpus) for t in self.attribute}
         # Asked words the documents never use still count against every line ("a poem about
         # cats" is not answered by a line about writing), except how much of a named thing; an
         # unknown number counts half (a phone number typed into a question is not what it asks).
         unknown = [
             0.5 if t.replace("-", "").isdigit() else 1.0
             for t in question.terms
-            if t not in question.entities and t not in type_words and t not in self.won and not corpus.known(t)
+            if t not in question.entities and t not in type_words and t not in self.idle and not corpus.known(t)
         ]
         degree = question.text.lower().startswith("how ") and bool(self.entities)
         average = sum(self.weights.values()) / len(self.weights) if self.weights else 1.0
@@ -301,7 +312,7 @@ class Judge:
         q = self.question
         type_words = self.type_words
         names = [e for e in self.entities if not self.corpus.known(e)]
-        asked = [t for t in q.terms if t not in q.entities and t not in type_words and t not in self.won]
+        asked = [t for t in q.terms if t not in q.entities and t not in type_words and t not in self.idle]
         # (A grade is asked by its kind: a transcript gives "26/30", never the word "grade".)
         unknown = [t for t in asked if not self.corpus.known(t) and not (self.graded and t == _GRADE)]
         typed_by_name = q.kind in (Kind.DATE, Kind.NUMBER) and len(names) < len(self.entities)
@@ -354,6 +365,8 @@ class Judge:
             for e in self.entities
         )
         score = c.meaning + 0.5 * own + 0.25 * held
+        if self.around and not self.topic and (self.corpus.sources[c.row], c.unit.path) in self.around:
+            score += 0.15  # "When did she graduate?" after the conservatory: the section just quoted
         if under_negation(c.unit):
             score += 0.15 if q.negated else -0.25
         informative = c.unit.kind != "heading" or informative_heading(c.unit.text)
@@ -396,7 +409,14 @@ class Judge:
             passes = False  # "not interested in management" is no answer to "what interests her"
         if q.willing and self._done_only(c):
             passes = False  # "In 2019 I moved to Berlin" says nothing of whether she would move now
+        if q.kind is Kind.NUMBER and not self._in_years(c):
+            passes = False  # "How many downloads in 2025 alone?": not the all-time "Downloads: ~45k"
         return Scored(c, score + self._shape(c, typed), passes)
+
+    def _in_years(self, c: Candidate) -> bool:
+        """Whether a line (with its headings) takes in every year the question names."""
+        said = " ".join((c.unit.text, *c.unit.path))
+        return all(covers(said, int(t)) for t in self.question.terms if YEAR.fullmatch(t))
 
     def _around(self, c: Candidate) -> bool:
         source = self.corpus.sources[c.row]
@@ -477,8 +497,8 @@ class Judge:
             return 0.25  # "What roles is she open to?": "What I'd like next is a staff ... role"
         if _ROLE in asked and asked & _FIRST and _JOINED_AS.search(c.unit.text):
             return 0.3  # "What position did she start with?": "Joined as Junior Data Engineer"
-        schooled = (q.kind is Kind.YESNO and asked & _DEGREES) or (q.kind is Kind.PLACE and _STUDY in asked)
-        if schooled and _SCHOOLS & c.own:
+        degree = q.kind is Kind.YESNO and asked & _DEGREES and _SCHOOLS & c.own
+        if degree or (q.kind is Kind.PLACE and _STUDY in asked and _SCHOOL_NAME.search(c.unit.text)):
             # "Does she have a master's?", "Where did he study pharmacy?": the entry of the degree
             # with its school ("Institution: Università degli Studi di Torino; ... Study type:
             # Master"), not a rule about masters nor a transcript's "Period of study".
@@ -746,6 +766,17 @@ def under_negation(unit: Unit) -> bool:
     """Whether a line's headings or key deny what it lists ("Not interested in", "Do not contact about")."""
     labels = [label for label in (*unit.path[1:], unit.key) if not idioms(label)]
     return bool(re.search(r"\bnot\b", " ".join(labels).lower()))
+
+
+def _doer_of(term: str, corpus: Corpus) -> frozenset[str]:
+    """What a doer does, in the documents' words: "freelancer" is "freelance", "developer" is
+    "develop" (not "engineer", "engine")."""
+    if len(term) < _DOER_LETTERS or not term.endswith("er") or term.endswith("eer"):
+        return frozenset()
+    return frozenset(w for w in (term[:-1], term[:-2]) if corpus.known(w))
+
+
+_DOER_LETTERS = 7
 
 
 def _number_about(text: str, key: str, noun: str) -> bool:

@@ -292,6 +292,7 @@ _SYNONYM_GROUPS = (
     "grow grew grown",
     "give gave given",
     "come came",
+    "become became",
     "take took taken",
 )
 # What a question about a job asks (stems), and the section names that hold a work history.

@@ -113,8 +113,12 @@ class Writer:
         return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else "".join(names)
 
 
+_KEPT_CASE = re.compile(r"I(?:'\w+)?|[A-Z0-9]{2,}s?")
+
+
 def _kind(title: str) -> str:
     """What a document is, by its title ("Cover letter — Ansel Quintero-Vogelsang": "cover letter"),
     or "" when the title says something instead ("Verified in one sitting: rebuilding ...")."""
-    kind = re.split(r" [—–-] ", title)[0].lower()
+    # In lower case, but "I've" and an acronym as written: "apps I've shipped", "CV".
+    kind = " ".join(w if _KEPT_CASE.fullmatch(w) else w.lower() for w in re.split(r" [—–-] ", title)[0].split())
     return kind if len(kind.split()) <= _KIND_WORDS and ":" not in kind else ""
