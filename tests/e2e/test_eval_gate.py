@@ -81,6 +81,7 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_twentyseventh", "Lucan Vasquez-Thorsen"),
         ("kb_twentyeighth", "Ilan Marchbank-Quintas"),
         ("kb_twentyninth", "Noémie Haltiwanger-Sato"),
+        ("kb_thirtieth", "Merritt Gallacher-Osei"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:

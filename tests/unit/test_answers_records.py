@@ -54,7 +54,15 @@ CV = """# Ada Quill: Curriculum Vitae
 
 ## Languages
 
-- Dutch: A2. I passed the inburgering A2 exams in 2021 and I am doing a B1 evening course this winter.
+Dutch: A2. I passed the inburgering A2 exams in 2021 and I am doing a B1 evening course this winter.
+
+## Spoken languages
+
+English (native), Scottish Gaelic (conversational), Norwegian (basic), te reo Māori (beginner).
+
+## References
+
+Prof. MacLeod writes: Ada has told me she wants to move into software engineering full time.
 """
 
 TRANSCRIPT = """# Transcript of Records
@@ -255,6 +263,14 @@ def test_dated_paragraph_entries_are_records_with_their_status(ada: Answerer) ->
         # "freelancer" is written "freelance"; "became" is "become".
         ("How long was she a freelancer?", "almost four years", "Crypto"),
         ("When did she become a staff engineer?", "I became staff engineer in 2023", "2014"),
+        # A list of the owner's things by her name, as by her pronoun.
+        ("Which of Ada's certifications are still valid?", "Certified Kubernetes Application Developer", "AWS"),
+        # A list of languages written in one line.
+        ("What languages does Ada speak?", "Scottish Gaelic (conversational), Norwegian", "Go, Python"),
+        # Moving into a field is no move of home: the bound on relocating answers.
+        ("Would she relocate for the right job?", "within the EU only", "software engineering"),
+        # A verdict on validity in words.
+        ("Is her AWS certification still valid?", "No, it has expired", "CKAD"),
         # A summary of the jobs a field names says what each did.
         ("Summarise her work in speech technology.", "text normalisation", "Saarland"),
     ],
@@ -280,6 +296,9 @@ def test_how_long_she_was_somewhere_is_counted_from_its_dates(ada: Answerer) -> 
         "How many downloads does glosa have on PyPI?",
         # All time is not the year asked.
         "How many downloads did Ligature get in 2025 alone?",
+        # The noun asked for is nowhere in the documents ("What is the weather ...").
+        "What's the weather like in Copenhagen this week?",
+        "What is Ada's h-index?",
         # "IP" under "Grade" is no grade yet.
         "What grade did she get for the Capstone Consulting Project?",
     ],

@@ -167,6 +167,16 @@ def test_a_plain_text_line_in_capitals_after_a_blank_line_is_a_heading(tmp_path:
     assert ("EXPERIENCE", "Tessiture Inc. | Staff iOS Engineer | Montréal, QC | Jan 2023 – present") in headings
 
 
+def test_tab_separated_lines_are_a_table(tmp_path: Path) -> None:
+    rows = "2024-now\tSenior Platform Engineer\tSoutherly Risk\n2011-2015\tField Seismologist\tNorthlight\n"
+    cv = f"SHORT CV\n\nyears\trole\temployer\n{rows}"
+    text = _sections(tmp_path, "cv-short.txt", cv)[0][1]
+    assert (
+        "| years | role | employer |\n| --- | --- | --- |\n| 2024-now | Senior Platform Engineer | Southerly Risk |"
+        in text
+    )
+
+
 def test_an_html_line_break_ends_a_paragraph(tmp_path: Path) -> None:
     page = "# Ada\n\n**Senior Engineer** · Apr 2025 – present<br>\n**Engineer** · Feb 2023 – Mar 2025<br/>\n"
     sections = _sections(tmp_path, "cv.md", page)

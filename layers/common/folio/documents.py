@@ -137,7 +137,8 @@ _PAGE_KEYS = frozenset(
 
 
 def _read_text(source: str, raw: bytes, sha: str) -> Document:
-    sections, h1 = _markdown_sections(_text_tables(raw.decode("utf-8", errors="replace")), atx=False)
+    text = _tab_tables(raw.decode("utf-8", errors="replace"))
+    sections, h1 = _markdown_sections(_text_tables(text), atx=False)
     if h1 is None and sections and not sections[0].headings:
         first, _, rest = sections[0].text.partition("\n")
         after = rest.split("\n", 1)[0]
@@ -512,6 +513,32 @@ class _Splitter:
     def _flush(self) -> None:
         self.sections.append(Section(tuple(title for _, title in self.path), "\n".join(self.lines).strip()))
         self.lines.clear()
+
+
+def _tab_tables(text: str) -> str:
+    """Tab-separated lines (a header, then rows of as many cells: "2024-now<TAB>Senior Platform
+    Engineer<TAB>Southerly Risk Ltd") as a Markdown table, each row read with its header."""
+    lines = text.splitlines()
+    out: list[str] = []
+    n = 0
+    while n < len(lines):
+        width = lines[n].count("\t") + 1
+        end = n
+        while end < len(lines) and width > 1 and lines[end].count("\t") + 1 == width:
+            end += 1
+        if end - n < _TAB_ROWS:
+            out.append(lines[n])
+            n += 1
+            continue
+        rows = [[cell.strip() for cell in line.split("\t")] for line in lines[n:end]]
+        out += ["", "| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
+        out += ["| " + " | ".join(cells) + " |" for cells in rows[1:]]
+        out.append("")
+        n = end
+    return "\n".join(out)
+
+
+_TAB_ROWS = 3  # a header and two rows
 
 
 def _text_tables(text: str) -> str:

@@ -143,6 +143,17 @@ _SCHOOLS = frozenset(
     stem(w)
     for w in ("university", "college", "institute", "school", "polytechnic", "academy", "conservatory", "conservatoire")
 )
+# "What's the weather like ...?", "What is Merritt's h-index?": the noun asked for, the last word
+# before "like", a preposition or the end ("What is Ada's current job?": "job").
+_WHAT_THE = re.compile(
+    r"^(?:what|which)(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|his|her|their|its|[\w-]+'s)\s+"
+    r"(?:[\w-]+\s+){0,2}?([\w-]+)(?=\s+(?:like|in|at|of|for|on|from|during|with|this|these)\b|\s*[?.!]*$)",
+    re.IGNORECASE,
+)
+# Keys whose values are times: "Expires: never" says when it expires, even with no date.
+_TIME_KEYS = frozenset(
+    stem(w) for w in ("date", "start", "end", "expire", "issued", "since", "until", "year", "from", "valid", "period")
+)
 _HONOURS = frozenset(
     stem(w) for w in ("award", "prize", "honour", "honor", "medal", "scholarship", "grant", "fellowship")
 )
@@ -341,7 +352,7 @@ class Judge:
             return names + unknown
         # "Who supervised her thesis?": the documents never speak of supervising; "What grade did
         # he get for his thesis?": of grades.
-        which = WHICH_NOUN.match(q.text)
+        which = WHICH_NOUN.match(q.text) or _WHAT_THE.match(q.text)
         first = bool(asked) and (q.kind is Kind.PERSON or (which is not None and stem(which.group(1)) == asked[0]))
         relation = [asked[0]] if first and asked[0] in unknown else []
         return names + unnamed + relation
@@ -575,8 +586,10 @@ class Judge:
             asked = (set(self.attribute) | (set(self.question.terms) & self.type_words)) & self.corpus.keys.get(
                 c.unit.path, frozenset()
             )
-            if asked and record:
+            if asked and record and (kind is not Kind.DATE or asked & _TIME_KEYS):
                 return any(asked & stems(key) and self.value_typed(value, key) for key, value in record)
+            # (A date asked of a job, "the Aberdeen job or the PhD": the row's "Years: 2015-2019",
+            # not its "Employer:".)
             return self.value_typed(c.unit.text, c.unit.key)
         text = c.unit.text
         if kind is Kind.PERSON:

@@ -99,6 +99,7 @@ _ANY = re.compile(r"\bany\b", re.IGNORECASE)
 # Where a sentence's clauses part: "..., and my half marathon PB is ...", "...; ...".
 _CLAUSES = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+")
 _SPAN_KEYS = frozenset(stem(w) for w in ("start", "end", "from", "to", "until", "since", "began", "left"))
+_LISTED_COMMAS = 2  # "A, B, C": a list in a line
 _FIELD_WORDS = frozenset(stem(w) for w in ("technology", "field", "area", "domain", "industry", "sector", "space"))
 _SUMMARISED_JOBS = 3  # a summary of a few jobs says what each did; of more, only what they were
 _BOUNDED = re.compile(r"\b(?:only|except|excluding|rules? out|limited to)\b", re.IGNORECASE)
@@ -168,7 +169,9 @@ class Extractor:
         focus = {*judge.attribute, *judge.entities} & self.corpus.all_keys
         # "By how much did it cut the error?" needs the before as well as the after: the whole row.
         self.focus = focus if q.kind in (Kind.DATE, Kind.NUMBER) and not q.change else set()
-        whole = q.kind in (Kind.LIST, Kind.SUMMARY) or q.sides or q.change
+        # (A date or a number asked is typed by the line's own value, clause or not: "for kids aged
+        # 9-14 at the library; usually about 12 kids come".)
+        whole = q.kind in (Kind.LIST, Kind.SUMMARY, Kind.DATE, Kind.NUMBER) or q.sides or q.change
         self.weights = {} if whole else judge.weights
         absent = judge.absent()
         if absent and q.kind is not Kind.YESNO:
@@ -858,13 +861,24 @@ class Extractor:
         """ "What languages does he speak?": the fullest list of languages that are not programming
         ones (not a "Speaking > Languages" of the two he gives talks in, nor a /uses page's Python)."""
         lists = [
-            self._items(path, set(), shown, _LANGUAGE)
+            self._items(path, set(), shown, _LANGUAGE) or self._one_line(path, shown)
             for path in self.corpus.paths
             if _LANGUAGE in heading_stems(path[-1])
         ]
         spoken = [items for items in lists if not any(_LANGUAGE in named_kinds(line.text) for line in items)]
-        fullest = max(spoken, key=len, default=[])
+        fullest = max(spoken, key=lambda items: (len(items), sum(line.text.count(",") for line in items)), default=[])
+        if len(fullest) == 1:
+            return Draft("answer", tuple(fullest))  # written in one line
         return _listed(fullest) if len(fullest) >= 2 else None
+
+    def _one_line(self, path: tuple[str, ...], shown: frozenset[str]) -> list[Line]:
+        """A section's list written in one line: "English (native), Scottish Gaelic (conversational), ..."."""
+        lines = [
+            Line(loc.unit.text, loc.row)
+            for loc in self.corpus.outline
+            if loc.unit.path == path and loc.unit.kind == "sentence" and not _shown(loc.unit.text, shown)
+        ]
+        return lines if len(lines) == 1 and lines[0].text.count(",") >= _LISTED_COMMAS else []
 
     def _field_values(self, noun: str, qualifiers: set[str], shown: frozenset[str]) -> list[Line]:
         """The distinct values of the records' field the listed noun names ("Venue: UAI")."""
@@ -1057,6 +1071,12 @@ class Extractor:
         headings = [_full_path(loc.unit) for loc in named if loc.unit.kind == "heading"]
         records = [self._record(path) for path in headings]
         records += [[loc] for loc in named if not headings and loc.unit.kind in ("item", "pair", "row")]
+        # An entry written as a paragraph ("2021 AWS Certified ... Issued 2021, expired 2024."): its sentences.
+        records += [
+            [found for found in self._units_of(loc.row) if found.unit.block == loc.unit.block]
+            for loc in named
+            if not headings and loc.unit.kind == "sentence"
+        ]
         said = {status([loc.unit.text for loc in record], self.today) for record in records}
         if not records or len(said) != 1 or "" in said:
             return None  # named nowhere, or records that differ: the lines say which is which
@@ -1066,7 +1086,9 @@ class Extractor:
             for record in records
         ]
         shown = tuple(dict.fromkeys(Line(_with_heading(loc.unit), loc.row) for loc in lines))
-        return Draft("answer", shown[:3], lead="Yes" if verdict == asked else "No")
+        # The verdict in words, whichever way it was asked: "No, it has expired".
+        said_as = "it is still valid" if verdict == VALID else "it has expired"
+        return Draft("answer", shown[:3], lead=f"{'Yes' if verdict == asked else 'No'}, {said_as}")
 
     def _narrowed_sections(self, container: tuple[str, ...], names: list[str], qualifiers: set[str]) -> list[str]:
         """The sections the qualifiers tell apart ("open-source" projects): those said, in their

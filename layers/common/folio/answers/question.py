@@ -104,6 +104,10 @@ _LIST_NOUN_SKIP = frozenset(
 _NEGATION = frozenset(["not", "no", "never", "none", "without", "lapsed", "expired"])
 _GENERIC = frozenset(
     [
+        # "Which came first?", "what came with that release?": the verb asks nothing.
+        "come",
+        "came",
+        "comes",
         "tell",
         "know",
         "please",
@@ -334,6 +338,10 @@ _FOR_A_JOB = re.compile(
 )
 
 
+def _compound(word: str) -> bool:
+    return "-" in word and not _numeric(word) and all(len(part) > 1 for part in word.split("-"))
+
+
 def _shortens(word: str, owner_words: frozenset[str]) -> bool:
     return any(name.startswith(word) and name != word for name in owner_words)
 
@@ -348,7 +356,8 @@ def _analyse(text: str, owner_words: frozenset[str]) -> Question:
     # The owner by a short form of their name: "Teo" for Teodor.
     short = {w.lower() for w in tokens if w[:1].isupper() and len(w) >= 3 and _shortens(w.lower(), owner_words)}
     skip = STOP | _GENERIC | owner_words | short
-    parts = [part for w in tokens for part in (w.split("-") if "-" in w and not _numeric(w) else [w])]
+    # A hyphenated word's parts ("Kestrel-Cal"), but not of one whose part is a letter ("h-index").
+    parts = [part for w in tokens for part in (w.split("-") if _compound(w) else [w])]
     content = [w for w in parts if w.lower() not in skip and (len(w) > 1 or w.isdigit())]
     # "How much faster did it boot?": the comparative names the asked change, not a topic.
     comparative = re.match(r"(?:by )?how much (\w+er)\b", lowered)
@@ -532,9 +541,11 @@ def _wh_kind(lowered: str, first: str, quantity: str, names: tuple[str, ...]) ->
 
 
 def _list_noun(lowered: str, names: tuple[str, ...]) -> str:
-    """The plural noun a list question asks for: "what projects", "which of her certifications"."""
+    """The plural noun a list question asks for: "what projects", "which of her (or Merritt's)
+    certifications"."""
     match = re.search(
-        r"\b(?:what|which|list|name|any|all|about)\s+(?:(?:are|were|of|her|his|their|the|other|kinds?|types?|sorts?)\s+)*"
+        r"\b(?:what|which|list|name|any|all|about)\s+"
+        r"(?:(?:are|were|of|her|his|their|the|other|kinds?|types?|sorts?|[a-z][\w-]*'s)\s+)*"
         r"((?:[a-z][a-z-]+\s*){1,4})",
         lowered,
     )

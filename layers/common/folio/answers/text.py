@@ -291,7 +291,6 @@ _SYNONYM_GROUPS = (
     "meet met",
     "grow grew grown",
     "give gave given",
-    "come came",
     "become became",
     "take took taken",
 )
@@ -546,13 +545,16 @@ def _strip(word: str) -> str:
 CANON = {_strip(word): _strip(group.split()[0]) for group in _SYNONYM_GROUPS for word in group.split()}
 
 
+_CHANGE_OF_FIELD = re.compile(r"\bmov(?:e|ed|es|ing)\s+(?=(?:into|up|on|towards?)\b)", re.IGNORECASE)
+
+
 # Corpus texts (units, headings, paragraphs) come back with every question: compute them once.
 @lru_cache(maxsize=16384)
 def stems(text: str, *, drop: frozenset[str] = STOP) -> frozenset[str]:
     """The stems of a text's words; a hyphenated or dotted word ("github.com") counts whole and by
-    its parts."""
+    its parts. Moving into a field is no move of home ("want to move into software engineering")."""
     out = set()
-    for word in words(text):
+    for word in words(_CHANGE_OF_FIELD.sub("switch ", text)):
         for part in (word, *re.split(r"[-.]", word)) if "-" in word or "." in word else (word,):
             if part and ((part.lower() not in drop and len(part) > 1) or part.isdigit()):
                 out.add(stem(part))
