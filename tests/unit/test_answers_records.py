@@ -22,6 +22,8 @@ from folio.retrieval import Retriever
 from folio.sessions import Turn
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from folio.embeddings import Embedder
 
 CV = """# Ada Quill: Curriculum Vitae
@@ -328,3 +330,27 @@ def test_a_double_surname_s_parts_are_the_owner_s(ada: Answerer) -> None:
     answerer = Answerer(ada.retriever, LLMChain([]), owner="Ilan Marchbank-Quintas")
     asked = answerer.analyse("Is Ilan Marchbank-Quintas open to relocating?")
     assert not {"marchbank", "quinta", "quintas"} & set(asked.terms), asked.terms
+
+
+def test_records_filed_as_active_or_expired_are_judged_by_their_dates(tmp_path: Path, embedder: Embedder) -> None:
+    """ "Active Certifications" goes stale: on a later day, what has expired is what its dates say."""
+    certs = (
+        "# Certifications\n\n## Active Certifications\n\n### Certified Kubernetes Administrator (CKA)\n\n"
+        "- **Issued:** 2022-11-04\n- **Expires:** 2025-11-04\n\n### HashiCorp Terraform Associate\n\n"
+        "- **Issued:** 2023-09-21\n- **Expires:** 2027-09-21\n\n## Expired Certifications\n\n"
+        "### Google Cloud Professional Data Engineer\n\n- **Issued:** 2020-06-30\n- **Expired:** 2022-06-30\n"
+    )
+    (tmp_path / "certifications.md").write_text(certs, encoding="utf-8")
+    index = Index(str(tmp_path / ".index"))
+    run_ingest(tmp_path, index, embedder)
+    answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Ada Quill")
+
+    def asked(question: str, day: date) -> str:
+        return asyncio.run(answerer.answer(question, today=day)).text
+
+    early = asked("Which certifications have expired?", date(2024, 10, 1))
+    assert "Google Cloud" in early and "Kubernetes" not in early, early
+    later = asked("Which certifications have expired?", date(2026, 12, 1))
+    assert "Google Cloud" in later and "Kubernetes" in later and "Terraform" not in later, later
+    none = asked("Which certifications are still valid?", date(2028, 1, 1))
+    assert none.startswith("None") and "Expires: 2027-09-21" in none, none

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from folio.answers.contact import asks_contact, contact_lines
@@ -58,7 +59,6 @@ from folio.answers.writing import named_first
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
-    from datetime import date
 
     import numpy as np
 
@@ -99,6 +99,7 @@ _ANY = re.compile(r"\bany\b", re.IGNORECASE)
 # Where a sentence's clauses part: "..., and my half marathon PB is ...", "...; ...".
 _CLAUSES = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+")
 _SPAN_KEYS = frozenset(stem(w) for w in ("start", "end", "from", "to", "until", "since", "began", "left"))
+_EXPIRY_LINE = re.compile(r"(?:expires?|expired|valid until|valid to)\b", re.IGNORECASE)
 _LISTED_COMMAS = 2  # "A, B, C": a list in a line
 _FIELD_WORDS = frozenset(stem(w) for w in ("technology", "field", "area", "domain", "industry", "sector", "space"))
 _SUMMARISED_JOBS = 3  # a summary of a few jobs says what each did; of more, only what they were
@@ -821,12 +822,14 @@ class Extractor:
         if len(values) >= 2 and not judge.entities:
             return _listed(values)
         best = self._container(noun, qualifiers, judge)
-        if best is not None and (q.negated or q.willing) and self._holds_jobs(best):
-            return None  # "Which industries won't she work in?": none of those of her work history
-        if best is None and judge.entities:
-            return self._instances_in_topic(noun, judge, shown)
         if best is None:
-            return None
+            return self._instances_in_topic(noun, judge, shown) if judge.entities else None
+        if (q.negated or q.willing) and self._holds_jobs(best):
+            return None  # "Which industries won't she work in?": none of those of her work history
+        if (dated := self._dated_records(best[:-1], qualifiers & _STATUS)) is not None:
+            # "Which have expired?" of records filed under "Active" and "Expired": each by its dates
+            # on the day asked, whichever heading it is under.
+            return dated
         items = self._items(best, qualifiers, shown, noun)
         # A page of records of several kinds ("Podcast: ...", "Publication: ..."): those of the kind asked.
         keys = [stems(found[0][0]) if (found := fields(line.text)) else frozenset() for line in items]
@@ -1054,6 +1057,32 @@ class Extractor:
         if not any(said.values()):
             return names, qualifiers
         return [name for name in names if asked <= said[name]], qualifiers - asked
+
+    def _dated_records(self, container: tuple[str, ...], asked: set[str]) -> Draft | None:
+        """The records (a heading each) of a section's groups ("Active", "Expired") whose validity
+        on the day, by their dates, is the one asked; when none is, each with the date that says
+        so. None when no status is asked or a record's validity is not in its dates."""
+        depth = len(container)
+        paths = [path for path in self.corpus.paths if len(path) == depth + 2 and path[:depth] == container]
+        if not asked or not container or len({path[depth] for path in paths}) < 2:
+            return None
+        records = {path: [loc.unit.text for loc in self._record(path)] for path in paths}
+        if not all(
+            status(texts, date.max) == EXPIRED and status(texts, date.min) == VALID for texts in records.values()
+        ):
+            return None  # some are valid or expired by their words only: the headings tell
+        said = {path: _status_stems(status(texts, self.today)) for path, texts in records.items()}
+        rows = {_full_path(loc.unit): loc.row for loc in self.corpus.outline if loc.unit.kind == "heading"}
+        kept = [Line(path[-1], rows[path]) for path in paths if asked <= said[path]]
+        if kept:
+            return _listed(kept)
+        dates = [
+            Line(f"{path[-1]}: {text}", rows[path])
+            for path, texts in records.items()
+            for text in texts
+            if _EXPIRY_LINE.match(text)
+        ]
+        return Draft("answer", tuple(dates[:_MAX_ITEMS]), lead="None", listing=True)
 
     def _record(self, path: tuple[str, ...]) -> list[Located]:
         """A section's units, its heading's among them."""
