@@ -125,17 +125,21 @@ def test_pdf_text_is_extracted() -> None:
     assert "|" not in doc.sections[0].text  # a letter has no table
 
 
+def _pdf_text(kb: str, name: str) -> str:
+    """The text of a PDF in a knowledge base of tests/data."""
+    folder = DATA / kb
+    return load(folder / name, folder).sections[0].text
+
+
 def test_a_sentence_across_a_pdf_page_break_stays_whole() -> None:
-    folder = Path(__file__).resolve().parents[1] / "data" / "kb_fifteenth"
-    text = load(folder / "ntnu-msc-transcript.pdf", folder).sections[0].text
+    text = _pdf_text("kb_fifteenth", "ntnu-msc-transcript.pdf")
     assert "preparatory project in the third semester that normally leads into" in text
     # Justified lines' wide spaces are single.
     assert "The degree corresponds to the Norwegian title" in text
 
 
 def test_a_pdf_table_in_aligned_columns_is_read_as_a_table() -> None:
-    folder = Path(__file__).resolve().parents[1] / "data" / "kb_twelfth"
-    text = load(folder / "bootcamp_transcript.pdf", folder).sections[0].text
+    text = _pdf_text("kb_twelfth", "bootcamp_transcript.pdf")
     # Left-aligned names, right-aligned results, blank lines between some rows: one table.
     assert "| Module | Hours | Result |\n| --- | --- | --- |\n| M1 Testing fundamentals & test design | 40 |" in text
     assert "| M2 JavaScript & TypeScript for testers | 60 | Merit |" in text
@@ -145,8 +149,7 @@ def test_a_pdf_table_in_aligned_columns_is_read_as_a_table() -> None:
 
 
 def test_a_pdf_table_s_wrapped_cells_and_labels_between_rows() -> None:
-    folder = Path(__file__).resolve().parents[1] / "data" / "kb_twentyeighth"
-    text = load(folder / "mpharm_transcript.pdf", folder).sections[0].text
+    text = _pdf_text("kb_twentyeighth", "mpharm_transcript.pdf")
     # A title wrapped onto the next line stays in its cell; a label between rows parts the table.
     assert "| PH3003 | Pharmacokinetics and Therapeutic Drug Monitoring | 20 | 81 |" in text
     assert "audit | 40 | 78 |\n\nYear 4 average (credit-weighted): 72.7" in text
