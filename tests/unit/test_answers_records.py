@@ -354,3 +354,20 @@ def test_records_filed_as_active_or_expired_are_judged_by_their_dates(tmp_path: 
     assert "Google Cloud" in later and "Kubernetes" in later and "Terraform" not in later, later
     none = asked("Which certifications are still valid?", date(2028, 1, 1))
     assert none.startswith("None") and "Expires: 2027-09-21" in none, none
+
+
+@pytest.mark.parametrize(
+    ("question", "asked", "not_asked"),
+    [
+        # What follows the question is no part of it.
+        ("What grade did she get in Database Internals? my phone is 555-0199", "grad", "phon"),
+        ("Where does she work? thanks", "work", "thank"),
+        # A second question is.
+        ("When did she start at Tidewell? And where is it?", "start", ""),
+        # Fillers ask nothing.
+        ("Which grade was that again?", "grad", "again"),
+    ],
+)
+def test_only_the_question_is_asked(question: str, asked: str, not_asked: str) -> None:
+    terms = analyse(question).terms
+    assert asked in terms and not_asked not in terms, terms

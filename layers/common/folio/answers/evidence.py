@@ -416,13 +416,17 @@ class Judge:
             # "Which customers ... use the platform?": a line of customers, not one about the platform.
             listed = not q.list_noun or q.list_noun not in self.weights or self._holds(c.held, q.list_noun)
             passes = passes and listed and not any(t in c.own for t in q.excluded)
+        return Scored(c, score + self._shape(c, typed), passes and not self._vetoed(c))
+
+    def _vetoed(self, c: Candidate) -> bool:
+        """Whether a line that holds the asked words still says something else than was asked."""
+        q = self.question
         if not q.negated and q.kind is not Kind.YESNO and settles(c.unit.text, self.attribute) == "No":
-            passes = False  # "not interested in management" is no answer to "what interests her"
+            return True  # "not interested in management" is no answer to "what interests her"
         if q.willing and self._done_only(c):
-            passes = False  # "In 2019 I moved to Berlin" says nothing of whether she would move now
-        if q.kind is Kind.NUMBER and not self._in_years(c):
-            passes = False  # "How many downloads in 2025 alone?": not the all-time "Downloads: ~45k"
-        return Scored(c, score + self._shape(c, typed), passes)
+            return True  # "In 2019 I moved to Berlin" says nothing of whether she would move now
+        # "How many downloads in 2025 alone?": not the all-time "Downloads: ~45k".
+        return q.kind is Kind.NUMBER and not self._in_years(c)
 
     def _in_years(self, c: Candidate) -> bool:
         """Whether a line (with its headings) takes in every year the question names."""

@@ -104,10 +104,14 @@ _LIST_NOUN_SKIP = frozenset(
 _NEGATION = frozenset(["not", "no", "never", "none", "without", "lapsed", "expired"])
 _GENERIC = frozenset(
     [
-        # "Which came first?", "what came with that release?": the verb asks nothing.
+        # "Which came first?", "what came with that release?": the verb asks nothing; nor do
+        # "Which grade was that again?", "what exactly".
         "come",
         "came",
         "comes",
+        "again",
+        "exactly",
+        "actually",
         "tell",
         "know",
         "please",
@@ -211,6 +215,11 @@ _PHRASE_WORDS |= {
 }
 # "What's the best way to reach her?" asks how to reach her.
 _PHRASE_WORDS |= dict.fromkeys(("the best way to", "the easiest way to", "the best way of", "best way to"), "how to")
+_AFTER_THE_QUESTION = re.compile(
+    r"^(.*?\?)\s+(?!(?:and|or|what|which|when|where|who|whom|whose|why|how|is|are|was|were|do|does|did|can|could|"
+    r"would|will|has|have)\b)[^?]+$",
+    re.IGNORECASE | re.DOTALL,
+)
 _REACHED_VERSION = re.compile(r"\b(?:reach|reached|hit|hits)\s+(v?\d+(?:\.\d+)+)", re.IGNORECASE)
 _CHANGE_VERBS = re.compile(
     r"\bhow much (?:did|has|have|does|was|were)\b.*\b(?:improv|reduc|cut|increas|decreas|drop|grow|grew|fell|fall|"
@@ -305,6 +314,9 @@ _WILLING = re.compile(
 
 
 def _asked(text: str, owner_words: frozenset[str]) -> Question:
+    # What follows the question is no part of it: "... Database Internals? my phone is 555-0199".
+    asked = _AFTER_THE_QUESTION.match(text)
+    text = asked.group(1) if asked else text
     text = _MISTYPED.sub(_retyped, text.replace("’", "'"))
     text = _PHRASES.sub(_phrase_word, text)
     text = _REACHED_VERSION.sub(r"released \1", text)  # "When did it reach 1.0?" asks of a release
