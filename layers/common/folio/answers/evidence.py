@@ -131,7 +131,7 @@ _WANTS = re.compile(
 )
 _FIRST = frozenset(stem(w) for w in ("start", "first", "initial", "original"))
 _JOINED_AS = re.compile(r"\b(?:joined|started|hired|began|came in|signed on)\s+(?:\w+\s+)?as\b", re.IGNORECASE)
-_STUDY = stem("study")
+STUDY = stem("study")
 _DEGREES = frozenset((*(t for t, kind in BROADER.items() if kind == "degre"), "degre"))
 # A school by its name: "University of East Mercia", "Conservatoire de musique de Sherbrooke",
 # "Saarland University".
@@ -513,7 +513,7 @@ class Judge:
         if _ROLE in asked and asked & _FIRST and _JOINED_AS.search(c.unit.text):
             return 0.3  # "What position did she start with?": "Joined as Junior Data Engineer"
         degree = q.kind is Kind.YESNO and asked & _DEGREES and _SCHOOLS & c.own
-        if degree or (q.kind is Kind.PLACE and _STUDY in asked and _SCHOOL_NAME.search(c.unit.text)):
+        if degree or (q.kind is Kind.PLACE and STUDY in asked and _SCHOOL_NAME.search(c.unit.text)):
             # "Does she have a master's?", "Where did he study pharmacy?": the entry of the degree
             # with its school ("Institution: Università degli Studi di Torino; ... Study type:
             # Master"), not a rule about masters nor a transcript's "Period of study".

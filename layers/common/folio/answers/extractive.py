@@ -17,6 +17,7 @@ from folio.answers.contact import asks_contact, contact_lines
 from folio.answers.evidence import (
     DURATION,
     PLACE_KEYS,
+    STUDY,
     USE,
     YEARS_OF,
     Judge,
@@ -95,7 +96,6 @@ def _listed(items: Sequence[Line]) -> Draft:
 
 
 _ANY = re.compile(r"\bany\b", re.IGNORECASE)
-# A line that bounds what it allows: "within the EU only", "anywhere except the US".
 # Where a sentence's clauses part: "..., and my half marathon PB is ...", "...; ...".
 _CLAUSES = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+")
 _SPAN_KEYS = frozenset(stem(w) for w in ("start", "end", "from", "to", "until", "since", "began", "left"))
@@ -103,6 +103,7 @@ _EXPIRY_LINE = re.compile(r"(?:expires?|expired|valid until|valid to)\b", re.IGN
 _LISTED_COMMAS = 2  # "A, B, C": a list in a line
 _FIELD_WORDS = frozenset(stem(w) for w in ("technology", "field", "area", "domain", "industry", "sector", "space"))
 _SUMMARISED_JOBS = 3  # a summary of a few jobs says what each did; of more, only what they were
+# A line that bounds what it allows: "within the EU only", "anywhere except the US".
 _BOUNDED = re.compile(r"\b(?:only|except|excluding|rules? out|limited to)\b", re.IGNORECASE)
 _BARE = re.compile(r":\s*(?:yes|no|true|false)\.?$", re.IGNORECASE)  # "Open to relocating: yes"
 _BRIEF_WORDS = 12
@@ -265,13 +266,13 @@ class Extractor:
         stated = [s for s in passing if DURATION.search(s.candidate.unit.text)] if q.duration else []
         # (Of a thing named, a line naming it and what is asked itself, "a deploy at Tidewater" not
         # "my notice period at Tidewater"; else only when the best line says a length.)
-        asked = set(judge.attribute) - JOB
+        lengthened = set(judge.attribute) - JOB
         named = [
             s
             for s in stated
             if judge.entities
             and all(e in s.candidate.own for e in judge.entities)
-            and all(t in s.candidate.held for t in asked)
+            and all(t in s.candidate.held for t in lengthened)
         ]
         if named or (stated and stated[0] is passing[0]):
             # "How long did they teach?", "... in the NHS?": "about seven years", "Eight-plus years
@@ -443,7 +444,7 @@ class Extractor:
         if top.unit.kind == "heading":
             path = (*top.unit.path, top.unit.text)
             return [top, *(loc for loc in self.corpus.outline if loc.unit.path[: len(path)] == path)]
-        return [top, *(loc for loc in self._units_of(top.row) if loc.unit.block == top.unit.block and loc != top)]
+        return [top, *(loc for loc in self._paragraph_of(top.row, top.unit) if loc != top)]
 
     def _covers(self, draft: Draft, q: Question) -> bool:
         """Whether a draft already answers a question: a line with its words, of its type."""
@@ -500,9 +501,9 @@ class Extractor:
             )
             if history is not None:
                 return history
-        if q.kind is Kind.PLACE and set(q.terms) == {_STUDY} and not judge.entities:
+        if q.kind is Kind.PLACE and set(q.terms) == {STUDY} and not judge.entities:
             # "Where (and when) did he study?": the schools of her education, each with its years.
-            studied = self._listing(replace(q, kind=Kind.LIST, list_noun=_STUDY), judge, shown)
+            studied = self._listing(replace(q, kind=Kind.LIST, list_noun=STUDY), judge, shown)
             if studied is not None:
                 return studied
         # "What's she up to these days?", "What does she do now?"
@@ -1099,12 +1100,12 @@ class Extractor:
         named = self.corpus.naming(set(judge.entities))
         headings = [_full_path(loc.unit) for loc in named if loc.unit.kind == "heading"]
         records = [self._record(path) for path in headings]
-        records += [[loc] for loc in named if not headings and loc.unit.kind in ("item", "pair", "row")]
-        # An entry written as a paragraph ("2021 AWS Certified ... Issued 2021, expired 2024."): its sentences.
+        # A record in a line, or written as a paragraph ("2021 AWS Certified ... Issued 2021,
+        # expired 2024."): its sentences.
         records += [
-            [found for found in self._units_of(loc.row) if found.unit.block == loc.unit.block]
+            [loc] if loc.unit.kind != "sentence" else self._paragraph_of(loc.row, loc.unit)
             for loc in named
-            if not headings and loc.unit.kind == "sentence"
+            if not headings and loc.unit.kind in ("item", "pair", "row", "sentence")
         ]
         said = {status([loc.unit.text for loc in record], self.today) for record in records}
         if not records or len(said) != 1 or "" in said:
@@ -1352,7 +1353,10 @@ class Extractor:
 
     def _block_of(self, row: int, unit: Unit) -> list[Unit]:
         """The units of a unit's paragraph (or list), in order."""
-        return [loc.unit for loc in self._units_of(row) if loc.unit.block == unit.block]
+        return [loc.unit for loc in self._paragraph_of(row, unit)]
+
+    def _paragraph_of(self, row: int, unit: Unit) -> list[Located]:
+        return [loc for loc in self._units_of(row) if loc.unit.block == unit.block]
 
     def _at(self, c: Candidate) -> int:
         """Where a candidate stands in the corpus's outline."""
@@ -1379,7 +1383,6 @@ _STATUS = frozenset((VALID, EXPIRED, "current"))
 _CREDENTIAL = stem("certification")
 _KIND_OF = re.compile(r"\b(?:kinds?|types?|sorts?) of (\w+)", re.IGNORECASE)
 _SPELL_CHECKED = 6
-_STUDY = stem("study")
 _BASED = stem("based")
 _MEASURED = re.compile(
     r"\b(?:bigger|larger|smaller|more|fewer|less|longer|shorter|higher|lower|faster|slower|older|newer)\b", re.I
