@@ -180,6 +180,40 @@ def test_tab_separated_lines_are_a_table(tmp_path: Path) -> None:
     )
 
 
+def test_tabs_that_align_columns_are_one_break_and_a_rule_is_no_row(tmp_path: Path) -> None:
+    table = "Term\t\tCourse\t\t\tStudents\n----\t\t------\t\t\t--------\n"
+    table += "Spring 2024\tML for Weather\t\t14\nAutumn 2024\tML for Weather (weekend)\t18\n"
+    text = _sections(tmp_path, "teaching.txt", f"TEACHING\n\n{table}")[0][1]
+    assert "| Term | Course | Students |\n| --- | --- | --- |\n| Spring 2024 | ML for Weather | 14 |" in text
+    assert "----" not in text
+
+
+def test_a_bold_employer_over_the_dates_of_each_title_held_there_heads_them(tmp_path: Path) -> None:
+    cv = (
+        "# CV\n\n## Experience\n\n**Velloro Payments B.V.** — Amsterdam\n"
+        "Engineering Manager, October 2024 – present\n- Manage the QE team.\n\n"
+        "Senior QA Engineer, March 2022 – September 2024\n- Built a Playwright framework.\n\n"
+        "**Ladderline Commerce Ltd** — Lagos\nLead Test Engineer, January 2019 – February 2022\n"
+    )
+    sections = _sections(tmp_path, "cv.md", cv)
+    velloro = dict(sections)[("Experience", "Velloro Payments B.V. — Amsterdam")]
+    assert "Senior QA Engineer, March 2022" in velloro and "Ladderline" not in velloro
+    assert ("Experience", "Ladderline Commerce Ltd — Lagos") in dict(sections)
+
+
+def test_a_heading_with_an_aside_beside_the_front_matter_s_title_is_kept(tmp_path: Path) -> None:
+    page = '---\ntitle: "Résumé – Damilare Akintola"\n---\n\n# Damilare ("Dare") Akintola\n\nQA engineer.\n'
+    assert _sections(tmp_path, "resume.md", page)[0] == ((), 'Damilare ("Dare") Akintola\n\nQA engineer.')
+    plain = "---\ntitle: FAQ\n---\n\n# Frequently asked questions\n\nThings people ask.\n"
+    assert _sections(tmp_path, "faq.md", plain)[0] == ((), "Things people ask.")
+
+
+def test_a_section_s_first_line_keeps_its_indent(tmp_path: Path) -> None:
+    """A nested list that opens a section is still nested."""
+    page = "# Certs\n\n## Current\n\n  - AWS, 2021\n  - GCP, 2022\n"
+    assert _sections(tmp_path, "certs.md", page)[0][1] == "  - AWS, 2021\n  - GCP, 2022"
+
+
 def test_an_html_line_break_ends_a_paragraph(tmp_path: Path) -> None:
     page = "# Ada\n\n**Senior Engineer** · Apr 2025 – present<br>\n**Engineer** · Feb 2023 – Mar 2025<br/>\n"
     sections = _sections(tmp_path, "cv.md", page)
@@ -265,9 +299,9 @@ def test_plain_text_entries_over_lists_and_wiki_headings_are_headings(tmp_path: 
     assert _sections(tmp_path, "resume.txt", resume) == [
         (
             ("EXPERIENCE", "Sessional Lecturer - University of Assiniboine, Jan 2020 - present (part-time)"),
-            "- I teach COMP 3760 Mobile Application Development.",
+            "  - I teach COMP 3760 Mobile Application Development.",
         ),
-        (("EXPERIENCE", "Guest lectures"), "- COMP 2150, Oct 2022"),
+        (("EXPERIENCE", "Guest lectures"), "  - COMP 2150, Oct 2022"),
         # Past the label's list, the lines are the section's own again.
         (("EXPERIENCE",), "Award: 2023 Teaching Excellence Award.\n\nA sentence that ends.\n  - a list under prose"),
     ]
@@ -285,7 +319,7 @@ def test_an_employer_over_two_titles_heads_its_list(tmp_path: Path) -> None:
         "Staff Embedded Engineer Aug 2022 – Mar 2025"
     )
     assert _sections(tmp_path, "resume.txt", resume) == [
-        (("EXPERIENCE", heading), "* Lead the firmware team (9 engineers).")
+        (("EXPERIENCE", heading), "  * Lead the firmware team (9 engineers).")
     ]
 
 
@@ -314,7 +348,7 @@ def test_an_employer_and_titles_underlined_over_a_list_head_it(tmp_path: Path) -
     )
     heading = "Solvane Mobility -- Venissieux (Lyon), France, Senior Firmware Engineer Sep 2019 - Feb 2022"
     assert _sections(tmp_path, "resume.txt", resume) == [
-        (("EXPERIENCE", heading), "* One of a team of six firmware engineers.\n  * Owned the bootloader.")
+        (("EXPERIENCE", heading), "  * One of a team of six firmware engineers.\n  * Owned the bootloader.")
     ]
 
 

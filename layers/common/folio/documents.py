@@ -45,6 +45,7 @@ _DATE_KEYS = ("date", "start_date", "end_date")
 _BOLD_LABEL = re.compile(r"^\*\*([^*]+)\*\*((?:\s*[—–|-]\s*|\s+\(|,\s*)[^*]*)?$")
 # A Markdown list item's marker ("- ", "* ", "1. ").
 # (Not a number wrapped onto a line of its own: "certificate number" / "1047732. NN/g ...".)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
 # A timeline's entry, opened by its date and then its text: "2017-09  left teaching", "Mar 2019 -
 # joined Kapsel", "**2020–2022** Research Engineer, ..." (not a sentence that starts with a year:
@@ -118,6 +119,13 @@ def _read_markdown(source: str, raw: bytes, sha: str) -> Document:
     meta = dict(post.metadata)
     sections, h1 = _markdown_sections(_HARD_BREAK.sub("\n\n", post.content))
     title = str(meta.get("title") or h1 or _first_heading(sections) or _title_from_name(source))
+    if h1 and h1 != title and _ASIDE.search(h1):
+        # A heading beside the front matter's title with an aside of its own ('Damilare ("Dare")
+        # Akintola-Beaumont' under "Résumé – Damilare Akintola-Beaumont"): a line of the page.
+        sections = [s for s in sections if s.text.strip()]
+        first = sections[0] if sections and not sections[0].headings else None
+        opening = Section((), f"{h1}\n\n{first.text}" if first else h1)
+        sections = [opening, *sections[1:]] if first else [opening, *sections]
     # The rest of the front matter is facts of the page ("licence: MIT"), read like a YAML file's,
     # a list of words in one line ("stack: [Python, dbt]" is "Stack: Python, dbt").
     facts = {key: value for key, value in meta.items() if str(key) not in _PAGE_KEYS}
@@ -128,6 +136,7 @@ def _read_markdown(source: str, raw: bytes, sha: str) -> Document:
 
 # An HTML line break ("**Data Engineer** · Feb 2023 – Mar 2025<br>"): each line a paragraph of
 # its own, not one sentence run into the next.
+_ASIDE = re.compile(r"[(\"“]")
 _HARD_BREAK = re.compile(r"[ \t]*<br\s*/?>[ \t]*\n?", re.IGNORECASE)
 
 # Front-matter keys that describe the page, not its subject: folio's own and site generators'.
@@ -334,7 +343,15 @@ def reflow(text: str, width: int | None = None) -> str:
     width = width or max((len(line) for line in lines), default=0)
     out: list[str] = []
     current = ""
-    for line in lines:
+    for n, line in enumerate(lines):
+        after = lines[n + 1] if n + 1 < len(lines) else ""
+        if not current and out and _PLURAL_FIELD.match(out[-1]) and line and ":" not in line and line[-1] not in ".!?":
+            out[-1] = f"{out[-1]}; {line}"  # "Supervisors: Professor Helen Ashworth" / "Dr Tomasz Wielgosz"
+            continue
+        if current and _pdf_heading(line, after, current):
+            out += [current, line]  # "... with Merit" / "Notes on marking" / "Marks are ..."
+            current = ""
+            continue
         if not line or current.endswith((".", "!", "?", ":")):
             out.append(current)
             current = ""
@@ -346,6 +363,26 @@ def reflow(text: str, width: int | None = None) -> str:
             current = ""
     out.append(current)
     return "\n\n".join(paragraph for paragraph in out if paragraph)
+
+
+def _pdf_heading(line: str, after: str, before: str) -> bool:
+    """A short line in sentence case between a finished phrase and a sentence ("Notes on
+    marking"): a heading, not the end of the line above it ("... University of" / "Cambridge")."""
+    found = line.split()
+    return (
+        2 <= len(found) <= _PDF_HEADING_WORDS
+        and line[0].isupper()
+        and any(word[0].islower() for word in found[1:])
+        and not line.endswith((".", ",", ";", ":", "!", "?"))
+        and after[:1].isupper()
+        and before.split()[-1].lower() not in _FUNCTION_WORDS
+    )
+
+
+_PDF_HEADING_WORDS = 4
+# A field of many values, one a line: "Supervisors: ...", "Co-authors: ...".
+_PLURAL_FIELD = re.compile(r"^[A-Z][\w-]*(?: [\w-]+){0,2}s: [^:]+$")
+_FUNCTION_WORDS = frozenset(re.findall(r"\w+", "a an the of in on at to for with and or by from as"))
 
 
 def unwrap(lines: Iterable[str]) -> str:
@@ -511,7 +548,9 @@ class _Splitter:
         return level
 
     def _flush(self) -> None:
-        self.sections.append(Section(tuple(title for _, title in self.path), "\n".join(self.lines).strip()))
+        # (Blank lines trimmed, not the first line's indent: a nested list that opens a section.)
+        text = "\n".join(self.lines).strip("\n").rstrip()
+        self.sections.append(Section(tuple(title for _, title in self.path), text))
         self.lines.clear()
 
 
@@ -519,18 +558,21 @@ def _tab_tables(text: str) -> str:
     """Tab-separated lines (a header, then rows of as many cells: "2024-now<TAB>Senior Platform
     Engineer<TAB>Southerly Risk Ltd") as a Markdown table, each row read with its header."""
     lines = text.splitlines()
+    # (Tabs that align columns come in runs, "Term<TAB><TAB>Course": a run is one break.)
+    cells = [_TABS.split(line.strip()) if "\t" in line else [line] for line in lines]
     out: list[str] = []
     n = 0
     while n < len(lines):
-        width = lines[n].count("\t") + 1
+        width = len(cells[n])
         end = n
-        while end < len(lines) and width > 1 and lines[end].count("\t") + 1 == width:
+        while end < len(lines) and width > 1 and len(cells[end]) == width:
             end += 1
         if end - n < _TAB_ROWS:
             out.append(lines[n])
             n += 1
             continue
-        rows = [[cell.strip() for cell in line.split("\t")] for line in lines[n:end]]
+        # (A rule under the header, "----<TAB>------", is no row.)
+        rows = [row for row in cells[n:end] if not all(_RULE.match(cell) for cell in row)]
         out += ["", "| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
         out += ["| " + " | ".join(cells) + " |" for cells in rows[1:]]
         out.append("")
@@ -539,6 +581,7 @@ def _tab_tables(text: str) -> str:
 
 
 _TAB_ROWS = 3  # a header and two rows
+_TABS = re.compile(r"\s*\t\s*")
 
 
 def _text_tables(text: str) -> str:
@@ -619,7 +662,12 @@ def _label(lines: list[str], n: int) -> str | None:
     if match is None or (n and lines[n - 1].strip()):
         return None
     following = next((line for line in lines[n + 1 :] if line.strip()), "")
-    return f"{match.group(1).strip()}{(match.group(2) or '').rstrip()}" if LIST_ITEM.match(following) else None
+    # Or right over the dates of what was done there ("Engineering Manager, October 2024 - present"),
+    # an employer over each title held there.
+    below = lines[n + 1].strip() if n + 1 < len(lines) else ""
+    dated = bool(_YEAR.search(below)) and len(below) <= _LABEL_LINE and not below.endswith((".", ":"))
+    listed = LIST_ITEM.match(following) or (dated and not LIST_ITEM.match(below))
+    return f"{match.group(1).strip()}{(match.group(2) or '').rstrip()}" if listed else None
 
 
 def _numbered_heading(lines: list[str], n: int) -> str | None:
