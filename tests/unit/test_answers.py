@@ -236,6 +236,26 @@ def test_sentences_are_not_cut_at_initials_or_titles() -> None:
     ]
 
 
+def test_a_nested_item_is_about_the_items_above_it() -> None:
+    text = (
+        "CV > Experience\n\n"
+        "- **Vindkast ApS**, Copenhagen\n"
+        "  - **Lead Data Scientist** (Jan 2025 – present)\n"
+        "    - Lead the forecasting team of 6.\n"
+        "  - **Senior Data Scientist** (Mar 2023 – Dec 2024)\n"
+        "- **University of Reading**\n"
+        "  - ~~Expires: 14 Apr 2023~~ — **EXPIRED**\n\n"
+        "Text after the list.\n"
+    )
+    units = {u.text: u.path[2:] for u in parse_units(text)}
+    lead = ("Vindkast ApS, Copenhagen", "Lead Data Scientist (Jan 2025 – present)")
+    assert units["Lead the forecasting team of 6."] == lead
+    assert units["Senior Data Scientist (Mar 2023 – Dec 2024)"] == ("Vindkast ApS, Copenhagen",)
+    # A struck-through line reads as its words; the text after a list is the section's again.
+    assert units["Expires: 14 Apr 2023 — EXPIRED"] == ("University of Reading",)
+    assert units["Text after the list."] == ()
+
+
 def test_pdf_lines_are_reflowed_into_paragraphs() -> None:
     page = (
         "Acme Ltd, Gothenburg\n14 October 2024\n"
@@ -250,6 +270,19 @@ def test_pdf_lines_are_reflowed_into_paragraphs() -> None:
         "and I recommend her warmly to anyone looking for a staff engineer.",
         "Sincerely,",
         "Bo Lind",
+    ]
+    # A short line in sentence case between a finished line and a sentence is a heading; a field of
+    # many values goes on over the lines that give them.
+    transcript = (
+        "Supervisors: Professor Helen Ashworth (Meteorology)\nDr Tomasz Wielgosz (Meteorology)\n"
+        "Final classification: Master of Science in Software Engineering with Merit and more words\n"
+        "Notes on marking\nMarks are percentages. The pass mark for each module is 50 and no module\n"
+        "was condoned."
+    )
+    assert reflow(transcript).split("\n\n")[:3] == [
+        "Supervisors: Professor Helen Ashworth (Meteorology); Dr Tomasz Wielgosz (Meteorology)",
+        "Final classification: Master of Science in Software Engineering with Merit and more words",
+        "Notes on marking",
     ]
 
 

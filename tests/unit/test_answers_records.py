@@ -371,3 +371,68 @@ def test_records_filed_as_active_or_expired_are_judged_by_their_dates(tmp_path: 
 def test_only_the_question_is_asked(question: str, asked: str, not_asked: str) -> None:
     terms = analyse(question).terms
     assert asked in terms and not_asked not in terms, terms
+
+
+NESTED_CV = """---
+title: "Résumé – Damilare Akintola"
+---
+
+# Damilare ("Dare") Akintola
+
+## Experience
+
+- **Vindkast ApS**, Copenhagen
+  - **Lead Data Scientist** (Jan 2025 – present)
+    - Lead the forecasting team of 6 data scientists.
+  - **Senior Data Scientist** (Mar 2023 – Dec 2024)
+    - Built a Playwright + TypeScript test framework.
+
+## Certifications
+
+- **AWS Certified Machine Learning Engineer** — Amazon Web Services
+  - Expires: 12 Nov 2027
+- **Databricks Certified ML Professional** — Databricks
+  - Expires: 20 Feb 2027
+- **Google Cloud Certified Data Engineer** — Google Cloud
+  - ~~Expires: 14 Apr 2023~~ — **EXPIRED**
+
+## Teaching
+
+| Term | Students |
+|---|---|
+| Spring 2025 | 20 |
+| Autumn 2026 | enrolment open, starts 7 Nov 2026 |
+"""
+
+MSC_TRANSCRIPT = """# MSc Transcript
+
+Credit-weighted average mark: 68.5
+
+Final classification: Master of Science in Software Engineering with Merit
+"""
+
+
+def test_records_in_nested_lists_are_read_as_records(tmp_path: Path, embedder: Embedder) -> None:
+    (tmp_path / "resume.md").write_text(NESTED_CV, encoding="utf-8")
+    (tmp_path / "transcript.md").write_text(MSC_TRANSCRIPT, encoding="utf-8")
+    index = Index(str(tmp_path / ".index"))
+    run_ingest(tmp_path, index, embedder)
+    answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Damilare Akintola")
+
+    def asked(question: str) -> str:
+        return asyncio.run(answerer.answer(question, today=date(2026, 10, 1))).text
+
+    # What the documents also call him is his name, not a thing asked about.
+    assert "dare" not in answerer.analyse("When did Dare start at Vindkast?").terms
+    started = asked("When did Dare start at Vindkast?")
+    assert "Mar 2023" in started, started
+    # An item over items is a record: its status is in the items under it.
+    google = asked("Is his Google Cloud data engineer cert still valid?")
+    assert google.startswith("No, it has expired") and "14 Apr 2023" in google, google
+    counted = asked("How many of his certifications are currently valid?")
+    assert counted.startswith("2 —") and "Google" not in counted, counted
+    # A count under its column's name, not a date in it.
+    assert "20" in asked("How many students were in his Spring 2025 class?")
+    assert asked("How many students have signed up for the Autumn 2026 class?").startswith("I don't have that")
+    result = asked("What was his overall result for the MSc?")
+    assert "Merit" in result and "68.5" in result, result

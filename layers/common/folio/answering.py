@@ -69,11 +69,16 @@ class Answerer:
         self.writer = Writer(owner)
         # (A double surname's parts too: "Marchbank-Quintas" is asked of as "Marchbank" and "Quintas".)
         named = [*words(owner), *(part for w in words(owner) if "-" in w for part in w.split("-") if part)]
-        self._owner_words = frozenset(w.lower() for w in named) | frozenset(stem(w) for w in named)
+        self._names = frozenset(w.lower() for w in named)
+        self._owner_words = self._names | frozenset(stem(w) for w in named)
         self._corpora = CorpusCache()
 
     def analyse(self, question: str) -> Question:
-        return analyse(question, owner_words=self._owner_words)
+        """What is asked, the owner's names (and what the documents also call them) set aside."""
+        known = self.retriever.index.snapshot()
+        aliases = self._corpora.get(known).aliases if known.size else {}
+        also = [alias for name in self._names for alias in aliases.get(name, ())]
+        return analyse(question, owner_words=self._owner_words | {*also, *map(stem, also)})
 
     async def answer(
         self,

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from folio.index import Snapshot
 
 
+_ALIAS = re.compile(r"\b([A-Z][a-z]+)\s+\(?[\"“']([A-Z][a-z]+)[\"”']\)?\s+[A-Z]")
+
+
 @dataclass(frozen=True)
 class Located:
     unit: Unit
@@ -80,6 +83,7 @@ class Corpus:
         # Things the documents name in lower case: a name, whatever the visitor's question makes of it.
         self.lower_names = _lower_names(self.paths, self.outline)
         self.first_person = frozenset(_first_person(columns))
+        self.aliases = _aliases(columns["text"])
         # The stems of words the documents write in lower case somewhere: common words, not a
         # person's name ("volunteered": "Volunteer" is no one).
         self.lowercase = frozenset(
@@ -120,11 +124,24 @@ class Corpus:
         # A document headed by a name ("University College Cork" atop a transcript) is that
         # name's throughout: its "Project supervisor: ..." is the supervisor at UCC.
         self.sources: list[str] = list(columns["source"])
+        # (So is a thesis by the degree it was submitted for.)
         heads = {source: _letterhead(self.by_row[row]) for source, row in self.first_row.items()}
-        self._letterheads = {source: stems(head) | acronyms(head) for source, head in heads.items() if head}
+        self._letterheads = {
+            source: stems(heads[source]) | acronyms(heads[source]) | _degree_of(columns["text"][row])
+            for source, row in self.first_row.items()
+        }
         for row in self.first_row.values():
             kind = stem(columns["doc_type"][row])
             self._pairs.update((name, kind) for name in stems(columns["title"][row]))
+
+    def heads(self, unit: Unit) -> bool:
+        """Whether a unit heads a section: a heading, or an item over items ("- **Google Cloud
+        Certified ...**" over "  - Issued: 14 Apr 2021", "  - Expires: ...")."""
+        return unit.kind == "heading" or (unit.kind == "item" and (*unit.path, unit.text) in self.paths)
+
+    def full_path(self, unit: Unit) -> tuple[str, ...]:
+        """The path of the section a unit heads, else of the one it is in."""
+        return (*unit.path, unit.text) if self.heads(unit) else unit.path
 
     def naming(self, terms: set[str]) -> list[Located]:
         """The units whose own words hold every one of the terms, in document order."""
@@ -310,6 +327,21 @@ def _lower_names(paths: Iterable[tuple[str, ...]], outline: list[Located]) -> fr
     return frozenset((*headed, *defined))
 
 
+def _aliases(texts: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The names the documents give someone besides their own: 'Damilare ("Dare") Akintola'."""
+    aliases: dict[str, frozenset[str]] = {}
+    for found in _ALIAS.finditer("\n".join(texts)):
+        name = found.group(1).lower()
+        aliases[name] = aliases.get(name, frozenset()) | {found.group(2).lower()}
+    return aliases
+
+
+def _degree_of(opening: str) -> frozenset[str]:
+    """What a thesis says it is for near its top ("A thesis submitted for the degree of Doctor of
+    Philosophy"): every line of it is the PhD's (its "Supervisors: ...")."""
+    return frozenset().union(*(stems(found.group(1)) for found in _FOR_THE_DEGREE.finditer(opening[:_TOP_CHARS])))
+
+
 def _letterhead(opening: list[Located]) -> str:
     """A document's first line when it is a name alone: "University College Cork"."""
     first = opening[0].unit if opening else None
@@ -318,6 +350,8 @@ def _letterhead(opening: list[Located]) -> str:
     return first.text
 
 
+_FOR_THE_DEGREE = re.compile(r"\bsubmitted (?:\w+ )*?for the (?:degree|award) of ((?:[A-Z][\w.]*\s?(?:of |in )?){1,5})")
+_TOP_CHARS = 800
 # Two to six capitalised words (with "of", "and", "the", "for" between), nothing else.
 _LETTERHEAD = re.compile(r"[A-Z][\w'&.-]*(?: (?:(?:of|and|the|for|de|da) )?[A-Z][\w'&.-]*){1,5}")
 _LOWER_NAME = re.compile(r"[a-z][a-z0-9]{3,}(?:[-_.][a-z0-9]+)*")

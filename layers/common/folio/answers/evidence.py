@@ -112,7 +112,7 @@ USE = frozenset(("use", "used", "using"))
 # "What grade did it get?", "What was her final mark?", "Which classification ...".
 _ASKS_GRADE = re.compile(
     r"^(?:what|which)\s+(?:(?:was|is|were)\s+(?:[\w'-]+\s+){0,3}?)?(?:final\s+|overall\s+)?"
-    r"(?:grade|mark|classification)s?\b",
+    r"(?:grade|mark|classification|result)s?\b",
     re.IGNORECASE,
 )
 _GRADE_VALUE = re.compile(
@@ -122,6 +122,8 @@ _GRADE_VALUE = re.compile(
     re.IGNORECASE,
 )
 _GRADE = stem("grade")
+# The words that ask for a grade: "What was his overall result for the MSc?" asks for its class.
+_GRADE_WORDS = frozenset((_GRADE, stem("result")))
 # A grade under a "Grade:" key: "A-", "17", "B+ (distinction)"; not "IP" (in progress) nor "--".
 _KEYED_GRADE = re.compile(r"\s*(?:[A-F][+-]?\b|\d)")
 _GRADE_KEYS = frozenset(stem(w) for w in ("grade", "mark", "result", "score", "classification", "gpa"))
@@ -325,7 +327,7 @@ class Judge:
         names = [e for e in self.entities if not self.corpus.known(e)]
         asked = [t for t in q.terms if t not in q.entities and t not in type_words and t not in self.idle]
         # (A grade is asked by its kind: a transcript gives "26/30", never the word "grade".)
-        unknown = [t for t in asked if not self.corpus.known(t) and not (self.graded and t == _GRADE)]
+        unknown = [t for t in asked if not self.corpus.known(t) and not (self.graded and t in _GRADE_WORDS)]
         typed_by_name = q.kind in (Kind.DATE, Kind.NUMBER) and len(names) < len(self.entities)
         # "How good is her TypeScript?": the name is the topic, the adjective asks how much of it.
         degree = q.text.lower().startswith("how ") and len(names) < len(self.entities)
@@ -453,7 +455,7 @@ class Judge:
         if self.span and (len(DATE.findall(c.unit.text)) >= 2 or _OPEN_RANGE.search(c.unit.text)):
             score += 0.2  # "when did she start and leave": a line with the range,
             score += 0.1 if _MONTH_YEAR.search(c.unit.text) else 0.0  # to the month if it says
-        score += self._field_shape(c)
+        score += self._field_shape(c, typed)
         if q.kind is Kind.PLACE and set(q.terms) & c.own & _TYPE_WORDS[Kind.PLACE]:
             score += 0.2  # "Which city is she based in?": "... engineer based in Edinburgh, Scotland"
         answers_it = (
@@ -487,7 +489,7 @@ class Judge:
         degree's grade beside it ("BSc Biochemistry ..., final grade 17/20" is no grade in organic
         chemistry)."""
         unit = c.unit
-        graded = {t for t in (*self.attribute, *self.entities) if t != _GRADE}
+        graded = {t for t in (*self.attribute, *self.entities) if t not in _GRADE_WORDS}
         # (An item is an entry of its own; a paragraph's sentences are one entry.)
         block = [loc.unit for loc in self.corpus.by_row.get(c.row, ()) if loc.unit.block == unit.block]
         entry = unit if unit.kind != "sentence" else block[0]
@@ -520,11 +522,13 @@ class Judge:
             return 0.3
         return 0.0
 
-    def _field_shape(self, c: Candidate) -> float:
+    def _field_shape(self, c: Candidate, typed: bool) -> float:
         """What a record's field adds when it is the one asked for."""
         q = self.question
         if c.unit.kind not in ("pair", "row"):
             return 0.0
+        if self.graded and typed and c.unit.kind == "pair" and _GRADE_KEYS & stems(c.unit.key):
+            return 0.2  # "What was his overall result?": "Final classification: ... with Merit"
         asked, key = set(self.attribute), stems(c.unit.key)
         if q.kind in _VALUE_KINDS and c.unit.kind == "pair" and asked & key and asked <= key | c.held:
             # "What was the thesis about?": "Thesis: Energy-Aware Background Sync ...", more than
@@ -587,9 +591,10 @@ class Judge:
             # A record's value under the asked key: "Expires: ..." for "when does it expire", not
             # its "Issued" date when this record has no expiry.
             # (Or under the asked kind's word: "When could he start?" - "Earliest start: 2026-03-01".)
-            asked = (set(self.attribute) | (set(self.question.terms) & self.type_words)) & self.corpus.keys.get(
-                c.unit.path, frozenset()
-            )
+            # (Or under the counted noun's: "How many students ...?" - "Students: enrolment open".)
+            counted = {self.question.quantity} if kind is Kind.NUMBER else set()
+            asked = set(self.attribute) | counted | (set(self.question.terms) & self.type_words)
+            asked &= self.corpus.keys.get(c.unit.path, frozenset())
             if asked and record and (kind is not Kind.DATE or asked & _TIME_KEYS):
                 return any(asked & stems(key) and self.value_typed(value, key) for key, value in record)
             # (A date asked of a job, "the Aberdeen job or the PhD": the row's "Years: 2015-2019",
@@ -808,7 +813,8 @@ def _number_about(text: str, key: str, noun: str) -> bool:
         return noun in text.lower()
     counted = {noun} | (_HUMANS if noun == _PEOPLE else set())  # "how many people": "7 engineers"
     if counted & stems(key) or (noun in _SHARES and "%" in text):
-        return True  # "Students: 18"; "Audience: 420" counts people
+        # "Students: 18"; "Audience: 420" counts people ("Students: enrolment open, starts 7 Nov" none).
+        return bool(NUMBER.search(DATE.sub(" ", text)))
     tokens = words(_PRICE.sub(" ", kind_words(text)))  # a price counts no things: "the kits sell for £95"
     for n, token in enumerate(tokens):
         if stem(token) in counted or noun in (stem(p) for p in token.split("-")):

@@ -46,6 +46,7 @@ from folio.answers.text import (
     lasting,
     named_kinds,
     points,
+    says_a_number,
     siblings,
     span,
     span_months,
@@ -305,6 +306,9 @@ class Extractor:
             best = (place,)  # "City: Winnipeg; Province: Manitoba; Country: Canada", not "Country: Canada"
         # Named after the line that gives their number, when the names are short (not citations).
         if counted and all(len(line.text.split()) <= 2 * _BRIEF_WORDS for line in counted):
+            if best[0] not in counted and not says_a_number(best[0].text):
+                # (A line with no number gives none: "Credential ID: GCP-PDE-21-0483376".)
+                return Draft("answer", tuple(counted), lead=str(len(counted)), listing=True)
             return Draft("answer", (*best[:1], *(line for line in counted if line not in best[:1])), listing=True)
         return Draft("answer", best)
 
@@ -926,7 +930,7 @@ class Extractor:
                 # wards that piloted an early-warning score.
                 if 2 * len(qualifiers & stems(" ".join(path))) >= len(qualifiers)
                 and not any(
-                    _full_path(loc.unit)[: len(path)] == path
+                    self.corpus.full_path(loc.unit)[: len(path)] == path
                     and loc.unit.kind == "pair"
                     and noun in stems(loc.unit.key)
                     for loc in self.corpus.outline
@@ -968,10 +972,10 @@ class Extractor:
     ) -> list[Line]:
         """The entries a section lists (of `noun`, when its records are of several kinds)."""
         depth = len(container)
-        under = [loc for loc in self.corpus.outline if _full_path(loc.unit)[:depth] == container]
+        under = [loc for loc in self.corpus.outline if self.corpus.full_path(loc.unit)[:depth] == container]
         children: dict[str, Located] = {}
         for loc in under:
-            path = _full_path(loc.unit)
+            path = self.corpus.full_path(loc.unit)
             if len(path) > depth:
                 children.setdefault(path[depth], loc)
         qualifiers = qualifiers - stems(container[-1])
@@ -1002,7 +1006,13 @@ class Extractor:
                 if not _shown(name, shown)
             ]
         leaves = self._leaves(container, under, whole, noun, shown)
-        records = [[loc.unit.text] for loc in leaves]
+        # (An entry over items is told by them too: "- **Google Cloud ...**" / "  - ~~Expires: ...~~ EXPIRED".)
+        records = [
+            [entry.unit.text for entry in self._record(self.corpus.full_path(loc.unit))]
+            if self.corpus.heads(loc.unit)
+            else [loc.unit.text]
+            for loc in leaves
+        ]
         if len(leaves) < 2:
             leaves, records = self._paragraphs(under, shown) or (leaves, records)
         return [Line(loc.unit.text, loc.row) for loc in _picked(leaves, records, qualifiers, self.today)]
@@ -1073,7 +1083,7 @@ class Extractor:
         ):
             return None  # some are valid or expired by their words only: the headings tell
         said = {path: _status_stems(status(texts, self.today)) for path, texts in records.items()}
-        rows = {_full_path(loc.unit): loc.row for loc in self.corpus.outline if loc.unit.kind == "heading"}
+        rows = {self.corpus.full_path(loc.unit): loc.row for loc in self.corpus.outline if self.corpus.heads(loc.unit)}
         kept = [Line(path[-1], rows[path]) for path in paths if asked <= said[path]]
         if kept:
             return _listed(kept)
@@ -1087,7 +1097,7 @@ class Extractor:
 
     def _record(self, path: tuple[str, ...]) -> list[Located]:
         """A section's units, its heading's among them."""
-        return [loc for loc in self.corpus.outline if _full_path(loc.unit)[: len(path)] == path]
+        return [loc for loc in self.corpus.outline if self.corpus.full_path(loc.unit)[: len(path)] == path]
 
     def _validity(self, q: Question, judge: Judge) -> Draft | None:
         """ "Is his CKA still valid?", "Has her AWS certification expired?": the named record's
@@ -1098,7 +1108,7 @@ class Extractor:
         if not asked or not judge.entities:
             return None
         named = self.corpus.naming(set(judge.entities))
-        headings = [_full_path(loc.unit) for loc in named if loc.unit.kind == "heading"]
+        headings = [self.corpus.full_path(loc.unit) for loc in named if self.corpus.heads(loc.unit)]
         records = [self._record(path) for path in headings]
         # A record in a line, or written as a paragraph ("2021 AWS Certified ... Issued 2021,
         # expired 2024."): its sentences.
@@ -1127,7 +1137,7 @@ class Extractor:
             return names
         held = {name: set[str]() for name in names}
         for loc in self.corpus.outline:
-            path, text = _full_path(loc.unit), loc.unit.text.lower()
+            path, text = self.corpus.full_path(loc.unit), loc.unit.text.lower()
             for name in names:
                 own = path[: len(container) + 1] == (*container, name)
                 if own or re.search(rf"(?<![\w-]){re.escape(_instance(name).lower())}(?![\w-])", text):
@@ -1591,10 +1601,6 @@ def _with_heading(unit: Unit, *, brief: bool = False) -> str:
 
 def _shown(text: str, shown: frozenset[str]) -> bool:
     return any(text in line for line in shown)
-
-
-def _full_path(unit: Unit) -> tuple[str, ...]:
-    return (*unit.path, unit.text) if unit.kind == "heading" else unit.path
 
 
 def _doc_type_for(noun: str, corpus: Corpus) -> str:

@@ -482,7 +482,10 @@ def _degree(lowered: str) -> str:
 
 def _measured(lowered: str, tokens: list[str]) -> str:
     """What a number must be about: "how many [bird] species" -> "speci"; "what salary" -> "salari"."""
-    counted = re.search(r"\bhow (?:many|much) ([a-z-]+)(?: ([a-z-]+))?", lowered)
+    # (Of a group: "how many of his professional certifications".)
+    counted = re.search(
+        r"\bhow (?:many|much) (?:of (?:his|her|their|its|the|those|these) )?([a-z-]+)(?: ([a-z-]+))?", lowered
+    )
     if counted:
         first, second = counted.group(1), counted.group(2) or ""
         plural = second.endswith("s") and not first.endswith("s") and second not in STOP

@@ -9,40 +9,12 @@ from functools import lru_cache
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][A-Za-zÀ-ÖØ-öø-ÿ0-9+#.'’-]*")
 _NUMBER_WORDS = frozenset(
-    [
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "dozen",
-    ]
+    re.findall(
+        r"\w+",
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
+        "million billion dozen",
+    )
 )
 DATE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|"
@@ -58,6 +30,17 @@ FIRST_PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|I'm|I've|I'd|I'
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # "What talk did she give ...", "Which grade does he have ...": the noun a question asks for.
 WHICH_NOUN = re.compile(r"^(?:what|which) ([a-z]+) (?:did|does|do|has|have|was|is|were|are)\b", re.IGNORECASE)
+
+
+def says_a_number(text: str) -> bool:
+    """Whether a line gives a number of something, in figures ("46 engineers", not a date nor
+    "GCP-PDE-21-0483376") or in words."""
+    return bool(_STANDALONE_NUMBER.search(DATE.sub(" ", text)))
+
+
+_STANDALONE_NUMBER = re.compile(
+    r"(?<![\w.-])\d+(?:[.,]\d+)?(?![\w-]|\.\w)|\b(?:" + "|".join(sorted(_NUMBER_WORDS)) + r")\b", re.IGNORECASE
+)
 NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS)) + r")\b", re.IGNORECASE)
 # An amount, in figures or in words: "7", "2.5", "seven".
 AMOUNT = r"(?:\d+(?:[.,]\d+)?|" + "|".join(sorted(_NUMBER_WORDS)) + ")"
@@ -219,7 +202,7 @@ _SYNONYM_GROUPS = (
     "bsc bachelor bachelors undergraduate undergrad beng ba triennale first-cycle",
     "phd doctor doctorate doctoral",
     "based location live lives reside",
-    "born birth birthday age aged",
+    "born birth birthday",
     "married spouse husband wife",
     "earn earned issued obtained",
     "write wrote author written",

@@ -32,7 +32,7 @@ _OPEN_KEY = re.compile(r"^([A-Z0-9][^:]{0,48}):$")
 _QUOTE = re.compile(r"^(?:>\s?)+")
 # A line that ends a phrase: what follows it starts anew.
 _ENDED = re.compile(r"[.!?:;)\]\"'”’]\s*$|\d\s*$")
-_MARKUP = re.compile(r"\*\*|__|`|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_MARKUP = re.compile(r"\*\*|__|~~|`|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 # A sentence ends at . ! ? before a capital or digit, except after an initial or a short title.
 _SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(\[]?[A-Z0-9])")
@@ -117,6 +117,7 @@ class _Parser:
         self.paragraph: list[str] = []
         self.header: list[str] = []
         self.open_keys: list[tuple[int, str]] = []  # YAML-style "Key:" lines and their indent
+        self.parents: list[tuple[int, str]] = []  # the list items above a nested one, by indent
         self.in_item = False  # the last line was (part of) a list item
 
     def run(self, body: str) -> list[Unit]:
@@ -136,7 +137,7 @@ class _Parser:
         heading = _INNER_HEADING.match(line)
         if heading:
             self._flush_paragraph()
-            self.open_keys = []
+            self.open_keys, self.parents = [], []
             title = plain(heading.group(1))
             self._add(title, "heading", path=self.base)
             self.path = (*self.base, title)
@@ -157,9 +158,13 @@ class _Parser:
             return
         if item is None and not self._is_structured(line):
             self.paragraph.append(line)
+            self.parents = self.parents if indent else []  # a list ended by the text after it
             return
         self._flush_paragraph()
         self.open_keys = [(i, k) for i, k in self.open_keys if i < indent]
+        # An item's sub-items are about it: "- Vindkast ApS" > "  - Lead Data Scientist (Jan 2025 -
+        # present)" > "    - Lead the forecasting team of 6".
+        self.parents = [(i, p) for i, p in self.parents if i < indent] if item else []
         text = plain(line[item.end() :] if item else line)
         open_key = _OPEN_KEY.match(text)
         if open_key:
@@ -174,6 +179,8 @@ class _Parser:
         elif text:
             self._add(text, "item")
             self.in_item = True
+        if item and text:
+            self.parents.append((indent, text))
 
     @staticmethod
     def _is_structured(line: str) -> bool:
@@ -218,5 +225,6 @@ class _Parser:
         self.paragraph = []
 
     def _add(self, text: str, kind: str, *, key: str = "", path: tuple[str, ...] | None = None) -> None:
-        where = path if path is not None else (*self.path, *(k for _, k in self.open_keys))
+        above = (*(k for _, k in self.open_keys), *(p for _, p in self.parents))
+        where = path if path is not None else (*self.path, *above)
         self.units.append(Unit(text, where, kind, self.block, key))
