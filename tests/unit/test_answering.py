@@ -161,6 +161,14 @@ def test_a_vague_first_turn_gets_a_clarifying_question(sample_index: Path, embed
     assert "work history" in answer.text and "projects" in answer.text
 
 
+def test_a_vague_plural_topic_is_asked_back_by_its_entries(sample_index: Path, embedder: Embedder) -> None:
+    answer = _ask(_answerer(sample_index, embedder, LLMChain([])), "Projects?")
+    assert answer.clarifying and not answer.grounded and answer.sources == []
+    assert answer.text == (
+        "Which of Maya's projects would you like to know about: Larkspur, Ledgerline, Riptide or Sorrel?"
+    ), answer.text
+
+
 def test_the_answer_to_a_clarifying_question_is_a_topic(sample_index: Path, embedder: Embedder) -> None:
     answerer = _answerer(sample_index, embedder, LLMChain([]))
     clarifying = _ask(answerer, "Experience?")

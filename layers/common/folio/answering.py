@@ -8,6 +8,7 @@ no LLM call) -> the LLM's reply when it is grounded, else the extractive answer.
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,7 @@ from folio.prompt import build_messages
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
 
+    from folio.answers.corpus import Corpus
     from folio.answers.extractive import Draft
     from folio.answers.question import Question
     from folio.llm import Completion, LLMChain
@@ -104,7 +106,8 @@ class Answerer:
             listener.retrieved(found.passages)
         corpus = self._corpora.get(found.snapshot) if found.snapshot.size else None
         if asked.vague and not history and corpus is not None and not corpus.names_a_field(asked.terms):
-            text = self.writer.clarify(corpus, found.snapshot)
+            among = await asyncio.to_thread(self._entries_of, question, asked, corpus, found, day)
+            text = self.writer.clarify(corpus, found.snapshot, among=among, noun=" ".join(words(question)).lower())
             return Answer(text, [], False, "none", found.corpus_version, clarifying=True)
         if not found.grounded or corpus is None:
             return self._refusal(found, "none")
@@ -148,6 +151,19 @@ class Answerer:
             return Answer(text, sources, True, completion.provider, found.corpus_version, completion)
         return self._extractive(found, draft, corpus.first_person)
 
+    def _entries_of(self, question: str, asked: Question, corpus: Corpus, found: Retrieval, day: date) -> list[str]:
+        """What a one-word topic lists, by name ("Projects?": RampCast, dmi-harvester), to ask which
+        of them is meant; none when the topic lists no short names."""
+        if len(asked.terms) != 1 or not question.rstrip(" ?").lower().endswith("s"):
+            return []  # (Of a plural: "Experience?" asks of no list.)
+        listed = self.analyse(f"What are {self.writer.possessive} {' '.join(words(question)).lower()}?")
+        extractor = Extractor(corpus, found.snapshot, found.query_vector, found.rows, found.pool, today=day)
+        draft = extractor.answer(listed)
+        # (By name: "Larkspur", not "Larkspur — real-time feature store at Tidewell Health".)
+        names = [_TITLE_REST.split(line.text)[0] for line in draft.lines]
+        short = all(len(name.split()) <= _NAME_WORDS for name in names)
+        return names if draft.listing and not draft.more and 2 <= len(names) <= _NAMES and short else []
+
     def _extractive(self, found: Retrieval, draft: Draft, voiced: frozenset[int]) -> Answer:
         text, rows = self.writer.draft(draft, voiced)
         quotes: dict[int, str] = {}
@@ -160,6 +176,11 @@ class Answerer:
         corpus = self._corpora.get(found.snapshot) if found.snapshot.size else None
         text = self.writer.refusal(corpus, found.snapshot)
         return Answer(text, [], False, provider, found.corpus_version, completion)
+
+
+_NAMES = 6  # a clarifying question offers at most this many entries by name
+_TITLE_REST = re.compile(r" [—–] | - |: ")
+_NAME_WORDS = 8
 
 
 def _shown(listener: Listener | None, found: Retrieval) -> Callable[[str], None] | None:

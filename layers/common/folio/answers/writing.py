@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from folio.answers.text import FIRST_PERSON
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from folio.answers.corpus import Corpus
     from folio.answers.extractive import Draft
     from folio.index import Snapshot
@@ -93,7 +95,12 @@ class Writer:
         about = f" I can answer questions about {self.possessive} {covered}." if covered else ""
         return f"I don't have that in {self.possessive} documents.{about}"
 
-    def clarify(self, corpus: Corpus, snapshot: Snapshot) -> str:
+    def clarify(self, corpus: Corpus, snapshot: Snapshot, *, among: Sequence[str] = (), noun: str = "") -> str:
+        """A question back: which of the entries a topic lists (`among`, of the `noun` asked), else
+        which of the topics the documents cover."""
+        if among:
+            names = ", ".join(among[:-1]) + f" or {among[-1]}"
+            return f"Which of {self.possessive} {noun} would you like to know about: {names}?"
         covered = self._topics(corpus, snapshot) or "background"
         return f"What would you like to know about {self.name}? I can tell you about {self.possessive} {covered}."
 
