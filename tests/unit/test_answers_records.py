@@ -396,6 +396,13 @@ title: "Résumé – Damilare Akintola"
 - **Google Cloud Certified Data Engineer** — Google Cloud
   - ~~Expires: 14 Apr 2023~~ — **EXPIRED**
 
+## Publications
+
+Papers I wrote, with the journals that published them:
+
+- Year: 2022; Title: A convolutional emulator for katabatic winds; Venue: JAMES
+- Year: 2021; Title: Stability-dependent ramp statistics over the North Sea; Venue: Geophysical Research Letters
+
 ## Teaching
 
 | Term | Students |
@@ -434,5 +441,8 @@ def test_records_in_nested_lists_are_read_as_records(tmp_path: Path, embedder: E
     # A count under its column's name, not a date in it.
     assert "20" in asked("How many students were in his Spring 2025 class?")
     assert asked("How many students have signed up for the Autumn 2026 class?").startswith("I don't have that")
+    # A year names which one: "the 2021 paper", not a line on papers of no year.
+    venue = asked("Where was his 2021 paper published?")
+    assert "Geophysical Research Letters" in venue and "JAMES" not in venue, venue
     result = asked("What was his overall result for the MSc?")
     assert "Merit" in result and "68.5" in result, result

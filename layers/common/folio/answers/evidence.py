@@ -279,6 +279,9 @@ class Judge:
             type_words = type_words | _LEVEL_WORDS  # "What level is her Spanish?": any line on her Spanish
         self.type_words = type_words
         self.graded = bool(_ASKS_GRADE.match(question.text))
+        # "Where was his 2021 paper published?": the year names which one (not a date asked for).
+        dated = question.kind in (Kind.DATE, Kind.YESNO) or question.duration
+        self.years = frozenset() if dated else frozenset(t for t in question.terms if YEAR.fullmatch(t))
         self.span = question.kind is Kind.DATE and bool(_SPAN_WORDS & set(question.terms))
         # "the Kestrel-Cal team": "kestrel" and "cal" are the name's parts, not what is asked.
         named = {*question.entities, *(stem(part) for e in question.entities for part in e.split("-"))}
@@ -414,6 +417,7 @@ class Judge:
             partly = close = False  # "Has she used Rust?" asks only for a line naming Rust itself
         passes = named and typed and informative and (partly or close or names_itself)
         passes = passes and not self._contradicts(c) and self._has_degree(c) and not self._someone_elses(c)
+        passes = passes and self.years <= c.context
         if q.kind is Kind.LIST:
             # "Which customers ... use the platform?": a line of customers, not one about the platform.
             listed = not q.list_noun or q.list_noun not in self.weights or self._holds(c.held, q.list_noun)

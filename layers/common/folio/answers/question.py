@@ -351,7 +351,12 @@ _FOR_A_JOB = re.compile(
 
 
 def _compound(word: str) -> bool:
-    return "-" in word and not _numeric(word) and all(len(part) > 1 for part in word.split("-"))
+    # (A measure too: "the 6-hour horizon" is a horizon of 6, "Horizon: 6 h".)
+    measure = bool(_MEASURE.fullmatch(word))
+    return "-" in word and not _numeric(word) and (measure or all(len(part) > 1 for part in word.split("-")))
+
+
+_MEASURE = re.compile(r"\d+-[a-z]+")
 
 
 def _shortens(word: str, owner_words: frozenset[str]) -> bool:
@@ -589,6 +594,7 @@ def _entities(text: str, tokens: list[str], skip: frozenset[str]) -> tuple[str, 
             continue
         # A code ("p95", "DSY510"), not an amount ("100k", "2.5M").
         coded = any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word) and not _AMOUNT.match(word)
+        coded = coded and not _MEASURE.fullmatch(word)
         # "Kestrel", and a name with a capital inside it ("iOS", "macOS", "gRPC").
         capital = word[:1].isupper() or (word[:1].islower() and any(ch.isupper() for ch in word[1:]))
         named = n > 0 and capital and word.lower() not in ("i",)

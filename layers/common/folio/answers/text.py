@@ -538,12 +538,15 @@ def stems(text: str, *, drop: frozenset[str] = STOP) -> frozenset[str]:
     its parts. Moving into a field is no move of home ("want to move into software engineering")."""
     out = set()
     for word in words(_CHANGE_OF_FIELD.sub("switch ", text)):
-        for part in (word, *re.split(r"[-.]", word)) if "-" in word or "." in word else (word,):
+        # (Not a decimal: "12.6" holds no 6.)
+        split = ("-" in word or "." in word) and not _DECIMAL.fullmatch(word)
+        for part in (word, *re.split(r"[-.]", word)) if split else (word,):
             if part and ((part.lower() not in drop and len(part) > 1) or part.isdigit()):
                 out.add(stem(part))
     return frozenset(out)
 
 
+_DECIMAL = re.compile(r"\d+\.\d+")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w-]*(?:\s+(?:of|and|for|the|&)?\s*[A-Z][\w-]*)+")
 
 
