@@ -180,6 +180,21 @@ def test_tab_separated_lines_are_a_table(tmp_path: Path) -> None:
     )
 
 
+def test_dot_leaders_join_a_label_to_its_value_and_an_indented_text_is_its_entry_s(tmp_path: Path) -> None:
+    resume = (
+        "Ada Quill\n\nEDUCATION\n\nLLB (Hons) ........ Sep 2008 - Jul 2012\nUniversity of Nairobi, Kenya\n"
+        "  Second Class Honours (Upper Division).\n\nCERTIFICATIONS\n\nOSCP ... Mar 2021\n\n"
+        "  b) Certified Professional in Accessibility (CPACC),\n     IAAP. Expired June\n     2022.\n\n"
+        "SKILLS\n\nCode ........ Python, Go,\n              Rust\n"
+    )
+    sections = dict(_sections(tmp_path, "resume.txt", resume))
+    entry = ("EDUCATION", "LLB (Hons): Sep 2008 - Jul 2012, University of Nairobi, Kenya")
+    assert sections[entry] == "  Second Class Honours (Upper Division)."
+    # A wrapped sentence is no entry's heading, nor is a value wrapped under its column.
+    assert sections[("CERTIFICATIONS",)].startswith("OSCP: Mar 2021\n\n  b) Certified Professional")
+    assert sections[("SKILLS",)] == "Code: Python, Go,\n              Rust"
+
+
 def test_tabs_that_align_columns_are_one_break_and_a_rule_is_no_row(tmp_path: Path) -> None:
     table = "Term\t\tCourse\t\t\tStudents\n----\t\t------\t\t\t--------\n"
     table += "Spring 2024\tML for Weather\t\t14\nAutumn 2024\tML for Weather (weekend)\t18\n"

@@ -146,7 +146,8 @@ _PAGE_KEYS = frozenset(
 
 
 def _read_text(source: str, raw: bytes, sha: str) -> Document:
-    text = _tab_tables(raw.decode("utf-8", errors="replace"))
+    # Dot leaders join a label to its value: "Code ........ Python, Go" is "Code: Python, Go".
+    text = _tab_tables(_DOT_LEADER.sub(": ", raw.decode("utf-8", errors="replace")))
     sections, h1 = _markdown_sections(_text_tables(text), atx=False)
     if h1 is None and sections and not sections[0].headings:
         first, _, rest = sections[0].text.partition("\n")
@@ -157,6 +158,7 @@ def _read_text(source: str, raw: bytes, sha: str) -> Document:
     return _document(source, sha, h1 or _title_from_name(source), {}, sections)
 
 
+_DOT_LEADER = re.compile(r"(?<=\S)[ \t]*\.{4,}[ \t]*(?=\S)|(?<=\S)[ \t]+\.{3}[ \t]+(?=\S)")
 # A plain-text file's first line read as its title (over a blank line or its "Last updated: ..."):
 # words, no sentence, no "Key: value", no list item.
 _TEXT_TITLE = re.compile(r"[^\W\d_][^:.!?;|]*[^\s:.!?;,|]")
@@ -683,6 +685,7 @@ def _numbered_heading(lines: list[str], n: int) -> str | None:
 
 
 _LABEL_LINE = 90
+_INDENT = 4  # the text of an entry indented under it, not a value aligned to a column
 _FIELDS_LINE = 130
 
 
@@ -722,7 +725,16 @@ def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
         if any(too or line.endswith((".", ":", "!", "?")) for too, line in zip(long, label, strict=True)) and not short:
             return None
         label = [line.removesuffix(":") for line in label]
-        if LIST_ITEM.match(following):
+        # (Over its list, or over its text indented under it: "LLB (Hons): Sep 2008 - Jul 2012" /
+        # "University of Nairobi, Kenya" / "  Second Class Honours (Upper Division).")
+        # (Not a timeline's entry and its note: "2008-10  started the Laurea" / "   moved to Turin".)
+        # (Nor a value wrapped onto the line below, aligned under it: "Languages   : C, C++," /
+        # "              Python for tooling".)
+        wrapped = any(line.endswith(",") or line.split()[-1].lower() in _FUNCTION_WORDS for line in label)
+        dated = re.match(_ENTRY_DATE, label[0], re.IGNORECASE) or wrapped
+        depth, own = len(following) - len(following.lstrip()), len(lines[n]) - len(lines[n].lstrip())
+        indented = following.strip() and own < depth <= own + _INDENT and not dated
+        if LIST_ITEM.match(following) or indented:
             return ", ".join(label), count - 1
         # Underlined before its list: "Solvane Mobility -- Lyon" / "Senior Firmware Engineer  Sep
         # 2019 - Feb 2022" / "--------" / "  * Battery management ...".
