@@ -446,3 +446,25 @@ def test_records_in_nested_lists_are_read_as_records(tmp_path: Path, embedder: E
     assert "Geophysical Research Letters" in venue and "JAMES" not in venue, venue
     result = asked("What was his overall result for the MSc?")
     assert "Merit" in result and "68.5" in result, result
+
+
+def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Path, embedder: Embedder) -> None:
+    faq = (
+        "# FAQ\n\nQ: What should I call her?\nA: Her full name is Ines Carvalho, but almost everyone calls her "
+        '"Nesh".\n\nQ: How does she pronounce her surname?\nA: "Car-VAL-yo". The hyphen stays in.\n\n'
+        "Q: Where is she based?\nA: Lisbon, Portugal.\n\n"
+        "Q: How is the MSc going?\nA: Her highest mark to date is in Distributed Systems (81%).\n"
+    )
+    (tmp_path / "faq.md").write_text(faq, encoding="utf-8")
+    index = Index(str(tmp_path / ".index"))
+    run_ingest(tmp_path, index, embedder)
+    answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Ines Carvalho")
+
+    def asked(question: str) -> str:
+        return asyncio.run(answerer.answer(question, today=date(2026, 10, 1))).text
+
+    assert "Nesh" in asked("What's Ines's nickname?")
+    assert "81%" in asked("What grade did she get in Distributed Systems?")
+    # "car" only as a part of "Car-VAL-yo"; a neighbourhood the documents never name.
+    assert asked("What car does she drive?").startswith("I don't have that")
+    assert asked("Which neighbourhood of Lisbon does she live in?").startswith("I don't have that")

@@ -79,7 +79,7 @@ class Answerer:
         """What is asked, the owner's names (and what the documents also call them) set aside."""
         known = self.retriever.index.snapshot()
         aliases = self._corpora.get(known).aliases if known.size else {}
-        also = [alias for name in self._names for alias in aliases.get(name, ())]
+        also = [alias for name in (*self._names, "") for alias in aliases.get(name, ())]
         return analyse(question, owner_words=self._owner_words | {*also, *map(stem, also)})
 
     async def answer(

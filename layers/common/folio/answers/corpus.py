@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from folio.index import Snapshot
 
 
+_CALLED = re.compile(r"\b(?:goes by|calls? (?:her|him|them|me))\s+\**[\"“]?([A-Z][a-z]+)\b")
 _ALIAS = re.compile(r"\b([A-Z][a-z]+)\s+\(?[\"“']([A-Z][a-z]+)[\"”']\)?\s+[A-Z]")
 
 
@@ -84,6 +85,12 @@ class Corpus:
         self.lower_names = _lower_names(self.paths, self.outline)
         self.first_person = frozenset(_first_person(columns))
         self.aliases = _aliases(columns["text"])
+        # The words the documents write only as a part of one ("car" of "Car-VAL-yo").
+        whole = {stem(w) for text in columns["text"] for w in words(text)}
+        self.parts_only = (
+            frozenset(stem(part) for text in columns["text"] for w in words(text) if "-" in w for part in w.split("-"))
+            - whole
+        )
         # The stems of words the documents write in lower case somewhere: common words, not a
         # person's name ("volunteered": "Volunteer" is no one).
         self.lowercase = frozenset(
@@ -330,9 +337,12 @@ def _lower_names(paths: Iterable[tuple[str, ...]], outline: list[Located]) -> fr
 def _aliases(texts: Iterable[str]) -> dict[str, frozenset[str]]:
     """The names the documents give someone besides their own: 'Damilare ("Dare") Akintola'."""
     aliases: dict[str, frozenset[str]] = {}
-    for found in _ALIAS.finditer("\n".join(texts)):
-        name = found.group(1).lower()
-        aliases[name] = aliases.get(name, frozenset()) | {found.group(2).lower()}
+    text = "\n".join(texts)
+    found = [(m.group(1).lower(), m.group(2).lower()) for m in _ALIAS.finditer(text)]
+    # (Or what she is called, said of the one the documents are about: 'everyone calls her "Nesh"'.)
+    found += [("", m.group(1).lower()) for m in _CALLED.finditer(text)]
+    for name, alias in found:
+        aliases[name] = aliases.get(name, frozenset()) | {alias}
     return aliases
 
 

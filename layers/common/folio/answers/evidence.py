@@ -125,6 +125,7 @@ _GRADE = stem("grade")
 # The words that ask for a grade: "What was his overall result for the MSc?" asks for its class.
 _GRADE_WORDS = frozenset((_GRADE, stem("result")))
 # A grade under a "Grade:" key: "A-", "17", "B+ (distinction)"; not "IP" (in progress) nor "--".
+_PERCENT = re.compile(r"\b\d{1,3}(?:[.,]\d{1,2})?\s?%")
 _KEYED_GRADE = re.compile(r"\s*(?:[A-F][+-]?\b|\d)")
 _GRADE_KEYS = frozenset(stem(w) for w in ("grade", "mark", "result", "score", "classification", "gpa"))
 _ROLE = stem("role")
@@ -359,7 +360,9 @@ class Judge:
         # he get for his thesis?": of grades.
         which = WHICH_NOUN.match(q.text) or _WHAT_THE.match(q.text)
         first = bool(asked) and (q.kind is Kind.PERSON or (which is not None and stem(which.group(1)) == asked[0]))
-        relation = [asked[0]] if first and asked[0] in unknown else []
+        # (Known only as a part of a word is unknown: "What car does she drive?" of "Car-VAL-yo".)
+        part = first and which is not None and asked[0] in self.corpus.parts_only
+        relation = [asked[0]] if first and (asked[0] in unknown or part) else []
         return names + unnamed + relation
 
     def asks_job(self) -> bool:
@@ -506,7 +509,9 @@ class Judge:
                 continue
             pairs = [(unit.key, unit.text.partition(": ")[2])] if unit.key else fields(sentence)
             keyed = [value for key, value in pairs if _GRADE_KEYS & stems(key)]
-            if _GRADE_VALUE.search(sentence) or any(_KEYED_GRADE.match(value) for value in keyed):
+            # (A percentage in a sentence of marks: "Her highest mark is in CS7210 ... (81%)".)
+            marked = bool(_PERCENT.search(sentence)) and bool(_GRADE_KEYS & stems(sentence))
+            if _GRADE_VALUE.search(sentence) or marked or any(_KEYED_GRADE.match(value) for value in keyed):
                 return True
         return False
 

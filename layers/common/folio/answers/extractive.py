@@ -88,6 +88,7 @@ class Draft:
 
 
 REFUSAL = Draft("refusal")
+_NICKNAME = stem("nickname")
 _MAX_ITEMS = 8
 
 
@@ -164,6 +165,8 @@ class Extractor:
             # before any spelling is mended: "contact" is no misspelt "contract".)
             reach = [Line(loc.unit.text, loc.row) for loc in contact_lines(q, self.corpus.outline)]
             return _listed(reach) if len(reach) >= 2 else Draft("answer", tuple(reach)) if reach else REFUSAL
+        if _NICKNAME in q.terms and (called := self._called(q)):
+            return Draft("answer", called)  # "What's Ines's nickname?": what the documents call her
         q = _spelled(q, self.corpus)
         judge = Judge(
             q, self.corpus, entities=tuple(dict.fromkeys((*q.entities, *topic))), topic=topic, around=self.around
@@ -206,6 +209,16 @@ class Extractor:
             q, passing, counted, limit=limit, margin=0.06 if q.kind in (Kind.DATE, Kind.NUMBER) else 0.1
         )
         return self._lasted(draft) if q.duration else draft
+
+    def _called(self, q: Question) -> tuple[Line, ...]:
+        """The lines that give the owner's other name: 'almost everyone calls her "Nesh"'."""
+        aliases = [re.escape(a) for name in (*q.owner, "") for a in self.corpus.aliases.get(name, ())]
+        if not aliases:
+            return ()
+        names = "|".join(aliases)
+        saying = re.compile(rf"[\"“]\s*(?:{names})\s*[\"”]|\b(?:goes by|known as|calls? \w+)\s+(?:{names})\b", re.I)
+        found = [Line(loc.unit.text, loc.row) for loc in self.corpus.outline if saying.search(loc.unit.text)]
+        return tuple(dict.fromkeys(found))[:2]
 
     def _lasted(self, draft: Draft) -> Draft:
         """ "How long was she at Verskast?" of one record's dates ("Start date: 2020-06", "End date:

@@ -29,7 +29,10 @@ CURRENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b|" + SINCE.patte
 FIRST_PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|I'm|I've|I'd|I'll)\b")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # "What talk did she give ...", "Which grade does he have ...": the noun a question asks for.
-WHICH_NOUN = re.compile(r"^(?:what|which) ([a-z]+) (?:did|does|do|has|have|was|is|were|are)\b", re.IGNORECASE)
+# (Of a named whole too: "Which neighbourhood of Lisbon does she live in?".)
+WHICH_NOUN = re.compile(
+    r"^(?:what|which) ([a-z]+)(?: (?:of|in) [\w-]+)? (?:did|does|do|has|have|was|is|were|are)\b", re.IGNORECASE
+)
 
 
 def says_a_number(text: str) -> bool:
@@ -195,6 +198,7 @@ _SYNONYM_GROUPS = (
     "award prize",
     "hobby hobbies interest interests pastime",
     "contact email reach touch",
+    "nickname nicknames alias aka",
     "degree diploma",
     "thesis dissertation",
     "study studied education",
