@@ -43,10 +43,10 @@ _UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _DATE_KEYS = ("date", "start_date", "end_date")
 # A paragraph of one bold line over a list names the list's entry: "**Fernhill Digital** — Cork".
 _BOLD_LABEL = re.compile(r"^\*\*([^*]+)\*\*((?:\s*[—–|-]\s*|\s+\(|,\s*)[^*]*)?$")
-# A Markdown list item's marker ("- ", "* ", "1. ").
-# (Not a number wrapped onto a line of its own: "certificate number" / "1047732. NN/g ...".)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
+# A list item's marker ("- ", "* ", "1. ", a letter "b) ", a reference "[2] ").
+# (Not a number wrapped onto a line of its own: "certificate number" / "1047732. NN/g ...".)
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)]|[a-z]\)|\[\d{1,3}\])\s")
 # A timeline's entry, opened by its date and then its text: "2017-09  left teaching", "Mar 2019 -
 # joined Kapsel", "**2020–2022** Research Engineer, ..." (not a sentence that starts with a year:
 # "2019 was ...").
