@@ -456,6 +456,12 @@ def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Pa
         "Q: How is the MSc going?\nA: Her highest mark to date is in Distributed Systems (81%).\n"
     )
     (tmp_path / "faq.md").write_text(faq, encoding="utf-8")
+    postmortem = (
+        "# Postmortem: dispatch-api latency\n\n**Incident:** INC-2025-0917\n**Severity:** SEV-2\n\n## Impact\n\n"
+        "Label printing stopped for 40 minutes.\n\n## Root cause\n\nThe pool size had been tuned for average "
+        "load, not for the 14:00 batch. Nothing in the change was wrong on its own; the combination was.\n"
+    )
+    (tmp_path / "postmortem.md").write_text(postmortem, encoding="utf-8")
     index = Index(str(tmp_path / ".index"))
     run_ingest(tmp_path, index, embedder)
     answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Ines Carvalho")
@@ -464,6 +470,8 @@ def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Pa
         return asyncio.run(answerer.answer(question, today=date(2026, 10, 1))).text
 
     assert "Nesh" in asked("What's Ines's nickname?")
+    # The code a document goes by names all of it; the section headed by what is asked opens with it.
+    assert "pool size" in asked("What was the root cause of INC-2025-0917?")
     assert "81%" in asked("What grade did she get in Distributed Systems?")
     # "car" only as a part of "Car-VAL-yo"; a neighbourhood the documents never name.
     assert asked("What car does she drive?").startswith("I don't have that")

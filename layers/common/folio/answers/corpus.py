@@ -134,7 +134,7 @@ class Corpus:
         # (So is a thesis by the degree it was submitted for.)
         heads = {source: _letterhead(self.by_row[row]) for source, row in self.first_row.items()}
         self._letterheads = {
-            source: stems(heads[source]) | acronyms(heads[source]) | _degree_of(columns["text"][row])
+            source: stems(heads[source]) | acronyms(heads[source]) | _identity(columns["text"][row])
             for source, row in self.first_row.items()
         }
         for row in self.first_row.values():
@@ -346,10 +346,14 @@ def _aliases(texts: Iterable[str]) -> dict[str, frozenset[str]]:
     return aliases
 
 
-def _degree_of(opening: str) -> frozenset[str]:
-    """What a thesis says it is for near its top ("A thesis submitted for the degree of Doctor of
-    Philosophy"): every line of it is the PhD's (its "Supervisors: ...")."""
-    return frozenset().union(*(stems(found.group(1)) for found in _FOR_THE_DEGREE.finditer(opening[:_TOP_CHARS])))
+def _identity(opening: str) -> frozenset[str]:
+    """What a document says it is near its top: the degree a thesis was submitted for ("A thesis
+    submitted for the degree of Doctor of Philosophy": every line of it is the PhD's, its
+    "Supervisors: ..."), the code a record goes by ("Incident: INC-2025-0917": its root cause)."""
+    top = opening[:_TOP_CHARS]
+    degrees = [stems(found.group(1)) for found in _FOR_THE_DEGREE.finditer(top)]
+    codes = [{stem(found.group(1))} for found in _CODE_FIELD.finditer(top)]
+    return frozenset().union(*degrees, *codes)
 
 
 def _letterhead(opening: list[Located]) -> str:
@@ -362,6 +366,7 @@ def _letterhead(opening: list[Located]) -> str:
 
 _FOR_THE_DEGREE = re.compile(r"\bsubmitted (?:\w+ )*?for the (?:degree|award) of ((?:[A-Z][\w.]*\s?(?:of |in )?){1,5})")
 _TOP_CHARS = 800
+_CODE_FIELD = re.compile(r"^\**[A-Z][\w ]{0,30}:\**\s+([A-Z]+-[\w-]*\d[\w-]*)\s*$", re.MULTILINE)
 # Two to six capitalised words (with "of", "and", "the", "for" between), nothing else.
 _LETTERHEAD = re.compile(r"[A-Z][\w'&.-]*(?: (?:(?:of|and|the|for|de|da) )?[A-Z][\w'&.-]*){1,5}")
 _LOWER_NAME = re.compile(r"[a-z][a-z0-9]{3,}(?:[-_.][a-z0-9]+)*")

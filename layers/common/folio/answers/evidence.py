@@ -282,7 +282,8 @@ class Judge:
         self.graded = bool(_ASKS_GRADE.match(question.text))
         # "Where was his 2021 paper published?": the year names which one (not a date asked for).
         dated = question.kind in (Kind.DATE, Kind.YESNO) or question.duration
-        self.years = frozenset() if dated else frozenset(t for t in question.terms if YEAR.fullmatch(t))
+        # (A year of its own, not a part of a code: "INC-2025-0917".)
+        self.years = frozenset() if dated else frozenset(w for w in words(question.text) if YEAR.fullmatch(w))
         self.span = question.kind is Kind.DATE and bool(_SPAN_WORDS & set(question.terms))
         # "the Kestrel-Cal team": "kestrel" and "cal" are the name's parts, not what is asked.
         named = {*question.entities, *(stem(part) for e in question.entities for part in e.split("-"))}
@@ -474,9 +475,10 @@ class Judge:
         )
         if answers_it and q.kind is Kind.YESNO:
             score += 0.5  # "Would you relocate?" "No, not before 2027.": the answer to the question asked
-        elif answers_it and self.corpus.openings.get(c.unit.path) == c.unit.text:
+        elif (answers_it or self._headed_by_it(c)) and self.corpus.openings.get(c.unit.path) == c.unit.text:
             # "Which industries won't she work in?" - "Is there anything you won't work on?"
-            # "Crypto and ad-tech.": the answer's opening says it.
+            # "Crypto and ad-tech.": the answer's opening says it. So does a section's headed by
+            # what is asked ("What was the root cause?" - "## Root cause").
             score += 0.3
         if q.kind is Kind.YESNO and self.entities and c.unit.kind != "pair":
             # "Does he have a PhD?": an entry "PhD in Epidemiology, University of ...", not "after the PhD".
@@ -488,6 +490,16 @@ class Judge:
         elif q.change and len(_FIGURE.findall(DATE.sub(" ", c.unit.text))) >= 2:
             score += 0.1  # (two figures, which may be the before and the after)
         return score
+
+    def _headed_by_it(self, c: Candidate) -> bool:
+        """Whether the line's section is headed by just what a question asks for ("Root cause")."""
+        asked = set(self.attribute)
+        return (
+            self.question.kind is Kind.FACT
+            and len(asked) >= 2
+            and bool(c.unit.path)
+            and (heading_stems(c.unit.path[-1]) == asked)
+        )
 
     def _graded(self, c: Candidate) -> bool:
         """ "What grade did his BA thesis receive?": a grade ("9.1/10", "summa cum laude", "Grade:

@@ -253,6 +253,10 @@ class Extractor:
                 and asked & stems(loc.unit.key)
                 and {*asked, *judge.entities} <= stems(" ".join((*loc.unit.path, loc.unit.text)))
             ][:_NAMED_UNITS]
+        elif q.kind is Kind.FACT and len(judge.attribute) >= 2 and (headed := self._headed_by(set(judge.attribute))):
+            # "What was the root cause of INC-2025-0917?": the section "Root cause", wherever
+            # retrieval left its opening lines.
+            told = [(loc.unit, loc.row) for loc in headed]
         elif (q.kind is Kind.YESNO or q.level) and judge.entities:
             # "Does he have a PhD?": the lines naming it, wherever retrieval left them ("PhD in
             # Epidemiology, University of Copenhagen, ..." in a chunk of other degrees).
@@ -261,6 +265,11 @@ class Extractor:
             return self.found
         found = {(c.unit, c.row) for c in self.found}
         return [*self.found, *candidates([t for t in told if t not in found], self.snapshot, self.vector)]
+
+    def _headed_by(self, asked: set[str]) -> list[Located]:
+        """The first lines of the sections headed by just the asked words."""
+        paths = [path for path in self.corpus.paths if path and heading_stems(path[-1]) == asked]
+        return [loc for path in paths for loc in self._record(path) if loc.unit.kind != "heading"][:_NAMED_UNITS]
 
     def _asks_a_field(self, judge: Judge) -> bool:
         """Whether every word the question asks with is known and one is a field of the records
