@@ -462,6 +462,12 @@ def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Pa
         "load, not for the 14:00 batch. Nothing in the change was wrong on its own; the combination was.\n"
     )
     (tmp_path / "postmortem.md").write_text(postmortem, encoding="utf-8")
+    resume = (
+        "# Ines Carvalho\n\n## Experience\n\n### Rotalis — SRE Manager\n\n*Jul 2023 – present · Lisbon*\n\n"
+        "- The team is seven SREs today.\n\n### Bytewave — SRE\n\n*Apr 2018 – Feb 2021 · Porto*\n\n"
+        "- First SRE hire; the team was 4 people by the time I left.\n"
+    )
+    (tmp_path / "resume.md").write_text(resume, encoding="utf-8")
     index = Index(str(tmp_path / ".index"))
     run_ingest(tmp_path, index, embedder)
     answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Ines Carvalho")
@@ -473,6 +479,9 @@ def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Pa
     # The code a document goes by names all of it; the section headed by what is asked opens with it.
     assert "pool size" in asked("What was the root cause of INC-2025-0917?")
     assert "81%" in asked("What grade did she get in Distributed Systems?")
+    # Asked in the present: the team of the job that has not ended, its people by their role.
+    team = asked("How many people are on her team?")
+    assert "seven SREs" in team and "4 people" not in team, team
     # "car" only as a part of "Car-VAL-yo"; a neighbourhood the documents never name.
     assert asked("What car does she drive?").startswith("I don't have that")
     assert asked("Which neighbourhood of Lisbon does she live in?").startswith("I don't have that")

@@ -833,6 +833,8 @@ def _number_about(text: str, key: str, noun: str) -> bool:
     if noun.endswith(" number"):
         return noun in text.lower()
     counted = {noun} | (_HUMANS if noun == _PEOPLE else set())  # "how many people": "7 engineers"
+    if noun == _PEOPLE and _PEOPLE_IN_ROLES.search(text):
+        return True  # "a team of 7 SREs", "seven SREs today"
     if counted & stems(key) or (noun in _SHARES and "%" in text):
         # "Students: 18"; "Audience: 420" counts people ("Students: enrolment open, starts 7 Nov" none).
         return bool(NUMBER.search(DATE.sub(" ", text)))
@@ -850,6 +852,8 @@ def _number_about(text: str, key: str, noun: str) -> bool:
 # Places one goes to, of kinds told apart by a word before them ("high school", "medical school").
 _INSTITUTIONS = frozenset(stem(w) for w in ("school", "college", "academy", "club", "gym", "hospital", "church"))
 _PEOPLE = stem("people")
+# People counted by their role's initials: "7 SREs", "two PMs".
+_PEOPLE_IN_ROLES = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+[A-Z]{2,5}s\b")
 _HUMANS = frozenset(
     stem(w)
     for w in (

@@ -89,6 +89,7 @@ class Draft:
 
 REFUSAL = Draft("refusal")
 _NICKNAME = stem("nickname")
+_DATE_LINE = 60  # a line of dates and place, "Apr 2018 – Feb 2021 · Porto"
 _MAX_ITEMS = 8
 
 
@@ -316,7 +317,7 @@ class Extractor:
             # line that says she talked there.
             entries = [s for s in passing if any(noun in heading_stems(h) for h in s.candidate.unit.path)]
             passing = self._titled(entries) if entries else passing
-        if _NOW.search(q.text):
+        if _NOW.search(q.text) or (q.present and q.kind is Kind.NUMBER):
             # "How many engineers does he currently lead?": not the team of a job that ended
             # ("Title: Tech Lead; Start: 2011-11; End: 2014-06; Team size: ... 14 engineers").
             passing = [s for s in passing if not self._ended(s.candidate.unit)] or passing
@@ -339,7 +340,13 @@ class Extractor:
         dated "2011 – 2014" (not a project's, whose results may still hold)."""
         if unit.kind in ("pair", "row"):
             return any(stems(key) in _END_KEYS and YEAR.search(value) for key, value in fields(unit.text))
-        return unit.text in self.corpus.positions and bool(_RANGE.search(unit.text)) and not CURRENT.search(unit.text)
+        if unit.text in self.corpus.positions:
+            return bool(_RANGE.search(unit.text)) and not CURRENT.search(unit.text)
+        # (Or a line of a job's section whose heading or first line dates it: "### Bytewave Payments
+        # — Site Reliability Engineer" / "*Apr 2018 – Feb 2021 · Porto*".)
+        above = (unit.path[-1], self.corpus.openings.get(unit.path, "")) if unit.path else ()
+        dated = [t for t in above if _RANGE.search(t) and (t in self.corpus.positions or len(t) <= _DATE_LINE)]
+        return bool(dated) and not any(CURRENT.search(text) for text in dated)
 
     def _openings(self, passing: list[Scored], judge: Judge) -> list[Scored]:
         """ "What was her FOSDEM talk about?": the entry's opening line that names FOSDEM ("FOSDEM
