@@ -468,6 +468,9 @@ def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Pa
         "- First SRE hire; the team was 4 people by the time I left.\n"
     )
     (tmp_path / "resume.md").write_text(resume, encoding="utf-8")
+    about = "# About\n\n**Do you have a PhD? Are you planning one?**\nNo PhD, and no plans for one. "
+    about += "My highest degree is an MSc.\n"
+    (tmp_path / "about.md").write_text(about, encoding="utf-8")
     index = Index(str(tmp_path / ".index"))
     run_ingest(tmp_path, index, embedder)
     answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Ines Carvalho")
@@ -479,6 +482,9 @@ def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Pa
     # The code a document goes by names all of it; the section headed by what is asked opens with it.
     assert "pool size" in asked("What was the root cause of INC-2025-0917?")
     assert "81%" in asked("What grade did she get in Distributed Systems?")
+    # A bold question says nothing; the answer after it does.
+    phd = asked("Does she have a PhD?")
+    assert phd.startswith("No") and "MSc" in phd, phd
     # Asked in the present: the team of the job that has not ended, its people by their role.
     team = asked("How many people are on her team?")
     assert "seven SREs" in team and "4 people" not in team, team

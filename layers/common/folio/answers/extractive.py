@@ -716,6 +716,8 @@ class Extractor:
         if lead == "No" and others:
             # "A master's?" - "No": and the degree she does have.
             kin = [s for s in ranked if others & s.candidate.own and not settles(s.candidate.unit.text, asked)]
+            # (The one the answer itself goes on to: "No PhD ... My highest degree is an MSc".)
+            kin.sort(key=lambda s: s.candidate.unit.path != best.unit.path)
             lines = (*lines, *self._best_lines(kin[:1], limit=1, margin=1.0)) if kin else lines
         return Draft("answer", tuple(dict.fromkeys(lines)), lead=lead)
 
@@ -742,7 +744,15 @@ class Extractor:
             # With its reply, whether or not that opens with a yes or no ("A: Only to Grenoble or Geneva.").
             lines = (Line(best.unit.text, best.row), Line(reply.unit.text, reply.row)) if reply else lines
         elif best.unit.text.rstrip().endswith("?"):
-            lead = ""  # a question ("How did you end up in tools?") affirms nothing
+            # A question ("How did you end up in tools?") affirms nothing; what follows it may, in
+            # an FAQ of bold questions: "Do you have a PhD? Are you planning one?" "No PhD, and ...".
+            answer = next(
+                (loc for loc in self.corpus.outline[self._at(best) + 1 :] if not loc.unit.text.rstrip().endswith("?")),
+                None,
+            )
+            same = answer is not None and answer.unit.path == best.unit.path
+            lead = (_said(answer.unit.text) or settles(answer.unit.text, asked)) if answer is not None and same else ""
+            lines = (Line(answer.unit.text, answer.row),) if answer is not None and lead else lines
         if lead == "Yes" and under_negation(best.unit):
             # "Do not contact about: roles requiring relocation outside the Nordics (including
             # London)" says no to London, and nothing of relocating as such.
