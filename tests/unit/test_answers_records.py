@@ -379,6 +379,8 @@ title: "Résumé – Damilare Akintola"
 
 # Damilare ("Dare") Akintola
 
+Certified: AWS Certified Machine Learning Engineer · Google Cloud Certified Data Engineer.
+
 ## Experience
 
 - **Vindkast ApS**, Copenhagen
@@ -433,7 +435,8 @@ def test_records_in_nested_lists_are_read_as_records(tmp_path: Path, embedder: E
     assert "dare" not in answerer.analyse("When did Dare start at Vindkast?").terms
     started = asked("When did Dare start at Vindkast?")
     assert "Mar 2023" in started, started
-    # An item over items is a record: its status is in the items under it.
+    # An item over items is a record: its status is in the items under it (a summary naming it
+    # says nothing of that).
     google = asked("Is his Google Cloud data engineer cert still valid?")
     assert google.startswith("No, it has expired") and "14 Apr 2023" in google, google
     counted = asked("How many of his certifications are currently valid?")
@@ -471,6 +474,9 @@ def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Pa
     about = "# About\n\n**Do you have a PhD? Are you planning one?**\nNo PhD, and no plans for one. "
     about += "My highest degree is an MSc.\n"
     (tmp_path / "about.md").write_text(about, encoding="utf-8")
+    certs = "# Certifications\n\nI hold the ISTQB CTFL and the Certified ScrumMaster.\n\n"
+    certs += "| Name | Issued | Expires |\n|---|---|---|\n| Certified ScrumMaster (CSM) | 2022-06-15 | 2026-06-15 |\n"
+    (tmp_path / "certifications.md").write_text(certs, encoding="utf-8")
     index = Index(str(tmp_path / ".index"))
     run_ingest(tmp_path, index, embedder)
     answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Ines Carvalho")
@@ -482,6 +488,9 @@ def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Pa
     # The code a document goes by names all of it; the section headed by what is asked opens with it.
     assert "pool size" in asked("What was the root cause of INC-2025-0917?")
     assert "81%" in asked("What grade did she get in Distributed Systems?")
+    # A line naming it with no dates says nothing of its validity; its record does.
+    scrum = asked("Is her Certified ScrumMaster certification still current?")
+    assert scrum.startswith("No, it has expired"), scrum
     # A bold question says nothing; the answer after it does.
     phd = asked("Does she have a PhD?")
     assert phd.startswith("No") and "MSc" in phd, phd

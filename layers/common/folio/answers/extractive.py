@@ -1156,8 +1156,10 @@ class Extractor:
             for loc in named
             if not headings and loc.unit.kind in ("item", "pair", "row", "sentence")
         ]
+        # (A record that says nothing of its validity, a list of names in a summary, tells nothing.)
+        records = [record for record in records if status([loc.unit.text for loc in record], self.today)]
         said = {status([loc.unit.text for loc in record], self.today) for record in records}
-        if not records or len(said) != 1 or "" in said:
+        if not records or len(said) != 1:
             return None  # named nowhere, or records that differ: the lines say which is which
         verdict = said.pop()
         lines = [
