@@ -303,6 +303,12 @@ def test_follow_ups_lean_on_the_conversation_topic() -> None:
     assert standalone.search == "Where did she study?" and standalone.topic == ()
 
 
+def test_a_degree_asked_about_is_the_topic_of_the_next_turn() -> None:
+    history = [Turn("What did he study for his master's?", "From Dare's documents: MSc Software Engineering [1]")]
+    turn = follow_up("Was it full-time?", analyse("Was it full-time?"), history, analyse)
+    assert turn.topic == ("msc",), turn
+
+
 def test_more_repeats_the_topic_and_skips_what_was_shown() -> None:
     history = [
         Turn("Tell me about Ledgerline", "From Ada's documents:\n- It attributes costs. [1]\n- It runs daily. [2]")
@@ -346,6 +352,9 @@ def test_a_cited_llm_reply_is_kept_with_its_sources_renumbered() -> None:
         # "without" says no to what follows it, not to what comes after a preposition.
         ("I would hire her again without hesitation for any Staff role.", ("staf", "rol"), "Yes"),
         ("She can work in the UK without a visa.", ("visa",), "No"),
+        # Saying the opposite too settles nothing: full-time work, a part-time degree.
+        ("While working full-time I did an MSc online and part-time.", ("ful", "tim"), ""),
+        ("Mode: full-time", ("ful", "tim"), "Yes"),
     ],
 )
 def test_yes_or_no_only_when_the_line_settles_it(line: str, asked: tuple[str, ...], verdict: str) -> None:

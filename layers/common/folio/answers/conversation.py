@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from folio.answers.question import ABOUT_ONE, Kind
+from folio.answers.text import BROADER, stem
 from folio.answers.writing import unquoted
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ _REFERRING = frozenset(
         "other",
     ]
 )
+_DEGREE = stem("degree")
 _HE = frozenset(("he", "him", "his", "himself"))
 _SHE = frozenset(("she", "her", "hers", "herself"))
 _CITATION = re.compile(r"\s*\[\d+\]")
@@ -90,7 +92,10 @@ def _topic(asked: Question) -> tuple[str, ...]:
     """The names a question is about; of a short "What's flakewatch?", its words when none is a name."""
     if asked.entities:
         return asked.entities
-    return asked.terms if ABOUT_ONE.match(asked.text) and len(asked.terms) <= 2 else ()
+    if ABOUT_ONE.match(asked.text) and len(asked.terms) <= 2:
+        return asked.terms
+    # "What did he study for his master's?" -> "Was it full-time?": the degree it was.
+    return tuple(t for t in asked.terms if t in BROADER and BROADER[t] == _DEGREE)
 
 
 def answer_lines(answer: str) -> list[str]:

@@ -712,7 +712,12 @@ def settles(text: str, asked: tuple[str, ...], held: frozenset[str] = frozenset(
     nil = _NIL_VALUE.match(text)  # "Relocation: no - Winnipeg-based, remote or hybrid only"
     if nil and stems(nil.group(1)) & set(asked):
         return "No"
-    return "Yes" if asked and all(t in stemmed or t in held for t in asked) else ""
+    # (Not when it says the opposite too: "While working full-time I did an MSc ... part-time".)
+    opposed = any(_OPPOSITE.get(part) in stemmed for t in asked for part in t.split("-"))
+    return "Yes" if asked and all(t in stemmed or t in held for t in asked) and not opposed else ""
+
+
+_OPPOSITE = {stem("full"): stem("part"), stem("part"): stem("full")}  # full-time and part-time
 
 
 def mentions(context: frozenset[str], name: str) -> bool:
