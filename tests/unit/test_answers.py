@@ -236,6 +236,12 @@ def test_sentences_are_not_cut_at_initials_or_titles() -> None:
     ]
 
 
+def test_doctors_hold_no_phd_but_a_doctor_of_philosophy_does() -> None:
+    assert "phd" not in stems("how we dealt with locum doctors") | named_kinds("how we dealt with locum doctors")
+    assert "phd" in named_kinds("A thesis submitted for the degree of Doctor of Philosophy")
+    assert stem("LLB") == stem("bachelor")
+
+
 def test_a_measure_is_its_number_and_a_decimal_is_one_number() -> None:
     asked = analyse("By how much did RampCast improve CRPS at the 6-hour horizon?")
     assert {"6", "hour"} <= set(asked.terms) and "6-hour" not in asked.entities, asked

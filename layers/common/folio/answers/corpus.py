@@ -351,7 +351,7 @@ def _identity(opening: str) -> frozenset[str]:
     submitted for the degree of Doctor of Philosophy": every line of it is the PhD's, its
     "Supervisors: ..."), the code a record goes by ("Incident: INC-2025-0917": its root cause)."""
     top = opening[:_TOP_CHARS]
-    degrees = [stems(found.group(1)) for found in _FOR_THE_DEGREE.finditer(top)]
+    degrees = [stems(found.group(1)) | named_kinds(found.group(1)) for found in _FOR_THE_DEGREE.finditer(top)]
     codes = [{stem(found.group(1))} for found in _CODE_FIELD.finditer(top)]
     return frozenset().union(*degrees, *codes)
 

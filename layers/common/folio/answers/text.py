@@ -203,8 +203,8 @@ _SYNONYM_GROUPS = (
     "thesis dissertation",
     "study studied education",
     "msc master masters magistrale second-cycle",
-    "bsc bachelor bachelors undergraduate undergrad beng ba triennale first-cycle",
-    "phd doctor doctorate doctoral",
+    "bsc bachelor bachelors undergraduate undergrad beng ba llb triennale first-cycle",
+    "phd doctorate doctoral",  # (not "doctor": "locum doctors" hold no PhD; see _DOCTORATE)
     "based location live lives reside",
     "born birth birthday",
     "married spouse husband wife",
@@ -393,7 +393,11 @@ def named_kinds(text: str) -> frozenset[str]:
     database = (stem("database"),) if _DATABASE.search(text) else ()
     licensed = (stem("open"), stem("source")) if _OPEN_LICENCE.search(text) else ()  # "Licence: MIT"
     managed = (stem("manager"),) if _REPORTS_TO.search(text) else ()  # "Reports to: Astrid Lindqvist, CTO"
-    return frozenset((*course, *average, *language, *database, *licensed, *managed))
+    doctorate = ("phd",) if _DOCTORATE.search(text) else ()  # "the degree of Doctor of Philosophy"
+    return frozenset((*course, *average, *language, *database, *licensed, *managed, *doctorate))
+
+
+_DOCTORATE = re.compile(r"\bdoctor of philosophy\b|\bd\.?phil\b|\bdr\.? ?rer\.? ?nat\b", re.IGNORECASE)
 
 
 # Whom someone reports to is their manager.
