@@ -246,6 +246,8 @@ def test_a_measure_is_its_number_and_a_decimal_is_one_number() -> None:
     asked = analyse("By how much did RampCast improve CRPS at the 6-hour horizon?")
     assert {"6", "hour"} <= set(asked.terms) and "6-hour" not in asked.entities, asked
     assert stems("Baseline CRPS: 12.6") == {"baselin", "crp", "12.6"}
+    # Employees are counted as people, not as employers.
+    assert analyse("How many employees does Meridia Health have?").quantity == stem("people")
 
 
 def test_a_nested_item_is_about_the_items_above_it() -> None:

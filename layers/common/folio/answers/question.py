@@ -485,6 +485,9 @@ def _degree(lowered: str) -> str:
     return stem(match.group(1))
 
 
+_STAFF = frozenset(("employees", "staff", "staffers", "headcount", "workers"))
+
+
 def _measured(lowered: str, tokens: list[str]) -> str:
     """What a number must be about: "how many [bird] species" -> "speci"; "what salary" -> "salari"."""
     # (Of a group: "how many of his professional certifications".)
@@ -496,7 +499,8 @@ def _measured(lowered: str, tokens: list[str]) -> str:
         plural = second.endswith("s") and not first.endswith("s") and second not in STOP
         noun = second if plural or second in _QUANTITIES else first  # "how much venture funding"
         if lowered.startswith("how many") or noun in _QUANTITIES:
-            return stem(noun)
+            # (Employees are people, not employers: "how many employees does Meridia have?")
+            return stem("people") if noun in _STAFF else stem(noun)
     if lowered.startswith("how much") and not re.match(r"how much \w+er\b", lowered):
         # "How much does Plinthwork pay him?": an amount of money ("How much faster did it make
         # rebuilds?" is a change).
