@@ -477,6 +477,9 @@ def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Pa
     certs = "# Certifications\n\nI hold the ISTQB CTFL and the Certified ScrumMaster.\n\n"
     certs += "| Name | Issued | Expires |\n|---|---|---|\n| Certified ScrumMaster (CSM) | 2022-06-15 | 2026-06-15 |\n"
     (tmp_path / "certifications.md").write_text(certs, encoding="utf-8")
+    skills = "INES CARVALHO\n\nSKILLS\n\nCode ........ Python, Go\n"
+    skills += "Spoken ...... English (native), Swahili (native), French (B1)\n"
+    (tmp_path / "resume.txt").write_text(skills, encoding="utf-8")
     index = Index(str(tmp_path / ".index"))
     run_ingest(tmp_path, index, embedder)
     answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Ines Carvalho")
@@ -485,6 +488,9 @@ def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Pa
         return asyncio.run(answerer.answer(question, today=date(2026, 10, 1))).text
 
     assert "Nesh" in asked("What's Ines's nickname?")
+    # A field of the languages she speaks lists them all.
+    spoken = asked("Which languages does she speak?")
+    assert all(name in spoken for name in ("English", "Swahili", "French")), spoken
     # The code a document goes by names all of it; the section headed by what is asked opens with it.
     assert "pool size" in asked("What was the root cause of INC-2025-0917?")
     assert "81%" in asked("What grade did she get in Distributed Systems?")

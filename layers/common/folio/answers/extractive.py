@@ -89,6 +89,7 @@ class Draft:
 
 REFUSAL = Draft("refusal")
 _NICKNAME = stem("nickname")
+_SPEAK = stem("speak")
 _DATE_LINE = 60  # a line of dates and place, "Apr 2018 – Feb 2021 · Porto"
 _MAX_ITEMS = 8
 
@@ -912,8 +913,19 @@ class Extractor:
             for path in self.corpus.paths
             if _LANGUAGE in heading_stems(path[-1])
         ]
-        spoken = [items for items in lists if not any(_LANGUAGE in named_kinds(line.text) for line in items)]
-        fullest = max(spoken, key=lambda items: (len(items), sum(line.text.count(",") for line in items)), default=[])
+        # (Or a field of them: "Spoken ...... English (native), Swahili (native), French (B1)".)
+        lists += [
+            [Line(loc.unit.text, loc.row)]
+            for loc in self.corpus.outline
+            if loc.unit.kind == "pair"
+            and stems(loc.unit.key) & {_LANGUAGE, _SPEAK}
+            and not _shown(loc.unit.text, shown)
+        ]
+        spoken = [items for items in lists if items and not any(_LANGUAGE in named_kinds(line.text) for line in items)]
+        # The most languages: a line of them counts each one it lists.
+        fullest = max(
+            spoken, key=lambda items: len(items) if len(items) > 1 else items[0].text.count(",") + 1, default=[]
+        )
         if len(fullest) == 1:
             return Draft("answer", tuple(fullest))  # written in one line
         return _listed(fullest) if len(fullest) >= 2 else None
