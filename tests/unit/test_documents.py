@@ -193,6 +193,13 @@ def test_dot_leaders_join_a_label_to_its_value_and_an_indented_text_is_its_entry
     # A wrapped sentence is no entry's heading, nor is a value wrapped under its column.
     assert sections[("CERTIFICATIONS",)].startswith("OSCP: Mar 2021\n\n  b) Certified Professional")
     assert sections[("SKILLS",)] == "Code: Python, Go,\n              Rust"
+    # Each entry over its own indented text, the one before it ending where the next begins.
+    certs = (
+        "Ada Quill\n\nCERTIFICATIONS\n\nOSCP ... Mar 2021\n  OffSec. No expiry.\nBSCP ... Apr 2023\n  PortSwigger.\n"
+    )
+    headed = dict(_sections(tmp_path, "certs.txt", certs))
+    assert headed[("CERTIFICATIONS", "OSCP: Mar 2021")] == "  OffSec. No expiry."
+    assert headed[("CERTIFICATIONS", "BSCP: Apr 2023")] == "  PortSwigger."
 
 
 def test_tabs_that_align_columns_are_one_break_and_a_rule_is_no_row(tmp_path: Path) -> None:

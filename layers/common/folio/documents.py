@@ -707,7 +707,10 @@ def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
     """In plain text, one to three short lines standing right over a list ("Sessional Lecturer -
     University of Assiniboine" / "Jan 2020 - present", then "  - I teach ..."; an employer over
     two titles held there): the entry's heading, and how many lines after the first it takes."""
-    if n and lines[n - 1].strip() and not _UNDERLINE.match(lines[n - 1]):
+    before = lines[n - 1] if n else ""
+    # (After a blank line, an underline, or the text indented under the entry before it.)
+    after_entry = bool(before.strip()) and len(before) - len(before.lstrip()) > len(lines[n]) - len(lines[n].lstrip())
+    if before.strip() and not _UNDERLINE.match(before) and not after_entry:
         return None
     for count in (1, 2, 3):
         label = [" ".join(line.split()) for line in lines[n : n + count]]  # columns padded with spaces
