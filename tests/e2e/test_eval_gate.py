@@ -82,6 +82,10 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_twentyeighth", "Ilan Marchbank-Quintas"),
         ("kb_twentyninth", "Noémie Haltiwanger-Sato"),
         ("kb_thirtieth", "Merritt Gallacher-Osei"),
+        ("kb_thirtyfirst", "Damilare Akintola-Beaumont"),
+        ("kb_thirtysecond", "Leontine Abernathy-Mwangi"),
+        ("kb_thirtythird", "Bartholomew Okoro-Lindahl"),
+        ("kb_thirtyfourth", "Ines Carvalho-Mbeki"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:

@@ -22,6 +22,7 @@ from folio.retrieval import Retriever
 from folio.sessions import Turn
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from folio.embeddings import Embedder
@@ -373,6 +374,22 @@ def test_only_the_question_is_asked(question: str, asked: str, not_asked: str) -
     assert asked in terms and not_asked not in terms, terms
 
 
+def _asker(
+    tmp_path: Path, embedder: Embedder, files: dict[str, str], owner: str
+) -> tuple[Answerer, Callable[[str], str]]:
+    """The documents ingested into a real index, and a function asking of them on 2026-10-01."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    index = Index(str(tmp_path / ".index"))
+    run_ingest(tmp_path, index, embedder)
+    answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner=owner)
+
+    def asked(question: str) -> str:
+        return asyncio.run(answerer.answer(question, today=date(2026, 10, 1))).text
+
+    return answerer, asked
+
+
 NESTED_CV = """---
 title: "Résumé – Damilare Akintola"
 ---
@@ -422,14 +439,8 @@ Final classification: Master of Science in Software Engineering with Merit
 
 
 def test_records_in_nested_lists_are_read_as_records(tmp_path: Path, embedder: Embedder) -> None:
-    (tmp_path / "resume.md").write_text(NESTED_CV, encoding="utf-8")
-    (tmp_path / "transcript.md").write_text(MSC_TRANSCRIPT, encoding="utf-8")
-    index = Index(str(tmp_path / ".index"))
-    run_ingest(tmp_path, index, embedder)
-    answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Damilare Akintola")
-
-    def asked(question: str) -> str:
-        return asyncio.run(answerer.answer(question, today=date(2026, 10, 1))).text
+    files = {"resume.md": NESTED_CV, "transcript.md": MSC_TRANSCRIPT}
+    answerer, asked = _asker(tmp_path, embedder, files, "Damilare Akintola")
 
     # What the documents also call him is his name, not a thing asked about.
     assert "dare" not in answerer.analyse("When did Dare start at Vindkast?").terms
@@ -458,34 +469,25 @@ def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Pa
         "Q: Where is she based?\nA: Lisbon, Portugal.\n\n"
         "Q: How is the MSc going?\nA: Her highest mark to date is in Distributed Systems (81%).\n"
     )
-    (tmp_path / "faq.md").write_text(faq, encoding="utf-8")
     postmortem = (
         "# Postmortem: dispatch-api latency\n\n**Incident:** INC-2025-0917\n**Severity:** SEV-2\n\n## Impact\n\n"
         "Label printing stopped for 40 minutes.\n\n## Root cause\n\nThe pool size had been tuned for average "
         "load, not for the 14:00 batch. Nothing in the change was wrong on its own; the combination was.\n"
     )
-    (tmp_path / "postmortem.md").write_text(postmortem, encoding="utf-8")
     resume = (
         "# Ines Carvalho\n\n## Experience\n\n### Rotalis — SRE Manager\n\n*Jul 2023 – present · Lisbon*\n\n"
         "- The team is seven SREs today.\n\n### Bytewave — SRE\n\n*Apr 2018 – Feb 2021 · Porto*\n\n"
         "- First SRE hire; the team was 4 people by the time I left.\n"
     )
-    (tmp_path / "resume.md").write_text(resume, encoding="utf-8")
     about = "# About\n\n**Do you have a PhD? Are you planning one?**\nNo PhD, and no plans for one. "
     about += "My highest degree is an MSc.\n"
-    (tmp_path / "about.md").write_text(about, encoding="utf-8")
     certs = "# Certifications\n\nI hold the ISTQB CTFL and the Certified ScrumMaster.\n\n"
     certs += "| Name | Issued | Expires |\n|---|---|---|\n| Certified ScrumMaster (CSM) | 2022-06-15 | 2026-06-15 |\n"
-    (tmp_path / "certifications.md").write_text(certs, encoding="utf-8")
     skills = "INES CARVALHO\n\nSKILLS\n\nCode ........ Python, Go\n"
     skills += "Spoken ...... English (native), Swahili (native), French (B1)\n"
-    (tmp_path / "resume.txt").write_text(skills, encoding="utf-8")
-    index = Index(str(tmp_path / ".index"))
-    run_ingest(tmp_path, index, embedder)
-    answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner="Ines Carvalho")
-
-    def asked(question: str) -> str:
-        return asyncio.run(answerer.answer(question, today=date(2026, 10, 1))).text
+    files = {"faq.md": faq, "postmortem.md": postmortem, "resume.md": resume, "about.md": about}
+    files |= {"certifications.md": certs, "resume.txt": skills}
+    _, asked = _asker(tmp_path, embedder, files, "Ines Carvalho")
 
     assert "Nesh" in asked("What's Ines's nickname?")
     # A field of the languages she speaks lists them all.
