@@ -477,7 +477,9 @@ def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Pa
     resume = (
         "# Ines Carvalho\n\n## Experience\n\n### Rotalis — SRE Manager\n\n*Jul 2023 – present · Lisbon*\n\n"
         "- The team is seven SREs today.\n\n### Bytewave — SRE\n\n*Apr 2018 – Feb 2021 · Porto*\n\n"
-        "- First SRE hire; the team was 4 people by the time I left.\n"
+        "- First SRE hire; the team was 4 people by the time I left.\n\n## Side projects\n\n"
+        "- **squawk** — a Slack bot that routes alerts. Go, MIT licence, about 1,200 stars on GitHub.\n"
+        "- **holdpattern** — a small Go library for adaptive load shedding.\n"
     )
     about = "# About\n\n**Do you have a PhD? Are you planning one?**\nNo PhD, and no plans for one. "
     about += "My highest degree is an MSc.\n"
@@ -505,6 +507,10 @@ def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Pa
     # Asked in the present: the team of the job that has not ended, its people by their role.
     team = asked("How many people are on her team?")
     assert "seven SREs" in team and "4 people" not in team, team
+    # A thing named in lower case and defined ("holdpattern — a small Go library") is a name: the
+    # stars of the project beside it are not its stars.
+    assert "1,200" in asked("How many GitHub stars does squawk have?")
+    assert asked("How many GitHub stars does holdpattern have?").startswith("I don't have that")
     # "car" only as a part of "Car-VAL-yo"; a neighbourhood the documents never name.
     assert asked("What car does she drive?").startswith("I don't have that")
     assert asked("Which neighbourhood of Lisbon does she live in?").startswith("I don't have that")
