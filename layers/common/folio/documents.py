@@ -576,7 +576,7 @@ def _tab_tables(text: str) -> str:
         # (A rule under the header, "----<TAB>------", is no row.)
         rows = [row for row in cells[n:end] if not all(_RULE.match(cell) for cell in row)]
         out += ["", "| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
-        out += ["| " + " | ".join(cells) + " |" for cells in rows[1:]]
+        out += ["| " + " | ".join(row) + " |" for row in rows[1:]]
         out.append("")
         n = end
     return "\n".join(out)
@@ -709,7 +709,7 @@ def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
     two titles held there): the entry's heading, and how many lines after the first it takes."""
     before = lines[n - 1] if n else ""
     # (After a blank line, an underline, or the text indented under the entry before it.)
-    after_entry = bool(before.strip()) and len(before) - len(before.lstrip()) > len(lines[n]) - len(lines[n].lstrip())
+    after_entry = bool(before.strip()) and _indent(before) > _indent(lines[n])
     if before.strip() and not _UNDERLINE.match(before) and not after_entry:
         return None
     for count in (1, 2, 3):
@@ -734,9 +734,9 @@ def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
         # (Nor a value wrapped onto the line below, aligned under it: "Languages   : C, C++," /
         # "              Python for tooling".)
         wrapped = any(line.endswith(",") or line.split()[-1].lower() in _FUNCTION_WORDS for line in label)
-        dated = re.match(_ENTRY_DATE, label[0], re.IGNORECASE) or wrapped
-        depth, own = len(following) - len(following.lstrip()), len(lines[n]) - len(lines[n].lstrip())
-        indented = following.strip() and own < depth <= own + _INDENT and not dated
+        no_entry = re.match(_ENTRY_DATE, label[0], re.IGNORECASE) or wrapped
+        own = _indent(lines[n])
+        indented = following.strip() and own < _indent(following) <= own + _INDENT and not no_entry
         if LIST_ITEM.match(following) or indented:
             return ", ".join(label), count - 1
         # Underlined before its list: "Solvane Mobility -- Lyon" / "Senior Firmware Engineer  Sep
@@ -745,6 +745,10 @@ def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
         if count > 1 and _UNDERLINE.match(following) and LIST_ITEM.match(after):
             return ", ".join(label), count
     return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def _first_heading(sections: list[Section]) -> str | None:

@@ -86,11 +86,9 @@ class Corpus:
         self.first_person = frozenset(_first_person(columns))
         self.aliases = _aliases(columns["text"])
         # The words the documents write only as a part of one ("car" of "Car-VAL-yo").
-        whole = {stem(w) for text in columns["text"] for w in words(text)}
-        self.parts_only = (
-            frozenset(stem(part) for text in columns["text"] for w in words(text) if "-" in w for part in w.split("-"))
-            - whole
-        )
+        written = [w for text in columns["text"] for w in words(text)]
+        parts = {stem(part) for w in written if "-" in w for part in w.split("-")}
+        self.parts_only = frozenset(parts - {stem(w) for w in written})
         # The stems of words the documents write in lower case somewhere: common words, not a
         # person's name ("volunteered": "Volunteer" is no one).
         self.lowercase = frozenset(

@@ -124,8 +124,8 @@ _GRADE_VALUE = re.compile(
 _GRADE = stem("grade")
 # The words that ask for a grade: "What was his overall result for the MSc?" asks for its class.
 _GRADE_WORDS = frozenset((_GRADE, stem("result")))
-# A grade under a "Grade:" key: "A-", "17", "B+ (distinction)"; not "IP" (in progress) nor "--".
 _PERCENT = re.compile(r"\b\d{1,3}(?:[.,]\d{1,2})?\s?%")
+# A grade under a "Grade:" key: "A-", "17", "B+ (distinction)"; not "IP" (in progress) nor "--".
 _KEYED_GRADE = re.compile(r"\s*(?:[A-F][+-]?\b|\d)")
 _GRADE_KEYS = frozenset(stem(w) for w in ("grade", "mark", "result", "score", "classification", "gpa"))
 _ROLE = stem("role")

@@ -1169,8 +1169,11 @@ class Extractor:
             if not headings and loc.unit.kind in ("item", "pair", "row", "sentence")
         ]
         # (A record that says nothing of its validity, a list of names in a summary, tells nothing.)
-        records = [record for record in records if status([loc.unit.text for loc in record], self.today)]
-        said = {status([loc.unit.text for loc in record], self.today) for record in records}
+        told = [
+            (record, found) for record in records if (found := status([loc.unit.text for loc in record], self.today))
+        ]
+        records = [record for record, _ in told]
+        said = {found for _, found in told}
         if not records or len(said) != 1:
             return None  # named nowhere, or records that differ: the lines say which is which
         verdict = said.pop()
