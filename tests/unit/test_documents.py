@@ -156,6 +156,40 @@ def test_a_pdf_table_s_wrapped_cells_and_labels_between_rows() -> None:
     assert "Year 4 (2013/14) - weighting 50%\n\n| Code | Module title | Credits | Mark |" in text
 
 
+def test_pdf_fields_side_by_side_are_a_line_each() -> None:
+    """Were read as a table ("| Programme: | MSc Machine Learning | Mode of study: | Full-time |") and
+    the fields under the module table as its rows."""
+    text = _pdf_text("kb_thirtyfifth", "msc-transcript.pdf")
+    assert "Programme: MSc Machine Learning\n\nMode of study: Full-time" in text
+    assert "| COMP0158 | MSc Machine Learning Dissertation | 3 | 60 | 81 | Pass |\n\nTotal credits awarded: 180" in text
+    # A value wrapped under itself stays with its field; the next field starts anew.
+    wrapped = "Dissertation: Differentiable Onset Detection for Low-Latency Rhythm Game Input Alignment"
+    assert f"{wrapped}\n\nSupervisor:" in text
+
+
+def test_a_plain_text_record_is_headed_by_its_name(tmp_path: Path) -> None:
+    cv = (
+        "TOM OYELARAN\nSenior ML Engineer\n\nEXPERIENCE\n\n"
+        "Company: Tonvag AB (music streaming)\nTitle: Senior ML Engineer\nDates: Feb 2024 - present\n"
+        "Highlights:\n  - Cut p95 latency.\n\nCompany: Korvid Studio\nTitle: Gameplay Programmer\n"
+        "Dates: Apr 2018 - Aug 2022\n\nCompany: a sentence about companies, not a record.\n\n"
+        "LANGUAGES\n\nPolish      native (bilingual household)\nYoruba      conversational\n"
+        "Swedish     A2 (CEFR); B1 evening course,\n            finishes Dec 2026\n\n"
+        "TALKS\n\nMar 2021   A talk on burn-rate alerts\nAug 2023   A talk on paved roads\n"
+    )
+    sections = dict(_sections(tmp_path, "cv.txt", cv))
+    assert sections[("EXPERIENCE", "Tonvag AB (music streaming)")].startswith("Title: Senior ML Engineer\nDates:")
+    assert sections[("EXPERIENCE", "Korvid Studio")].startswith("Title: Gameplay Programmer")
+    # (A name's field over no other field is a line as it was, of the section again.)
+    assert sections[("EXPERIENCE",)] == "Company: a sentence about companies, not a record."
+    # Names and values aligned in a column are fields; a timeline's dates are not names.
+    assert sections[("LANGUAGES",)] == (
+        "Polish: native (bilingual household)\nYoruba: conversational\n"
+        "Swedish: A2 (CEFR); B1 evening course, finishes Dec 2026"
+    )
+    assert sections[("TALKS",)].startswith("Mar 2021   A talk")
+
+
 def test_a_plain_text_line_in_capitals_after_a_blank_line_is_a_heading(tmp_path: Path) -> None:
     cv = (
         "NOÉMIE HALTIWANGER-SATO\nStaff iOS Engineer · Montréal\n\nSUMMARY\nFormer cellist, now iOS.\n\n"
@@ -444,6 +478,20 @@ def test_a_yaml_list_of_big_records_is_a_section_for_each(tmp_path: Path) -> Non
     assert "End date: 2022-08" in sections[("Work", "Verskast")]  # the small one named like the others
     # Two records of one name stay lines of their list.
     assert "Institution: Università di Torino; Study type: Master" in sections[("Education",)]
+
+
+def test_a_top_level_yaml_list_of_big_records_is_a_section_for_each(tmp_path: Path) -> None:
+    """Was one section: a chunk cut inside the second record put its "Mode: full-time" under the first."""
+    modules = "".join(f"    - Module number {n} of the programme, with a long title\n" for n in range(6))
+    text = (
+        f"- degree: MSc Software Engineering\n  institution: Calderbrook University\n  mode: part-time\n"
+        f"  modules:\n{modules}"
+        "- degree: B.Eng. Electrical Engineering\n  institution: Obafemi Awolowo University, Ile-Ife, Nigeria\n"
+        "  mode: full-time\n"
+    )
+    sections = dict(_sections(tmp_path, "education.yaml", text))
+    assert "Mode: part-time" in sections[("Calderbrook University",)]
+    assert "Mode: full-time" in sections[("Obafemi Awolowo University, Ile-Ife, Nigeria",)]
 
 
 def test_a_timeline_keeps_each_dated_entry(tmp_path: Path) -> None:

@@ -148,7 +148,7 @@ _PAGE_KEYS = frozenset(
 def _read_text(source: str, raw: bytes, sha: str) -> Document:
     # Dot leaders join a label to its value: "Code ........ Python, Go" is "Code: Python, Go".
     text = _tab_tables(_DOT_LEADER.sub(": ", raw.decode("utf-8", errors="replace")))
-    sections, h1 = _markdown_sections(_text_tables(text), atx=False)
+    sections, h1 = _markdown_sections(_aligned_pairs(_text_tables(text)), atx=False)
     if h1 is None and sections and not sections[0].headings:
         first, _, rest = sections[0].text.partition("\n")
         after = rest.split("\n", 1)[0]
@@ -198,8 +198,10 @@ def _read_yaml(source: str, raw: bytes, sha: str) -> Document:
     except yaml.YAMLError as exc:
         raise IngestError(f"{source}: invalid YAML ({_first_line(exc)})") from exc
     if isinstance(data, list) and data:
-        # A list of records ("- name: CKAD\n  status: active"): the document's entries, one a line.
-        return _document(source, sha, _title_from_name(source), {}, [Section((), _render(data))])
+        # A list of records ("- name: CKAD\n  status: active"): the document's entries, one a line
+        # (a big one, a job or a degree with its modules, a section named by its name).
+        sections = [Section(tuple(h for h in s.headings if h), s.text) for s in _sections_of("", data)]
+        return _document(source, sha, _title_from_name(source), {}, sections)
     if not isinstance(data, dict):
         raise IngestError(f"{source}: expected a mapping or a list at the top level")
     meta = {key: data.pop(key) for key in ("title", "doc_type", "url", "tags", *_DATE_KEYS) if key in data}
@@ -217,9 +219,9 @@ def _pdf_page(page: PageObject) -> str:
     plain = (page.extract_text() or "").strip()
     layout = (page.extract_text(extraction_mode="layout") or "").splitlines()
     tables = _aligned_tables(layout)
-    if not tables:
+    if not tables and not any(map(_side_by_side, layout)):
         return reflow(plain)
-    prose = [" ".join(line.split()) for line in layout]
+    prose = _laid_out(layout)
     width = max((len(line) for line in prose), default=0)
     parts: list[str] = []
     cursor = 0
@@ -241,7 +243,9 @@ def _aligned_tables(lines: list[str]) -> list[tuple[int, int, list[str]]]:
     n = 0
     while n < len(lines):
         header = _spans(lines[n])
-        if len(header) < 3 or any(len(text.split()) > 4 or any(ch.isdigit() for ch in text) for _, _, text in header):
+        # (Not fields side by side: "Programme:   MSc Machine Learning   Mode of study:   Full-time".)
+        keyed = any(text.endswith(":") for _, _, text in header)
+        if len(header) < 3 or keyed or any(len(t.split()) > 4 or any(ch.isdigit() for ch in t) for _, _, t in header):
             n += 1
             continue
         rows: list[list[str] | str] = []
@@ -250,6 +254,8 @@ def _aligned_tables(lines: list[str]) -> list[tuple[int, int, list[str]]]:
             if not lines[m].strip():
                 continue
             spans = _spans(lines[m])
+            if _side_by_side(lines[m]):
+                break  # fields under the table ("Total credits awarded: 180   Weighted mean mark: 77.7")
             cells = _under(header, spans)
             if cells is None and rows and isinstance(rows[-1], list) and (column := _wrapped(header, spans)):
                 rows[-1][column] = f"{rows[-1][column]} {spans[0][2]}"
@@ -266,6 +272,45 @@ def _aligned_tables(lines: list[str]) -> list[tuple[int, int, list[str]]]:
         found.append((n, end, _markdown_table([text for _, _, text in header], rows)))
         n = end
     return found
+
+
+def _laid_out(layout: list[str]) -> list[str]:
+    """A laid-out page's lines as text: fields side by side one a line, and a field's value
+    wrapped onto the next line under it ("Dissertation:   Differentiable Onset Detection ..." /
+    "                 Game Input Alignment") kept with it."""
+    prose: list[str] = []
+    value_at = -1  # where the last line's field value starts
+    for line in layout:
+        spans = _spans(line)
+        if len(spans) == 1 and spans[0][0] == value_at and prose:
+            prose[-1] = f"{prose[-1]} {spans[0][2]}"
+            continue
+        keyed = len(spans) == 2 and spans[0][2].endswith(":")
+        value_at = spans[1][0] if keyed else -1
+        prose.append("\n".join(_side_by_side(line)) or " ".join(line.split()))
+    return prose
+
+
+def _side_by_side(line: str) -> list[str]:
+    """A laid-out line of fields printed side by side ("Programme:   MSc Machine Learning   Mode of
+    study:   Full-time"): each field, "Programme: MSc Machine Learning"; none when the line is not
+    two or more fields."""
+    spans = [text for _, _, text in _spans(line)]
+    fields: list[str] = []
+    n = 0
+    while n < len(spans):
+        if spans[n].endswith(":") and n + 1 < len(spans) and not spans[n + 1].endswith(":"):
+            fields.append(f"{spans[n]} {spans[n + 1]}")
+            n += 2
+        elif _INLINE_FIELD.match(spans[n]):
+            fields.append(spans[n])  # "Total credits awarded: 180"
+            n += 1
+        else:
+            return []
+    return fields if len(fields) >= 2 else []
+
+
+_INLINE_FIELD = re.compile(r"^[A-Z][\w /()-]{0,40}: \S")
 
 
 def _rows_follow(header: list[tuple[int, int, str]], lines: list[str]) -> bool:
@@ -354,7 +399,12 @@ def reflow(text: str, width: int | None = None) -> str:
             out += [current, line]  # "... with Merit" / "Notes on marking" / "Marks are ..."
             current = ""
             continue
-        if not line or current.endswith((".", "!", "?", ":")):
+        # (A field after a field starts anew, however long the first: "Dissertation: ..." / "Supervisor: ...".)
+        if (
+            not line
+            or current.endswith((".", "!", "?", ":"))
+            or (_INLINE_FIELD.match(current) and _INLINE_FIELD.match(line))
+        ):
             out.append(current)
             current = ""
         if not line:
@@ -530,6 +580,9 @@ class _Splitter:
         if not self.atx and (capitals := _capitals_heading(self.written, n)):
             self.listing = 0
             return (_CAPITALS_LEVEL, capitals), 0
+        if not self.atx and (named := _record_name(self.written, n)):
+            self.listing = self._label_level()
+            return (self.listing, named), 0
         if not self.atx and (entry := _text_label(self.written, n)):
             self.listing = self._label_level()
             return (self.listing, entry[0]), entry[1]
@@ -622,6 +675,44 @@ def _text_tables(text: str) -> str:
         out += ["| " + " | ".join(cells) + " |" for cells in rows]
         out.append("")
     return "\n".join(out)
+
+
+def _aligned_pairs(text: str) -> str:
+    """Plain-text lines of a name and its value aligned in a column, with no header ("Polish
+    native" / "Yoruba      conversational"), as "Name: value"; a line indented to the value's
+    column goes on with the value above it."""
+    lines = text.splitlines()
+    out: list[str] = []
+    n = 0
+    while n < len(lines):
+        match = _ALIGNED.match(lines[n])
+        # (Not a timeline's dates: "Mar 2021   "Burn-rate alerts in practice" - guest post".)
+        match = None if match and re.match(_ENTRY_DATE, match.group(1), re.IGNORECASE) else match
+        column = match.start(2) if match else 0
+        run: list[str] = []
+        end = n
+        while end < len(lines):
+            pair = _ALIGNED.match(lines[end])
+            if pair and pair.start(2) == column:
+                run.append(f"{pair.group(1)}: {pair.group(2)}")
+            elif run and lines[end].strip() and _indent(lines[end]) == column:
+                run[-1] = f"{run[-1]} {lines[end].strip()}"
+            else:
+                break
+            end += 1
+        opens = n == 0 or not lines[n - 1].strip()
+        if match is None or not opens or sum(bool(_ALIGNED.match(line)) for line in lines[n:end]) < _ALIGNED_ROWS:
+            out.append(lines[n])
+            n += 1
+            continue
+        out += run
+        n = end
+    return "\n".join(out)
+
+
+# A name of one to three words, two or more spaces, then its value (not a "Key:" line, not columns).
+_ALIGNED = re.compile(r"^([A-Z][^\s:]*(?: [^\s:]+){0,2})[ \t]{2,}(\S(?:(?!\s{2})[^:])*)$")
+_ALIGNED_ROWS = 2
 
 
 def _sliced(line: str, starts: list[int]) -> list[str] | None:
@@ -745,6 +836,24 @@ def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
         if count > 1 and _UNDERLINE.match(following) and LIST_ITEM.match(after):
             return ", ".join(label), count
     return None
+
+
+def _record_name(lines: list[str], n: int) -> str | None:
+    """In plain text, a record's naming field after a blank line, over the record's other fields
+    ("Company: Tonvag AB" / "Title: Senior ML Engineer" / "Dates: Feb 2024 - present"): the
+    record's heading, as a YAML list of jobs gives each its own."""
+    match = _NAMING_FIELD.match(lines[n])
+    following = lines[n + 1] if n + 1 < len(lines) else ""
+    if match is None or (n and lines[n - 1].strip()) or not _FIELD.match(following):
+        return None
+    return match.group(1).strip()
+
+
+# (Not "Name:", the owner's own: a record of the person, not one of the person's.)
+_NAMING_FIELD = re.compile(
+    r"^(?:Company|Employer|Organi[sz]ation|Institution|University|School|Client)\s*:\s+(\S.*)$", re.IGNORECASE
+)
+_FIELD = re.compile(r"^[A-Z][\w /()&'-]{0,40}:\s+\S")
 
 
 def _indent(line: str) -> int:
