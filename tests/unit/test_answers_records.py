@@ -514,3 +514,49 @@ def test_what_the_documents_call_her_and_what_they_only_seem_to_say(tmp_path: Pa
     # "car" only as a part of "Car-VAL-yo"; a neighbourhood the documents never name.
     assert asked("What car does she drive?").startswith("I don't have that")
     assert asked("Which neighbourhood of Lisbon does she live in?").startswith("I don't have that")
+
+
+def test_records_kept_as_fields_under_their_name(tmp_path: Path, embedder: Embedder) -> None:
+    cv = (
+        "TOM OYELARAN\nSenior ML Engineer | Stockholm\n\nEXPERIENCE\n\n"
+        "Company: Tonvag AB (music streaming)\nTitle: Senior Machine Learning Engineer, Audio\n"
+        "Dates: Feb 2024 - present\nTeam: 7 (4 ML engineers, 2 data engineers, 1 product manager)\n\n"
+        "Company: Korvid Studio S.A.\nTitle: Senior Gameplay Programmer\nDates: Apr 2018 - Aug 2022\n"
+        "Team: a strike team of 4\n\nLANGUAGES\n\nPolish      native (bilingual household)\n"
+        "Yoruba      conversational\nSwedish     A2 (CEFR)\n"
+    )
+    about = (
+        "# About me\n\n## Short bio\n\nHe has been a member of the Audio Engineering Society since 2024. "
+        "He likes long walks.\n"
+    )
+    modules = "".join(f"    - Module number {n} of the programme, with a long title\n" for n in range(6))
+    education = (
+        "- degree: MSc Software Engineering\n  institution: Calderbrook University\n  mode: online, part-time\n"
+        f"  modules:\n{modules}"
+        "- degree: B.Eng. Electrical Engineering\n  institution: Obafemi Awolowo University, Ile-Ife, Nigeria\n"
+        "  mode: full-time\n"
+    )
+    transcript = (
+        "# BEng transcript\n\nProgramme: Bachelor of Engineering in Electrical Engineering\n\n"
+        "Marking scale: 70% and above First Class Honours; 60-69% Second Class Honours Grade I\n\n"
+        "Overall mark: 71.8%\n\nFinal classification: First Class Honours\n"
+    )
+    files = {"cv.txt": cv, "about.md": about, "education.yaml": education, "transcript.md": transcript}
+    answerer, asked = _asker(tmp_path, embedder, files, "Tom Oyelaran")
+
+    # A job's record by its name, role and dates; a membership "since 2024" is no job.
+    now = asked("Where does Tom work now and what's his role?")
+    assert "Tonvag AB (music streaming): Senior Machine Learning Engineer, Audio, Feb 2024 - present" in now, now
+    assert "Feb 2024" in asked("When did he join Tonvag?")
+    team = asked("How big is his team at Tonvag?")
+    assert "7 (4 ML engineers" in team and "strike team" not in team, team
+    spoken = asked("Which languages does Tom speak?")
+    assert all(name in spoken for name in ("Polish", "Yoruba", "Swedish")), spoken
+    # The degree's own field; its mode the record's, not the other degree's.
+    assert "MSc Software Engineering" in asked("What did he study for his master's?")
+    history = [Turn("What did he study for his master's?", asked("What did he study for his master's?"))]
+    mode = asyncio.run(answerer.answer("Was it full-time?", history=history, today=date(2026, 10, 1))).text
+    assert mode.startswith("No") and "part-time" in mode, mode
+    # A scale of grades is none of his: the transcript's programme makes its lines the BEng's.
+    grade = asked("What grade did he get in his BEng?")
+    assert "First Class Honours" in grade and "71.8" in grade and "60-69%" not in grade, grade

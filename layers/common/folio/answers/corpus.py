@@ -17,6 +17,7 @@ import numpy as np
 from folio.answers.text import (
     CANON,
     DATE,
+    DEGREES,
     FIRST_PERSON,
     JOB,
     SINCE,
@@ -130,14 +131,25 @@ class Corpus:
         # name's throughout: its "Project supervisor: ..." is the supervisor at UCC.
         self.sources: list[str] = list(columns["source"])
         # (So is a thesis by the degree it was submitted for.)
-        heads = {source: _letterhead(self.by_row[row]) for source, row in self.first_row.items()}
-        self._letterheads = {
-            source: stems(heads[source]) | acronyms(heads[source]) | _identity(columns["text"][row])
-            for source, row in self.first_row.items()
-        }
+        self._letterheads = self._identities(columns)
         for row in self.first_row.values():
             kind = stem(columns["doc_type"][row])
             self._pairs.update((name, kind) for name in stems(columns["title"][row]))
+
+    def told(self, text: str) -> str:
+        """A line as the answer tells it: a job kept as a record by its name, role and dates."""
+        return self.records.get(text, text)
+
+    def _identities(self, columns: dict[str, list[Any]]) -> dict[str, frozenset[str]]:
+        """What names each document throughout: its letterhead, and what its top says it is."""
+        texts: dict[str, list[str]] = {}
+        for source, text in zip(columns["source"], columns["text"], strict=True):
+            texts.setdefault(source, []).append(text)
+        identities = {}
+        for source, row in self.first_row.items():
+            head = _letterhead(self.by_row[row])
+            identities[source] = stems(head) | acronyms(head) | _identity(columns["text"][row], texts[source])
+        return identities
 
     def heads(self, unit: Unit) -> bool:
         """Whether a unit heads a section: a heading, or an item over items ("- **Google Cloud
@@ -269,12 +281,25 @@ def _is_position(unit: Unit) -> bool:
         return True  # a timeline's entry: "2019 — moved to Berlin and joined Kapsel Health ..."
     if unit.kind != "heading" and any(_dated(heading) for heading in unit.path[1:]):
         return False  # a line about an entry ("Moved both apps to SwiftUI (2022-2023)"), not one
+    if unit.kind == "sentence" and not len(DATE.findall(unit.text)) >= 2 and _MEMBER.search(unit.text):
+        return False  # a membership held since a year ("a member of the Audio Engineering Society since 2024")
     return (unit.kind == "heading" or len(unit.text.split()) <= 25) and _dated(unit.text)
+
+
+_MEMBER = re.compile(r"\b(?:member|fellow|volunteer|subscriber|supporter)\b", re.IGNORECASE)
 
 
 _ROLE_KEY = stem("role")
 _START_KEY = stem("start")
 _END_KEY = stem("end")
+_DATES_KEY = stem("dates")
+# A record's fields by what they hold: "Position"/"Title" the role, "Dates"/"Period" both ends.
+_RECORD_KEYS = {
+    _ROLE_KEY: frozenset(map(stem, ("role", "title", "position"))),
+    _START_KEY: frozenset((_START_KEY,)),
+    _END_KEY: frozenset((_END_KEY,)),
+    _DATES_KEY: frozenset(map(stem, ("dates", "period"))),
+}
 
 
 def _job_records(outline: list[Located]) -> dict[str, str]:
@@ -291,12 +316,19 @@ def _job_records(outline: list[Located]) -> dict[str, str]:
             continue
         own = fields.get((*unit.path, unit.text), [])
         values = {
-            kind: next((f.text.split(": ", 1)[1] for f in own if kind in stems(f.key)), "")
-            for kind in (_ROLE_KEY, _START_KEY, _END_KEY)
+            kind: next((f.text.split(": ", 1)[1] for f in own if kinds & stems(f.key)), "")
+            for kind, kinds in _RECORD_KEYS.items()
         }
         if DATE.search(values[_START_KEY]):
-            role = f"{values[_ROLE_KEY]}, " if values[_ROLE_KEY] else ""
             dates = f"{values[_START_KEY]} – {values[_END_KEY]}" if values[_END_KEY] else f"since {values[_START_KEY]}"
+        else:
+            dates = (
+                values[_DATES_KEY]
+                if len(DATE.findall(values[_DATES_KEY])) >= 2 or SINCE.search(values[_DATES_KEY])
+                else ""
+            )
+        if dates:
+            role = f"{values[_ROLE_KEY]}, " if values[_ROLE_KEY] else ""
             jobs[unit.text] = f"{unit.text}: {role}{dates}"
     return jobs
 
@@ -344,14 +376,18 @@ def _aliases(texts: Iterable[str]) -> dict[str, frozenset[str]]:
     return aliases
 
 
-def _identity(opening: str) -> frozenset[str]:
+def _identity(opening: str, texts: list[str]) -> frozenset[str]:
     """What a document says it is near its top: the degree a thesis was submitted for ("A thesis
     submitted for the degree of Doctor of Philosophy": every line of it is the PhD's, its
     "Supervisors: ..."), the code a record goes by ("Incident: INC-2025-0917": its root cause)."""
     top = opening[:_TOP_CHARS]
     degrees = [stems(found.group(1)) | named_kinds(found.group(1)) for found in _FOR_THE_DEGREE.finditer(top)]
     codes = [{stem(found.group(1))} for found in _CODE_FIELD.finditer(top)]
-    return frozenset().union(*degrees, *codes)
+    # (And a transcript's programme: "Programme: MSc Machine Learning" makes its "Dissertation:" the MSc's.)
+    # (The document's one programme, not a list of degrees: "- degree: MSc ...", "- degree: B.Eng. ...".)
+    one = sum(len(_PROGRAMME_FIELD.findall(text)) for text in texts) == 1
+    studied = [stems(found.group(1)) & DEGREES for found in _PROGRAMME_FIELD.finditer(top) if one]
+    return frozenset().union(*degrees, *codes, *studied)
 
 
 def _letterhead(opening: list[Located]) -> str:
@@ -364,6 +400,9 @@ def _letterhead(opening: list[Located]) -> str:
 
 _FOR_THE_DEGREE = re.compile(r"\bsubmitted (?:\w+ )*?for the (?:degree|award) of ((?:[A-Z][\w.]*\s?(?:of |in )?){1,5})")
 _TOP_CHARS = 800
+_PROGRAMME_FIELD = re.compile(
+    r"^\**(?:Programme|Program|Degree|Course of study|Award)(?: title)?:\**\s+(\S.*)$", re.MULTILINE | re.IGNORECASE
+)
 _CODE_FIELD = re.compile(r"^\**[A-Z][\w ]{0,30}:\**\s+([A-Z]+-[\w-]*\d[\w-]*)\s*$", re.MULTILINE)
 # Two to six capitalised words (with "of", "and", "the", "for" between), nothing else.
 _LETTERHEAD = re.compile(r"[A-Z][\w'&.-]*(?: (?:(?:of|and|the|for|de|da) )?[A-Z][\w'&.-]*){1,5}")

@@ -23,6 +23,7 @@ from folio.answers.text import (
     BROADER,
     CURRENT,
     DATE,
+    DEGREES,
     FIRST_PERSON,
     JOB,
     NUMBER,
@@ -124,6 +125,9 @@ _GRADE_VALUE = re.compile(
 _GRADE = stem("grade")
 # The words that ask for a grade: "What was his overall result for the MSc?" asks for its class.
 _GRADE_WORDS = frozenset((_GRADE, stem("result")))
+_SCALE = re.compile(r"\b(?:scale|scheme|legend|bands?)\b", re.IGNORECASE)
+# A band of marks, "60-69%" (not a date's "02-28", nor "26/30 - 6 ECTS").
+_BAND = re.compile(r"(?<![\d/-])\b(\d{1,3})\s*[-–]\s*(\d{1,3})\b(?![-/]\d)")
 _PERCENT = re.compile(r"\b\d{1,3}(?:[.,]\d{1,2})?\s?%")
 # A grade under a "Grade:" key: "A-", "17", "B+ (distinction)"; not "IP" (in progress) nor "--".
 _KEYED_GRADE = re.compile(r"\s*(?:[A-F][+-]?\b|\d)")
@@ -135,7 +139,6 @@ _WANTS = re.compile(
 _FIRST = frozenset(stem(w) for w in ("start", "first", "initial", "original"))
 _JOINED_AS = re.compile(r"\b(?:joined|started|hired|began|came in|signed on)\s+(?:\w+\s+)?as\b", re.IGNORECASE)
 STUDY = stem("study")
-_DEGREES = frozenset((*(t for t, kind in BROADER.items() if kind == "degre"), "degre"))
 # A school by its name: "University of East Mercia", "Conservatoire de musique de Sherbrooke",
 # "Saarland University".
 _SCHOOL_NAME = re.compile(
@@ -247,11 +250,12 @@ class Judge:
         *,
         entities: tuple[str, ...] | None = None,
         topic: tuple[str, ...] = (),
-        around: frozenset[tuple[str, tuple[str, ...]]] = frozenset(),
+        around: frozenset[tuple[str, tuple[str, ...], frozenset[str]]] = frozenset(),
     ) -> None:
         """`topic`: the names an earlier turn was about; `around`: where its answer's lines came
-        from (document, headings), which is about them wherever it names them: the whole document,
-        or the section whose heading names them (one project of a page of projects)."""
+        from (document, headings, the line's words), which is about them wherever it names them:
+        the whole document, the section whose heading names them (one project of a page of
+        projects), or the section of a line that names them itself (one degree's record of two)."""
         self.question = question
         self.corpus = corpus
         self.topic = frozenset(topic) - set(question.entities)
@@ -376,7 +380,7 @@ class Judge:
         own_terms, held_terms = c.own, c.held
         if c.unit.text in self.corpus.positions:
             # A work-history entry is a job, its role and employer, with its place in time.
-            job = JOB | ORDER | ({"current"} if CURRENT.search(c.unit.text) else set())
+            job = JOB | ORDER | ({"current"} if CURRENT.search(self.corpus.told(c.unit.text)) else set())
             own_terms, held_terms = own_terms | job, held_terms | job
         own = sum(w for t, w in self.weights.items() if self._holds(own_terms, t)) / self.total if self.total else 0.0
         held = sum(w for t, w in self.weights.items() if self._holds(held_terms, t)) / self.total if self.total else 1.0
@@ -385,7 +389,8 @@ class Judge:
             for e in self.entities
         )
         score = c.meaning + 0.5 * own + 0.25 * held
-        if self.around and not self.topic and (self.corpus.sources[c.row], c.unit.path) in self.around:
+        quoted = any((self.corpus.sources[c.row], c.unit.path) == (s, p) for s, p, _ in self.around)
+        if quoted and not self.topic:
             score += 0.15  # "When did she graduate?" after the conservatory: the section just quoted
         if under_negation(c.unit):
             score += 0.15 if q.negated else -0.25
@@ -445,9 +450,12 @@ class Judge:
 
     def _around(self, c: Candidate) -> bool:
         source = self.corpus.sources[c.row]
-        for where, path in self.around:
+        # (Where a line of the answer names the topic itself, there: its label came with it.)
+        naming = [(where, path) for where, path, said in self.around if self.topic & said]
+        for where, path in naming or [(where, path) for where, path, _ in self.around]:
             if where == source:
-                depth = next((n + 1 for n, head in enumerate(path) if self.topic & heading_stems(head)), 0)
+                whole = len(path) if naming else 0
+                depth = next((n + 1 for n, head in enumerate(path) if self.topic & heading_stems(head)), whole)
                 if c.unit.path[:depth] == path[:depth]:
                     return True
         return False
@@ -516,6 +524,9 @@ class Judge:
         # (The letterhead too: a certificate's "Final weighted grade: 93.4%" is of its academy.)
         around = opening | self.corpus.letterhead(c.row) | frozenset().union(*map(heading_stems, unit.path))
         for sentence in split_sentences(unit.text):
+            bands = [(int(low), int(high)) for low, high in _BAND.findall(sentence)]
+            if _SCALE.search(unit.key) or sum(low < high for low, high in bands) >= 2:
+                continue  # the grades a scale gives ("Marking scale: 70% and above First Class; 60-69% ..."), none hers
             held = stems(sentence) | around
             if not all(self._holds(held, t) if t in self.variants else mentions(held, t) for t in graded):
                 continue
@@ -535,12 +546,14 @@ class Judge:
             return 0.25  # "What roles is she open to?": "What I'd like next is a staff ... role"
         if _ROLE in asked and asked & _FIRST and _JOINED_AS.search(c.unit.text):
             return 0.3  # "What position did she start with?": "Joined as Junior Data Engineer"
-        degree = q.kind is Kind.YESNO and asked & _DEGREES and _SCHOOLS & c.own
+        degree = q.kind is Kind.YESNO and asked & DEGREES and _SCHOOLS & c.own
         if degree or (q.kind is Kind.PLACE and STUDY in asked and _SCHOOL_NAME.search(c.unit.text)):
             # "Does she have a master's?", "Where did he study pharmacy?": the entry of the degree
             # with its school ("Institution: Università degli Studi di Torino; ... Study type:
             # Master"), not a rule about masters nor a transcript's "Period of study".
             return 0.3
+        if q.kind is Kind.FACT and STUDY in asked and asked & DEGREES and DEGREES & stems(c.unit.key):
+            return 0.3  # "What did he study for his master's?": the record's "Degree: MSc Software Engineering"
         return 0.0
 
     def _field_shape(self, c: Candidate, typed: bool) -> float:
@@ -714,6 +727,8 @@ def settles(text: str, asked: tuple[str, ...], held: frozenset[str] = frozenset(
         return "No"
     # (Not when it says the opposite too: "While working full-time I did an MSc ... part-time".)
     opposed = any(_OPPOSITE.get(part) in stemmed for t in asked for part in t.split("-"))
+    if opposed and not any(part in stemmed for t in asked for part in t.split("-") if part in _OPPOSITE):
+        return "No"  # "Was it full-time?" - "Mode: online, part-time"
     return "Yes" if asked and all(t in stemmed or t in held for t in asked) and not opposed else ""
 
 

@@ -155,7 +155,7 @@ class Extractor:
         self.weights: dict[str, float] = {}  # the asked words, by rarity: which clause of a line says it
         told = [" ".join(line.lower().split()) for line in said]
         self.around = frozenset(
-            (corpus.sources[loc.row], loc.unit.path)
+            (corpus.sources[loc.row], loc.unit.path, stems(loc.unit.text))
             for loc in (corpus.outline if told else ())
             if len(text := " ".join(loc.unit.text.lower().split())) >= _DISTINCT_CHARS and any(text in t for t in told)
         )
@@ -199,6 +199,7 @@ class Extractor:
         # "How many podcasts has he been on?": the entries of a section of podcasts, with the line
         # that gives their number, or counted when no line does.
         counted = self._counted(q, judge, shown)
+        passing = passing or self._jobs_now(q, judge)
         if not passing:
             return Draft("answer", tuple(counted), lead=str(len(counted)), listing=True) if counted else REFUSAL
         passing = self._narrowed(q, judge, passing)
@@ -211,6 +212,11 @@ class Extractor:
             q, passing, counted, limit=limit, margin=0.06 if q.kind in (Kind.DATE, Kind.NUMBER) else 0.1
         )
         return self._lasted(draft) if q.duration else draft
+
+    def _jobs_now(self, q: Question, judge: Judge) -> list[Scored]:
+        """ "Where does he work now?" with no line passing: the current entry of the work history,
+        wherever it is."""
+        return self._jobs(q, judge, []) if q.present and judge.asks_job() else []
 
     def _called(self, q: Question) -> tuple[Line, ...]:
         """The lines that give the owner's other name: 'almost everyone calls her "Nesh"'."""
@@ -342,7 +348,8 @@ class Extractor:
         if unit.kind in ("pair", "row"):
             return any(stems(key) in _END_KEYS and YEAR.search(value) for key, value in fields(unit.text))
         if unit.text in self.corpus.positions:
-            return bool(_RANGE.search(unit.text)) and not CURRENT.search(unit.text)
+            told = self.corpus.told(unit.text)
+            return bool(_RANGE.search(told)) and not CURRENT.search(told)
         # (Or a line of a job's section whose heading or first line dates it: "### Bytewave Payments
         # — Site Reliability Engineer" / "*Apr 2018 – Feb 2021 · Porto*".)
         above = (unit.path[-1], self.corpus.openings.get(unit.path, "")) if unit.path else ()
@@ -382,11 +389,11 @@ class Extractor:
         """ "Where does she work?", "her first job": the entries of her work history answer it, the
         current one when asked in the present tense."""
         jobs = [s for s in passing if s.candidate.unit.text in self.corpus.positions]
-        if q.present and not any(CURRENT.search(s.candidate.unit.text) for s in jobs):
+        if q.present and not any(CURRENT.search(self.corpus.told(s.candidate.unit.text)) for s in jobs):
             # The current entry of the work history, wherever it is: retrieval may have missed it.
             history = [(loc.unit, loc.row) for loc in self.corpus.outline if loc.unit.text in self.corpus.positions]
             jobs += [s for s in judge.rank(candidates(history, self.snapshot, self.vector)) if s.passes]
-        current = [s for s in jobs if CURRENT.search(s.candidate.unit.text)]
+        current = [s for s in jobs if CURRENT.search(self.corpus.told(s.candidate.unit.text))]
         # Asked in the present tense with no entry marked current: a line that says what is now
         # ("Right now: Staff Engineer at Nimbus"), if one does.
         now = [s for s in passing if "current" in s.candidate.own] if "current" in q.terms else []
@@ -819,7 +826,11 @@ class Extractor:
     def _job_where(self, says: Callable[[str], object]) -> Draft | None:
         """The work-history entry that says something (names an employer, is current), and the first
         thing it says she did there (its first bullet), a section's entry before a table's row."""
-        entries = [loc for loc in self.corpus.outline if loc.unit.text in self.corpus.positions and says(loc.unit.text)]
+        entries = [
+            loc
+            for loc in self.corpus.outline
+            if loc.unit.text in self.corpus.positions and says(self.corpus.told(loc.unit.text))
+        ]
         if not entries:
             return None
         entry = min(entries, key=lambda loc: loc.unit.kind != "heading")
@@ -1354,6 +1365,8 @@ class Extractor:
 
     def _line(self, c: Candidate) -> Line:
         unit = c.unit
+        if unit.text in self.corpus.records:
+            return Line(self.corpus.told(unit.text), c.row)  # a job kept as a record: its name, role, dates
         text = unit.text
         record = fields(text) if self.focus and unit.kind in ("pair", "row") else []
         asked = [(key, value) for key, value in record[1:] if stems(key) & self.focus]

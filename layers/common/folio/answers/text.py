@@ -290,6 +290,7 @@ ORDER = frozenset(("first", "earliest", "earlier", "last", "latest", "previous",
 BROADER = dict.fromkeys(("phd", "doctorat", "mba", "msc", "bsc"), "degre") | dict.fromkeys(
     ("a1", "a2", "b1", "b2", "c1", "c2"), "cefr"
 )
+DEGREES = frozenset((*(t for t, kind in BROADER.items() if kind == "degre"), "degre"))
 
 
 # Idioms for time away from work, in a question ("what does she do for fun") or as a section's

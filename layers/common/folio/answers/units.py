@@ -28,7 +28,8 @@ _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 _PAIR = re.compile(r"^(?!(?:Yes|No)\s*:)([A-Z0-9](?:(?![.!?]\s)[^:\"“”]){0,48}?):\s+(\S.*)$")
 # A colon after a phrase that opens a sentence, not after a field's name: "On the practical side:".
 _PHRASE_OPENING = re.compile(r"(?:on|in|at|for|as|to|with|by|from|of|the|a|an|also|but|and|so)\s", re.IGNORECASE)
-_OPEN_KEY = re.compile(r"^([A-Z0-9][^:]{0,48}):$")
+# (A long one is a name with no sentence in it: "Obafemi Awolowo University, Ile-Ife, Osun State, Nigeria:".)
+_OPEN_KEY = re.compile(r"^([A-Z0-9](?:[^:]{0,48}|[^:.!?]{49,90})):$")
 _QUOTE = re.compile(r"^(?:>\s?)+")
 # A line that ends a phrase: what follows it starts anew.
 _ENDED = re.compile(r"[.!?:;)\]\"'”’]\s*$|\d\s*$")
@@ -150,7 +151,15 @@ class _Parser:
         self.header = []
         indent = len(raw) - len(raw.lstrip())
         item = _ITEM.match(line)
-        if item is None and continuing and not self._is_structured(line) and not DATED_ENTRY.match(raw.strip()):
+        # (Not a line set back from a nested item: "    - MSc Dissertation" / "Obafemi Awolowo University, ...:".)
+        dedented = bool(self.parents) and indent < self.parents[-1][0]
+        if (
+            item is None
+            and continuing
+            and not dedented
+            and not self._is_structured(line)
+            and not DATED_ENTRY.match(raw.strip())
+        ):
             # A list item wrapped onto the next line, indented or not, goes on.
             last = self.units[-1]
             self.units[-1] = replace(last, text=unwrap((last.text, plain(line))))
@@ -161,12 +170,16 @@ class _Parser:
             self.parents = self.parents if indent else []  # a list ended by the text after it
             return
         self._flush_paragraph()
-        self.open_keys = [(i, k) for i, k in self.open_keys if i < indent]
+        text = plain(line[item.end() :] if item else line)
+        open_key = _OPEN_KEY.match(text)
+        kept = [(i, k) for i, k in self.open_keys if i < indent]
+        # A record closed by the next one's name ("Obafemi Awolowo University, ...:" after
+        # Calderbrook's fields): the next is a block of its own.
+        self.block += open_key is not None and len(kept) < len(self.open_keys)
+        self.open_keys = kept
         # An item's sub-items are about it: "- Vindkast ApS" > "  - Lead Data Scientist (Jan 2025 -
         # present)" > "    - Lead the forecasting team of 6".
         self.parents = [(i, p) for i, p in self.parents if i < indent] if item else []
-        text = plain(line[item.end() :] if item else line)
-        open_key = _OPEN_KEY.match(text)
         if open_key:
             self._add(open_key.group(1), "heading")
             self.open_keys.append((indent, open_key.group(1)))
