@@ -522,7 +522,10 @@ def test_records_kept_as_fields_under_their_name(tmp_path: Path, embedder: Embed
         "Company: Tonvag AB (music streaming)\nTitle: Senior Machine Learning Engineer, Audio\n"
         "Dates: Feb 2024 - present\nTeam: 7 (4 ML engineers, 2 data engineers, 1 product manager)\n\n"
         "Company: Korvid Studio S.A.\nTitle: Senior Gameplay Programmer\nDates: Apr 2018 - Aug 2022\n"
-        "Team: a strike team of 4\n\nLANGUAGES\n\nPolish      native (bilingual household)\n"
+        "Team: a strike team of 4\n\nEDUCATION\n\nInstitution: The Open University\n"
+        "Qualification: Certificate of Higher Education in Mathematics\n"
+        "Status: NOT COMPLETED - withdrew after 60 of 120 credits.\n\n"
+        "LANGUAGES\n\nPolish      native (bilingual household)\n"
         "Yoruba      conversational\nSwedish     A2 (CEFR)\n"
     )
     about = (
@@ -541,7 +544,13 @@ def test_records_kept_as_fields_under_their_name(tmp_path: Path, embedder: Embed
         "Marking scale: 70% and above First Class Honours; 60-69% Second Class Honours Grade I\n\n"
         "Overall mark: 71.8%\n\nFinal classification: First Class Honours\n"
     )
+    talks = (
+        "talks:\n  - title: From Hitboxes to Spectrograms\n    event: Audio Developer Conference 2025\n"
+        "    city: Bristol, UK\n    date: 2025-11-12\n  - title: Beat-Aligned Everything\n"
+        "    event: Stockholm Audio Tech Day 2026\n    city: Stockholm, Sweden\n    date: 2026-10-08\n"
+    )
     files = {"cv.txt": cv, "about.md": about, "education.yaml": education, "transcript.md": transcript}
+    files |= {"talks.yaml": talks, "onsetta.md": "# onsetta\n\nAn onset detection library.\n\nLicense: MIT\n"}
     answerer, asked = _asker(tmp_path, embedder, files, "Tom Oyelaran")
 
     # A job's record by its name, role and dates; a membership "since 2024" is no job.
@@ -560,3 +569,13 @@ def test_records_kept_as_fields_under_their_name(tmp_path: Path, embedder: Embed
     # A scale of grades is none of his: the transcript's programme makes its lines the BEng's.
     grade = asked("What grade did he get in his BEng?")
     assert "First Class Honours" in grade and "71.8" in grade and "60-69%" not in grade, grade
+    # "Did he finish it?" of a record that says it was not completed.
+    finished = asked("Did Tom finish the Open University maths course?")
+    assert "NOT COMPLETED" in finished, finished
+    # A driving licence is not the library's "License: MIT".
+    assert asked("Does Tom have a driving licence?").startswith("I don't have that")
+    # Where the talk just named was held: its city, not the other talk's.
+    spoke = "When did he speak at the Audio Developer Conference?"
+    history = [Turn(spoke, asked(spoke))]
+    held = asyncio.run(answerer.answer("Where was that held?", history=history, today=date(2026, 10, 1))).text
+    assert "Bristol" in held and "Stockholm" not in held, held

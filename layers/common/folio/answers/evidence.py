@@ -90,7 +90,8 @@ _TYPE_WORDS = {
     Kind.DATE: frozenset(("dat", "year", "month", "day", "long", "tim", *_SPAN_WORDS)),
     Kind.NUMBER: frozenset(("number", "mani", "much", "total", "count")),
     Kind.PERSON: frozenset(("peopl", "someon", "nam")),
-    Kind.PLACE: frozenset(("plac", "bas", "base", "locat", "citi", "town", "countri", "region")),
+    # (And where a thing was "held" or "hosted": "Where was that held?" of a talk.)
+    Kind.PLACE: frozenset(("plac", "bas", "base", "locat", "citi", "town", "countri", "region", "hold", "host")),
 }
 # Semantic closeness at which a unit is evidence though it shares none of the asked words.
 CLOSE = 0.55
@@ -359,6 +360,12 @@ class Judge:
             for word, noun in q.compounds
             if noun in _INSTITUTIONS and word in unknown and word.isalpha() and word not in q.entities
         ]
+        # "Does he have a driving licence?": of a kind the documents name ("License: MIT"), not that one.
+        unnamed += [
+            word
+            for word, noun in q.compounds
+            if q.kind is Kind.YESNO and word in unknown and word.isalpha() and word not in q.entities
+        ]
         if everything_unknown and not typed_by_name and not degree:
             return names + unknown
         # "Who supervised her thesis?": the documents never speak of supervising; "What grade did
@@ -389,7 +396,10 @@ class Judge:
             for e in self.entities
         )
         score = c.meaning + 0.5 * own + 0.25 * held
-        quoted = any((self.corpus.sources[c.row], c.unit.path) == (s, p) for s, p, _ in self.around)
+        quoted = any(
+            source == self.corpus.sources[c.row] and path in (c.unit.path, (*c.unit.path, c.unit.text))
+            for source, path, _ in self.around
+        )
         if quoted and not self.topic:
             score += 0.15  # "When did she graduate?" after the conservatory: the section just quoted
         if under_negation(c.unit):
@@ -456,7 +466,7 @@ class Judge:
             if where == source:
                 whole = len(path) if naming else 0
                 depth = next((n + 1 for n, head in enumerate(path) if self.topic & heading_stems(head)), whole)
-                if c.unit.path[:depth] == path[:depth]:
+                if (*c.unit.path, c.unit.text)[:depth] == path[:depth]:  # (a record said: itself)
                     return True
         return False
 

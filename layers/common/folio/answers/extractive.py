@@ -155,9 +155,11 @@ class Extractor:
         self.weights: dict[str, float] = {}  # the asked words, by rarity: which clause of a line says it
         told = [" ".join(line.lower().split()) for line in said]
         self.around = frozenset(
-            (corpus.sources[loc.row], loc.unit.path, stems(loc.unit.text))
+            (corpus.sources[loc.row], _record_path(loc.unit), stems(loc.unit.text))
             for loc in (corpus.outline if told else ())
-            if len(text := " ".join(loc.unit.text.lower().split())) >= _DISTINCT_CHARS and any(text in t for t in told)
+            # (As the answer told it: a record by its name, "From Hitboxes to ... (Event: ADC 2025; ...)".)
+            if len(text := " ".join(named_first(loc.unit.text).lower().split())) >= _DISTINCT_CHARS
+            and any(text in t for t in told)
         )
 
     def answer(self, q: Question, *, topic: tuple[str, ...] = (), shown: frozenset[str] = frozenset()) -> Draft:
@@ -173,10 +175,7 @@ class Extractor:
         judge = Judge(
             q, self.corpus, entities=tuple(dict.fromkeys((*q.entities, *topic))), topic=topic, around=self.around
         )
-        # A date or number asked of a record: its name and the asked field, not every field.
-        focus = {*judge.attribute, *judge.entities} & self.corpus.all_keys
-        # "By how much did it cut the error?" needs the before as well as the after: the whole row.
-        self.focus = focus if q.kind in (Kind.DATE, Kind.NUMBER) and not q.change else set()
+        self.focus = self._focus(q, judge)
         # (A date or a number asked is typed by the line's own value, clause or not: "for kids aged
         # 9-14 at the library; usually about 12 kids come".)
         whole = q.kind in (Kind.LIST, Kind.SUMMARY, Kind.DATE, Kind.NUMBER) or q.sides or q.change
@@ -212,6 +211,15 @@ class Extractor:
             q, passing, counted, limit=limit, margin=0.06 if q.kind in (Kind.DATE, Kind.NUMBER) else 0.1
         )
         return self._lasted(draft) if q.duration else draft
+
+    def _focus(self, q: Question, judge: Judge) -> set[str]:
+        """A date, number or place asked of a record: its name and the asked fields, not every field."""
+        if q.kind is Kind.PLACE:
+            return set(PLACE_KEYS & self.corpus.all_keys)  # "Where was that held?": the talk's "City:"
+        # ("By how much did it cut the error?" needs the before as well as the after: the whole row.)
+        if q.kind in (Kind.DATE, Kind.NUMBER) and not q.change:
+            return {*judge.attribute, *judge.entities} & self.corpus.all_keys
+        return set()
 
     def _jobs_now(self, q: Question, judge: Judge) -> list[Scored]:
         """ "Where does he work now?" with no line passing: the current entry of the work history,
@@ -1656,6 +1664,13 @@ def _instance_of(heading: str, wanted: set[str]) -> bool:
         return False
     name = [w for w in words(re.split(r" [—–-] | \(|: |,", heading)[0]) if w]
     return len(name) >= 2 and all(w[:1].isupper() for w in name) and stem(name[-1]) in wanted
+
+
+def _record_path(unit: Unit) -> tuple[str, ...]:
+    """Where a line is: its section; a record of its own (a table's row, a line of fields: one
+    talk of a list of talks) is itself."""
+    record = unit.kind == "row" or (unit.kind == "pair" and unit.text.count("; ") >= 2)
+    return (*unit.path, unit.text) if record else unit.path
 
 
 def _with_heading(unit: Unit, *, brief: bool = False) -> str:

@@ -214,6 +214,7 @@ _SYNONYM_GROUPS = (
     "career experience timeline",
     "speak spoken spoke",
     "leave left quit",
+    "finish finished complete completed completion",
     "big bigger larger large",
     "build built create made",
     "talk presentation",
