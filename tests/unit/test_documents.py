@@ -167,6 +167,17 @@ def test_pdf_fields_side_by_side_are_a_line_each() -> None:
     assert f"{wrapped}\n\nSupervisor:" in text
 
 
+def test_a_pdf_table_whose_header_is_printed_wider_than_its_rows() -> None:
+    """A bold header's columns sit right of its rows' cells: each row a cell a column, in order;
+    a term's totals between the rows part the table, a title's colon is no field."""
+    text = _pdf_text("kb_thirtysixth", "transcript_concordia_beng.pdf")
+    assert "| COEN 421 | Embedded Systems Design | 4.00 | A+ | 17.20 |" in text
+    row = "| COMP 248 | Object-Oriented Programming I | 3.50 | A+ | 15.05 |"
+    assert f"{row}\n\nTerm credits: 15.00 Term GPA: 3.85" in text
+    pharmacy = _pdf_text("kb_twentyeighth", "mpharm_transcript.pdf")
+    assert "| PH2005 | Clinical Pharmacy I: Cardiovascular and Respiratory Disease | 20 | 72 |" in pharmacy
+
+
 def test_a_plain_text_record_is_headed_by_its_name(tmp_path: Path) -> None:
     cv = (
         "TOM OYELARAN\nSenior ML Engineer\n\nEXPERIENCE\n\n"

@@ -254,13 +254,15 @@ def _aligned_tables(lines: list[str]) -> list[tuple[int, int, list[str]]]:
             if not lines[m].strip():
                 continue
             spans = _spans(lines[m])
-            if _side_by_side(lines[m]):
-                break  # fields under the table ("Total credits awarded: 180   Weighted mean mark: 77.7")
-            cells = _under(header, spans)
+            # Fields are no row: "Total credits awarded: 180   Weighted mean mark: 77.7" under the
+            # table ends it, "Term credits: 15.00   Term GPA: 3.85" between its rows parts it.
+            fields = _has_fields(spans)
+            cells = _row(header, spans)
             if cells is None and rows and isinstance(rows[-1], list) and (column := _wrapped(header, spans)):
                 rows[-1][column] = f"{rows[-1][column]} {spans[0][2]}"
-            elif cells is None and len(spans) == 1 and _rows_follow(header, lines[m + 1 :]):
-                rows.append(spans[0][2])  # a label over the rows that follow ("Year 2 average: 71.0" too)
+            elif cells is None and (len(spans) == 1 or fields) and _rows_follow(header, lines[m + 1 :]):
+                # A label over the rows that follow ("Year 2 average: 71.0" too).
+                rows.append(" ".join(text for _, _, text in spans))
             elif cells is None:
                 break
             else:
@@ -291,6 +293,18 @@ def _laid_out(layout: list[str]) -> list[str]:
     return prose
 
 
+_ORDERED_CELLS = 4
+
+
+def _has_fields(spans: list[tuple[int, int, str]]) -> bool:
+    """Whether a laid-out line holds a field: "Supervisor:" before its value, "Term GPA: 3.85" (not
+    a title with a colon in it: "Clinical Pharmacy I: Cardiovascular ...")."""
+    return any(_FIGURE_FIELD.match(text) or text.endswith(":") for _, _, text in spans)
+
+
+_FIGURE_FIELD = re.compile(r"^[A-Z][\w /()-]{0,40}: \d[\d.,/%]*$")
+
+
 def _side_by_side(line: str) -> list[str]:
     """A laid-out line of fields printed side by side ("Programme:   MSc Machine Learning   Mode of
     study:   Full-time"): each field, "Programme: MSc Machine Learning"; none when the line is not
@@ -316,7 +330,18 @@ _INLINE_FIELD = re.compile(r"^[A-Z][\w /()-]{0,40}: \S")
 def _rows_follow(header: list[tuple[int, int, str]], lines: list[str]) -> bool:
     """Whether the table goes on within the next two lines that hold text (past a label or two)."""
     ahead = [line for line in lines if line.strip()][:2]
-    return any(_under(header, _spans(line)) is not None for line in ahead)
+    return any(_row(header, _spans(line)) is not None for line in ahead)
+
+
+def _row(header: list[tuple[int, int, str]], spans: list[tuple[int, int, str]]) -> list[str] | None:
+    """A line's cells under the header's; or, a cell a column in order, where the header is printed
+    wider than its rows (a bold header's letters): "ENGR 201   Professional Practice ...   1.50   A"."""
+    if _has_fields(spans):
+        return None
+    cells = _under(header, spans)
+    if cells is None and len(spans) == len(header) >= _ORDERED_CELLS:
+        return [text for _, _, text in spans]
+    return cells
 
 
 def _wrapped(header: list[tuple[int, int, str]], spans: list[tuple[int, int, str]]) -> int:
