@@ -155,10 +155,13 @@ def test_without_any_llm_the_answer_is_extractive_and_cited(sample_index: Path, 
 
 
 def test_a_vague_first_turn_gets_a_clarifying_question(sample_index: Path, embedder: Embedder) -> None:
-    answer = _ask(_answerer(sample_index, embedder, LLMChain([])), "Experience?")
+    answerer = _answerer(sample_index, embedder, LLMChain([]))
+    answer = _ask(answerer, "Experience?")
     assert answer.clarifying and not answer.grounded and answer.sources == []
-    assert answer.text.startswith("What would you like to know about Maya?")
+    assert answer.text.startswith("What would you like to know about Maya's experience?")
     assert "work history" in answer.text and "projects" in answer.text
+    # Nothing named: of her.
+    assert _ask(answerer, "more?").text.startswith("What would you like to know about Maya?")
 
 
 def test_a_vague_plural_topic_is_asked_back_by_its_entries(sample_index: Path, embedder: Embedder) -> None:

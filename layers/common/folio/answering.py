@@ -107,7 +107,9 @@ class Answerer:
         corpus = self._corpora.get(found.snapshot) if found.snapshot.size else None
         if asked.vague and not history and corpus is not None and not corpus.names_a_field(asked.terms):
             among = await asyncio.to_thread(self._entries_of, question, asked, corpus, found, day)
-            text = self.writer.clarify(corpus, found.snapshot, among=among, noun=" ".join(words(question)).lower())
+            # (The topic named, if one is: "Experience?"; not "more?".)
+            noun = " ".join(words(question)).lower() if corpus.names_a_topic(asked.terms) else ""
+            text = self.writer.clarify(corpus, found.snapshot, among=among, noun=noun)
             return Answer(text, [], False, "none", found.corpus_version, clarifying=True)
         if not found.grounded or corpus is None:
             return self._refusal(found, "none")

@@ -22,6 +22,7 @@ from folio.answers.text import (
     JOB,
     SINCE,
     acronyms,
+    heading_stems,
     idioms,
     named_kinds,
     stem,
@@ -84,6 +85,7 @@ class Corpus:
                     self.children.setdefault(path[:depth], set()).add(path[depth])
         # Things the documents name in lower case: a name, whatever the visitor's question makes of it.
         self.lower_names = _lower_names(self.paths, self.outline)
+        self._heading_words = frozenset().union(*(heading_stems(h) for path in self.paths for h in path[1:]))
         self.first_person = frozenset(_first_person(columns))
         self.aliases = _aliases(columns["text"])
         # The words the documents write only as a part of one ("car" of "Car-VAL-yo").
@@ -186,6 +188,11 @@ class Corpus:
         """Whether a one-word question names a field of the documents' records ("Pronouns?" for
         "Pronouns: they/them"), not a whole topic ("Experience?", "Projects?")."""
         return len(terms) == 1 and terms[0] in self.all_keys and terms[0] not in _TOPIC_WORDS
+
+    def names_a_topic(self, terms: tuple[str, ...]) -> bool:
+        """Whether a one-word question names a topic of the documents ("Experience?", "Hobbies?"),
+        not only goes on ("more?")."""
+        return len(terms) == 1 and (terms[0] in _TOPIC_WORDS or terms[0] in self._heading_words)
 
     def weight(self, term: str) -> float:
         n = self.df.get(term, 0) or sum(self.df[w] for w in self._versions(term))

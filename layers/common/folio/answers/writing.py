@@ -97,12 +97,14 @@ class Writer:
 
     def clarify(self, corpus: Corpus, snapshot: Snapshot, *, among: Sequence[str] = (), noun: str = "") -> str:
         """A question back: which of the entries a topic lists (`among`, of the `noun` asked), else
-        which of the topics the documents cover."""
+        what of the `noun` (or of the owner), among the topics the documents cover."""
         if among:
             names = ", ".join(among[:-1]) + f" or {among[-1]}"
             return f"Which of {self.possessive} {noun} would you like to know about: {names}?"
         covered = self._topics(corpus, snapshot) or "background"
-        return f"What would you like to know about {self.name}? I can tell you about {self.possessive} {covered}."
+        # (Of the topic asked, in the visitor's word: "Experience?" - "... about Maya's experience?")
+        about = f"{self.possessive} {noun}" if noun else self.name
+        return f"What would you like to know about {about}? I can tell you about {self.possessive} {covered}."
 
     @staticmethod
     def _topics(corpus: Corpus | None, snapshot: Snapshot | None) -> str:
