@@ -100,3 +100,21 @@ def test_each_of_several_dated_entries_is_a_chunk_of_its_own() -> None:
     # Two are no list of them: packed as any paragraphs are.
     packed = chunk_document(_doc(Section(("Talks",), "\n\n".join(entries[:2]))), max_chars=800, overlap=120)
     assert len(packed) == 1
+
+
+def test_a_paragraph_leading_into_a_list_goes_on_with_it() -> None:
+    """Was the last line of one chunk, its list the next chunk: "* Bouldering" knew no hobby."""
+    from folio.answers.units import parse_units
+
+    fields = "\n".join(f"Field {n}: a value of some length for the record" for n in range(6))
+    hobbies = "\n".join(f"* Hobby number {n}, done a few evenings a week at a gym in town." for n in range(9))
+    body = f"{fields}\n\nHi! I write the code that runs on small things. Outside work:\n\n{hobbies}"
+    chunks = chunk_document(_doc(Section(("About me",), body)), max_chars=800, overlap=120)
+    listed = next(c for c in chunks if "Hobby number 0" in c.text)
+    assert "Outside work:" in listed.text
+    units = parse_units(listed.text)
+    hobby = next(u for u in units if u.text.startswith("Hobby number 0"))
+    assert hobby.path[-1] == "Outside work", hobby
+    # A sentence that goes on into its list names none: "Day to day I:" > "* lead the team".
+    said = [u for u in parse_units("Resume > About\n\nDay to day I:\n\n* lead the team\n") if u.kind == "item"]
+    assert said[0].path == ("Resume", "About"), said

@@ -136,8 +136,10 @@ def _split(text: str, budget: int, overlap: int) -> list[str]:
     for unit in units:
         entry = entries and unit.joiner == "\n\n" and bool(DATED_ENTRY.match(unit.text))
         if current and (entry or size + len(unit.text) + 2 > budget):
-            chunks.append(current)
-            current = [] if entry else _tail(current, overlap, budget - len(unit.text) - 2)
+            # (A paragraph that leads into what follows, "... Outside work:", goes on with it.)
+            lead = current[-1:] if len(current) > 1 and _leads_in(current[-1], overlap) else []
+            chunks.append(current[: len(current) - len(lead)])
+            current = lead or ([] if entry else _tail(current, overlap, budget - len(unit.text) - 2))
             size = sum(len(u.text) + 2 for u in current)
         current.append(unit)
         size += len(unit.text) + 2
@@ -147,6 +149,10 @@ def _split(text: str, budget: int, overlap: int) -> list[str]:
 
 
 _ENTRIES = 3
+
+
+def _leads_in(unit: _Unit, overlap: int) -> bool:
+    return unit.text.rstrip().endswith(":") and len(unit.text) <= overlap
 
 
 def _blocks(text: str) -> list[str]:

@@ -44,6 +44,18 @@ _ABBREVIATION = re.compile(
 )
 
 
+def _lead_in(sentence: str) -> str:
+    """A paragraph's last words naming the list after it ("Outside work:"), not a sentence that
+    goes on into it ("Day to day I:")."""
+    label = sentence.removesuffix(":")
+    named = label != sentence and len(label.split()) <= _LEAD_IN_WORDS and not _PERSON.search(label)
+    return label if named else ""
+
+
+_LEAD_IN_WORDS = 5
+_PERSON = re.compile(r"\b(?:I|we|you|he|she|they|me|us|him|her|them)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Unit:
     text: str
@@ -120,6 +132,7 @@ class _Parser:
         self.open_keys: list[tuple[int, str]] = []  # YAML-style "Key:" lines and their indent
         self.parents: list[tuple[int, str]] = []  # the list items above a nested one, by indent
         self.in_item = False  # the last line was (part of) a list item
+        self.lead_in = ""  # a paragraph's last words before a list: "... Outside work:"
 
     def run(self, body: str) -> list[Unit]:
         for raw in body.splitlines():
@@ -129,6 +142,8 @@ class _Parser:
 
     def _line(self, raw: str) -> None:
         line = _QUOTE.sub("", raw.strip())  # a quoted paragraph ("> Hi!") reads as its text
+        if line and not _ITEM.match(line):
+            self.lead_in = ""
         continuing, self.in_item = self.in_item, False
         if not line:
             self._flush_paragraph()
@@ -170,6 +185,10 @@ class _Parser:
             self.parents = self.parents if indent else []  # a list ended by the text after it
             return
         self._flush_paragraph()
+        self._entry(line, indent, item)
+
+    def _entry(self, line: str, indent: int, item: re.Match[str] | None) -> None:
+        """A list item, a field or a field's open key: a unit of its own."""
         text = plain(line[item.end() :] if item else line)
         open_key = _OPEN_KEY.match(text)
         kept = [(i, k) for i, k in self.open_keys if i < indent]
@@ -180,6 +199,9 @@ class _Parser:
         # An item's sub-items are about it: "- Vindkast ApS" > "  - Lead Data Scientist (Jan 2025 -
         # present)" > "    - Lead the forecasting team of 6".
         self.parents = [(i, p) for i, p in self.parents if i < indent] if item else []
+        if item and self.lead_in and not self.parents:
+            # The list a paragraph leads into is about what it names: "Outside work:" > "* Bouldering".
+            self.parents = [(-1, self.lead_in)]
         if open_key:
             self._add(open_key.group(1), "heading")
             self.open_keys.append((indent, open_key.group(1)))
@@ -235,6 +257,7 @@ class _Parser:
             self.block += n > 0
             for sentence in sentences(part):
                 self._add(sentence, "sentence")
+        self.lead_in = _lead_in(self.units[-1].text if self.units else "")
         self.paragraph = []
 
     def _add(self, text: str, kind: str, *, key: str = "", path: tuple[str, ...] | None = None) -> None:
