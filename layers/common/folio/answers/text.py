@@ -230,6 +230,7 @@ _SYNONYM_GROUPS = (
     "relocate relocation relocating move moving moved",
     "valid active unexpired",
     "latency delay lag",
+    "microcontroller microcontrollers mcu mcus",
     "aim aiming goal target",  # "What time is he aiming for?": "Goal: under 3:15"
     "stack technology technologies tech techstack",
     "publish published publication publications",
