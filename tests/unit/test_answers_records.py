@@ -579,3 +579,21 @@ def test_records_kept_as_fields_under_their_name(tmp_path: Path, embedder: Embed
     history = [Turn(spoke, asked(spoke))]
     held = asyncio.run(answerer.answer("Where was that held?", history=history, today=date(2026, 10, 1))).text
     assert "Bristol" in held and "Stockholm" not in held, held
+
+
+def test_an_interview_s_answer_is_under_its_question(tmp_path: Path, embedder: Embedder) -> None:
+    faq = (
+        "# FAQ\n\n**Q:** Who are you, in one line?\n**A:** Peter Njoroge — most people call me PK. "
+        "I'm a Staff Data Engineer at Anga Climate Analytics.\n\n**Q:** Where are you based?\n"
+        "**A:** Nairobi, Kenya (Kilimani), on East Africa Time.\n\n**Q:** Do you do consulting?\n"
+        "**A:** No, not while I'm at Anga.\n"
+    )
+    resume = "PETER NJOROGE\nStaff Data Engineer\n\nEXPERIENCE\n\n"
+    resume += "Lead Data Engineer, Jamii Bank (Mombasa) .... 2020 – 2023\n"
+    answerer, asked = _asker(tmp_path, embedder, {"faq.md": faq, "resume.txt": resume}, "Peter Njoroge")
+
+    # Initials are a name the documents call him by: "PK" is the owner, not a thing asked about.
+    assert "pk" not in answerer.analyse("Where is PK based?").terms
+    based = asked("Where is PK based?")
+    assert "Nairobi" in based and "Mombasa" not in based, based
+    assert asked("Does PK do consulting?").startswith("No")

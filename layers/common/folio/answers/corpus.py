@@ -38,8 +38,9 @@ if TYPE_CHECKING:
     from folio.index import Snapshot
 
 
-_CALLED = re.compile(r"\b(?:goes by|calls? (?:her|him|them|me))\s+\**[\"“]?([A-Z][a-z]+)\b")
-_ALIAS = re.compile(r"\b([A-Z][a-z]+)\s+\(?[\"“']([A-Z][a-z]+)[\"”']\)?\s+[A-Z]")
+# (A short name, or initials: "most people call me PK".)
+_CALLED = re.compile(r"\b(?:goes by|calls? (?:her|him|them|me))\s+\**[\"“]?([A-Z][a-z]+|[A-Z]{2,3})\b")
+_ALIAS = re.compile(r"\b([A-Z][a-z]+)\s+\(?[\"“']([A-Z][a-z]+|[A-Z]{2,3})[\"”']\)?\s+[A-Z]")
 
 
 @dataclass(frozen=True)

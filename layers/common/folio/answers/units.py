@@ -133,6 +133,7 @@ class _Parser:
         self.parents: list[tuple[int, str]] = []  # the list items above a nested one, by indent
         self.in_item = False  # the last line was (part of) a list item
         self.lead_in = ""  # a paragraph's last words before a list: "... Outside work:"
+        self.asked = ""  # an interview's question ("Q: Where are you based?"), for its answer
 
     def run(self, body: str) -> list[Unit]:
         for raw in body.splitlines():
@@ -208,7 +209,11 @@ class _Parser:
             return
         pair = _PAIR.match(text)
         if pair and len(pair.group(1).split()) <= 6:
-            self._add(text, "pair", key=pair.group(1))
+            # An interview's answer is under its question, as an FAQ's under its heading: "Q: Where
+            # are you based?" > "A: Nairobi, Kenya".
+            asked = (*self.path, self.asked) if self.asked and pair.group(1) == "A" else None
+            self._add(text, "pair", key=pair.group(1), path=asked)
+            self.asked = pair.group(2) if pair.group(1) == "Q" and pair.group(2).endswith("?") else ""
             # "- **Team:** 4 people, ..." may wrap, and so may a pair cut mid-phrase ("(design-to-").
             self.in_item = item is not None or not _ENDED.search(text)
         elif text:
