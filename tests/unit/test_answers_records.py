@@ -597,3 +597,31 @@ def test_an_interview_s_answer_is_under_its_question(tmp_path: Path, embedder: E
     based = asked("Where is PK based?")
     assert "Nairobi" in based and "Mombasa" not in based, based
     assert asked("Does PK do consulting?").startswith("No")
+
+
+def test_an_entry_s_list_is_the_entry_s(tmp_path: Path, embedder: Embedder) -> None:
+    cv = (
+        "# Catalina Fuentes, Dr.-Ing.\n\n## Education\n\n**10/2014 – 09/2016** — **M.Sc. Robotics**\n"
+        "Technical University of Munich (TUM), Munich, Germany\n- Final grade: 1.4 (German scale, 1.0 = best)\n\n"
+        "**03/2008 – 08/2014** — **Ingeniería Civil Electrónica**\n"
+        "Universidad Técnica Federico Santa María (UTFSM), Valparaíso, Chile\n- Final grade: 6.1 / 7.0\n\n"
+        "**Diploma of Graphic Design** — Collingwood School of Design, 2016–2017\n"
+        "Final project: a wayfinding system for Footscray Market.\n\n"
+        "## Positions\n\n**since 02/2025** — **Tech Lead, Perception**\nFeldwerk Robotics GmbH, Munich\n"
+        "- Leads a team of 7 engineers\n\n**07/2022 – 01/2025** — **Senior Engineer**\nKessler Automation, Augsburg\n"
+    )
+    talks = (
+        'TALKS\n\n2025 | FOSDEM, Brussels, Belgium\n  "ringlog at five"\n'
+        "  Notes: February 2025. Five years of bug reports, ports and mistakes.\n"
+    )
+    _, asked = _asker(tmp_path, embedder, {"cv.md": cv, "talks.txt": talks}, "Catalina Fuentes")
+
+    # A field of a list under an entry's lines is that entry's: the UTFSM grade, not TUM's.
+    utfsm = asked("What was her final grade at UTFSM?")
+    assert "6.1" in utfsm and "1.4" not in utfsm, utfsm
+    # "since 02/2025" is now.
+    now = asked("What does Catalina do now?")
+    assert "Feldwerk" in now and "Kessler" not in now, now
+    # A "Market" is no mark; "bug reports" are no people.
+    assert asked("What grade did she get for the graphic design final project?").startswith("I don't have that")
+    assert asked("How many people attended her FOSDEM 2025 talk?").startswith("I don't have that")

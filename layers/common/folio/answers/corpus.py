@@ -16,6 +16,7 @@ import numpy as np
 
 from folio.answers.text import (
     CANON,
+    CURRENT,
     DATE,
     DEGREES,
     FIRST_PERSON,
@@ -116,9 +117,13 @@ class Corpus:
             if _is_position(located.unit) and not (located.unit.path and located.unit.path[-1] in self.records)
         ) | frozenset(self.records)
         # A chunk holding a work-history entry speaks of a job, its role and employer, in any words.
+        # (And of now, when the entry is current: "since 02/2025 — Tech Lead".)
         for row, located_units in self.by_row.items():
-            if any(located.unit.text in self.positions for located in located_units):
-                self.df.update(JOB - (stems(columns["text"][row]) | acronyms(columns["text"][row])))
+            held = [self.told(loc.unit.text) for loc in located_units if loc.unit.text in self.positions]
+            said = stems(columns["text"][row]) | acronyms(columns["text"][row])
+            now = {"current"} if any(CURRENT.search(text) for text in held) else set()
+            if held:
+                self.df.update((JOB | now) - said)
         self.unit_matrix = snapshot.unit_vectors([located.unit.embed_text for located in self.outline])
         self.doc_types: dict[str, list[int]] = {}
         for row in sorted(self.first_row.values()):

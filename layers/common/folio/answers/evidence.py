@@ -120,7 +120,8 @@ _ASKS_GRADE = re.compile(
 _GRADE_VALUE = re.compile(
     r"\b\d{1,3}(?:[.,]\d{1,2})?\s*/\s*\d{1,3}\b|\b(?:summa|magna)?\s*cum laude\b|\bwith (?:high )?distinction\b|"
     r"\bdistinction\b|\bmerit\b|\bfirst[- ]class\b|\b(?:upper|lower) second\b|\b2[:.][12]\b|\bsobresaliente\b|"
-    r"\bnotable\b|\bhonou?rs\b|\bpass(?:ed)?\b|\b(?:grade|mark|gpa|score|average)d?\s*:?\s*(?:[A-F][+-]?|\d)",
+    # (A letter grade in capitals after its word: "Grade: A-", not the "e" of "Market".)
+    r"\bnotable\b|\bhonou?rs\b|\bpass(?:ed)?\b|\b(?:grade|mark|gpa|score|average)(?:e?d)?\b\s*:?\s*(?:(?-i:[A-F])[+-]?(?!\w)|\d)",
     re.IGNORECASE,
 )
 _GRADE = stem("grade")
@@ -219,11 +220,20 @@ def candidates(units: list[tuple[Unit, int]], snapshot: Snapshot, vector: np.nda
         return []
     meaning = snapshot.unit_vectors([u.embed_text for u, _ in kept]) @ vector.astype(np.float32)
     blocks: dict[tuple[int, int], list[str]] = {}
+    # A block's opening lines, before its list: the entry its items and fields are of
+    # ("**03/2008 – 08/2014** — Ingeniería ..." / "Universidad ... (UTFSM)" over "- Final grade: 6.1").
+    openings: dict[tuple[int, int], list[str]] = {}
     for unit, row in units:
         blocks.setdefault((row, unit.block), []).append(unit.text)
+        opening = openings.setdefault((row, unit.block), [])
+        if unit.kind == "sentence" and len(opening) + 1 == len(blocks[(row, unit.block)]):
+            opening.append(unit.text)
     out = []
     for (unit, row), sim in zip(kept, meaning.tolist(), strict=True):
-        block = " ".join(dict.fromkeys(blocks[(row, unit.block)])) if unit.kind == "sentence" else unit.text
+        if unit.kind == "sentence":
+            block = " ".join(dict.fromkeys(blocks[(row, unit.block)]))
+        else:
+            block = " ".join((*openings[(row, unit.block)], unit.text)) if unit.kind in ("item", "pair") else unit.text
         out.append(Candidate(unit, row, float(sim), *_facts(unit, block)))
     return out
 
@@ -531,6 +541,10 @@ class Judge:
         block = [loc.unit for loc in self.corpus.by_row.get(c.row, ()) if loc.unit.block == unit.block]
         entry = unit if unit.kind != "sentence" else block[0]
         opening = stems(split_sentences(entry.text)[0]) if entry.kind in ("sentence", "item") else frozenset()
+        if block and block[0].kind == "sentence" and unit.kind in ("item", "pair"):
+            # (A list under its entry's lines is the entry's: "**03/2008 – 08/2014** — ..." /
+            # "Universidad ... (UTFSM)" / "- Final grade: 6.1 / 7.0".)
+            opening |= stems(" ".join(u.text for u in block if u.kind == "sentence"))
         # (The letterhead too: a certificate's "Final weighted grade: 93.4%" is of its academy.)
         around = opening | self.corpus.letterhead(c.row) | frozenset().union(*map(heading_stems, unit.path))
         for sentence in split_sentences(unit.text):
@@ -870,6 +884,8 @@ def _number_about(text: str, key: str, noun: str) -> bool:
         return bool(NUMBER.search(DATE.sub(" ", text)))
     tokens = words(_PRICE.sub(" ", kind_words(text)))  # a price counts no things: "the kits sell for £95"
     for n, token in enumerate(tokens):
+        if stem(token) == _REPORTS and noun == _PEOPLE and (not n or tokens[n - 1].lower() != "direct"):
+            continue  # "4 direct reports" are people; "five years of bug reports" none
         if stem(token) in counted or noun in (stem(p) for p in token.split("-")):
             # "about 18 kids", "kids: 18", not the ages in "(kids 9-14)".
             before, after = tokens[max(n - 4, 0) : n], tokens[n + 1 : n + 5]
@@ -882,6 +898,7 @@ def _number_about(text: str, key: str, noun: str) -> bool:
 # Places one goes to, of kinds told apart by a word before them ("high school", "medical school").
 _INSTITUTIONS = frozenset(stem(w) for w in ("school", "college", "academy", "club", "gym", "hospital", "church"))
 _PEOPLE = stem("people")
+_REPORTS = stem("reports")
 # People counted by their role's initials: "7 SREs", "two PMs".
 _PEOPLE_IN_ROLES = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+[A-Z]{2,5}s\b")
 _HUMANS = frozenset(

@@ -23,7 +23,7 @@ DATE = re.compile(
     re.IGNORECASE,
 )
 # An open range: "since 2023", "since March 2021" (to the present).
-SINCE = re.compile(r"\bsince\s+(?:[A-Za-z]+\.?\s+)?(?:19|20)\d{2}\b", re.IGNORECASE)
+SINCE = re.compile(r"\bsince\s+(?:[A-Za-z]+\.?\s+|\d{1,2}[/.])?(?:19|20)\d{2}\b", re.IGNORECASE)  # "since 02/2025" too
 # A line about the present: "May 2021 – present", "since 2023".
 CURRENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b|" + SINCE.pattern, re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|I'm|I've|I'd|I'll)\b")
