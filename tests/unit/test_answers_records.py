@@ -625,3 +625,24 @@ def test_an_entry_s_list_is_the_entry_s(tmp_path: Path, embedder: Embedder) -> N
     # A "Market" is no mark; "bug reports" are no people.
     assert asked("What grade did she get for the graphic design final project?").startswith("I don't have that")
     assert asked("How many people attended her FOSDEM 2025 talk?").startswith("I don't have that")
+
+
+def test_what_is_still_to_come_and_words_that_are_no_typos(tmp_path: Path, embedder: Embedder) -> None:
+    talks = (
+        "TALKS & WORKSHOPS\nlast updated 2026-09-20\n\n"
+        "2025-05-21  Design Tokens for Everyone — Design Systems Week AU, Brisbane\n"
+        "2026-03-11  Workshop: Screen Reader Testing for Developers — Frontend Melbourne, Melbourne\n"
+        "2026-12-04  Accessible Charts in Healthcare Dashboards — Web Directions Summit, Sydney\n"
+    )
+    profile = "# Profile\n\n## Music\n\n- Ensemble: Merri Community Orchestra (viola)\n"
+    thesis = "# PhD\n\n- Dissertation: Grasp Planning under Shape Uncertainty\n- Oral examination: 14.07.2020\n"
+    files = {"talks.txt": talks, "profile.md": profile, "phd.md": thesis}
+    _, asked = _asker(tmp_path, embedder, files, "Ari Pham")
+
+    # The first entry after today (2026-10-01), not the list's "last updated" line.
+    upcoming = asked("When is their next talk?")
+    assert "2026-12-04" in upcoming and "2026-03-11" not in upcoming, upcoming
+    # "married" is a word of its own, not a typo of the "Merri" orchestra.
+    assert asked("Is Ari married?").startswith("I don't have that")
+    # A thesis defended is examined.
+    assert "14.07.2020" in asked("When was their PhD defense?")

@@ -234,7 +234,8 @@ class Corpus:
 
     def spelled(self, term: str) -> str:
         """The documents' word that a misspelt one stands for ("relocatng" -> "relocat"), else the word."""
-        if term in self.df or len(term) < 5 or not term.isalpha():
+        # (A word of the domain's own vocabulary is no typo: "married" is not the "Merri" orchestra.)
+        if term in self.df or len(term) < 5 or not term.isalpha() or term in _VOCABULARY:
             return term
         found = self._spellings.get(term)
         if found is None:
@@ -269,6 +270,7 @@ _TOPIC_WORDS = JOB | frozenset(
 )
 # A first screen of how alike a misspelt word and the documents' word are (difflib's ratio).
 _SPELLING = 0.75
+_VOCABULARY = frozenset(CANON) | frozenset(CANON.values())
 _SPELLINGS_KEPT = 4096
 
 

@@ -87,7 +87,8 @@ _ANAPHORA = ("That ", "This ", "These ", "Those ", "It ", "They ", "Both ", "The
 # "When did she start / leave / join": the documents give when as a range ("2018 – 2022").
 _SPAN_WORDS = frozenset(("start", "begin", "began", "join", "leav", "left", "quit", "end", "finish"))
 _TYPE_WORDS = {
-    Kind.DATE: frozenset(("dat", "year", "month", "day", "long", "tim", *_SPAN_WORDS)),
+    # (And its place in time: "When is her next talk?" asks a date, of no "next".)
+    Kind.DATE: frozenset(("dat", "year", "month", "day", "long", "tim", "next", "upcom", *_SPAN_WORDS)),
     Kind.NUMBER: frozenset(("number", "mani", "much", "total", "count")),
     Kind.PERSON: frozenset(("peopl", "someon", "nam")),
     # (And where a thing was "held" or "hosted": "Where was that held?" of a talk.)

@@ -7,6 +7,7 @@ everything else from the best evidence units (folio.answers.evidence).
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -205,7 +206,7 @@ class Extractor:
         typed = q.kind in (Kind.DATE, Kind.NUMBER, Kind.PERSON, Kind.PLACE)
         limit = 2 if typed else 3
         if q.kind is Kind.DATE or judge.asks_job():
-            passing, ordered = _in_time_order(q, passing, self.corpus.positions)
+            passing, ordered = _in_time_order(q, passing, self.corpus.positions, self.today)
             limit = 1 if ordered else limit  # "her first job": the one that came first
         draft = self._drafted(
             q, passing, counted, limit=limit, margin=0.06 if q.kind in (Kind.DATE, Kind.NUMBER) else 0.1
@@ -273,6 +274,14 @@ class Extractor:
             # "What was the root cause of INC-2025-0917?": the section "Root cause", wherever
             # retrieval left its opening lines.
             told = [(loc.unit, loc.row) for loc in headed]
+        elif set(q.terms) & _NEXT and judge.attribute:
+            # "When is her next talk?": the entries still to come, wherever retrieval left them.
+            told = [
+                (loc.unit, loc.row)
+                for loc in self.corpus.outline
+                if (_first_day(loc.unit.text) or self.today) > self.today
+                and set(judge.attribute) <= heading_stems(" ".join((*loc.unit.path, loc.unit.text)))
+            ][:_NAMED_UNITS]
         elif (q.kind is Kind.YESNO or q.level) and judge.entities:
             # "Does he have a PhD?": the lines naming it, wherever retrieval left them ("PhD in
             # Epidemiology, University of Copenhagen, ..." in a chunk of other degrees).
@@ -1515,6 +1524,7 @@ _OVERVIEW = re.compile(
 _DOING = USE | frozenset((stem("build"), stem("do"), stem("work"), stem("make")))
 _INCLUSIVE = re.compile(r"\b(?:in total|altogether|all (?:of )?(?:her|his|their|the)|including|counting)\b", re.I)
 _EARLIEST = frozenset(("start", "first", "earliest", "earlier"))
+_NEXT = frozenset(("next", "upcom"))
 _LATEST = frozenset(("leav", "end", "finish", "last", "latest", "most", "recent"))
 
 
@@ -1602,12 +1612,17 @@ def both(answer: Draft, part: Draft) -> Draft:
     return replace(answer, lines=lines)
 
 
-def _in_time_order(q: Question, passing: list[Scored], positions: frozenset[str]) -> tuple[list[Scored], bool]:
+def _in_time_order(
+    q: Question, passing: list[Scored], positions: frozenset[str], today: date
+) -> tuple[list[Scored], bool]:
     """ "When did she start at Corvid?": of the close candidates (two roles there), the earliest
-    date answers; "when did she leave" the latest. Says whether an order was asked and applied.
-    Entries of the work history come first: "Before Kestrelpay I was at Ledgerline from 2017"
-    dates another job."""
+    date answers; "when did she leave" the latest; "when is her next talk" the first one still to
+    come. Says whether an order was asked and applied. Entries of the work history come first:
+    "Before Kestrelpay I was at Ledgerline from 2017" dates another job."""
     terms = set(q.terms)
+    if terms & _NEXT:
+        ahead = sorted((s for s in passing if (_first_day(s.candidate.unit.text) or today) > today), key=_when)
+        return ahead + [s for s in passing if s not in ahead], bool(ahead)
     direction = -1 if terms & _EARLIEST else 1 if terms & _LATEST else 0
     if not direction or not passing:
         return passing, False
@@ -1623,6 +1638,25 @@ def _in_time_order(q: Question, passing: list[Scored], positions: frozenset[str]
 
     ordered = sorted(close, key=when, reverse=direction > 0)
     return ordered + [s for s in passing if s not in ordered], True
+
+
+def _first_day(text: str) -> date | None:
+    """A line's first date, to the day where it gives one ("2026-12-04"), else its month's last."""
+    iso = _ISO_DAY.search(text)
+    if iso:
+        return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    found = points(text)
+    if not found:
+        return None
+    year, month = divmod(found[0], 12)
+    return date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+def _when(scored: Scored) -> date:
+    return _first_day(scored.candidate.unit.text) or date.max
+
+
+_ISO_DAY = re.compile(r"\b((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
 
 
 def _core(item: str) -> str:

@@ -203,6 +203,12 @@ _PHRASE_WORDS |= dict.fromkeys(("time zone", "time zones"), "timezone")
 _PHRASE_WORDS |= dict.fromkeys(("open to", "willing to", "prepared to"), "to")
 _PHRASE_WORDS |= dict.fromkeys(("for a living",), "for work")  # a job, not where someone lives
 _PHRASE_WORDS |= dict.fromkeys(("how old",), "when born")  # an age is a birth date
+# A thesis defended is examined: "her PhD defense", "the viva" - "Oral examination: 14.07.2020".
+_PHRASE_WORDS |= {
+    f"{kind} {defence}": f"{kind} oral examination"
+    for kind in ("phd", "thesis", "doctoral", "dissertation")
+    for defence in ("defense", "defence")
+} | dict.fromkeys(("viva voce", "viva"), "oral examination")
 _PHRASE_WORDS |= dict.fromkeys(("these days", "nowadays", "right now", "at present", "lately"), "now")
 # "Her career path", "his career so far": her career.
 _PHRASE_WORDS |= {f"career {noun}": "career" for noun in ("path", "journey", "trajectory", "progression", "so far")}

@@ -22,6 +22,7 @@ _GOES_ON = re.compile(r"^(?:[(\[,;:–—]|[a-z])")
 # A list item's marker: a bullet, "3." or "3)", a letter "b)", a reference "[2]".
 _ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)]|[a-z]\)|\[\d{1,3}\])\s+")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
+_DAY_FIRST = re.compile(r"^(?:19|20)\d{2}-\d{2}-\d{2}\s")
 # "Key: value"; a colon inside a quoted title ('2023-05 "Accessible by default: ..."') is no key's.
 # A key is a label, not a sentence's end: "First-class honours. Dissertation: ..." is two sentences.
 # Nor is an answer's "Yes: defence or weapons, gambling ...".
@@ -175,6 +176,7 @@ class _Parser:
             and not dedented
             and not self._is_structured(line)
             and not DATED_ENTRY.match(raw.strip())
+            and not _DAY_FIRST.match(raw.strip())  # "2026-12-04  Accessible Charts ..." begins anew
         ):
             # A list item wrapped onto the next line, indented or not, goes on.
             last = self.units[-1]
