@@ -86,6 +86,11 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_thirtysecond", "Leontine Abernathy-Mwangi"),
         ("kb_thirtythird", "Bartholomew Okoro-Lindahl"),
         ("kb_thirtyfourth", "Ines Carvalho-Mbeki"),
+        ("kb_thirtyfifth", "Tomasz Oyelaran-Whitfield"),
+        ("kb_thirtysixth", "Véronique Laflamme"),
+        ("kb_thirtyseventh", "Peter Kamau Njoroge"),
+        ("kb_thirtyeighth", "Arden Minh Pham"),
+        ("kb_thirtyninth", "Catalina Fuentes Morales"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:

@@ -376,7 +376,7 @@ def test_only_the_question_is_asked(question: str, asked: str, not_asked: str) -
 
 def _asker(
     tmp_path: Path, embedder: Embedder, files: dict[str, str], owner: str
-) -> tuple[Answerer, Callable[[str], str]]:
+) -> tuple[Answerer, Callable[..., str]]:
     """The documents ingested into a real index, and a function asking of them on 2026-10-01."""
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -384,8 +384,14 @@ def _asker(
     run_ingest(tmp_path, index, embedder)
     answerer = Answerer(Retriever(index, embedder), LLMChain([]), owner=owner)
 
-    def asked(question: str) -> str:
-        return asyncio.run(answerer.answer(question, today=date(2026, 10, 1))).text
+    def asked(question: str, *earlier: str) -> str:
+        """The answer to `question`, asked after the `earlier` questions in one session."""
+        history: list[Turn] = []
+        for before in earlier:
+            history.append(Turn(before, asyncio.run(answerer.answer(before, history=history, today=today)).text))
+        return asyncio.run(answerer.answer(question, history=history, today=today)).text
+
+    today = date(2026, 10, 1)
 
     return answerer, asked
 
@@ -551,7 +557,7 @@ def test_records_kept_as_fields_under_their_name(tmp_path: Path, embedder: Embed
     )
     files = {"cv.txt": cv, "about.md": about, "education.yaml": education, "transcript.md": transcript}
     files |= {"talks.yaml": talks, "onsetta.md": "# onsetta\n\nAn onset detection library.\n\nLicense: MIT\n"}
-    answerer, asked = _asker(tmp_path, embedder, files, "Tom Oyelaran")
+    _, asked = _asker(tmp_path, embedder, files, "Tom Oyelaran")
 
     # A job's record by its name, role and dates; a membership "since 2024" is no job.
     now = asked("Where does Tom work now and what's his role?")
@@ -563,8 +569,7 @@ def test_records_kept_as_fields_under_their_name(tmp_path: Path, embedder: Embed
     assert all(name in spoken for name in ("Polish", "Yoruba", "Swedish")), spoken
     # The degree's own field; its mode the record's, not the other degree's.
     assert "MSc Software Engineering" in asked("What did he study for his master's?")
-    history = [Turn("What did he study for his master's?", asked("What did he study for his master's?"))]
-    mode = asyncio.run(answerer.answer("Was it full-time?", history=history, today=date(2026, 10, 1))).text
+    mode = asked("Was it full-time?", "What did he study for his master's?")
     assert mode.startswith("No") and "part-time" in mode, mode
     # A scale of grades is none of his: the transcript's programme makes its lines the BEng's.
     grade = asked("What grade did he get in his BEng?")
@@ -575,9 +580,7 @@ def test_records_kept_as_fields_under_their_name(tmp_path: Path, embedder: Embed
     # A driving licence is not the library's "License: MIT".
     assert asked("Does Tom have a driving licence?").startswith("I don't have that")
     # Where the talk just named was held: its city, not the other talk's.
-    spoke = "When did he speak at the Audio Developer Conference?"
-    history = [Turn(spoke, asked(spoke))]
-    held = asyncio.run(answerer.answer("Where was that held?", history=history, today=date(2026, 10, 1))).text
+    held = asked("Where was that held?", "When did he speak at the Audio Developer Conference?")
     assert "Bristol" in held and "Stockholm" not in held, held
 
 
