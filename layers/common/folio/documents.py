@@ -324,7 +324,8 @@ def _side_by_side(line: str) -> list[str]:
     return fields if len(fields) >= 2 else []
 
 
-_INLINE_FIELD = re.compile(r"^[A-Z][\w /()-]{0,40}: \S")
+# A field and its value on one line: "Total credits awarded: 180", "Title: Senior ML Engineer".
+_INLINE_FIELD = re.compile(r"^[A-Z][\w /()&'-]{0,40}:\s+\S")
 
 
 def _rows_follow(header: list[tuple[int, int, str]], lines: list[str]) -> bool:
@@ -726,7 +727,7 @@ def _aligned_pairs(text: str) -> str:
                 break
             end += 1
         opens = n == 0 or not lines[n - 1].strip()
-        if match is None or not opens or sum(bool(_ALIGNED.match(line)) for line in lines[n:end]) < _ALIGNED_ROWS:
+        if match is None or not opens or len(run) < _ALIGNED_ROWS:  # (a value's wrapped line adds no row)
             out.append(lines[n])
             n += 1
             continue
@@ -869,7 +870,7 @@ def _record_name(lines: list[str], n: int) -> str | None:
     record's heading, as a YAML list of jobs gives each its own."""
     match = _NAMING_FIELD.match(lines[n])
     following = lines[n + 1] if n + 1 < len(lines) else ""
-    if match is None or (n and lines[n - 1].strip()) or not _FIELD.match(following):
+    if match is None or (n and lines[n - 1].strip()) or not _INLINE_FIELD.match(following):
         return None
     return match.group(1).strip()
 
@@ -878,7 +879,6 @@ def _record_name(lines: list[str], n: int) -> str | None:
 _NAMING_FIELD = re.compile(
     r"^(?:Company|Employer|Organi[sz]ation|Institution|University|School|Client)\s*:\s+(\S.*)$", re.IGNORECASE
 )
-_FIELD = re.compile(r"^[A-Z][\w /()&'-]{0,40}:\s+\S")
 
 
 def _indent(line: str) -> int:

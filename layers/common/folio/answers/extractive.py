@@ -7,7 +7,6 @@ everything else from the best evidence units (folio.answers.evidence).
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -57,7 +56,7 @@ from folio.answers.text import (
     words,
 )
 from folio.answers.units import sentences
-from folio.answers.validity import EXPIRED, VALID, status
+from folio.answers.validity import EXPIRED, VALID, last_day, status
 from folio.answers.writing import named_first
 
 if TYPE_CHECKING:
@@ -279,7 +278,7 @@ class Extractor:
             told = [
                 (loc.unit, loc.row)
                 for loc in self.corpus.outline
-                if (_first_day(loc.unit.text) or self.today) > self.today
+                if (last_day(loc.unit.text) or self.today) > self.today
                 and set(judge.attribute) <= heading_stems(" ".join((*loc.unit.path, loc.unit.text)))
             ][:_NAMED_UNITS]
         elif (q.kind is Kind.YESNO or q.level) and judge.entities:
@@ -1621,7 +1620,7 @@ def _in_time_order(
     "Before Kestrelpay I was at Ledgerline from 2017" dates another job."""
     terms = set(q.terms)
     if terms & _NEXT:
-        ahead = sorted((s for s in passing if (_first_day(s.candidate.unit.text) or today) > today), key=_when)
+        ahead = sorted((s for s in passing if (last_day(s.candidate.unit.text) or today) > today), key=_when)
         return ahead + [s for s in passing if s not in ahead], bool(ahead)
     direction = -1 if terms & _EARLIEST else 1 if terms & _LATEST else 0
     if not direction or not passing:
@@ -1640,23 +1639,8 @@ def _in_time_order(
     return ordered + [s for s in passing if s not in ordered], True
 
 
-def _first_day(text: str) -> date | None:
-    """A line's first date, to the day where it gives one ("2026-12-04"), else its month's last."""
-    iso = _ISO_DAY.search(text)
-    if iso:
-        return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-    found = points(text)
-    if not found:
-        return None
-    year, month = divmod(found[0], 12)
-    return date(year, month + 1, calendar.monthrange(year, month + 1)[1])
-
-
 def _when(scored: Scored) -> date:
-    return _first_day(scored.candidate.unit.text) or date.max
-
-
-_ISO_DAY = re.compile(r"\b((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
+    return last_day(scored.candidate.unit.text) or date.max
 
 
 def _core(item: str) -> str:

@@ -88,6 +88,15 @@ def _fields(line: str) -> list[tuple[str, str]]:
     return [(key, value) for key, sep, value in parts if sep]
 
 
+def last_day(text: str) -> date | None:
+    """The last day the first date of a line names ("2026-12-04", "June 2027": 30 June), if any."""
+    found = _ANY_DATE.search(text)
+    return _last_day(found) if found else None
+
+
+_ANY_DATE = re.compile(rf"\b(?:{_DATE})\b", re.IGNORECASE)
+
+
 def _last_day(m: re.Match[str]) -> date:
     """The last day a date names: 2027 is valid through 31 December 2027, June 2027 through 30 June."""
     text = m.group(0)
