@@ -2150,3 +2150,15 @@ def test_a_json_resume_work_history_is_her_career(tmp_path: Path, embedder: Embe
     assert "Mintpost: Tech Lead, 2011-11 – 2014-06" in career, career
     lead = _ask(answerer, "How many engineers does she currently lead?").text
     assert "46" in lead and "14 engineers" not in lead, lead
+
+
+def test_an_open_range_a_full_date_and_a_verb_apart_from_its_noun() -> None:
+    from folio.answers.text import CURRENT, DATE
+
+    # "2022-03 to date" is a job held now, as "since 2022" is.
+    assert CURRENT.search("Principal SRE | PayFlow (Pty) Ltd | 2022-03 to date")
+    assert not CURRENT.search("Senior SRE | TripNest Online (Pty) Ltd | 2019-07 to 2022-02")
+    # A day, its month and year are one date, not a range of two.
+    assert len(DATE.findall("All times SAST (UTC+2), 29 November 2024.")) == 1
+    # "presented her work" says nothing of the present.
+    assert stem("presented") != stem("present") == stem("current")

@@ -649,3 +649,36 @@ def test_what_is_still_to_come_and_words_that_are_no_typos(tmp_path: Path, embed
     assert asked("Is Ari married?").startswith("I don't have that")
     # A thesis defended is examined.
     assert "14.07.2020" in asked("When was their PhD defense?")
+
+
+def test_a_plain_text_resume_s_employers_header_and_open_ranges(tmp_path: Path, embedder: Embedder) -> None:
+    resume = (
+        "Jacobus (Kobus) van Wyk\nPrincipal SRE  |  Cape Town\nkobus@vanwyk.example  ·  github.com/kobusvw\n\n"
+        "SUMMARY\n\nSite reliability engineer for card payments. Ten years of on-call, and counting.\n\n"
+        "EXPERIENCE\n\nPAYFLOW (Pty) Ltd - Cape Town\n\n"
+        "  Principal SRE                                 2022-03 to date\n"
+        "  - Lead the Reliability team (6 SREs)\n\n"
+        "TRIPNEST ONLINE - Cape Town\n\n"
+        "  Senior SRE                                    2019-07 to 2022-02\n"
+        "  - Replaced Nagios with Prometheus\n\n"
+        "OUTSIDE WORK\n\n"
+        "  Chess: I coach juniors at the False Bay Junior Chess Club, since 2015.\n"
+    )
+    contact = "# Contact\n\n- Notice period: two calendar months\n- Earliest start date: 1 February 2027\n"
+    manager = "# How I work\n\n### 1:1s\n- Weekly, 30 min, your agenda first\n\n### Feedback\n- Early and often\n"
+    files = {"resume.txt": resume, "contact.md": contact, "how-i-work.md": manager}
+    _, asked = _asker(tmp_path, embedder, files, "Jacobus Petrus van Wyk")
+
+    # "2022-03 to date" is the job now, told with its employer; the chess club is no job.
+    now = asked("Where does Kobus work now?")
+    assert "PAYFLOW" in now and "Principal SRE" in now and "Chess" not in now, now
+    # "Kobus" is what the documents call Jacobus: no unknown name to refuse on.
+    assert "2019-07" in asked("When did Kobus start as a Senior SRE?")
+    # A start date asked as such: the field of that name.
+    assert "1 February 2027" in asked("When could he start?", "What is his notice period?")
+    # A heading names a topic: the answer is what it says.
+    one_to_one = asked("How does he run 1:1s?")
+    assert "Weekly, 30 min" in one_to_one, one_to_one
+    # A summary of his background opens with prose, not the page's header lines.
+    summary = asked("Give me a quick summary of his background")
+    assert "Site reliability engineer for card payments" in summary and "github.com" not in summary, summary

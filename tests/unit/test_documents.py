@@ -517,3 +517,29 @@ def test_a_timeline_keeps_each_dated_entry(tmp_path: Path) -> None:
     units = [unit.text for chunk in chunks for unit in parse_units(chunk.text)]
     assert "2008-10 started the Laurea in Mathematics moved from Asti to Turin" in units, units[:4]
     assert "2019-02 moved to city number 19 for a new job there" in units, units[-3:]
+
+
+def test_an_employer_over_a_blank_line_and_its_indented_titles_heads_each(tmp_path: Path) -> None:
+    resume = (
+        "Luana Ferraz\n\nEXPERIENCE\n\nVENTURA PAY - São Paulo, SP (hybrid)\n\n"
+        "  Engineering Manager, Mobile Payments          Feb 2023 - Present\n"
+        "  - Manage 7 engineers\n\n"
+        "  Lead iOS Engineer                             Mar 2021 - Jan 2023\n"
+        "  - Led the migration to SPM\n\n"
+        "TAMARINDO MOBILIDADE - São Paulo, SP\n\n"
+        "  Senior iOS Engineer                           Jul 2017 - Feb 2021\n"
+        "  - Crash-free sessions 98.1% -> 99.7%\n"
+    )
+    paths = [headings for headings, text in _sections(tmp_path, "resume.txt", resume) if text]
+    assert paths == [
+        ("EXPERIENCE", "VENTURA PAY - São Paulo, SP (hybrid)", "Engineering Manager, Mobile Payments Feb 2023 - Present"),
+        ("EXPERIENCE", "VENTURA PAY - São Paulo, SP (hybrid)", "Lead iOS Engineer Mar 2021 - Jan 2023"),
+        ("EXPERIENCE", "TAMARINDO MOBILIDADE - São Paulo, SP", "Senior iOS Engineer Jul 2017 - Feb 2021"),
+    ]
+
+
+def test_names_and_values_parted_by_an_aligned_dash_are_fields(tmp_path: Path) -> None:
+    languages = "Luana Ferraz\n\nLANGUAGES\n\nPortuguese - native\nEnglish    - fluent (IELTS Academic 7.5)\n"
+    assert _sections(tmp_path, "resume.txt", languages) == [
+        (("LANGUAGES",), "Portuguese: native\nEnglish: fluent (IELTS Academic 7.5)")
+    ]

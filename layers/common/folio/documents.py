@@ -561,6 +561,7 @@ class _Splitter:
         self.in_fence = False
         self.levels: list[int] = []
         self.labels: set[int] = set()  # the levels given to labels, not to headings
+        self.indents: dict[int, int] = {}  # how far a plain-text label at a level is indented
         self.listing = 0  # the level of the plain-text label whose list is being read
 
     def run(self) -> tuple[list[Section], str | None]:
@@ -610,7 +611,7 @@ class _Splitter:
             self.listing = self._label_level()
             return (self.listing, named), 0
         if not self.atx and (entry := _text_label(self.written, n)):
-            self.listing = self._label_level()
+            self.listing = self._label_level(_indent(line))
             return (self.listing, entry[0]), entry[1]
         if self.atx and (label := _label(self.written, n)):
             return (self._label_level(), label), 0
@@ -622,10 +623,20 @@ class _Splitter:
             self.listing = 0
         return None, 0
 
-    def _label_level(self) -> int:
-        """One level below the section a label sits in; the next label is its sibling, not its child."""
-        level = max((lvl for lvl, _ in self.path if lvl not in self.labels), default=0) + 1
+    def _label_level(self, indent: int | None = None) -> int:
+        """One level below the section a label sits in; the next label is its sibling, not its
+        child, unless it is indented under it (an employer over the titles held there)."""
+        level = 1 + max(
+            (
+                lvl
+                for lvl, _ in self.path
+                if lvl not in self.labels or self.indents.get(lvl, indent or 0) < (indent or 0)
+            ),
+            default=0,
+        )
         self.labels.add(level)
+        if indent is not None:
+            self.indents[level] = indent
         return level
 
     def _flush(self) -> None:
@@ -737,7 +748,8 @@ def _aligned_pairs(text: str) -> str:
 
 
 # A name of one to three words, two or more spaces, then its value (not a "Key:" line, not columns).
-_ALIGNED = re.compile(r"^([A-Z][^\s:]*(?: [^\s:]+){0,2})[ \t]{2,}(\S(?:(?!\s{2})[^:])*)$")
+# (Or a dash between them, aligned too: "Portuguese - native" / "English    - fluent".)
+_ALIGNED = re.compile(r"^([A-Z][^\s:]*(?: [^\s:]+){0,2})(?:[ \t]+[-–—][ \t]+|[ \t]{2,})(\S(?:(?!\s{2})[^:])*)$")
 _ALIGNED_ROWS = 2
 
 
@@ -856,6 +868,12 @@ def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
         indented = following.strip() and own < _indent(following) <= own + _INDENT and not no_entry
         if LIST_ITEM.match(following) or indented:
             return ", ".join(label), count - 1
+        # Over a blank line and entries indented under it: an employer over the titles held there
+        # ("VENTURA PAY - São Paulo" / "" / "  Engineering Manager      Feb 2023 - Present" / "  - ...").
+        below = next((m for m in range(n + count, len(lines)) if lines[m].strip()), None)
+        over = count == 1 and not following.strip() and below is not None and _indent(lines[below]) > own
+        if over and not no_entry and below is not None and _text_label(lines, below) is not None:
+            return label[0], 0
         # Underlined before its list: "Solvane Mobility -- Lyon" / "Senior Firmware Engineer  Sep
         # 2019 - Feb 2022" / "--------" / "  * Battery management ...".
         after = lines[n + count + 1] if n + count + 1 < len(lines) else ""

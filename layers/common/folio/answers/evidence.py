@@ -28,6 +28,7 @@ from folio.answers.text import (
     JOB,
     NUMBER,
     ORDER,
+    SINCE,
     WHICH_NOUN,
     YEAR,
     acronyms,
@@ -85,6 +86,7 @@ _NEGATIONS = frozenset(("not", "no", "never", "none", "without", "don't", "doesn
 _ANAPHORA = ("That ", "This ", "These ", "Those ", "It ", "They ", "Both ", "The two ")
 # Words that name the kind of answer rather than what it is about.
 # "When did she start / leave / join": the documents give when as a range ("2018 – 2022").
+_BECOME = stem("become")
 _SPAN_WORDS = frozenset(("start", "begin", "began", "join", "leav", "left", "quit", "end", "finish"))
 _TYPE_WORDS = {
     # (And its place in time: "When is her next talk?" asks a date, of no "next".)
@@ -171,9 +173,9 @@ _WON = frozenset(stem(w) for w in ("won", "win", "received", "receive", "earned"
 _PRICE = re.compile(r"[£$€¥]\s?\d[\d,.]*")
 _CLAUSE_END = re.compile(r"(?<=[.;!?])\s+")
 _RANGE = re.compile(r"\d+\s*[-–]\s*\d+")
-# A range still open: "since March 2021", "Sep 2021 - present".
-_OPEN_RANGE = re.compile(
-    r"\bsince\s+(?:\w+\s+)?(?:19|20)\d{2}\b|(?:19|20)\d{2}\s*[-–—]+\s*(?:present|now|today|date)\b", re.I
+# From one date to another: "Sep 2019 - Feb 2022", "2014-03 to 2016-12" (not two dates of a story).
+_DATE_RANGE = re.compile(
+    rf"(?:{DATE.pattern})(?:[-/.]\d{{1,2}})?\s*(?:[-–—]+|\bto\b|\buntil\b|\btill\b)\s*(?:{DATE.pattern})", re.I
 )
 # A field whose value opens with a plain no: "Relocation: no - remote only".
 _NIL_VALUE = re.compile(r"^([^:]{1,48}):\s*(?:no|none)\s*[-–—,;(]", re.IGNORECASE)
@@ -489,10 +491,7 @@ class Judge:
             score -= 0.15  # a heading names a topic; the lines under it say something about it
         if typed and q.kind in (Kind.DATE, Kind.NUMBER) and len(c.unit.text.split()) <= 5:
             score += 0.2  # the value itself ("14 October 2024", "Years: 7"), not a story around it
-        if self.span and (len(DATE.findall(c.unit.text)) >= 2 or _OPEN_RANGE.search(c.unit.text)):
-            score += 0.2  # "when did she start and leave": a line with the range,
-            score += 0.1 if _MONTH_YEAR.search(c.unit.text) else 0.0  # to the month if it says
-        score += self._field_shape(c, typed)
+        score += self._span_shape(c) + self._field_shape(c, typed)
         if q.kind is Kind.PLACE and set(q.terms) & c.own & _TYPE_WORDS[Kind.PLACE]:
             score += 0.2  # "Which city is she based in?": "... engineer based in Edinburgh, Scotland"
         answers_it = (
@@ -581,6 +580,18 @@ class Judge:
             return 0.3  # "What did he study for his master's?": the record's "Degree: MSc Software Engineering"
         return 0.0
 
+    def _span_shape(self, c: Candidate) -> float:
+        """What a line's dates add when a start (or an end) is asked."""
+        score = 0.0
+        if self.span and (_DATE_RANGE.search(c.unit.text) or SINCE.search(c.unit.text)):
+            score += 0.2  # "when did she start and leave": a line with the range,
+            score += 0.1 if _MONTH_YEAR.search(c.unit.text) else 0.0  # to the month if it says
+        asked = {t for t in self.attribute if t != _BECOME}
+        if self.question.kind is Kind.DATE and _BECOME in self.question.terms and asked <= c.own:
+            # "When did she become an engineering manager?": the entry of that title, by its dates.
+            score += 0.2 if asked and c.unit.text in self.corpus.positions else 0.0
+        return score
+
     def _field_shape(self, c: Candidate, typed: bool) -> float:
         """What a record's field adds when it is the one asked for."""
         q = self.question
@@ -594,6 +605,10 @@ class Judge:
             # another field of it ("Thesis grade: 17.5/20"); "her bachelor's dissertation": the
             # "Final-year dissertation:" of the bachelor's degree.
             return 0.35 if key == asked else 0.2
+        if q.kind is Kind.DATE and not self.entities and c.unit.kind == "pair" and set(q.terms) & _SPAN_WORDS & key:
+            # "When could he start?": "Earliest start date: 1 February 2027" (of no named project's
+            # "Started: January 2023" when asked when she joined Brackenlight).
+            return 0.35
         # (Or a field of a section so named: "Location" > "City: Lyon".)
         labels = key | (heading_stems(c.unit.path[-1]) if c.unit.path else frozenset())
         if q.kind is Kind.PLACE and c.unit.kind == "pair" and set(q.terms) & labels & _TYPE_WORDS[Kind.PLACE]:

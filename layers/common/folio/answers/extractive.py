@@ -1383,6 +1383,13 @@ class Extractor:
         unit = c.unit
         if unit.text in self.corpus.records:
             return Line(self.corpus.told(unit.text), c.row)  # a job kept as a record: its name, role, dates
+        if unit.kind == "heading" and unit.text in self.corpus.positions:
+            return Line(_with_heading(unit), c.row)  # a job's title by its employer
+        if unit.kind == "heading" and len(unit.text.split()) <= _BARE_HEADING_WORDS:
+            # A heading names a topic; what it says is under it ("1:1s: Weekly, 30 min, ...").
+            under = self._under(unit)
+            if under is not None:
+                return Line(f"{unit.text}: {under.unit.text}", under.row)
         text = unit.text
         record = fields(text) if self.focus and unit.kind in ("pair", "row") else []
         asked = [(key, value) for key, value in record[1:] if stems(key) & self.focus]
@@ -1443,6 +1450,13 @@ class Extractor:
                 return (units[n - 1] if n else None), (units[n + 1] if n + 1 < len(units) else None)
         return None, None
 
+    def _under(self, heading: Unit) -> Located | None:
+        """The first line of the section a heading opens."""
+        section = (*heading.path, heading.text)
+        return next(
+            (loc for loc in self.corpus.outline if loc.unit.path == section and loc.unit.kind != "heading"), None
+        )
+
     def _units_of(self, row: int) -> list[Located]:
         return self.corpus.by_row.get(row, [])
 
@@ -1459,6 +1473,7 @@ class Extractor:
 
 
 _NEGATION = re.compile(r"\b(?:not|never|no)\b", re.IGNORECASE)
+_BARE_HEADING_WORDS = 3
 
 
 def _said(answer: str) -> str:
@@ -1696,7 +1711,10 @@ def _with_heading(unit: Unit, *, brief: bool = False) -> str:
     `brief`: a long entry by its first sentence (a timeline's "2019 — joined Kapsel Health ...")."""
     text = sentences(unit.text)[0] if brief and len(unit.text.split()) > _BRIEF_WORDS else unit.text
     heading = unit.heading
-    if unit.kind == "heading" or len(unit.path) < 2 or stems(heading) <= stems(text) or _LABEL_ONLY.match(heading):
+    # (A title's own heading, under its employer's: "VENTURA PAY - São Paulo" > "Engineering Manager
+    # Feb 2023 - Present"; not under the history's name, "Experience".)
+    titled = unit.kind != "heading" or not DATE.search(heading)
+    if not titled or len(unit.path) < 2 or stems(heading) <= stems(text) or _LABEL_ONLY.match(heading):
         return text
     return f"{heading}: {text}"
 

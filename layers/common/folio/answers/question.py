@@ -120,6 +120,7 @@ _GENERIC = frozenset(
         "summarize",
         "summary",
         "overview",
+        "background",  # "a summary of her background" is of her; "her background in ML", of ML
         "give",
         "share",
         "about",

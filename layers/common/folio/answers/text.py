@@ -18,12 +18,16 @@ _NUMBER_WORDS = frozenset(
 )
 DATE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|"
-    r"jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:spring|summer|autumn|fall|winter)\s+\d{4}\b|\b(?:19|20)\d{2}\b|"
+    r"jun|jul|aug|sep|oct|nov|dec)[a-z]*\b(?:\.?,?\s+\d{4}\b)?|\b(?:spring|summer|autumn|fall|winter)\s+\d{4}\b|\b(?:19|20)\d{2}\b|"
     r"\bpresent\b",
     re.IGNORECASE,
 )
-# An open range: "since 2023", "since March 2021" (to the present).
-SINCE = re.compile(r"\bsince\s+(?:[A-Za-z]+\.?\s+|\d{1,2}[/.])?(?:19|20)\d{2}\b", re.IGNORECASE)  # "since 02/2025" too
+# An open range: "since 2023", "since March 2021", "since 02/2025", "2022-03 to date" (to the present).
+SINCE = re.compile(
+    r"\bsince\s+(?:[A-Za-z]+\.?\s+|\d{1,2}[/.])?(?:19|20)\d{2}\b|"
+    r"\b(?:19|20)\d{2}(?:[-/.]\d{1,2})?\s*(?:[-–—]+|to|until)\s*(?:date|present|now|today)\b",
+    re.IGNORECASE,
+)
 # A line about the present: "May 2021 – present", "since 2023".
 CURRENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b|" + SINCE.pattern, re.IGNORECASE)
 FIRST_PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|I'm|I've|I'd|I'll)\b")
@@ -436,6 +440,8 @@ def idioms(heading: str) -> frozenset[str]:
 # What a thing is built with: "Language: Python 3.12", "Storage: SQLite" tell its stack.
 # A grade given in words: "with Distinction", "Merit".
 _GRADES = frozenset(("distinction", "merit"))
+_AVAILABLE = "availabl"
+_EARLIEST_START = frozenset(("earliest", "start"))
 _STACK_PARTS = frozenset(("languag", "framework", "storag", "databas", "librari", "cli", "runtim", "hardwar"))
 
 
@@ -444,7 +450,9 @@ def with_kinds(found: frozenset[str]) -> frozenset[str]:
     """Stems and the kinds they name: a line about a BSc is a line about a degree."""
     stack = {"stack"} if found & _STACK_PARTS else set()
     grade = {"grad"} if found & _GRADES else set()
-    return found | {BROADER[t] for t in found if t in BROADER} | stack | grade
+    # ("Earliest start date: 1 February 2027" says when she is available, as a notice period does.)
+    available = {_AVAILABLE} if _EARLIEST_START <= found else set()
+    return found | {BROADER[t] for t in found if t in BROADER} | stack | grade | available
 
 
 def siblings(term: str) -> set[str]:
@@ -501,7 +509,12 @@ def stem(word: str) -> str:
     if word.lower() in _ACRONYMS_IN_S:
         return word.lower()  # "RTOS" is one operating system, not many RTOs
     root = _strip(word.replace(".", "") if _DOTTED.fullmatch(word.lower()) else word)  # "B.Sc." is a BSc
+    if root in _VERB_APART and word.lower() != root:
+        return f"{root}ed"  # "presented her work" is no "present" (now) job
     return CANON.get(root, root)
+
+
+_VERB_APART = frozenset(("present",))
 
 
 def _unaccented(word: str) -> str:

@@ -45,6 +45,19 @@ _ABBREVIATION = re.compile(
 )
 
 
+def _header_block(lines: list[str]) -> bool:
+    """Lines that each stand alone, no sentence among them: a page's header ("Luana Takeda Ferraz" /
+    "Engineering Manager (Mobile) | iOS" / "São Paulo, SP · luana@... · +55 11 ...")."""
+    parted = sum(bool(_PARTED.search(line)) for line in lines)
+    reached = any(_CONTACT.search(line) for line in lines)
+    return reached and 2 * parted >= len(lines) and not any(_ENDED_SENTENCE.search(line) for line in lines)
+
+
+_CONTACT = re.compile(r"\S@\S|https?://|\b(?:github|linkedin)\.com/|\+\d{1,3} \d")
+_PARTED = re.compile(r" [|·•] |" + _CONTACT.pattern)
+_ENDED_SENTENCE = re.compile(r"[.!?,;]\s*$")
+
+
 def _lead_in(sentence: str) -> str:
     """A paragraph's last words naming the list after it ("Outside work:"), not a sentence that
     goes on into it ("Day to day I:")."""
@@ -258,12 +271,13 @@ class _Parser:
         # (Not a wrapped sentence: "... Certified Kubernetes Administrator" / "(2023), CDISC ...".)
         dated = len(lines) > 1 and all(DATE.search(line) for line in lines)
         dated = dated and not any(_GOES_ON.match(line) for line in lines[1:])
-        parts = lines if dated else _timeline(self.paragraph) or [unwrap(lines)]
+        header = _header_block(lines)
+        parts = lines if dated or header else _timeline(self.paragraph) or [unwrap(lines)]
         for n, part in enumerate(parts):
             # Each entry a block of its own: "2024 Certified ... Issued ... Active." is one record.
             self.block += n > 0
             for sentence in sentences(part):
-                self._add(sentence, "sentence")
+                self._add(sentence, "item" if header else "sentence")  # (a header's lines are no prose)
         self.lead_in = _lead_in(self.units[-1].text if self.units else "")
         self.paragraph = []
 
