@@ -682,3 +682,30 @@ def test_a_plain_text_resume_s_employers_header_and_open_ranges(tmp_path: Path, 
     # A summary of his background opens with prose, not the page's header lines.
     summary = asked("Give me a quick summary of his background")
     assert "Site reliability engineer for card payments" in summary and "github.com" not in summary, summary
+
+
+def test_credentials_told_apart_by_their_names_and_a_score_by_its_shape(tmp_path: Path, embedder: Embedder) -> None:
+    certs = (
+        "certifications:\n"
+        "  - name: Certified ScrumMaster (CSM)\n    issuer: Scrum Alliance\n    issued: 2019-08-22\n"
+        "    expires: 2025-08-22\n"
+        "  - name: AWS Certified Cloud Practitioner\n    issuer: Amazon Web Services\n    issued: 2021-06-15\n"
+        "    expires: 2024-06-15\n    notes: not renewed, went for the Developer one instead\n"
+        "  - name: AWS Certified Developer – Associate\n    issuer: Amazon Web Services\n    issued: 2024-02-10\n"
+        "    expires: 2027-02-10\n"
+        "language_tests:\n"
+        "  - test: IELTS Academic\n    date: 2024-03-09\n    overall: 7.5\n"
+        "  - test: JLPT N3\n    date: 2022-12-04\n    result: pass\n"
+    )
+    _, asked = _asker(tmp_path, embedder, {"certs.yaml": certs}, "Luana Takeda Ferraz")
+
+    # Named by the question's words, not by another record's notes ("went for the Developer one").
+    developer = asked("Is the AWS developer certification still valid?")
+    assert developer.startswith("Yes") and "2027-02-10" in developer, developer
+    # A scrum master is no master's degree.
+    assert asked("is her scrum master cert still valid?").startswith("No, it has expired")
+    # "Any ...?" is answered yes when every line listed is one.
+    assert asked("any AWS certs?").startswith("Yes")
+    # A score is a value of its own shape ("Overall: 7.5"), typed without its apostrophe.
+    assert "7.5" in asked("whats her IELTS score")
+    assert asked("what was her JLPT N3 score?").startswith("I don't have that")

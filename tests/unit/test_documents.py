@@ -532,7 +532,11 @@ def test_an_employer_over_a_blank_line_and_its_indented_titles_heads_each(tmp_pa
     )
     paths = [headings for headings, text in _sections(tmp_path, "resume.txt", resume) if text]
     assert paths == [
-        ("EXPERIENCE", "VENTURA PAY - São Paulo, SP (hybrid)", "Engineering Manager, Mobile Payments Feb 2023 - Present"),
+        (
+            "EXPERIENCE",
+            "VENTURA PAY - São Paulo, SP (hybrid)",
+            "Engineering Manager, Mobile Payments Feb 2023 - Present",
+        ),
         ("EXPERIENCE", "VENTURA PAY - São Paulo, SP (hybrid)", "Lead iOS Engineer Mar 2021 - Jan 2023"),
         ("EXPERIENCE", "TAMARINDO MOBILIDADE - São Paulo, SP", "Senior iOS Engineer Jul 2017 - Feb 2021"),
     ]

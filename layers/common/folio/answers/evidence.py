@@ -388,6 +388,11 @@ class Judge:
         # (Known only as a part of a word is unknown: "What car does she drive?" of "Car-VAL-yo".)
         part = first and which is not None and asked[0] in self.corpus.parts_only
         relation = [asked[0]] if first and (asked[0] in unknown or part) else []
+        if typed_by_name:
+            # "What's her IELTS score?": a number on a line naming IELTS gives it, whatever the
+            # line calls it ("Overall: 7.5").
+            unnamed = [t for t in unnamed if t != q.quantity]
+            relation = [t for t in relation if t != q.quantity]
         return names + unnamed + relation
 
     def asks_job(self) -> bool:
@@ -882,16 +887,31 @@ def _doer_of(term: str, corpus: Corpus) -> frozenset[str]:
 _DOER_LETTERS = 7
 
 
-def _number_about(text: str, key: str, noun: str) -> bool:
-    """A number, next to the noun it counts when the question names one ("7 engineers"); a
-    "<noun> number" (an identifier) must be named as such."""
-    if not NUMBER.search(text):
-        return False
+# What a number measures rather than counts: it is the value, never next to its noun.
+_MEASURES = frozenset(stem(w) for w in ("score", "rating", "percentage", "percent"))
+# (A score's own shape: "7.5", "92%", "850/1000"; not "N3", "Dansk 3" nor "650 kanji".)
+_SCORE = re.compile(r"(?<![\w./-])(?:\d{1,3}[.,]\d{1,2}|\d{1,4}\s*/\s*\d{1,4}|\d{1,3}\s*%)(?![\w/-])")
+
+
+def _shaped(text: str, noun: str) -> bool | None:
+    """Whether a number is the asked one by its shape alone, when its noun's kind settles it."""
     if not noun:
         # An amount, not a date: "Work started in January 2019" says no "how much".
         return bool(NUMBER.search(DATE.sub(" ", text)))
     if noun.endswith(" number"):
         return noun in text.lower()
+    if noun in _MEASURES and _SCORE.search(DATE.sub(" ", text)):
+        return True  # "her IELTS score": "IELTS Academic 7.5", with no "score" (nor a date's "-02")
+    return None
+
+
+def _number_about(text: str, key: str, noun: str) -> bool:
+    """A number, next to the noun it counts when the question names one ("7 engineers"); a
+    "<noun> number" (an identifier) must be named as such."""
+    if not NUMBER.search(text):
+        return False
+    if (shaped := _shaped(text, noun)) is not None:
+        return shaped
     counted = {noun} | (_HUMANS if noun == _PEOPLE else set())  # "how many people": "7 engineers"
     if noun == _PEOPLE and _PEOPLE_IN_ROLES.search(text):
         return True  # "a team of 7 SREs", "seven SREs today"

@@ -430,6 +430,10 @@ class Extractor:
         her thesis get, and how many credits was it worth?": each part's best line, asked on its own
         ("it" being what the first part was about), when the whole answer lacks it."""
         draft = self.answer(q, topic=topic, shown=shown)
+        if q.kind is Kind.LIST and _ASKS_ANY.match(q.text) and draft.kind == "answer" and not draft.lead:
+            # "Any AWS certs?": yes, when every line listed is one ("AWS Certified Developer ...").
+            said = draft.lines and all(set(q.terms) <= with_kinds(stems(line.text)) for line in draft.lines)
+            draft = replace(draft, lead="Yes") if said else draft
         parts = two_questions(q.text)
         if parts is None:
             return draft
@@ -1183,9 +1187,16 @@ class Extractor:
         terms = set(q.terms)
         credential = _CREDENTIAL in terms and bool(_NOW.search(q.text))
         asked = VALID if VALID in terms or credential else EXPIRED if EXPIRED in terms else ""
-        if not asked or not judge.entities:
+        # The record named by what the question calls it: "the AWS developer certification" (not
+        # the AWS Cloud Practitioner), "her scrum master cert".
+        names = {*judge.entities, *(t for t in judge.attribute if t not in (VALID, EXPIRED, _CREDENTIAL, "current"))}
+        if not asked or not names:
             return None
-        named = self.corpus.naming(set(judge.entities))
+        named = self.corpus.naming(names)
+        # By its name rather than its notes ("... Cloud Practitioner (...; Notes: went for the
+        # Developer one instead)"), when a record's name holds them all.
+        titled = [loc for loc in named if names <= stems(_name_of_record(loc.unit.text))]
+        named = titled or named
         headings = [self.corpus.full_path(loc.unit) for loc in named if self.corpus.heads(loc.unit)]
         records = [self._record(path) for path in headings]
         # A record in a line, or written as a paragraph ("2021 AWS Certified ... Issued 2021,
@@ -1474,6 +1485,7 @@ class Extractor:
 
 _NEGATION = re.compile(r"\b(?:not|never|no)\b", re.IGNORECASE)
 _BARE_HEADING_WORDS = 3
+_ASKS_ANY = re.compile(r"^(?:are|is) there any\b|^(?:does|do|has|have) \w+ (?:have |got |hold )?any\b", re.IGNORECASE)
 
 
 def _said(answer: str) -> str:
@@ -1717,6 +1729,19 @@ def _with_heading(unit: Unit, *, brief: bool = False) -> str:
     if not titled or len(unit.path) < 2 or stems(heading) <= stems(text) or _LABEL_ONLY.match(heading):
         return text
     return f"{heading}: {text}"
+
+
+def _name_of_record(text: str) -> str:
+    """What a record's line is named: its first field ("Name: AWS Certified Developer; ...", "OSCP:
+    Mar 2021"), or its words before any details ("AWS Certified Developer (Issued: ...)")."""
+    record = fields(text)
+    if record:
+        key, value = record[0]
+        return value if key.lower() in _NAMING_KEYS else key  # ("OSCP - Offensive ...: Mar 2021")
+    return re.split(r"[(:;]", text, maxsplit=1)[0]
+
+
+_NAMING_KEYS = frozenset(("name", "title", "test", "exam", "certification", "certificate", "credential"))
 
 
 def _shown(text: str, shown: frozenset[str]) -> bool:

@@ -270,6 +270,13 @@ _MISTYPINGS = {
     "hav": "have",
     "dose": "does",
     "teh": "the",
+    # (And the apostrophe left out: "whats her IELTS score".)
+    "whats": "what's",
+    "wheres": "where's",
+    "whos": "who's",
+    "hows": "how's",
+    "whens": "when's",
+    "shes": "she's",
 }
 _MISTYPED = re.compile(r"\b(?:" + "|".join(_MISTYPINGS) + r")\b", re.IGNORECASE)
 _PHRASES = re.compile(r"\b(?:" + "|".join(_PHRASE_WORDS) + r")\b", re.IGNORECASE)

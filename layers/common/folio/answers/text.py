@@ -451,7 +451,7 @@ def with_kinds(found: frozenset[str]) -> frozenset[str]:
     stack = {"stack"} if found & _STACK_PARTS else set()
     grade = {"grad"} if found & _GRADES else set()
     # ("Earliest start date: 1 February 2027" says when she is available, as a notice period does.)
-    available = {_AVAILABLE} if _EARLIEST_START <= found else set()
+    available = {_AVAILABLE} if found >= _EARLIEST_START else set()
     return found | {BROADER[t] for t in found if t in BROADER} | stack | grade | available
 
 
@@ -462,7 +462,11 @@ def siblings(term: str) -> set[str]:
 
 
 def words(text: str) -> list[str]:
-    return [w.strip(".'’-").replace("’", "'") for w in _TOKEN.findall(text)]
+    return [w.strip(".'’-").replace("’", "'") for w in _TOKEN.findall(_ONE_WORD.sub(r"\1\2", text))]
+
+
+# A name written in two words or one, and no master's degree: "Scrum Master" is "ScrumMaster".
+_ONE_WORD = re.compile(r"\b(scrum|web|quiz)\s+(master)\b", re.IGNORECASE)
 
 
 _DOTTED = re.compile(r"[a-z]{1,2}(?:\.[a-z]{1,3})+\.?")
