@@ -298,6 +298,19 @@ def test_pdf_lines_are_reflowed_into_paragraphs() -> None:
         "Final classification: Master of Science in Software Engineering with Merit and more words",
         "Notes on marking",
     ]
+    # A CV's entries by their year in the margin start anew, however long the line before.
+    appointments = (
+        "2019–2021 Postdoctoral Fellow, SALT Lab, University of Kestrel Bay, Halifax, NS (PI: M. Déry-Halloran)\n"
+        "2017 Research Intern (summer), Tonalis B.V., Eindhoven (NL)\n"
+        "2014–2019 PhD Candidate, Dept. of Language Science, IJssel University, and a teaching assistant in\n"
+        "2016 and 2017 for the first-year course.\n"
+    )
+    assert reflow(appointments).split("\n\n") == [
+        "2019–2021 Postdoctoral Fellow, SALT Lab, University of Kestrel Bay, Halifax, NS (PI: M. Déry-Halloran)",
+        "2017 Research Intern (summer), Tonalis B.V., Eindhoven (NL)",
+        "2014–2019 PhD Candidate, Dept. of Language Science, IJssel University, and a teaching assistant in "
+        "2016 and 2017 for the first-year course.",
+    ]
 
 
 def test_follow_ups_lean_on_the_conversation_topic() -> None:

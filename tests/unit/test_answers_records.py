@@ -709,3 +709,23 @@ def test_credentials_told_apart_by_their_names_and_a_score_by_its_shape(tmp_path
     # A score is a value of its own shape ("Overall: 7.5"), typed without its apostrophe.
     assert "7.5" in asked("whats her IELTS score")
     assert asked("what was her JLPT N3 score?").startswith("I don't have that")
+
+
+def test_a_list_written_in_one_line_and_words_a_visitor_shortens(tmp_path: Path, embedder: Embedder) -> None:
+    resume = (
+        "# Thijmen Roelofsma\n\n## Languages\n\n"
+        "Dutch (native) · West Frisian (native) · English (C2) · French (B2) · German (A2, mostly reading)\n\n"
+        "## Experience\n\n### University of Kestrel Bay | Postdoctoral Fellow | 2019–2021\n"
+        "*Halifax, NS · Apr 2019 – Jun 2021*\n\n- Few-shot dialect identification\n\n"
+        "## Certifications\n\n| Certification | Issued | Expires |\n| --- | --- | --- |\n"
+        "| AWS Certified Machine Learning – Specialty | 08/2022 | 08/2025 |\n"
+    )
+    _, asked = _asker(tmp_path, embedder, {"resume.md": resume}, "Thijmen Roelofsma")
+
+    # Each language an item of its own, not one line of all of them.
+    languages = asked("which languages does he speak?")
+    assert "- French (B2)" in languages and "- Dutch (native)" in languages, languages
+    # A postdoc is a postdoctoral fellowship (and no doctorate).
+    assert "Kestrel Bay" in asked("where did he do his postdoc?")
+    # "stil" is "still".
+    assert asked("is his aws cert stil valid?").startswith("No, it has expired")

@@ -426,10 +426,13 @@ def reflow(text: str, width: int | None = None) -> str:
             current = ""
             continue
         # (A field after a field starts anew, however long the first: "Dissertation: ..." / "Supervisor: ...".)
+        # (And a CV's entry by its year in the margin: "2017 Research Intern (summer), Tonalis ...".)
+        entry = _YEAR_ENTRY.match(line) and current and current.split()[-1].lower() not in _FUNCTION_WORDS
         if (
             not line
             or current.endswith((".", "!", "?", ":"))
             or (_INLINE_FIELD.match(current) and _INLINE_FIELD.match(line))
+            or entry
         ):
             out.append(current)
             current = ""
@@ -458,6 +461,7 @@ def _pdf_heading(line: str, after: str, before: str) -> bool:
 
 
 _PDF_HEADING_WORDS = 4
+_YEAR_ENTRY = re.compile(r"(?:19|20)\d{2}(?:\s*[–-]\s*(?:(?:19|20)\d{2})?)?\s+[A-Z]")
 # A field of many values, one a line: "Supervisors: ...", "Co-authors: ...".
 _PLURAL_FIELD = re.compile(r"^[A-Z][\w-]*(?: [\w-]+){0,2}s: [^:]+$")
 _FUNCTION_WORDS = frozenset(re.findall(r"\w+", "a an the of in on at to for with and or by from as"))

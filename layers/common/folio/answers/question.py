@@ -270,6 +270,7 @@ _MISTYPINGS = {
     "hav": "have",
     "dose": "does",
     "teh": "the",
+    "stil": "still",
     # (And the apostrophe left out: "whats her IELTS score".)
     "whats": "what's",
     "wheres": "where's",

@@ -208,6 +208,7 @@ _SYNONYM_GROUPS = (
     "study studied education",
     "msc master masters magistrale second-cycle",
     "bsc bachelor bachelors undergraduate undergrad beng ba llb triennale first-cycle",
+    "postdoc postdoctoral",  # (before the PhD's group: a postdoc is no doctorate)
     "phd doctorate doctoral",  # (not "doctor": "locum doctors" hold no PhD; see _DOCTORATE)
     "based location live lives reside",
     "born birth birthday",

@@ -50,12 +50,28 @@ def _header_block(lines: list[str]) -> bool:
     "Engineering Manager (Mobile) | iOS" / "São Paulo, SP · luana@... · +55 11 ...")."""
     parted = sum(bool(_PARTED.search(line)) for line in lines)
     reached = any(_CONTACT.search(line) for line in lines)
-    return reached and 2 * parted >= len(lines) and not any(_ENDED_SENTENCE.search(line) for line in lines)
+    ended = any(_ENDED_SENTENCE.search(line) for line in lines)
+    return len(lines) > 1 and reached and 2 * parted >= len(lines) and not ended
 
 
 _CONTACT = re.compile(r"\S@\S|https?://|\b(?:github|linkedin)\.com/|\+\d{1,3} \d")
 _PARTED = re.compile(r" [|·•] |" + _CONTACT.pattern)
 _ENDED_SENTENCE = re.compile(r"[.!?,;]\s*$")
+
+
+def _dotted(line: str) -> list[str]:
+    """The items of a list written in one line with dots between them, if it is one."""
+    items = [item.strip() for item in _DOTS.split(line)]
+    short = all(item and len(item.split()) <= _DOTTED_WORDS for item in items)
+    # (Not a page's header line, "Lead Robotics Engineer · Bristol, UK · priya@...", nor an entry's
+    # facts in a line, "2011-09 → 2016-06 · CGPA 3.71 / 4.30 · graduated with Distinction".)
+    facts = _CONTACT.search(line) or any(DATE.search(item) for item in items)
+    return items if len(items) >= _DOTTED_ITEMS and short and not facts else []
+
+
+_DOTS = re.compile(r"\s+[·•]\s+")
+_DOTTED_ITEMS = 3
+_DOTTED_WORDS = 6
 
 
 def _lead_in(sentence: str) -> str:
@@ -273,7 +289,13 @@ class _Parser:
         dated = dated and not any(_GOES_ON.match(line) for line in lines[1:])
         header = _header_block(lines)
         parts = lines if dated or header else _timeline(self.paragraph) or [unwrap(lines)]
-        for n, part in enumerate(parts):
+        listed = [_dotted(part) for part in parts] if len(parts) == 1 else []
+        if any(listed):
+            # "Dutch (native) · West Frisian (native) · English (C2)": a list written in a line.
+            for part, items in zip(parts, listed, strict=True):
+                for item in items or [part]:
+                    self._add(item, "item")
+        for n, part in enumerate(parts if not any(listed) else []):
             # Each entry a block of its own: "2024 Certified ... Issued ... Active." is one record.
             self.block += n > 0
             for sentence in sentences(part):
