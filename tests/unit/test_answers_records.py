@@ -717,8 +717,11 @@ def test_a_list_written_in_one_line_and_words_a_visitor_shortens(tmp_path: Path,
         "Dutch (native) · West Frisian (native) · English (C2) · French (B2) · German (A2, mostly reading)\n\n"
         "## Experience\n\n### University of Kestrel Bay | Postdoctoral Fellow | 2019–2021\n"
         "*Halifax, NS · Apr 2019 – Jun 2021*\n\n- Few-shot dialect identification\n\n"
+        "### Tonalis B.V. | Research Intern | Jun–Sep 2017\n\n- Prototyped speaker-turn detection\n\n"
         "## Certifications\n\n| Certification | Issued | Expires |\n| --- | --- | --- |\n"
         "| AWS Certified Machine Learning – Specialty | 08/2022 | 08/2025 |\n"
+        "| Google Cloud Professional Machine Learning Engineer | 03/2025 | 03/2027 |\n\n"
+        "## Outside work\n\nTeaching\n\nSince January 2023 I have taught CSP 214 in the evenings.\n"
     )
     _, asked = _asker(tmp_path, embedder, {"resume.md": resume}, "Thijmen Roelofsma")
 
@@ -729,3 +732,10 @@ def test_a_list_written_in_one_line_and_words_a_visitor_shortens(tmp_path: Path,
     assert "Kestrel Bay" in asked("where did he do his postdoc?")
     # "stil" is "still".
     assert asked("is his aws cert stil valid?").startswith("No, it has expired")
+    # "Any ...?": yes, with the lines that are (not the Google one); a summer's job by its entry.
+    aws = asked("any aws certs?")
+    assert aws.startswith("Yes") and "Google" not in aws, aws
+    internships = asked("did he do any internships?")
+    assert internships.startswith("Yes") and "Tonalis B.V. | Research Intern" in internships, internships
+    # A label standing as a line is no answer; the line under it is.
+    assert "CSP 214" in asked("does he teach?")

@@ -303,6 +303,8 @@ def _is_position(unit: Unit) -> bool:
         return False  # a line about an entry ("Moved both apps to SwiftUI (2022-2023)"), not one
     if unit.kind == "sentence" and not len(DATE.findall(unit.text)) >= 2 and _MEMBER.search(unit.text):
         return False  # a membership held since a year ("a member of the Audio Engineering Society since 2024")
+    if unit.kind == "heading" and _MONTHS_SPAN.search(unit.text):
+        return True  # a summer's job: "Tonalis B.V. | Research Intern | Jun–Sep 2017"
     return (unit.kind == "heading" or len(unit.text.split()) <= 25) and _dated(unit.text)
 
 
@@ -356,6 +358,11 @@ def _job_records(outline: list[Located]) -> dict[str, str]:
 
 def _dated(text: str) -> bool:
     return len(DATE.findall(text)) >= 2 or bool(SINCE.search(text))
+
+
+# A few months of one year: "Jun–Sep 2017".
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_MONTHS_SPAN = re.compile(rf"\b{_MONTH}\s*[-–]\s*{_MONTH}\s+(?:19|20)\d{{2}}\b", re.IGNORECASE)
 
 
 def _adjacent(texts: Iterable[str]) -> set[tuple[str, str]]:

@@ -76,6 +76,9 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 _BORN = stem("born")
+# A label standing as a line: a capitalised word or two, no figures, no sentence's end.
+# (Not two names, a signature's "Dominic Ashgrove".)
+_LABEL_LINE = re.compile(r"[A-Z][a-z]+(?: (?:&|and|of) [A-Z][a-z]+)?(?: \([a-z]+\))?")
 _KIN_BORN = re.compile(
     r"\b(daughter|son|child|children|baby|brother|sister|twins?|wife|husband|partner|mother|father|niece|nephew)"
     r"s?\b[^.;]{0,20}\b(?:was|were|is) born\b",
@@ -422,7 +425,9 @@ class Judge:
             score += 0.15  # "When did she graduate?" after the conservatory: the section just quoted
         if under_negation(c.unit):
             score += 0.15 if q.negated else -0.25
-        informative = c.unit.kind != "heading" or informative_heading(c.unit.text)
+        # (A PDF's heading is a line of its own: "Teaching", "Publications (selected)".)
+        label = c.unit.kind == "sentence" and bool(_LABEL_LINE.fullmatch(c.unit.text))
+        informative = (c.unit.kind != "heading" or informative_heading(c.unit.text)) and not label
         # A question answers nothing ("Are there things you won't work on?"); its answer may (a
         # yes or no is read from the answer that follows it).
         informative = informative and (q.kind is Kind.YESNO or not c.unit.text.rstrip().endswith("?"))

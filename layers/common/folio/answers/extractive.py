@@ -430,10 +430,19 @@ class Extractor:
         her thesis get, and how many credits was it worth?": each part's best line, asked on its own
         ("it" being what the first part was about), when the whole answer lacks it."""
         draft = self.answer(q, topic=topic, shown=shown)
-        if q.kind is Kind.LIST and _ASKS_ANY.match(q.text) and draft.kind == "answer" and not draft.lead:
-            # "Any AWS certs?": yes, when every line listed is one ("AWS Certified Developer ...").
-            said = draft.lines and all(set(q.terms) <= with_kinds(stems(line.text)) for line in draft.lines)
-            draft = replace(draft, lead="Yes") if said else draft
+        if (
+            q.kind is Kind.LIST
+            and _ASKS_ANY.match(q.text)
+            and draft.kind == "answer"
+            and draft.lines
+            and not draft.lead
+        ):
+            # "Any AWS certs?": yes, when the first line listed is one ("AWS Certified Developer ..."),
+            # with those that are (not the Google Cloud one beside it).
+            holds = [set(q.terms) <= with_kinds(stems(line.text)) for line in draft.lines]
+            kind = {q.list_noun} if q.list_noun else set()
+            named = [line for line, held in zip(draft.lines, holds, strict=True) if held or not set(q.terms) - kind]
+            draft = replace(draft, lead="Yes", lines=tuple(named)) if holds[0] else draft
         parts = two_questions(q.text)
         if parts is None:
             return draft
@@ -906,7 +915,7 @@ class Extractor:
             # "Which have expired?" of records filed under "Active" and "Expired": each by its dates
             # on the day asked, whichever heading it is under.
             return dated
-        items = self._items(best, qualifiers, shown, noun)
+        items = self._listed_under(best, qualifiers, shown, noun)
         # A page of records of several kinds ("Podcast: ...", "Publication: ..."): those of the kind asked.
         keys = [stems(found[0][0]) if (found := fields(line.text)) else frozenset() for line in items]
         kinds = [key for key in keys if noun in key]
@@ -927,6 +936,16 @@ class Extractor:
         # One item is a list when the question narrowed it ("which are still valid?").
         listed = len(items) >= 2 or (len(items) == 1 and bool(qualifiers))
         return _listed(items) if listed else None
+
+    def _listed_under(
+        self, container: tuple[str, ...], qualifiers: set[str], shown: frozenset[str], noun: str
+    ) -> list[Line]:
+        """A section's items; a job's own section ("Tonalis B.V. | Research Intern | Jun–Sep 2017")
+        opens with the job, then says what it did."""
+        items = self._items(container, qualifiers, shown, noun)
+        if container[-1] in self.corpus.positions and not _shown(container[-1], shown):
+            return [Line(container[-1], items[0].row if items else 0), *items]
+        return items
 
     def _holds_jobs(self, container: tuple[str, ...]) -> bool:
         """Whether a section is (part of) the work history: named for work ("Work", not an FAQ's
@@ -1485,7 +1504,9 @@ class Extractor:
 
 _NEGATION = re.compile(r"\b(?:not|never|no)\b", re.IGNORECASE)
 _BARE_HEADING_WORDS = 3
-_ASKS_ANY = re.compile(r"^(?:are|is) there any\b|^(?:does|do|has|have) \w+ (?:have |got |hold )?any\b", re.IGNORECASE)
+_ASKS_ANY = re.compile(
+    r"^(?:are|is) there any\b|^(?:does|do|did|has|have) \w+ (?:have |got |hold |do |get )?any\b", re.IGNORECASE
+)
 
 
 def _said(answer: str) -> str:
