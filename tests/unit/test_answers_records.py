@@ -739,3 +739,18 @@ def test_a_list_written_in_one_line_and_words_a_visitor_shortens(tmp_path: Path,
     assert internships.startswith("Yes") and "Tonalis B.V. | Research Intern" in internships, internships
     # A label standing as a line is no answer; the line under it is.
     assert "CSP 214" in asked("does he teach?")
+
+
+def test_a_degree_in_progress_is_not_finished(tmp_path: Path, embedder: Embedder) -> None:
+    resume = (
+        "Luana Ferraz\n\nEDUCATION\n\nHarcastle University (UK) - online, part-time\n"
+        "  MSc Software Engineering                     Oct 2024 - Sep 2027 (expected)\n"
+        "  - In progress. 4 of 8 taught modules completed; dissertation in the final year\n\n"
+        "Universidade Federal do Planalto (UFPP) - Curitiba\n"
+        "  BSc Computer Science                         Mar 2010 - Dec 2014\n"
+        "  - Final project: offline sync for iOS apps\n"
+    )
+    _, asked = _asker(tmp_path, embedder, {"resume.txt": resume}, "Luana Ferraz")
+
+    finished = asked("did she finish her masters?")
+    assert finished.startswith("No") and "Sep 2027 (expected)" in finished and "BSc" not in finished, finished

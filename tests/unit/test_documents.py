@@ -547,3 +547,15 @@ def test_names_and_values_parted_by_an_aligned_dash_are_fields(tmp_path: Path) -
     assert _sections(tmp_path, "resume.txt", languages) == [
         (("LANGUAGES",), "Portuguese: native\nEnglish: fluent (IELTS Academic 7.5)")
     ]
+
+
+def test_an_faq_kept_a_line_a_question_heads_each_answer(tmp_path: Path) -> None:
+    faq = (
+        "FAQ - things recruiters ask\n\nRelocation? - open to Lisbon or remote. Not looking to move to the US.\n"
+        "Notice period? - 30 days\nPronouns? - she/her\n"
+    )
+    assert _sections(tmp_path, "faq.txt", faq) == [
+        (("Relocation?",), "open to Lisbon or remote. Not looking to move to the US."),
+        (("Notice period?",), "30 days"),
+        (("Pronouns?",), "she/her"),
+    ]

@@ -148,7 +148,7 @@ _PAGE_KEYS = frozenset(
 def _read_text(source: str, raw: bytes, sha: str) -> Document:
     # Dot leaders join a label to its value: "Code ........ Python, Go" is "Code: Python, Go".
     text = _tab_tables(_DOT_LEADER.sub(": ", raw.decode("utf-8", errors="replace")))
-    sections, h1 = _markdown_sections(_aligned_pairs(_text_tables(text)), atx=False)
+    sections, h1 = _markdown_sections(_asked_lines(_aligned_pairs(_text_tables(text))), atx=False)
     if h1 is None and sections and not sections[0].headings:
         first, _, rest = sections[0].text.partition("\n")
         after = rest.split("\n", 1)[0]
@@ -749,6 +749,25 @@ def _aligned_pairs(text: str) -> str:
         out += run
         n = end
     return "\n".join(out)
+
+
+def _asked_lines(text: str) -> str:
+    """An FAQ kept a line a question ("Relocation? - open to Lisbon or remote." / "Notice period? -
+    30 days"): each question the heading of its answer, as an FAQ's in Markdown."""
+    lines = text.splitlines()
+    asked = [_ASKED_LINE.match(line) for line in lines]
+    out: list[str] = []
+    for n, (line, match) in enumerate(zip(lines, asked, strict=True)):
+        beside = [asked[m] for m in (n - 1, n + 1) if 0 <= m < len(lines)]
+        if match is None or not any(beside):
+            out.append(line)
+            continue
+        question = match.group(1)
+        out += ["", question, "-" * len(question), match.group(2), ""]
+    return "\n".join(out)
+
+
+_ASKED_LINE = re.compile(r"^([A-Z][^?\n]{1,80}\?)\s+[-–—]\s+(\S.*)$")
 
 
 # A name of one to three words, two or more spaces, then its value (not a "Key:" line, not columns).

@@ -76,6 +76,8 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 _BORN = stem("born")
+_COMPLETION = frozenset((stem("finish"), stem("graduate")))
+UNFINISHED = re.compile(r"\b(?:in progress|ongoing|not (?:yet )?(?:finished|completed))\b|\(expected\)", re.IGNORECASE)
 # A label standing as a line: a capitalised word or two, no figures, no sentence's end.
 # (Not two names, a signature's "Dominic Ashgrove".)
 _LABEL_LINE = re.compile(r"[A-Z][a-z]+(?: (?:&|and|of) [A-Z][a-z]+)?(?: \([a-z]+\))?")
@@ -770,16 +772,24 @@ def settles(text: str, asked: tuple[str, ...], held: frozenset[str] = frozenset(
         if _HEDGE.search(sentence):
             continue  # "I've thought about a part-time PhD" says nothing of having one
         stemmed += said
-    if re.search(r":\s*(?:0|no|none)\s*$", text, re.IGNORECASE):
-        return "No"
-    nil = _NIL_VALUE.match(text)  # "Relocation: no - Winnipeg-based, remote or hybrid only"
-    if nil and stems(nil.group(1)) & set(asked):
+    if _says_none(text, asked):
         return "No"
     # (Not when it says the opposite too: "While working full-time I did an MSc ... part-time".)
     opposed = any(_OPPOSITE.get(part) in stemmed for t in asked for part in t.split("-"))
     if opposed and not any(part in stemmed for t in asked for part in t.split("-") if part in _OPPOSITE):
         return "No"  # "Was it full-time?" - "Mode: online, part-time"
     return "Yes" if asked and all(t in stemmed or t in held for t in asked) and not opposed else ""
+
+
+def _says_none(text: str, asked: tuple[str, ...]) -> bool:
+    """A nil value ("Azure years: 0", "Relocation: no - Winnipeg-based ..."), or what was asked
+    done not yet ("Did she finish her master's?" - "In progress. 4 of 8 modules completed")."""
+    if re.search(r":\s*(?:0|no|none)\s*$", text, re.IGNORECASE):
+        return True
+    if set(asked) & _COMPLETION and UNFINISHED.search(text):
+        return True
+    nil = _NIL_VALUE.match(text)
+    return bool(nil and stems(nil.group(1)) & set(asked))
 
 
 _OPPOSITE = {stem("full"): stem("part"), stem("part"): stem("full")}  # full-time and part-time

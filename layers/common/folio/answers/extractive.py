@@ -18,6 +18,7 @@ from folio.answers.evidence import (
     DURATION,
     PLACE_KEYS,
     STUDY,
+    UNFINISHED,
     USE,
     YEARS_OF,
     Judge,
@@ -750,6 +751,10 @@ class Extractor:
             # ("Willing destinations: Norway, Netherlands").
             lines = (*lines[:1], *self._rest_of_section(best, lines[0]))[:3]
         others = {kin for t in asked for kin in siblings(t)}
+        if lead == "No" and UNFINISHED.search(best.unit.text):
+            # Not finished yet: the entry it is in says when it will be ("MSc ... Sep 2027 (expected)").
+            opening = self._opening_of(best.unit.path)
+            return Draft("answer", tuple(dict.fromkeys((*opening, *lines[:1]))), lead=lead)
         if lead == "No" and others:
             # "A master's?" - "No": and the degree she does have.
             kin = [s for s in ranked if others & s.candidate.own and not settles(s.candidate.unit.text, asked)]
@@ -1479,6 +1484,11 @@ class Extractor:
             if unit == c.unit:
                 return (units[n - 1] if n else None), (units[n + 1] if n + 1 < len(units) else None)
         return None, None
+
+    def _opening_of(self, path: tuple[str, ...]) -> tuple[Line, ...]:
+        """The first line of a section, when it is one of an entry's (not the document's own)."""
+        first = next((loc for loc in self.corpus.outline if loc.unit.path == path and loc.unit.kind != "heading"), None)
+        return (Line(first.unit.text, first.row),) if first is not None and len(path) > 1 else ()
 
     def _under(self, heading: Unit) -> Located | None:
         """The first line of the section a heading opens."""
