@@ -704,6 +704,8 @@ def test_credentials_told_apart_by_their_names_and_a_score_by_its_shape(tmp_path
     assert developer.startswith("Yes") and "2027-02-10" in developer, developer
     # A scrum master is no master's degree.
     assert asked("is her scrum master cert still valid?").startswith("No, it has expired")
+    # Named by its name alone when the question's other words name it nowhere ("language").
+    assert asked("is the CSM language cert still valid?").startswith("No, it has expired")
     # "Any ...?" is answered yes when every line listed is one.
     assert asked("any AWS certs?").startswith("Yes")
     # A score is a value of its own shape ("Overall: 7.5"), typed without its apostrophe.

@@ -559,3 +559,25 @@ def test_an_faq_kept_a_line_a_question_heads_each_answer(tmp_path: Path) -> None
         (("Notice period?",), "30 days"),
         (("Pronouns?",), "she/her"),
     ]
+
+
+def test_a_pdf_in_two_columns_is_read_a_column_at_a_time() -> None:
+    text = _pdf_text("kb_fortyfourth", "Amani_Mwangi_CV_2026.pdf").split("\n\n")
+    # The left column (skills, languages) then the right (experience), not a line across both.
+    assert "German - B2 (certified)" in text and "Senior Frontend Engineer 03/2025 - present" in text
+    assert text.index("German - B2 (certified)") < text.index("Senior Frontend Engineer 03/2025 - present")
+    # A CV's years in the margin are no column: each stays with its entry.
+    entries = _pdf_text("kb_fortythird", "Roelofsma_CV_academic.pdf").split("\n\n")
+    assert "2017 Research Intern (summer), Tonalis B.V., Eindhoven (NL)" in entries
+
+
+def test_numbered_records_head_their_fields_and_a_field_is_no_underlined_title(tmp_path: Path) -> None:
+    certs = (
+        "CERTIFICATES -- Amani N. Mwangi\nlast updated: 14.08.2026\n==========================\n\n"
+        "[1] Accessible Web Practitioner (AWP)\n    Issuer ........ Open Accessibility Guild\n"
+        "    Valid until ... 07.03.2026\n"
+    )
+    assert _sections(tmp_path, "certificates.txt", certs)[-1] == (
+        ("Accessible Web Practitioner (AWP)",),
+        "    Issuer: Open Accessibility Guild\n    Valid until: 07.03.2026",
+    )

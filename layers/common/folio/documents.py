@@ -219,6 +219,10 @@ def _pdf_page(page: PageObject) -> str:
     plain = (page.extract_text() or "").strip()
     layout = (page.extract_text(extraction_mode="layout") or "").splitlines()
     tables = _aligned_tables(layout)
+    columns = None if tables else _two_columns(layout)
+    if columns is not None:
+        # A page in two columns (skills beside experience): each column read down, the left first.
+        layout, plain = columns, "\n".join(" ".join(line.split()) for line in columns)
     if not tables and not any(map(_side_by_side, layout)):
         return reflow(plain)
     prose = _laid_out(layout)
@@ -230,6 +234,45 @@ def _pdf_page(page: PageObject) -> str:
         cursor = end
     parts.append(reflow("\n".join(prose[cursor:]), width))
     return "\n\n".join(part for part in parts if part)
+
+
+def _two_columns(lines: list[str]) -> list[str] | None:
+    """A laid-out page's lines with a block printed in two columns read a column at a time: the
+    gutter is where most lines' right column starts after a run of spaces; the block is the run of
+    lines with text on one side of it or both, none across it."""
+    starts = [found.end() for line in lines if (found := _GUTTER.search(line)) and found.start() > 0]
+    if not starts:
+        return None
+    gutter = max(set(starts), key=starts.count)
+    sides = [_sides(line, gutter) for line in lines]
+    runs: list[list[int]] = [[]]
+    for n, side in enumerate(sides):
+        runs[-1].append(n) if side is not None else runs.append([])
+    run = max(runs, key=lambda found: sum(all(sides[n] or ("", "")) for n in found))
+    block = [side for n in run if (side := sides[n]) is not None]
+    both = sum(bool(left and right) for left, right in block)
+    lefts = sum(bool(left and not right) for left, right in block)
+    rights = sum(bool(right and not left) for left, right in block)
+    left = [left for left, _ in block if left]
+    # (Not a CV's years in the margin, each beside its entry: "2019–2021   Postdoctoral Fellow, ...".)
+    margin = sum(bool(_MARGIN_DATE.fullmatch(text)) for text in left)
+    if both < _COLUMN_ROWS or not lefts or not rights or 2 * margin >= len(left):
+        return None
+    right = [right for _, right in block if right]
+    return [*lines[: run[0]], *left, "", *right, *lines[run[-1] + 1 :]]
+
+
+def _sides(line: str, gutter: int) -> tuple[str, str] | None:
+    """A line's text left and right of the gutter; None when its text runs across it."""
+    left, right = line[:gutter], line[gutter:]
+    if left.strip() and not left.endswith("  ") and len(line.rstrip()) > gutter:
+        return None
+    return left.strip(), right.rstrip()
+
+
+_GUTTER = re.compile(r"\S {3,}(?=\S)")
+_MARGIN_DATE = re.compile(r"[\d/.]*(?:19|20)\d{2}(?:\s*[–-]\s*(?:[\d/.]*(?:19|20)\d{2}|present|now)?)?", re.IGNORECASE)
+_COLUMN_ROWS = 5
 
 
 def _aligned_tables(lines: list[str]) -> list[tuple[int, int, list[str]]]:
@@ -804,6 +847,8 @@ def _heading(line: str, previous: list[str], *, atx: bool) -> tuple[int, str] | 
     above = previous[-1].strip() if previous else ""
     # Not a list item, a table row or a quote; not columns of a plain-text table ("Course   ECTS").
     heading_like = above and not above.startswith(("-", "*", "|", ">")) and "  " not in above and len(above) <= 120
+    # (Nor a field under the title that the rule underlines too: "last updated: 14.08.2026".)
+    heading_like = heading_like and not _FIELD_LINE.match(above)
     if underline and heading_like and len(line.strip()) >= 3:
         return (1 if underline.group(1)[0] == "=" else 2), above
     match = _HEADING.match(line) if atx else _EQUALS_HEADING.match(line)
@@ -837,6 +882,9 @@ def _numbered_heading(lines: list[str], n: int) -> str | None:
 
 
 _LABEL_LINE = 90
+# (A field in lower case, or one of a date: not "National Diploma: Information Technology".)
+_FIELD_LINE = re.compile(r"^(?:[a-z][\w ]{0,30}:\s+\S|[A-Za-z][\w ]{0,30}:\s+[\d./-]+$)")
+_NUMBERED = re.compile(r"^\[\d{1,3}\]\s+")
 _INDENT = 4  # the text of an entry indented under it, not a value aligned to a column
 _FIELDS_LINE = 130
 
@@ -865,7 +913,8 @@ def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
     if before.strip() and not _UNDERLINE.match(before) and not after_entry:
         return None
     for count in (1, 2, 3):
-        label = [" ".join(line.split()) for line in lines[n : n + count]]  # columns padded with spaces
+        # (Columns padded with spaces; a record's number, "[3] Accessible Web Practitioner (AWP)".)
+        label = [_NUMBERED.sub("", " ".join(line.split())) for line in lines[n : n + count]]
         following = lines[n + count] if n + count < len(lines) else ""
         if (
             len(label) < count

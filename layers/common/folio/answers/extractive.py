@@ -1216,7 +1216,8 @@ class Extractor:
         names = {*judge.entities, *(t for t in judge.attribute if t not in (VALID, EXPIRED, _CREDENTIAL, "current"))}
         if not asked or not names:
             return None
-        named = self.corpus.naming(names)
+        # (Or by its name alone, when the other words are the question's own: "the AWP accessibility cert".)
+        named = self.corpus.naming(names) or (self.corpus.naming(set(judge.entities)) if judge.entities else [])
         # By its name rather than its notes ("... Cloud Practitioner (...; Notes: went for the
         # Developer one instead)"), when a record's name holds them all.
         titled = [loc for loc in named if names <= stems(_name_of_record(loc.unit.text))]
