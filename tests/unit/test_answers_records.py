@@ -756,3 +756,16 @@ def test_a_degree_in_progress_is_not_finished(tmp_path: Path, embedder: Embedder
 
     finished = asked("did she finish her masters?")
     assert finished.startswith("No") and "Sep 2027 (expected)" in finished and "BSc" not in finished, finished
+
+
+def test_where_someone_is_from_and_a_birthday_not_given(tmp_path: Path, embedder: Embedder) -> None:
+    about = (
+        "# About me\n\nI was born in Nairobi in 1991 and grew up in Kahawa West.\n\n"
+        "## The short version\n\n- Born and raised in Nairobi, based in Berlin since August 2020\n"
+    )
+    _, asked = _asker(tmp_path, embedder, {"about.md": about}, "Amani Njeri Mwangi")
+
+    assert "Nairobi" in asked("where is Amani from originally?")
+    # A year of birth is no birthday; nor is the year she moved said beside "born".
+    assert asked("when is her birthday?").startswith("I don't have that")
+    assert "1991" in asked("when was she born?")

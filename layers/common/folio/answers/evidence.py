@@ -76,6 +76,14 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 _BORN = stem("born")
+_BESIDE = 5  # words
+_BIRTHDAY = re.compile(r"\bbirthdays?\b", re.IGNORECASE)
+_DAY = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b(?!\d)|\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}\b|"
+    r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b",
+    re.IGNORECASE,
+)
 _COMPLETION = frozenset((stem("finish"), stem("graduate")))
 UNFINISHED = re.compile(r"\b(?:in progress|ongoing|not (?:yet )?(?:finished|completed))\b|\(expected\)", re.IGNORECASE)
 # A label standing as a line: a capitalised word or two, no figures, no sentence's end.
@@ -673,19 +681,7 @@ class Judge:
         if self.tenure and YEARS_OF.search(c.unit.text):
             return True  # "Ten years of ...": a length in words
         if kind in (Kind.DATE, Kind.NUMBER):
-            record = fields(c.unit.text) if c.unit.kind in ("pair", "row") else []
-            # A record's value under the asked key: "Expires: ..." for "when does it expire", not
-            # its "Issued" date when this record has no expiry.
-            # (Or under the asked kind's word: "When could he start?" - "Earliest start: 2026-03-01".)
-            # (Or under the counted noun's: "How many students ...?" - "Students: enrolment open".)
-            counted = {self.question.quantity} if kind is Kind.NUMBER else set()
-            asked = set(self.attribute) | counted | (set(self.question.terms) & self.type_words)
-            asked &= self.corpus.keys.get(c.unit.path, frozenset())
-            if asked and record and (kind is not Kind.DATE or asked & _TIME_KEYS):
-                return any(asked & stems(key) and self.value_typed(value, key) for key, value in record)
-            # (A date asked of a job, "the Aberdeen job or the PhD": the row's "Years: 2015-2019",
-            # not its "Employer:".)
-            return self.value_typed(c.unit.text, c.unit.key)
+            return self._valued(c)
         text = c.unit.text
         if kind is Kind.PERSON:
             known = set(self.question.entities) | self.corpus.common | self.question.owner
@@ -716,11 +712,39 @@ class Judge:
             return not _ONLY_DATES.fullmatch(DATE.sub(" ", text.partition(": ")[2]))
         return True
 
+    def _valued(self, c: Candidate) -> bool:
+        """Whether a line holds a value of the asked date or number."""
+        record = fields(c.unit.text) if c.unit.kind in ("pair", "row") else []
+        # A record's value under the asked key: "Expires: ..." for "when does it expire", not
+        # its "Issued" date when this record has no expiry.
+        # (Or under the asked kind's word: "When could he start?" - "Earliest start: 2026-03-01".)
+        # (Or under the counted noun's: "How many students ...?" - "Students: enrolment open".)
+        counted = {self.question.quantity} if self.question.kind is Kind.NUMBER else set()
+        asked = set(self.attribute) | counted | (set(self.question.terms) & self.type_words)
+        asked &= self.corpus.keys.get(c.unit.path, frozenset())
+        if asked and record and (self.question.kind is not Kind.DATE or asked & _TIME_KEYS):
+            return any(asked & stems(key) and self.value_typed(value, key) for key, value in record)
+        # (A date asked of a job, "the Aberdeen job or the PhD": the row's "Years: 2015-2019",
+        # not its "Employer:".)
+        if self.question.kind is Kind.DATE and _BORN in self.question.terms:
+            return self._birth_dated(c.unit)
+        return self.value_typed(c.unit.text, c.unit.key)
+
+    def _birth_dated(self, unit: Unit) -> bool:
+        """A birth's date said beside it ("born in Nairobi in 1991"), not "Born and raised in
+        Nairobi, based in Berlin since 2020"."""
+        tokens = words(unit.text)
+        near = [n for n, token in enumerate(tokens) if stem(token) == _BORN]
+        beside = (" ".join(tokens[max(n - _BESIDE, 0) : n + _BESIDE + 1]) for n in near)
+        return any(self.value_typed(text, unit.key) for text in beside)
+
     def value_typed(self, text: str, key: str = "") -> bool:
         """Whether a text holds a value of the asked type: a date, an amount, a count of the noun."""
         q = self.question
         if q.kind is Kind.DATE and "month" in q.terms:
             return bool(_MONTH.search(text))  # "In which month did she join?": a year is no month
+        if q.kind is Kind.DATE and _BIRTHDAY.search(q.text):
+            return bool(_DAY.search(text))  # "When is her birthday?": a day, not "born ... in 1991"
         if q.kind is Kind.DATE:
             return bool(DATE.search(text) or (q.duration and DURATION.search(text)))
         if q.duration:

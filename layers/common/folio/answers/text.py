@@ -443,7 +443,7 @@ def idioms(heading: str) -> frozenset[str]:
 _GRADES = frozenset(("distinction", "merit"))
 _AVAILABLE = "availabl"
 _EARLIEST_START = frozenset(("earliest", "start"))
-_STACK_PARTS = frozenset(("languag", "framework", "storag", "databas", "librari", "cli", "runtim", "hardwar"))
+_STACK_PARTS = frozenset(("languag", "framework", "storag", "databas", "librari", "cli", "runtim", "hardwar", "tool"))
 
 
 @lru_cache(maxsize=16384)
