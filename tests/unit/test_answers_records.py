@@ -769,3 +769,22 @@ def test_where_someone_is_from_and_a_birthday_not_given(tmp_path: Path, embedder
     # A year of birth is no birthday; nor is the year she moved said beside "born".
     assert asked("when is her birthday?").startswith("I don't have that")
     assert "1991" in asked("when was she born?")
+
+
+def test_how_long_at_an_employer_spans_every_job_there(tmp_path: Path, embedder: Embedder) -> None:
+    resume = (
+        "# Thijmen Roelofsma\n\n## Experience\n\n"
+        "### Murmurline Inc. | Staff Research Engineer | 2024–present\n\n- Tech lead of the calibration group\n\n"
+        "### Murmurline Inc. | Senior NLP Research Engineer | 2021–2024\n\n- Built the accent benchmark\n\n"
+        "### University of Kestrel Bay | Postdoctoral Fellow | 2019–2021\n\n- Dialect identification\n\n"
+        "## Outside work\n\n- Euphonium, Lakeshore Concord Brass, since 2021\n"
+    )
+    _, asked = _asker(tmp_path, embedder, {"resume.md": resume}, "Thijmen Roelofsma")
+
+    # From the first job there to now (a promotion is no new employer), with both jobs' lines.
+    tenure = asked("how long has he been at murmurline?")
+    now = date.today()  # ("present" is this month)
+    assert tenure.startswith(lasting(now.year * 12 + now.month - 1 - 2021 * 12)), tenure
+    assert "2021–2024" in tenure and "2024–present" in tenure, tenure
+    # A hobby kept "since 2021" under "Outside work" is no job.
+    assert "Euphonium" not in asked("Where does Thijmen work now?")

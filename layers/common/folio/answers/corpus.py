@@ -294,9 +294,9 @@ def _record_keys(text: str) -> set[str]:
 def _is_position(unit: Unit) -> bool:
     """An entry of a work history: a dated line ("Lead Engineer — Brightmere (May 2021 – present)")
     in a section named for jobs ("Experience", "Employment", "Work history")."""
-    within = " ".join(unit.path[1:])
-    if not JOB & stems(within) or _OFF_WORK.search(within) or any(heading.endswith("?") for heading in unit.path):
-        return False  # not a job's section ("Outside work"), or an FAQ's answer ("Does Idris work remotely?")
+    within = frozenset().union(*map(heading_stems, unit.path[1:]))  # ("Outside work" is no job's section)
+    if not JOB & within or any(heading.endswith("?") for heading in unit.path):
+        return False  # not a job's section, or an FAQ's answer ("Does Idris work remotely?")
     if unit.kind in ("item", "pair") and DATE.match(unit.text):
         return True  # a timeline's entry: "2019 — moved to Berlin and joined Kapsel Health ..."
     if unit.kind != "heading" and any(_dated(heading) for heading in unit.path[1:]):
@@ -308,7 +308,6 @@ def _is_position(unit: Unit) -> bool:
     return (unit.kind == "heading" or len(unit.text.split()) <= 25) and _dated(unit.text)
 
 
-_OFF_WORK = re.compile(r"\b(?:outside(?: of)?|beyond|after|away from|besides|off)\s+work\b", re.IGNORECASE)
 _MEMBER = re.compile(r"\b(?:member|fellow|volunteer|subscriber|supporter)\b", re.IGNORECASE)
 
 

@@ -93,6 +93,7 @@ _NICKNAME = stem("nickname")
 _SPEAK = stem("speak")
 _DATE_LINE = 60  # a line of dates and place, "Apr 2018 – Feb 2021 · Porto"
 _MAX_ITEMS = 8
+_PROMOTED = 2  # jobs at one employer
 
 
 def _listed(items: Sequence[Line]) -> Draft:
@@ -211,7 +212,7 @@ class Extractor:
         draft = self._drafted(
             q, passing, counted, limit=limit, margin=0.06 if q.kind in (Kind.DATE, Kind.NUMBER) else 0.1
         )
-        return self._lasted(draft) if q.duration else draft
+        return (self._tenure(judge) or self._lasted(draft)) if q.duration else draft
 
     def _focus(self, q: Question, judge: Judge) -> set[str]:
         """A date, number or place asked of a record: its name and the asked fields, not every field."""
@@ -236,6 +237,28 @@ class Extractor:
         saying = re.compile(rf"[\"“]\s*(?:{names})\s*[\"”]|\b(?:goes by|known as|calls? \w+)\s+(?:{names})\b", re.I)
         found = [Line(loc.unit.text, loc.row) for loc in self.corpus.outline if saying.search(loc.unit.text)]
         return tuple(dict.fromkeys(found))[:2]
+
+    def _tenure(self, judge: Judge) -> Draft | None:
+        """ "How long has he been at Murmurline?": from the first job there to the last, when the
+        history holds two or more (a promotion), with their lines."""
+        # (The employer as asked, capitalised or not: "at murmurline"; not "how long did he teach".)
+        names = judge.entities or tuple(t for t in judge.attribute if t not in self.corpus.lowercase)
+        if not names:
+            return None
+        held = [
+            loc
+            for loc in self.corpus.outline
+            if loc.unit.text in self.corpus.positions and all(mentions(stems(self._line_of(loc)), e) for e in names)
+        ]
+        spans = [found for loc in held if (found := span(self.corpus.told(loc.unit.text)))]
+        if len(held) < _PROMOTED or len(spans) != len(held):
+            return None
+        lines = tuple(Line(self._line_of(loc), loc.row) for loc in held[:_MAX_ITEMS])
+        months = max(end for _, end in spans) - min(start for start, _ in spans)
+        return Draft("answer", lines, lead=lasting(months), listing=True)
+
+    def _line_of(self, loc: Located) -> str:
+        return _with_heading(loc.unit) if loc.unit.kind == "heading" else loc.unit.text
 
     def _lasted(self, draft: Draft) -> Draft:
         """ "How long was she at Verskast?" of one record's dates ("Start date: 2020-06", "End date:
