@@ -2175,3 +2175,11 @@ def test_an_open_range_a_full_date_and_a_verb_apart_from_its_noun() -> None:
     assert len(DATE.findall("All times SAST (UTC+2), 29 November 2024.")) == 1
     # "presented her work" says nothing of the present.
     assert stem("presented") != stem("present") == stem("current")
+
+
+def test_what_was_achieved_is_what_was_done_and_a_tcc_is_a_thesis() -> None:
+    achieved = analyse("what did she achieve at Tamarindo?", owner_words=frozenset())
+    done = analyse("what did she do at Tamarindo?", owner_words=frozenset())
+    assert (achieved.kind, achieved.terms) == (done.kind, done.terms)
+    # A Brazilian degree's final project, "TCC", is its thesis.
+    assert stem("TCC") == stem("thesis") == stem("dissertation")

@@ -912,9 +912,13 @@ def _text_label(lines: list[str], n: int) -> tuple[str, int] | None:
     after_entry = bool(before.strip()) and _indent(before) > _indent(lines[n])
     if before.strip() and not _UNDERLINE.match(before) and not after_entry:
         return None
+    # (A record's number over its fields, "[3] Accessible Web Practitioner (AWP)" / "  Issuer: ...";
+    # not a reference's wrapped lines, "[1] Quill A, Madsen K. Emergency department ...".)
+    fielded = n + 1 < len(lines) and bool(_INLINE_FIELD.match(lines[n + 1].strip()))
     for count in (1, 2, 3):
-        # (Columns padded with spaces; a record's number, "[3] Accessible Web Practitioner (AWP)".)
-        label = [_NUMBERED.sub("", " ".join(line.split())) for line in lines[n : n + count]]
+        # (Columns padded with spaces.)
+        label = [" ".join(line.split()) for line in lines[n : n + count]]
+        label = [_NUMBERED.sub("", line) for line in label] if fielded else label
         following = lines[n + count] if n + count < len(lines) else ""
         if (
             len(label) < count

@@ -88,7 +88,7 @@ _COMPLETION = frozenset((stem("finish"), stem("graduate")))
 UNFINISHED = re.compile(r"\b(?:in progress|ongoing|not (?:yet )?(?:finished|completed))\b|\(expected\)", re.IGNORECASE)
 # A label standing as a line: a capitalised word or two, no figures, no sentence's end.
 # (Not two names, a signature's "Dominic Ashgrove".)
-_LABEL_LINE = re.compile(r"[A-Z][a-z]+(?: (?:&|and|of) [A-Z][a-z]+)?(?: \([a-z]+\))?")
+_LABEL_LINE = re.compile(r"[A-Z][A-Za-z]+(?: (?:&|and|of) [A-Z][a-z]+)?(?: \([a-z]+\))?")
 _KIN_BORN = re.compile(
     r"\b(daughter|son|child|children|baby|brother|sister|twins?|wife|husband|partner|mother|father|niece|nephew)"
     r"s?\b[^.;]{0,20}\b(?:was|were|is) born\b",

@@ -254,6 +254,7 @@ _TALK_ABOUT = re.compile(r"^(?:please\s+)?talk (?:me through|about)\b", re.IGNOR
 # "What has she published?" asks for her publications.
 _PUBLISHED = re.compile(r"^what (has|have|did) (\w+) (published|publish)\b", re.IGNORECASE)
 # "Who does he work for?" asks for his employer, as "Where does he work?" does, not for a person.
+_ACHIEVED = re.compile(r"^what did (\w+) (?:achieve|accomplish|deliver)\b", re.IGNORECASE)
 _FROM = re.compile(r"^where (?:is|was) (\w+) (?:originally )?from(?: originally)?\b", re.IGNORECASE)
 _WORKS_FOR = re.compile(r"^who (do|does|did) (\w+) (?:currently |now )?work for\b", re.IGNORECASE)
 # Short words typed fast ("wat talk did she giv at GDC"): too short for the corpus's spelling check.
@@ -339,6 +340,7 @@ def _asked(text: str, owner_words: frozenset[str]) -> Question:
     text = _TALK_ABOUT.sub("Tell me about", _asked_part(text))
     text = _WORKS_FOR.sub(r"Where \1 \2 work", text)
     text = _FROM.sub(r"Where was \1 born", text)  # "Where is Amani from originally?" asks where she was born
+    text = _ACHIEVED.sub(r"What did \1 do", text)  # what was done there: "what did she achieve at Tamarindo"
     text = _PUBLISHED.sub(r"What publications \1 \2 \3", text)
     text = _ANY_ALONE.sub(r"Are there \g<0>", text)  # "Any publications?" asks whether there are
     if willing(text):

@@ -204,7 +204,7 @@ _SYNONYM_GROUPS = (
     "contact email reach touch",
     "nickname nicknames alias aka",
     "degree diploma",
-    "thesis dissertation",
+    "thesis dissertation tcc capstone",  # (a Brazilian degree's "TCC", a US one's capstone)
     "study studied education",
     "msc master masters magistrale second-cycle",
     "bsc bachelor bachelors undergraduate undergrad beng ba llb triennale first-cycle",
@@ -443,7 +443,7 @@ def idioms(heading: str) -> frozenset[str]:
 _GRADES = frozenset(("distinction", "merit"))
 _AVAILABLE = "availabl"
 _EARLIEST_START = frozenset(("earliest", "start"))
-_STACK_PARTS = frozenset(("languag", "framework", "storag", "databas", "librari", "cli", "runtim", "hardwar", "tool"))
+_STACK_PARTS = frozenset(("languag", "framework", "storag", "databas", "librari", "cli", "runtim", "hardwar"))
 
 
 @lru_cache(maxsize=16384)
