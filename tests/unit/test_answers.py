@@ -2181,5 +2181,7 @@ def test_what_was_achieved_is_what_was_done_and_a_tcc_is_a_thesis() -> None:
     achieved = analyse("what did she achieve at Tamarindo?", owner_words=frozenset())
     done = analyse("what did she do at Tamarindo?", owner_words=frozenset())
     assert (achieved.kind, achieved.terms) == (done.kind, done.terms)
+    # A line naming a euphonium names an instrument.
+    assert stem("instrument") in named_kinds("Euphonium, Lakeshore Concord Brass (Toronto), since fall 2021")
     # A Brazilian degree's final project, "TCC", is its thesis.
     assert stem("TCC") == stem("thesis") == stem("dissertation")

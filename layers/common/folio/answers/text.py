@@ -402,7 +402,17 @@ def named_kinds(text: str) -> frozenset[str]:
     licensed = (stem("open"), stem("source")) if _OPEN_LICENCE.search(text) else ()  # "Licence: MIT"
     managed = (stem("manager"),) if _REPORTS_TO.search(text) else ()  # "Reports to: Astrid Lindqvist, CTO"
     doctorate = ("phd",) if _DOCTORATE.search(text) else ()  # "the degree of Doctor of Philosophy"
-    return frozenset((*course, *average, *language, *database, *licensed, *managed, *doctorate))
+    played = (stem("instrument"),) if _INSTRUMENT.search(text) else ()  # "Euphonium, Lakeshore Concord Brass"
+    return frozenset((*course, *average, *language, *database, *licensed, *managed, *doctorate, *played))
+
+
+# A musical instrument by its name: a line naming one names an instrument.
+_INSTRUMENT = re.compile(
+    r"\b(?:piano|keyboards?|guitar|bass guitar|ukulele|violin|viola|cello|double bass|harp|flute|piccolo|"
+    r"clarinet|oboe|bassoon|saxophone|sax|trumpet|cornet|trombone|euphonium|tuba|french horn|horn|drums|"
+    r"percussion|accordion|banjo|mandolin|harmonica|bagpipes|organ)\b",
+    re.IGNORECASE,
+)
 
 
 _DOCTORATE = re.compile(r"\bdoctor of philosophy\b|\bd\.?phil\b|\bdr\.? ?rer\.? ?nat\b", re.IGNORECASE)
