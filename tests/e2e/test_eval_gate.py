@@ -91,6 +91,10 @@ def test_sample_answers_meet_the_baseline(sample_index: Path, embedder: Embedder
         ("kb_thirtyseventh", "Peter Kamau Njoroge"),
         ("kb_thirtyeighth", "Arden Minh Pham"),
         ("kb_thirtyninth", "Catalina Fuentes Morales"),
+        ("kb_fortieth", "Jacobus Petrus van Wyk"),
+        ("kb_fortysecond", "Luana Takeda Ferraz"),
+        ("kb_fortythird", "Thijmen Roelofsma"),
+        ("kb_fortyfourth", "Amani Njeri Mwangi"),
     ],
 )
 def test_other_knowledge_bases_meet_their_baselines(tmp_path: Path, embedder: Embedder, name: str, owner: str) -> None:
