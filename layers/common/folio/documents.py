@@ -247,10 +247,14 @@ def _two_columns(lines: list[str]) -> list[str] | None:
     sides = [_sides(line, gutter) for line in lines]
     runs: list[list[int]] = [[]]
     for n, side in enumerate(sides):
-        runs[-1].append(n) if side is not None else runs.append([])
-    run = max(runs, key=lambda found: sum(all(sides[n] or ("", "")) for n in found))
-    block = [side for n in run if (side := sides[n]) is not None]
-    both = sum(bool(left and right) for left, right in block)
+        if side is None:
+            runs.append([])  # a line across the gutter ends a run
+        else:
+            runs[-1].append(n)
+    blocks = [[side for n in found if (side := sides[n]) is not None] for found in runs]
+    both_sides = [sum(bool(left and right) for left, right in block) for block in blocks]
+    best = max(range(len(runs)), key=both_sides.__getitem__)
+    run, block, both = runs[best], blocks[best], both_sides[best]
     lefts = sum(bool(left and not right) for left, right in block)
     rights = sum(bool(right and not left) for left, right in block)
     left = [left for left, _ in block if left]

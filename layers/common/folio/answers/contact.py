@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from folio.answers.evidence import fields, under_negation
-from folio.answers.text import CANON, heading_stems, stem
+from folio.answers.text import CANON, EMAIL, PROFILE, heading_stems, stem
 
 if TYPE_CHECKING:
     from folio.answers.corpus import Located
@@ -17,10 +17,7 @@ _CONTACT = CANON[stem("contact")]
 # What a contact question may say besides "contact": "What's the best way to contact him?",
 # "What is her email address?", "Contact details?".
 _FILLERS = frozenset(stem(w) for w in ("best", "way", "what", "prefer", "preferred", "address", "details", "channel"))
-_EMAIL = re.compile(r"(?<![\w.@])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _MAILED = re.compile(r"\be-?mail\b", re.IGNORECASE)
-# A person's profile, not a project's repository: "github.com/benoyelaran", "linkedin.com/in/...".
-_PROFILE = re.compile(r"\b(?:linkedin\.com/in/[\w-]+|(?:github|gitlab)\.com/[\w-]+/?(?![\w/-]))", re.IGNORECASE)
 _CHANNEL = re.compile(r"\b(?:e-?mail|phone|mobile|linkedin|github|gitlab|mastodon|signal|telegram)\b", re.IGNORECASE)
 
 
@@ -51,12 +48,12 @@ def contact_lines(q: Question, outline: list[Located]) -> list[Located]:
 
 
 def _is_email(loc: Located) -> bool:
-    return bool(_EMAIL.search(loc.unit.text))
+    return bool(EMAIL.search(loc.unit.text))
 
 
 def _is_channel(loc: Located) -> bool:
     unit = loc.unit
-    if _EMAIL.search(unit.text) or _PROFILE.search(unit.text):
+    if EMAIL.search(unit.text) or PROFILE.search(unit.text):
         return True
     # A field of a channel ("Phone: not listed", "Type: signal", "Preferred: email"), not a word
     # in passing ("Capstone: ... run in GitHub Actions", "GitLab CI" among skills).

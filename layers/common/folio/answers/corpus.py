@@ -21,6 +21,7 @@ from folio.answers.text import (
     DEGREES,
     FIRST_PERSON,
     JOB,
+    MONTH,
     SINCE,
     acronyms,
     heading_stems,
@@ -360,8 +361,7 @@ def _dated(text: str) -> bool:
 
 
 # A few months of one year: "Jun–Sep 2017".
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_MONTHS_SPAN = re.compile(rf"\b{_MONTH}\s*[-–]\s*{_MONTH}\s+(?:19|20)\d{{2}}\b", re.IGNORECASE)
+_MONTHS_SPAN = re.compile(rf"\b{MONTH}\s*[-–]\s*{MONTH}\s+(?:19|20)\d{{2}}\b", re.IGNORECASE)
 
 
 def _adjacent(texts: Iterable[str]) -> set[tuple[str, str]]:

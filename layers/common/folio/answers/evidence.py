@@ -26,6 +26,7 @@ from folio.answers.text import (
     DEGREES,
     FIRST_PERSON,
     JOB,
+    MONTH,
     NUMBER,
     ORDER,
     SINCE,
@@ -78,10 +79,10 @@ _HEDGE = re.compile(
 _BORN = stem("born")
 _BESIDE = 5  # words
 _BIRTHDAY = re.compile(r"\bbirthdays?\b", re.IGNORECASE)
+# A day of a month: "14 March", "March 14th", "14.03.1991", "1991-03-14".
 _DAY = re.compile(
-    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|"
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b(?!\d)|\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}\b|"
-    r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b",
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}|\b{MONTH}\s+\d{{1,2}}\b(?!\d)|"
+    r"\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}\b|\b(?:19|20)\d{2}-\d{2}-\d{2}\b",
     re.IGNORECASE,
 )
 _COMPLETION = frozenset((stem("finish"), stem("graduate")))

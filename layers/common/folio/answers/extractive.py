@@ -775,8 +775,10 @@ class Extractor:
             lines = (*lines[:1], *self._rest_of_section(best, lines[0]))[:3]
         others = {kin for t in asked for kin in siblings(t)}
         if lead == "No" and UNFINISHED.search(best.unit.text):
-            # Not finished yet: the entry it is in says when it will be ("MSc ... Sep 2027 (expected)").
-            opening = self._opening_of(best.unit.path)
+            # Not finished yet: the entry it is in (not the document itself) says when it will be
+            # ("MSc ... Sep 2027 (expected)").
+            first = self._first_under(best.unit.path) if len(best.unit.path) > 1 else None
+            opening = (Line(first.unit.text, first.row),) if first is not None else ()
             return Draft("answer", tuple(dict.fromkeys((*opening, *lines[:1]))), lead=lead)
         if lead == "No" and others:
             # "A master's?" - "No": and the degree she does have.
@@ -1446,7 +1448,7 @@ class Extractor:
             return Line(_with_heading(unit), c.row)  # a job's title by its employer
         if unit.kind == "heading" and len(unit.text.split()) <= _BARE_HEADING_WORDS:
             # A heading names a topic; what it says is under it ("1:1s: Weekly, 30 min, ...").
-            under = self._under(unit)
+            under = self._first_under((*unit.path, unit.text))
             if under is not None:
                 return Line(f"{unit.text}: {under.unit.text}", under.row)
         text = unit.text
@@ -1509,17 +1511,9 @@ class Extractor:
                 return (units[n - 1] if n else None), (units[n + 1] if n + 1 < len(units) else None)
         return None, None
 
-    def _opening_of(self, path: tuple[str, ...]) -> tuple[Line, ...]:
-        """The first line of a section, when it is one of an entry's (not the document's own)."""
-        first = next((loc for loc in self.corpus.outline if loc.unit.path == path and loc.unit.kind != "heading"), None)
-        return (Line(first.unit.text, first.row),) if first is not None and len(path) > 1 else ()
-
-    def _under(self, heading: Unit) -> Located | None:
-        """The first line of the section a heading opens."""
-        section = (*heading.path, heading.text)
-        return next(
-            (loc for loc in self.corpus.outline if loc.unit.path == section and loc.unit.kind != "heading"), None
-        )
+    def _first_under(self, path: tuple[str, ...]) -> Located | None:
+        """The first line of a section."""
+        return next((loc for loc in self.corpus.outline if loc.unit.path == path and loc.unit.kind != "heading"), None)
 
     def _units_of(self, row: int) -> list[Located]:
         return self.corpus.by_row.get(row, [])

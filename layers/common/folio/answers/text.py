@@ -22,6 +22,11 @@ DATE = re.compile(
     r"\bpresent\b",
     re.IGNORECASE,
 )
+# A month's name, written out or cut short: "Sep", "Sept.", "September".
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# An e-mail address; a person's profile, not a project's repository ("github.com/benoyelaran").
+EMAIL = re.compile(r"(?<![\w.@])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PROFILE = re.compile(r"\b(?:linkedin\.com/in/[\w-]+|(?:github|gitlab)\.com/[\w-]+/?(?![\w/-]))", re.IGNORECASE)
 # An open range: "since 2023", "since March 2021", "since 02/2025", "2022-03 to date" (to the present).
 SINCE = re.compile(
     r"\bsince\s+(?:[A-Za-z]+\.?\s+|\d{1,2}[/.])?(?:19|20)\d{2}\b|"

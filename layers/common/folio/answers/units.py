@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from folio.answers.text import DATE
+from folio.answers.text import DATE, EMAIL, PROFILE
 from folio.documents import DATED_ENTRY, unwrap
 
 # A two-column table whose second column is named like this holds facts, not records.
@@ -54,7 +54,8 @@ def _header_block(lines: list[str]) -> bool:
     return len(lines) > 1 and reached and 2 * parted >= len(lines) and not ended
 
 
-_CONTACT = re.compile(r"\S@\S|https?://|\b(?:github|linkedin)\.com/|\+\d{1,3} \d")
+# (An address, a profile, a link or a phone number.)
+_CONTACT = re.compile("|".join((EMAIL.pattern, PROFILE.pattern, r"https?://", r"\+\d{1,3} \d")), re.IGNORECASE)
 _PARTED = re.compile(r" [|·•] |" + _CONTACT.pattern)
 _ENDED_SENTENCE = re.compile(r"[.!?,;]\s*$")
 
